@@ -1,0 +1,24 @@
+"""`reconcile import`: write manifests from live state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from reconciler.cli.boundary import guarded
+from reconciler.cli.options import build_options, common_options
+from reconciler.structs.errors import ConfigError
+
+
+@click.command("import")
+@common_options
+@click.pass_context
+def import_(ctx: click.Context, **given: Any) -> None:
+    """write manifests from live state. (not built yet)"""
+    options = build_options(ctx, **given)
+
+    def action() -> int:
+        raise ConfigError("'reconcile import' is not built yet", hint="see the README for what works")
+
+    guarded(action, verbose=options.verbose)

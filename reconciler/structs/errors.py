@@ -1,0 +1,55 @@
+"""Exit codes of CONTRACT section 4 and the errors that map onto them.
+
+Every expected failure is a ``ReconcileError`` carrying its exit code, so the CLI has a single
+error boundary: it prints ``message`` (and ``hint``, which tells the user what to do) and exits
+with ``exit_code``. Anything else is a bug and is reported as "an unexpected error".
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit statuses users' CI scripts depend on (CONTRACT section 4)."""
+
+    OK = 0
+    INVALID = 1
+    CHANGES_PENDING = 2
+    INCOMPLETE = 3
+    BLOCKED = 4
+    UNREACHABLE = 5
+    INTERRUPTED = 130
+
+
+class ReconcileError(Exception):
+    """An expected failure: a short message for the user and the exit code it maps to."""
+
+    exit_code: ExitCode = ExitCode.INVALID
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def render(self) -> str:
+        """One line (two with a hint) that a person can act on."""
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+
+class ConfigError(ReconcileError):
+    """Invalid input or configuration; nothing was changed."""
+
+    exit_code = ExitCode.INVALID
+
+
+class PolicyBlocked(ReconcileError):
+    """A change refused by policy (budget, delete without --prune, protected replace)."""
+
+    exit_code = ExitCode.BLOCKED
+
+
+class ApiUnavailable(ReconcileError):
+    """The API could not be reached or refused our credentials; nothing was changed."""
+
+    exit_code = ExitCode.UNREACHABLE

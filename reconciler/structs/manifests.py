@@ -1,0 +1,91 @@
+"""Typed views of the two manifest kinds, after loading and validation.
+
+The model ``spec`` stays a plain mapping exactly as written (with ``${VAR}`` references still
+unresolved): the engine turns it into an API body, and keeping it close to the file makes
+error messages and imports round-trip. The environment is fully typed because the engine
+reads its policy and budget everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from reconciler.structs.problems import Problem
+
+RESERVED_LABEL_PREFIX = "reconcile/"
+LABEL_MANAGED_BY = "reconcile/managed-by"
+LABEL_ENVIRONMENT = "reconcile/environment"
+LABEL_CREDENTIALS = "reconcile/credentials-sha256"
+MANAGED_BY_VALUE = "reconcile"
+PROVIDERS = ("openai", "azure", "anthropic", "bedrock")
+
+
+@dataclass(frozen=True)
+class ModelEndpoint:
+    """One ``kind: ModelEndpoint`` manifest."""
+
+    name: str
+    spec: Mapping[str, Any]
+    labels: Mapping[str, str] = field(default_factory=dict)
+    source: str = ""
+    line: int | None = None
+
+    @property
+    def provider(self) -> str:
+        return str(self.spec.get("provider", ""))
+
+    @property
+    def model_id(self) -> str:
+        return str(self.spec.get("modelId", ""))
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What an environment allows the reconciler to do."""
+
+    prune: bool = False
+    max_parallel: int = 8
+    requests_per_minute: int = 300
+    provision_timeout_seconds: float = 900
+    protected: tuple[str, ...] = ()
+    guard_mode: str = "block"
+    guard_max_input_chars: int = 16_000
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Monthly spending limits; any of them may be absent."""
+
+    monthly_usd: Decimal | None = None
+    max_increase_usd: Decimal | None = None
+    max_increase_percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class EnvironmentConfig:
+    """One ``kind: Environment`` manifest. Credentials stay as ``${VAR}`` references."""
+
+    name: str
+    region: str
+    client_id_ref: str
+    client_secret_ref: str
+    policy: Policy = field(default_factory=Policy)
+    budget: Budget | None = None
+    api_base_url: str | None = None
+    login_base_url: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class LoadedEnvironment:
+    """An environment with all of its models, validated, plus any warnings found."""
+
+    config: EnvironmentConfig
+    models: tuple[ModelEndpoint, ...]
+    warnings: tuple[Problem, ...] = ()
+
+    def model(self, name: str) -> ModelEndpoint | None:
+        return next((m for m in self.models if m.name == name), None)

@@ -1,0 +1,142 @@
+"""A plan is a value: what would change, model by model, field by field.
+
+The engine computes it; reporters render it; apply executes it. Nothing in here holds a secret:
+API keys appear only as fingerprints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+
+class Action(str, Enum):
+    CREATE = "create"
+    UPDATE = "update"
+    REPLACE = "replace"
+    DELETE = "delete"
+    NOOP = "noop"
+    UNMANAGED = "unmanaged"
+
+    @property
+    def writes(self) -> bool:
+        return self in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field: a dotted path with the old and the new (redacted) value."""
+
+    path: str
+    old: Any
+    new: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """Projected monthly cost of one model before and after the plan (None: not priced)."""
+
+    before: Decimal | None
+    after: Decimal | None
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """What happens to one model endpoint."""
+
+    name: str
+    action: Action
+    changes: tuple[FieldChange, ...] = ()
+    model_id: str | None = None
+    blocked: str | None = None
+    reason: str | None = None
+    desired: dict[str, Any] | None = None
+    live_version: int | None = None
+    cost: CostLine | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "action": self.action.value,
+            "modelId": self.model_id,
+            "changes": [c.as_dict() for c in self.changes],
+        }
+        if self.blocked:
+            out["blocked"] = self.blocked
+        if self.reason:
+            out["reason"] = self.reason
+        if self.cost is not None:
+            out["monthlyCostUsd"] = {
+                "before": _money(self.cost.before),
+                "after": _money(self.cost.after),
+            }
+        return out
+
+
+@dataclass(frozen=True)
+class CostSummary:
+    """Environment totals and the budget verdict."""
+
+    before: Decimal
+    after: Decimal
+    unpriced: tuple[str, ...] = ()
+    budget_usd: Decimal | None = None
+    breach: str | None = None
+    over_budget_models: tuple[str, ...] = ()
+
+    @property
+    def delta(self) -> Decimal:
+        return self.after - self.before
+
+    @property
+    def delta_percent(self) -> Decimal | None:
+        if self.before == 0:
+            return None
+        return (self.delta / self.before * 100).quantize(Decimal("0.1"))
+
+    def as_dict(self) -> dict[str, Any]:
+        pct = self.delta_percent
+        return {
+            "before": _money(self.before),
+            "after": _money(self.after),
+            "delta": _money(self.delta),
+            "deltaPercent": None if pct is None else str(pct),
+            "budgetUsd": _money(self.budget_usd),
+            "breach": self.breach,
+            "overBudgetModels": list(self.over_budget_models),
+            "unpriced": list(self.unpriced),
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The full plan for one environment."""
+
+    environment: str
+    items: tuple[PlanItem, ...]
+    cost: CostSummary | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def by_action(self, action: Action) -> list[PlanItem]:
+        return [i for i in self.items if i.action is action]
+
+    @property
+    def pending(self) -> list[PlanItem]:
+        return [i for i in self.items if i.action.writes]
+
+    @property
+    def blocked(self) -> list[PlanItem]:
+        return [i for i in self.items if i.blocked]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.pending)
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(Decimal("0.01")))

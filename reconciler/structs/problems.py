@@ -1,0 +1,62 @@
+"""Validation findings: collected in full, then reported together.
+
+A ``Problem`` always names the file and, where known, the line, the rule that was broken and
+how to fix it, because the user reading it is looking at a YAML file in an editor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from reconciler.structs.errors import ConfigError
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of validation, located in a file."""
+
+    severity: Severity
+    file: str
+    line: int | None
+    rule: str
+    message: str
+    fix: str | None = None
+
+    def render(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        text = f"{where}: {self.severity.value} [{self.rule}] {self.message}"
+        return f"{text} (fix: {self.fix})" if self.fix else text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity.value,
+            "file": self.file,
+            "line": self.line,
+            "rule": self.rule,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+def errors_in(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity is Severity.ERROR]
+
+
+class ValidationFailed(ConfigError):
+    """Raised when any error was found; carries every problem, warnings included."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        errors = errors_in(problems)
+        lines = [p.render() for p in errors]
+        super().__init__(
+            f"{len(errors)} validation error(s):\n" + "\n".join(lines),
+            hint="fix the manifests above; nothing was changed",
+        )
+        self.problems = problems
