@@ -1,0 +1,194 @@
+"""Typed methods over the Gateway model API (CONTRACT section 6).
+
+The methods add what only they know to the generic retry rules of ``calls``: a create that
+failed ambiguously is never blindly resent (the name is looked up first, so a lost response never
+makes a duplicate); an update whose retry meets 409 re-reads the model to see whether the first
+attempt landed; a delete that finds nothing is done. Every body the server returns is checked to
+be the shape promised before it is handed on.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+from reconciler.gateway.calls import Call, Caller, is_ambiguous
+from reconciler.gateway.errors import Conflict, GatewayError, NotFound, ServerError
+from reconciler.gateway.retry import Clock
+from reconciler.gateway.settings import ClientSettings, ClientStats
+from reconciler.gateway.transport import Reply
+
+MODELS = "/api/v2/ai/models"
+MAX_PAGE_SIZE = 100
+_MAX_PAGES = 10_000
+
+
+class GatewayClient:
+    """A thread-safe client for one environment; use as a context manager or call ``close``."""
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self.stats = ClientStats()
+        clock = Clock(sleep=sleep, monotonic=monotonic, rng=rng or random.Random())
+        self._caller = Caller(settings, clock=clock, stats=self.stats)
+
+    def __repr__(self) -> str:
+        return f"GatewayClient(api={self.settings.api_base_url!r})"
+
+    def list_page(self, page_number: int, page_size: int = MAX_PAGE_SIZE) -> dict[str, Any]:
+        """One page envelope of ``GET /api/v2/ai/models``, entities checked to be objects."""
+        if not 1 <= page_size <= MAX_PAGE_SIZE or page_number < 1:
+            raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}, page_number >= 1")
+        params = {"pageSize": page_size, "pageNumber": page_number}
+        envelope = _object(self._caller.call(Call("list", "GET", MODELS, params=params)), MODELS)
+        entities = envelope.get("entities")
+        if not isinstance(entities, list) or not all(isinstance(e, dict) for e in entities):
+            raise _malformed(f"GET {MODELS}", "an 'entities' list of objects")
+        return envelope
+
+    def list_models(self, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[dict[str, Any]]:
+        """Every model, page after page, until ``pageCount`` (or ``nextUri``) says we are done."""
+        for number in range(1, _MAX_PAGES + 1):
+            envelope = self.list_page(number, page_size)
+            yield from envelope["entities"]
+            if not _has_next(envelope, number):
+                return
+
+    def get_model(self, model_id: str) -> dict[str, Any]:
+        """The model with ``model_id``; ``NotFound`` when there is none."""
+        path = _model_path(model_id)
+        return _object(self._caller.call(Call("get", "GET", path)), path)
+
+    def find_model_by_name(self, name: str) -> dict[str, Any] | None:
+        """The model named ``name``, or None (names are unique per organisation)."""
+        return next((m for m in self.list_models() if m.get("name") == name), None)
+
+    def create_model(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Create a model (202 body); after an ambiguous failure, look it up before resending."""
+        call = Call("create", "POST", MODELS, body=body, idempotent=False)
+        attempts = self._caller.attempts(call.label)
+        name = body.get("name")
+        while True:
+            try:
+                return _object(self._caller.call(call, attempts=attempts), MODELS)
+            except Conflict:
+                ambiguous = attempts.saw_ambiguous and isinstance(name, str)
+                found = self.find_model_by_name(str(name)) if ambiguous else None
+                if found is None:
+                    raise
+                return found
+            except GatewayError as e:
+                if not (is_ambiguous(e) and isinstance(name, str)):
+                    raise
+                self._caller.pause_or_raise(e, attempts, idempotent=True)
+                found = self.find_model_by_name(name)
+                if found is not None:
+                    return found
+
+    def update_model(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PUT the full body with ``version``; a 409 after an ambiguous retry re-reads the model."""
+        path = _model_path(model_id)
+        call = Call("update", "PUT", path, body=body)
+        attempts = self._caller.attempts(call.label)
+        try:
+            return _object(self._caller.call(call, attempts=attempts), path)
+        except Conflict:
+            if not attempts.saw_ambiguous:
+                raise
+            current = self.get_model(model_id)
+            if not _update_landed(body, current):
+                raise
+            return current
+
+    def delete_model(self, model_id: str) -> None:
+        """Delete a model; one that is already gone counts as deleted."""
+        try:
+            self._caller.call(Call("delete", "DELETE", _model_path(model_id)))
+        except NotFound:
+            return
+
+    def invoke_model(
+        self, model_id: str, *, input: str, options: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Invoke an ACTIVE model; never resent after an ambiguous failure (it costs money)."""
+        path = _model_path(model_id) + "/invoke"
+        body: dict[str, Any] = {"input": input}
+        if options is not None:
+            body["options"] = options
+        return _object(
+            self._caller.call(Call("invoke", "POST", path, body=body, idempotent=False)), path
+        )
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self._caller.close()
+
+    def __enter__(self) -> GatewayClient:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _model_path(model_id: str) -> str:
+    if not isinstance(model_id, str) or not model_id:
+        raise ValueError("model_id must be a non-empty string")
+    return f"{MODELS}/{quote(model_id, safe='')}"
+
+
+def _has_next(envelope: dict[str, Any], number: int) -> bool:
+    if not envelope["entities"]:
+        return False
+    page_count = envelope.get("pageCount")
+    if isinstance(page_count, int) and not isinstance(page_count, bool):
+        return number < page_count
+    return bool(envelope.get("nextUri"))
+
+
+def _object(reply: Reply, path: str) -> dict[str, Any]:
+    if not isinstance(reply.body, dict):
+        raise _malformed(
+            path, "a JSON object", status=reply.status, correlation=reply.correlation_id
+        )
+    return reply.body
+
+
+def _malformed(
+    what: str, expected: str, *, status: int = 0, correlation: str | None = None
+) -> ServerError:
+    return ServerError(
+        f"{what} answered without {expected}",
+        status=status,
+        code="gateway.response.malformed",
+        correlation_id=correlation,
+        hint="check apiBaseUrl points at the Genesys Cloud API host of your region",
+    )
+
+
+def _update_landed(sent: dict[str, Any], live: dict[str, Any]) -> bool:
+    """Our PUT landed if the version moved on by one and the live model holds what we sent."""
+    version = sent.get("version")
+    if not isinstance(version, int) or live.get("version") != version + 1:
+        return False
+    return all(_holds(value, live.get(key)) for key, value in sent.items() if key != "version")
+
+
+def _holds(sent: Any, live: Any) -> bool:
+    if isinstance(sent, dict):
+        return isinstance(live, dict) and all(
+            _holds(v, live.get(k)) for k, v in sent.items() if k != "apiKey"
+        )
+    return bool(sent == live)
