@@ -1,0 +1,22 @@
+"""Progress events: the engine reports state changes, the CLI decides how to show them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Event:
+    """One model changed state (``state`` is an API status or a step such as "creating")."""
+
+    name: str
+    state: str
+    detail: str = ""
+
+
+EventSink = Callable[[Event], None]
+
+
+def ignore(_event: Event) -> None:
+    """The default sink: no output."""

@@ -1,0 +1,32 @@
+"""Post-provisioning health checks: each model's ``healthCheck.input`` through the guarded path."""
+
+from __future__ import annotations
+
+from reconciler.engine.apply import HealthCheck
+from reconciler.engine.invocation import invoke_guarded
+from reconciler.engine.prepare import Prepared
+from reconciler.gateway import GatewayClient
+from reconciler.structs.errors import ReconcileError
+
+
+def guarded_health_check(prepared: Prepared, client: GatewayClient) -> HealthCheck | None:
+    """A callable for the applier, or None when no model declares a health check."""
+    loaded = prepared.loaded
+    if not any((m.spec.get("healthCheck") or {}).get("input") for m in loaded.models):
+        return None
+
+    def check(name: str, model_id: str) -> tuple[bool, str]:
+        model = loaded.model(name)
+        text = str(((model.spec.get("healthCheck") or {}) if model else {}).get("input", ""))
+        if model is None or not text:
+            return True, "no health check"
+        try:
+            result = invoke_guarded(client, model, model_id, text, policy=loaded.config.policy)
+        except ReconcileError as exc:
+            return False, exc.message
+        if result.verdict.blocked:
+            return False, "health check input was blocked by the guard: " + "; ".join(
+                result.verdict.reasons)
+        return True, f"{result.latency_ms:.0f} ms, {result.completion_tokens} completion tokens"
+
+    return check

@@ -1,0 +1,58 @@
+"""Guarded invocation: screen the input, then invoke, then price the call.
+
+``reconcile invoke`` and the post-provisioning health checks share this path, so a health
+check exercises exactly what users' traffic would.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from reconciler.cost.pricing import call_cost
+from reconciler.gateway import GatewayClient
+from reconciler.guard import GuardPolicy, Verdict, scan
+from reconciler.structs.manifests import ModelEndpoint, Policy
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """What one guarded call produced (``result`` is None when the guard blocked it)."""
+
+    verdict: Verdict
+    result: Any = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_ms: float | None = None
+    cost_usd: Decimal | None = None
+    request_id: str | None = None
+
+
+def guard_policy(model: ModelEndpoint, policy: Policy) -> GuardPolicy:
+    """Per-model ``spec.guard`` overrides the environment's ``policy.guard``."""
+    own = model.spec.get("guard") or {}
+    return GuardPolicy(mode=str(own.get("mode", policy.guard_mode)),
+                       max_input_chars=int(own.get("maxInputChars",
+                                                   policy.guard_max_input_chars)))
+
+
+def invoke_guarded(client: GatewayClient, model: ModelEndpoint, model_id: str, text: str, *,
+                   policy: Policy) -> Invocation:
+    """Scan ``text``; when allowed, send the sanitised input and report usage and cost."""
+    verdict = scan(text, guard_policy(model, policy))
+    if verdict.blocked:
+        return Invocation(verdict=verdict)
+    started = time.perf_counter()
+    response = client.invoke_model(model_id, input=verdict.sanitized)
+    latency = (time.perf_counter() - started) * 1000
+    usage = response.get("usage") or {}
+    prompt = int(usage.get("prompt_tokens", 0))
+    completion = int(usage.get("completion_tokens", 0))
+    cost = call_cost(provider=model.provider, model_id=model.model_id,
+                     pricing=model.spec.get("pricing"), prompt_tokens=prompt,
+                     completion_tokens=completion)
+    return Invocation(verdict=verdict, result=response.get("result"), prompt_tokens=prompt,
+                      completion_tokens=completion, latency_ms=latency, cost_usd=cost,
+                      request_id=response.get("request_id"))

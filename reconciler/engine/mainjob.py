@@ -1,0 +1,97 @@
+"""The main job: plan an environment, and unless it is a dry run, apply it and record it.
+
+The CLI supplies three callbacks (show the plan, ask for confirmation, show progress) so this
+module never touches the terminal, and gets back an exit code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reconciler.engine.apply import Applier, ApplySettings, HealthCheck
+from reconciler.engine.connect import open_client
+from reconciler.engine.events import EventSink, ignore
+from reconciler.structs.outcome import ApplyResult
+from reconciler.engine.prepare import Prepared, prepare
+from reconciler.engine.recorder import Recorder
+from reconciler.engine.writeback import record_state
+from reconciler.gateway import GatewayClient
+from reconciler.gitops.audit import default_actor
+from reconciler.gitops.repo import head_commit
+from reconciler.manifests import load_environment
+from reconciler.structs.errors import ConfigError, ExitCode
+from reconciler.structs.plan import Plan
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """What the user asked for, already parsed."""
+
+    root: Path
+    environment: str
+    dry_run: bool = False
+    sandbox: bool = False
+    prune: bool = False
+    commit: bool = False
+    push: bool = False
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+
+
+@dataclass(frozen=True)
+class JobHooks:
+    """How the caller shows things and asks questions."""
+
+    show_plan: Callable[[Plan], None]
+    confirm: Callable[[Plan], bool]
+    show_result: Callable[[Plan, ApplyResult], None] = lambda _p, _r: None
+    on_event: EventSink = ignore
+    make_health_check: Callable[[Prepared, GatewayClient], HealthCheck | None] = (
+        lambda _p, _c: None)
+    apply_settings: Callable[[Prepared], ApplySettings] | None = None
+
+
+def run_job(request: JobRequest, hooks: JobHooks) -> int:
+    """Plan, show, and apply when asked; returns the exit code of CONTRACT section 4."""
+    loaded = load_environment(request.root, request.environment)
+    sandbox_root = request.root if request.sandbox else None
+    with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
+        prepared = prepare(loaded, client, environ=request.environ, sandbox=request.sandbox,
+                           prune=request.prune)
+        plan = prepared.plan
+        hooks.show_plan(plan)
+        if plan.blocked or (plan.cost is not None and plan.cost.breach):
+            return int(ExitCode.BLOCKED)
+        if request.dry_run:
+            return int(ExitCode.CHANGES_PENDING if plan.has_changes else ExitCode.OK)
+        if not plan.has_changes and not _in_progress(plan):
+            return int(ExitCode.OK)
+        if not hooks.confirm(plan):
+            raise ConfigError("apply cancelled; nothing was changed")
+        result = _apply(request, prepared, client, hooks)
+        hooks.show_result(plan, result)
+        return int(result.exit_code)
+
+
+def _apply(request: JobRequest, prepared: Prepared, client: GatewayClient,
+           hooks: JobHooks) -> ApplyResult:
+    config = prepared.loaded.config
+    commit = head_commit(request.root)
+    recorder = Recorder(request.root / "state" / config.name / "audit.jsonl",
+                        environment=config.name, actor=default_actor(), git_commit=commit)
+    settings = (hooks.apply_settings(prepared) if hooks.apply_settings else
+                ApplySettings(max_parallel=config.policy.max_parallel,
+                              provision_timeout=config.policy.provision_timeout_seconds))
+    applier = Applier(prepared, client, settings=settings, recorder=recorder,
+                      on_event=hooks.on_event,
+                      health_check=hooks.make_health_check(prepared, client))
+    result = applier.run()
+    record_state(request.root, prepared=prepared, client=client, recorder=recorder,
+                 result=result, git_commit=commit, commit=request.commit, push=request.push)
+    return result
+
+
+def _in_progress(plan: Plan) -> bool:
+    return any(i.reason and i.reason.startswith("still") for i in plan.items)

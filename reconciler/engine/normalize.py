@@ -1,0 +1,109 @@
+"""Desired and live models in one comparable shape.
+
+A plan must show exactly, and only, what would change: server fields (id, status, version,
+dates), empty values and key order must never cause a diff, and the API key is compared by the
+fingerprint label the reconciler keeps on every endpoint, never by value (the API never returns
+the key anyway).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from reconciler.structs.manifests import (
+    LABEL_CREDENTIALS,
+    LABEL_ENVIRONMENT,
+    LABEL_MANAGED_BY,
+    MANAGED_BY_VALUE,
+    ModelEndpoint,
+)
+
+WRITABLE_FIELDS = (
+    "name",
+    "description",
+    "provider",
+    "modelId",
+    "credentials",
+    "configuration",
+    "promptTemplate",
+    "responseSchema",
+    "labels",
+)
+
+
+def fingerprint(api_key: str) -> str:
+    """First 16 hex digits of sha256(apiKey): identifies a key without revealing it."""
+    return hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:16]
+
+
+def desired_body(model: ModelEndpoint, *, environment: str, api_key: str,
+                 credentials: Mapping[str, Any]) -> dict[str, Any]:
+    """The full API body for a model, secrets resolved. Only ever sent, never printed."""
+    spec = model.spec
+    creds = {k: v for k, v in credentials.items() if v not in (None, "")}
+    creds["apiKey"] = api_key
+    labels = dict(model.labels)
+    labels.update({
+        LABEL_MANAGED_BY: MANAGED_BY_VALUE,
+        LABEL_ENVIRONMENT: environment,
+        LABEL_CREDENTIALS: fingerprint(api_key),
+    })
+    body: dict[str, Any] = {
+        "name": model.name,
+        "description": spec.get("description", ""),
+        "provider": spec["provider"],
+        "modelId": spec["modelId"],
+        "credentials": creds,
+        "configuration": dict(spec.get("configuration") or {}),
+        "promptTemplate": spec.get("promptTemplate", ""),
+        "responseSchema": spec.get("responseSchema") or {},
+        "labels": labels,
+    }
+    return body
+
+
+def comparable(model: Mapping[str, Any]) -> dict[str, Any]:
+    """Writable fields only, without the API key and without empty values."""
+    out: dict[str, Any] = {}
+    for key in WRITABLE_FIELDS:
+        value = model.get(key)
+        if key == "credentials" and isinstance(value, Mapping):
+            value = {k: v for k, v in value.items() if k != "apiKey"}
+        cleaned = _drop_empty(value)
+        if cleaned is not None:
+            out[key] = cleaned
+    return out
+
+
+def redacted(model: Mapping[str, Any]) -> dict[str, Any]:
+    """A live or desired model fit for snapshots and reports: no key, server fields kept."""
+    out = {k: v for k, v in model.items() if k not in ("selfUri",)}
+    creds = out.get("credentials")
+    if isinstance(creds, Mapping):
+        out["credentials"] = {k: v for k, v in creds.items() if k != "apiKey"}
+    return _drop_empty(out) or {}
+
+
+def is_managed(model: Mapping[str, Any]) -> bool:
+    labels = model.get("labels") or {}
+    return isinstance(labels, Mapping) and labels.get(LABEL_MANAGED_BY) == MANAGED_BY_VALUE
+
+
+def environment_of(model: Mapping[str, Any]) -> str | None:
+    labels = model.get("labels") or {}
+    value = labels.get(LABEL_ENVIRONMENT) if isinstance(labels, Mapping) else None
+    return str(value) if value is not None else None
+
+
+def _drop_empty(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        items = {str(k): _drop_empty(v) for k, v in value.items()}
+        kept = {k: v for k, v in items.items() if v is not None}
+        return kept or None
+    if isinstance(value, list):
+        return [_drop_empty(v) for v in value]
+    if value == "" or value is None:
+        return None
+    return value

@@ -1,0 +1,83 @@
+"""The write call behind each planned change, run in a worker thread.
+
+Each function returns the id to poll (or None when nothing needs polling) and records the
+mutation in the audit log the moment the API accepts it, so a crash right after loses nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.engine.recorder import Recorder
+from reconciler.gateway import GatewayClient
+from reconciler.gateway.errors import Conflict, NotFound
+from reconciler.structs.plan import Action, PlanItem
+
+
+@dataclass(frozen=True)
+class WriteContext:
+    client: GatewayClient
+    recorder: Recorder
+    delete_timeout: float
+    poll_interval: float
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+
+
+def perform(item: PlanItem, body: Mapping[str, Any] | None, ctx: WriteContext) -> str | None:
+    """Execute one item; returns the model id to poll, or None (deleted, nothing to wait for)."""
+    if item.action is Action.CREATE:
+        assert body is not None
+        model = ctx.client.create_model(dict(body))
+        ctx.recorder.record("MODEL_CREATED", item=item, model_id=str(model["id"]),
+                            result="ACCEPTED")
+        return str(model["id"])
+    if item.action is Action.UPDATE:
+        assert body is not None and item.model_id is not None
+        model = _update(ctx, item.model_id, body, item.live_version)
+        ctx.recorder.record("MODEL_UPDATED", item=item, model_id=item.model_id,
+                            result="ACCEPTED")
+        return str(model.get("id", item.model_id))
+    if item.action is Action.REPLACE:
+        assert body is not None and item.model_id is not None
+        _delete_and_wait(ctx, item.model_id)
+        model = ctx.client.create_model(dict(body))
+        ctx.recorder.record("MODEL_REPLACED", item=item, model_id=str(model["id"]),
+                            result=f"ACCEPTED (replaced {item.model_id})")
+        return str(model["id"])
+    if item.action is Action.DELETE:
+        assert item.model_id is not None
+        ctx.client.delete_model(item.model_id)
+        ctx.recorder.record("MODEL_DELETED", item=item, model_id=item.model_id,
+                            result="ACCEPTED")
+        return None
+    return item.model_id
+
+
+def _update(ctx: WriteContext, model_id: str, body: Mapping[str, Any],
+            version: int | None) -> Mapping[str, Any]:
+    """PUT with the version we planned against; on a 409, re-read once and apply on top."""
+    if version is None:
+        version = int(ctx.client.get_model(model_id).get("version", 1))
+    try:
+        return ctx.client.update_model(model_id, {**body, "version": version})
+    except Conflict:
+        fresh = ctx.client.get_model(model_id)
+        return ctx.client.update_model(model_id, {**body, "version": fresh.get("version")})
+
+
+def _delete_and_wait(ctx: WriteContext, model_id: str) -> None:
+    """A replace must free the name before creating again: wait until the old one is gone."""
+    ctx.client.delete_model(model_id)
+    deadline = ctx.monotonic() + ctx.delete_timeout
+    while ctx.monotonic() < deadline:
+        try:
+            ctx.client.get_model(model_id)
+        except NotFound:
+            return
+        ctx.sleep(ctx.poll_interval)
+    raise TimeoutError(f"old endpoint {model_id} was still deleting after "
+                       f"{ctx.delete_timeout:.0f}s; the replacement was not created")

@@ -1,0 +1,40 @@
+"""The outcome of an apply: one line per model, then what failed and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler.structs.outcome import ApplyResult
+from reconciler.structs.plan import Plan
+
+
+def render_result_text(plan: Plan, result: ApplyResult) -> str:
+    ok = len(result.outcomes) - len(result.failures)
+    head = f"Apply of '{plan.environment}': {ok} succeeded, {len(result.failures)} failed"
+    if result.interrupted:
+        head += " (interrupted: no new changes were started)"
+    lines = [head]
+    for outcome in result.failures:
+        where = f" (correlation id {outcome.correlation_id})" if outcome.correlation_id else ""
+        lines.append(f"  FAILED {outcome.name} [{outcome.action.value}] {outcome.state}: "
+                     f"{outcome.error}{where}")
+    if result.snapshot_serial is not None:
+        lines.append(f"Snapshot written: state/{plan.environment}/snapshot.json "
+                     f"(serial {result.snapshot_serial})")
+    if result.commit:
+        lines.append(f"Committed state as {result.commit[:12]}")
+    return "\n".join(lines) + "\n"
+
+
+def result_document(result: ApplyResult) -> dict[str, Any]:
+    return {
+        "interrupted": result.interrupted,
+        "exitCode": int(result.exit_code),
+        "snapshotSerial": result.snapshot_serial,
+        "commit": result.commit,
+        "outcomes": [
+            {"name": o.name, "action": o.action.value, "state": o.state, "modelId": o.model_id,
+             "error": o.error, "correlationId": o.correlation_id, "health": o.health}
+            for o in result.outcomes
+        ],
+    }

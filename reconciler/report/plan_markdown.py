@@ -1,0 +1,64 @@
+"""The plan as a pull-request comment: summary first, details folded, secrets never shown."""
+
+from __future__ import annotations
+
+from reconciler.report.values import ORDER, SYMBOLS, counts_line, money, short
+from reconciler.structs.plan import Action, Plan, PlanItem
+
+
+def render_plan_markdown(plan: Plan, *, title: str = "reconcile plan") -> str:
+    lines = [f"### {title}: `{plan.environment}`", "", f"**{counts_line(plan)}**", ""]
+    if plan.cost is not None:
+        lines += [_cost(plan), ""]
+    if plan.blocked:
+        lines += ["> [!CAUTION]", "> Blocked by policy:"]
+        lines += [f"> - `{i.name}`: {i.blocked}" for i in plan.blocked]
+        lines.append("")
+    changed = [i for a in ORDER for i in plan.by_action(a) if a is not Action.NOOP]
+    if changed:
+        lines += ["| | model | action | monthly cost |", "|---|---|---|---|"]
+        lines += [_row(i) for i in changed]
+        lines.append("")
+        lines += ["<details><summary>Field changes</summary>", ""]
+        for item in changed:
+            lines += _details(item)
+        lines += ["</details>", ""]
+    else:
+        lines += ["No changes: the live endpoints match git.", ""]
+    if plan.warnings:
+        lines += ["<details><summary>Warnings</summary>", ""]
+        lines += [f"- {w}" for w in plan.warnings] + ["", "</details>", ""]
+    return "\n".join(lines)
+
+
+def _row(item: PlanItem) -> str:
+    cost = ""
+    if item.cost is not None:
+        cost = f"{money(item.cost.before)} → {money(item.cost.after)}"
+    blocked = " (blocked)" if item.blocked else ""
+    return f"| `{SYMBOLS[item.action]}` | `{item.name}` | {item.action.value}{blocked} | {cost} |"
+
+
+def _details(item: PlanItem) -> list[str]:
+    out = [f"**{item.name}** ({item.action.value})", "", "```diff"]
+    for change in item.changes:
+        if change.old is not None:
+            out.append(f"- {change.path}: {short(change.old, 100)}")
+        if change.new is not None:
+            out.append(f"+ {change.path}: {short(change.new, 100)}")
+    out += ["```", ""]
+    return out
+
+
+def _cost(plan: Plan) -> str:
+    cost = plan.cost
+    assert cost is not None
+    pct = cost.delta_percent
+    sign = "+" if cost.delta >= 0 else "−"
+    text = (f"Monthly cost: {money(cost.before)} → **{money(cost.after)}** "
+            f"({sign}{money(abs(cost.delta))}" + (f", {pct:+}%)" if pct is not None else ")"))
+    if cost.budget_usd is not None:
+        text += f" · budget {money(cost.budget_usd)}"
+    if cost.breach:
+        text += f"\n\n> [!WARNING]\n> Budget breach: {cost.breach}"
+    return text

@@ -1,0 +1,67 @@
+"""The plan as a person reads it in a terminal: a summary line, then one block per change.
+
+Colour only when writing to a TTY (the caller decides); unchanged models are one line each.
+"""
+
+from __future__ import annotations
+
+from reconciler.report.values import ORDER, SYMBOLS, counts_line, money, short
+from reconciler.structs.plan import Action, Plan, PlanItem
+
+_COLOURS = {Action.CREATE: "32", Action.UPDATE: "33", Action.REPLACE: "35",
+            Action.DELETE: "31", Action.NOOP: "2", Action.UNMANAGED: "36"}
+
+
+def render_plan_text(plan: Plan, *, colour: bool = False) -> str:
+    lines = [f"Plan for environment '{plan.environment}': {counts_line(plan)}", ""]
+    for action in ORDER:
+        for item in plan.by_action(action):
+            lines.extend(_item(item, colour=colour))
+    if plan.cost is not None:
+        lines += ["", _cost(plan)]
+    for item in plan.blocked:
+        lines.append(f"BLOCKED {item.name}: {item.blocked}")
+    if plan.warnings:
+        lines += ["", *[f"warning: {w}" for w in plan.warnings]]
+    if not plan.has_changes and not plan.blocked:
+        lines += ["", "No changes. The live endpoints match git."]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _item(item: PlanItem, *, colour: bool) -> list[str]:
+    head = f"  {SYMBOLS[item.action]:>3} {item.name} ({item.action.value})"
+    if item.reason:
+        head += f" - {item.reason}"
+    if item.blocked:
+        head += "  [BLOCKED]"
+    if colour:
+        head = f"\x1b[{_COLOURS[item.action]}m{head}\x1b[0m"
+    out = [head]
+    if item.action in (Action.NOOP, Action.UNMANAGED):
+        return out
+    for change in item.changes:
+        if item.action is Action.CREATE:
+            out.append(f"        {change.path}: {short(change.new)}")
+        elif item.action is Action.DELETE:
+            out.append(f"        {change.path}: {short(change.old)}")
+        else:
+            out.append(f"        {change.path}: {short(change.old, 40)} -> {short(change.new, 40)}")
+    if item.cost is not None and item.cost.before != item.cost.after:
+        out.append(f"        monthly cost: {money(item.cost.before)} -> {money(item.cost.after)}")
+    return out
+
+
+def _cost(plan: Plan) -> str:
+    cost = plan.cost
+    assert cost is not None
+    pct = cost.delta_percent
+    sign = "+" if cost.delta >= 0 else "-"
+    delta = f"{sign}{money(abs(cost.delta))}" + (f", {pct:+}%" if pct is not None else "")
+    line = f"Projected monthly cost: {money(cost.before)} -> {money(cost.after)} ({delta})"
+    if cost.budget_usd is not None:
+        line += f"; budget {money(cost.budget_usd)}"
+    if cost.breach:
+        line += f"\nBUDGET BREACH: {cost.breach}"
+    if cost.unpriced:
+        line += f"\nnot priced (no catalogue entry, no spec.pricing): {', '.join(cost.unpriced)}"
+    return line

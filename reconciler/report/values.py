@@ -1,0 +1,46 @@
+"""Value formatting shared by the plan reporters: short, JSON-like, never a secret."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reconciler.structs.plan import Action, Plan
+
+SYMBOLS = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.REPLACE: "-/+",
+    Action.DELETE: "-",
+    Action.NOOP: "=",
+    Action.UNMANAGED: "?",
+}
+ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE, Action.NOOP,
+         Action.UNMANAGED)
+
+
+def short(value: Any, limit: int = 72) -> str:
+    """A one-line rendering of a field value, cut with an ellipsis past ``limit``."""
+    if value is None:
+        return "(none)"
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    text = text.replace("\n", "\\n")
+    if isinstance(value, str):
+        text = json.dumps(text)[1:-1]
+        text = f'"{text}"'
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def counts_line(plan: Plan) -> str:
+    """``2 to create, 1 to update, ...``: the line a person reads first."""
+    words = {
+        Action.CREATE: "to create", Action.UPDATE: "to update", Action.REPLACE: "to replace",
+        Action.DELETE: "to delete", Action.NOOP: "unchanged", Action.UNMANAGED: "unmanaged",
+    }
+    return ", ".join(f"{len(plan.by_action(a))} {words[a]}" for a in ORDER)
+
+
+def money(value: object) -> str:
+    if value is None:
+        return "n/a"
+    return f"${float(str(value)):,.2f}"
