@@ -1,4 +1,4 @@
-"""`reconcile drift`: desired vs live vs last snapshot."""
+"""`reconcile drift --env ENV`: what changed outside git; exit 2 when anything is found."""
 
 from __future__ import annotations
 
@@ -7,18 +7,27 @@ from typing import Any
 import click
 
 from reconciler.cli.boundary import guarded
-from reconciler.cli.options import build_options, common_options
-from reconciler.structs.errors import ConfigError
+from reconciler.cli.options import CommonOptions, build_options, common_options
+from reconciler.engine.drift_job import DriftRequest, run_drift
+from reconciler.report.drift import render_drift_json, render_drift_markdown, render_drift_text
+from reconciler.structs.errors import ExitCode
 
 
 @click.command("drift")
+@click.option("--env", "env", required=True, metavar="ENV")
 @common_options
 @click.pass_context
-def drift(ctx: click.Context, **given: Any) -> None:
-    """desired vs live vs last snapshot. (not built yet)"""
+def drift(ctx: click.Context, env: str, **given: Any) -> None:
+    """Compare git, the last snapshot and live; exit 2 when they disagree."""
     options = build_options(ctx, **given)
+    guarded(lambda: _run(env, options), verbose=options.verbose)
 
-    def action() -> int:
-        raise ConfigError("'reconcile drift' is not built yet", hint="see the README for what works")
 
-    guarded(action, verbose=options.verbose)
+def _run(env: str, options: CommonOptions) -> int:
+    report = run_drift(DriftRequest(root=options.root, environment=env,
+                                    sandbox=options.sandbox, commit=options.commit,
+                                    push=options.push))
+    render = {"json": render_drift_json, "markdown": render_drift_markdown}.get(
+        options.fmt, render_drift_text)
+    click.echo(render(report), nl=False)
+    return int(ExitCode.CHANGES_PENDING if report.found else ExitCode.OK)

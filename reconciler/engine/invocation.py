@@ -29,6 +29,20 @@ class Invocation:
     cost_usd: Decimal | None = None
     request_id: str | None = None
 
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for reporters; the input text itself is not repeated."""
+        v = self.verdict
+        return {
+            "guard": {"allowed": v.allowed, "blocked": v.blocked, "flagged": v.flagged,
+                      "score": v.score, "reasons": list(v.reasons)},
+            "result": self.result,
+            "usage": {"promptTokens": self.prompt_tokens,
+                      "completionTokens": self.completion_tokens},
+            "latencyMs": None if self.latency_ms is None else round(self.latency_ms, 1),
+            "costUsd": None if self.cost_usd is None else str(self.cost_usd),
+            "requestId": self.request_id,
+        }
+
 
 def guard_policy(model: ModelEndpoint, policy: Policy) -> GuardPolicy:
     """Per-model ``spec.guard`` overrides the environment's ``policy.guard``."""

@@ -1,0 +1,70 @@
+"""Three-way drift: desired (git) vs last applied (snapshot) vs live.
+
+Two comparisons answer two questions. Snapshot vs live: did someone change the Gateway outside
+git (drifted, missing)? Git vs snapshot: is there work git has that was never applied
+(pending)? Without a snapshot the second question cannot be told apart from the first, so git
+vs live differences are reported as pending with a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from reconciler.engine.diff import field_changes
+from reconciler.engine.normalize import comparable, environment_of, is_managed
+from reconciler.engine.planner import Desired
+from reconciler.structs.drift import DriftItem, DriftKind, DriftReport
+
+
+def compute_drift(*, environment: str, desired: list[Desired],
+                  snapshot: list[Mapping[str, Any]] | None,
+                  live: list[Mapping[str, Any]], snapshot_serial: int | None) -> DriftReport:
+    want = {d.name: comparable(d.body) for d in desired}
+    last = {str(m.get("name")): m for m in snapshot} if snapshot is not None else None
+    here = {str(m.get("name")): m for m in live}
+    items = []
+    for name in sorted(set(want) | set(here) | set(last or {})):
+        item = _classify(name, want.get(name), last, here.get(name), environment)
+        if item is not None:
+            items.append(item)
+    return DriftReport(environment=environment, items=tuple(items),
+                       snapshot_serial=snapshot_serial)
+
+
+def _classify(name: str, want: dict[str, Any] | None,
+              last: dict[str, Mapping[str, Any]] | None, live: Mapping[str, Any] | None,
+              environment: str) -> DriftItem | None:
+    model_id = str(live.get("id")) if live is not None else None
+    if live is not None and not is_managed(live):
+        return DriftItem(name, DriftKind.UNMANAGED, model_id=model_id)
+    if live is not None and environment_of(live) not in (None, environment):
+        return None
+    if last is None:
+        return _without_snapshot(name, want, live, model_id)
+    applied = last.get(name)
+    if applied is not None and live is None:
+        return DriftItem(name, DriftKind.MISSING, model_id=str(applied.get("id")),
+                         note="deleted outside git")
+    if applied is not None and live is not None:
+        changes = field_changes(comparable(applied), comparable(live))
+        if changes:
+            return DriftItem(name, DriftKind.DRIFTED, changes, model_id)
+    if applied is None and live is not None:
+        return DriftItem(name, DriftKind.DRIFTED, field_changes({}, comparable(live)), model_id,
+                         note="created outside git")
+    base = comparable(applied) if applied is not None else {}
+    pending = field_changes(base, want or {})
+    if pending:
+        return DriftItem(name, DriftKind.PENDING, pending, model_id,
+                         note=None if want else "removed from git")
+    return DriftItem(name, DriftKind.IN_SYNC, model_id=model_id)
+
+
+def _without_snapshot(name: str, want: dict[str, Any] | None, live: Mapping[str, Any] | None,
+                      model_id: str | None) -> DriftItem:
+    changes = field_changes(comparable(live) if live is not None else {}, want or {})
+    if not changes:
+        return DriftItem(name, DriftKind.IN_SYNC, model_id=model_id)
+    return DriftItem(name, DriftKind.PENDING, changes, model_id,
+                     note="no snapshot yet: git and live differ")

@@ -1,0 +1,63 @@
+"""`reconcile drift`: build the three views, compare, optionally record the finding."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reconciler.engine.connect import open_client
+from reconciler.engine.drift import compute_drift
+from reconciler.engine.prepare import desired_models
+from reconciler.engine.recorder import Recorder
+from reconciler.gitops.audit import default_actor
+from reconciler.gitops.repo import commit_state, head_commit, push_state
+from reconciler.gitops.snapshot import read_snapshot
+from reconciler.manifests import load_environment
+from reconciler.structs.drift import DriftKind, DriftReport
+
+
+@dataclass(frozen=True)
+class DriftRequest:
+    root: Path
+    environment: str
+    sandbox: bool = False
+    commit: bool = False
+    push: bool = False
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+
+
+def run_drift(request: DriftRequest) -> DriftReport:
+    loaded = load_environment(request.root, request.environment)
+    desired = desired_models(loaded, request.environ, sandbox=request.sandbox)
+    snapshot = read_snapshot(request.root, request.environment)
+    sandbox_root = request.root if request.sandbox else None
+    with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
+        live = list(client.list_models())
+    report = compute_drift(environment=request.environment, desired=desired,
+                           snapshot=list(snapshot.models) if snapshot else None, live=live,
+                           snapshot_serial=snapshot.serial if snapshot else None)
+    if request.commit and report.found:
+        _record(request, report)
+    return report
+
+
+def _record(request: DriftRequest, report: DriftReport) -> None:
+    commit = head_commit(request.root)
+    recorder = Recorder(request.root / "state" / request.environment / "audit.jsonl",
+                        environment=request.environment, actor=default_actor(),
+                        git_commit=commit)
+    for item in report.items:
+        if item.kind in (DriftKind.DRIFTED, DriftKind.MISSING):
+            fields = ", ".join(c.path for c in item.changes) or (item.note or "")
+            recorder.record("DRIFT_DETECTED", item=None, name=item.name,
+                            model_id=item.model_id, result=f"{item.kind.value}: {fields}",
+                            payload={"changes": [c.as_dict() for c in item.changes]})
+    counts = {k.value: len(report.of(k)) for k in DriftKind if k is not DriftKind.IN_SYNC}
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+    commit_state(request.root, request.environment,
+                 message=f"reconcile({request.environment}): drift detected: {summary} "
+                         "[skip ci]")
+    if request.push:
+        push_state(request.root)

@@ -1,0 +1,60 @@
+"""Drift reports as text, JSON (``formatVersion: 1``) and markdown (an issue body)."""
+
+from __future__ import annotations
+
+import json
+
+from reconciler.report.values import short
+from reconciler.structs.drift import DriftKind, DriftReport
+
+_KINDS = (DriftKind.DRIFTED, DriftKind.MISSING, DriftKind.PENDING, DriftKind.UNMANAGED)
+_WORDS = {DriftKind.DRIFTED: "changed outside git", DriftKind.MISSING: "deleted outside git",
+          DriftKind.PENDING: "git changes not yet applied", DriftKind.UNMANAGED: "unmanaged"}
+
+
+def summary_line(report: DriftReport) -> str:
+    parts = [f"{len(report.of(k))} {k.value}" for k in _KINDS]
+    return f"Drift in '{report.environment}': " + ", ".join(parts)
+
+
+def render_drift_text(report: DriftReport) -> str:
+    lines = [summary_line(report)]
+    for kind in _KINDS:
+        for item in report.of(kind):
+            note = f" ({item.note})" if item.note else ""
+            lines.append(f"  {kind.value:9} {item.name}{note}")
+            lines += [f"      {c.path}: {short(c.old, 40)} -> {short(c.new, 40)}"
+                      for c in item.changes]
+    if not report.found:
+        lines.append("No drift: git, the last snapshot and live agree.")
+    return "\n".join(lines) + "\n"
+
+
+def render_drift_json(report: DriftReport) -> str:
+    doc: dict[str, object] = {"formatVersion": 1, "environment": report.environment,
+                              "snapshotSerial": report.snapshot_serial,
+                              "driftFound": report.found}
+    for kind in DriftKind:
+        doc[kind.value] = [i.as_dict() for i in report.of(kind)]
+    return json.dumps(doc, indent=2, default=str) + "\n"
+
+
+def render_drift_markdown(report: DriftReport) -> str:
+    lines = [f"### reconcile drift: `{report.environment}`", "", f"**{summary_line(report)}**",
+             ""]
+    if not report.found:
+        return "\n".join([*lines, "No drift: git, the last snapshot and live agree.", ""])
+    lines += ["| model | finding | fields |", "|---|---|---|"]
+    for kind in _KINDS:
+        for item in report.of(kind):
+            fields = ", ".join(f"`{c.path}`" for c in item.changes[:6]) or (item.note or "")
+            lines.append(f"| `{item.name}` | {_WORDS[kind]} | {fields} |")
+    lines += ["", "<details><summary>Field changes</summary>", ""]
+    for item in report.items:
+        if item.changes:
+            lines += [f"**{item.name}** ({item.kind.value})", "", "```diff"]
+            for c in item.changes:
+                lines += [f"- {c.path}: {short(c.old, 100)}", f"+ {c.path}: {short(c.new, 100)}"]
+            lines += ["```", ""]
+    lines += ["</details>", ""]
+    return "\n".join(lines)

@@ -1,0 +1,47 @@
+"""A drift report: git (desired) vs the last snapshot (last applied) vs live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from reconciler.structs.plan import FieldChange
+
+
+class DriftKind(str, Enum):
+    PENDING = "pending"  # git changed since the last apply
+    DRIFTED = "drifted"  # live changed outside git
+    MISSING = "missing"  # deleted outside git
+    UNMANAGED = "unmanaged"  # live, without the managed-by label
+    IN_SYNC = "inSync"
+
+
+@dataclass(frozen=True)
+class DriftItem:
+    name: str
+    kind: DriftKind
+    changes: tuple[FieldChange, ...] = ()
+    model_id: str | None = None
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "modelId": self.model_id,
+                               "changes": [c.as_dict() for c in self.changes]}
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    environment: str
+    items: tuple[DriftItem, ...]
+    snapshot_serial: int | None = None
+
+    def of(self, kind: DriftKind) -> list[DriftItem]:
+        return [i for i in self.items if i.kind is kind]
+
+    @property
+    def found(self) -> bool:
+        return any(i.kind is not DriftKind.IN_SYNC for i in self.items)
