@@ -1,0 +1,55 @@
+"""The client-side token bucket paces calls, across threads, to requests_per_minute."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from reconciler.gateway import GatewayClient
+from reconciler.gateway.ratelimit import TokenBucket
+from tests.fixtures_gateway import Answer, FakeClock, ScriptedServer
+
+
+def test_the_bucket_spaces_calls_at_the_rate_after_a_one_second_burst(
+    fake_clock: FakeClock,
+) -> None:
+    bucket = TokenBucket(60, monotonic=fake_clock.monotonic, sleep=fake_clock.sleep)
+    waits = [bucket.acquire() for _ in range(5)]
+    assert waits == [0.0, 1.0, 1.0, 1.0, 1.0]
+    fake_clock.now += 10
+    assert bucket.acquire() == 0.0
+    assert bucket.acquire() == pytest.approx(1.0)
+
+
+def test_threads_queue_for_their_slots_instead_of_sharing_one(fake_clock: FakeClock) -> None:
+    reservations: list[float] = []
+    lock = threading.Lock()
+    bucket = TokenBucket(600, monotonic=fake_clock.monotonic, sleep=lambda s: None)
+
+    def worker() -> None:
+        for _ in range(25):
+            wait = bucket.acquire()
+            with lock:
+                reservations.append(wait)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # With the clock standing still, the n-th caller waits n-10 tenths of a second: no two
+    # callers got the same slot, whatever the thread interleaving.
+    assert sorted(reservations) == pytest.approx([max(0.0, (n - 9) / 10) for n in range(100)])
+
+
+def test_the_client_paces_api_calls_but_not_token_requests(
+    scripted: ScriptedServer, make_client: Callable[..., GatewayClient], fake_clock: FakeClock
+) -> None:
+    scripted.on("GET", "/api/v2/ai/models/m1", Answer(200, {"id": "m1"}))
+    client = make_client(requests_per_minute=120)
+    for _ in range(11):
+        client.get_model("m1")
+    assert sum(fake_clock.sleeps) == pytest.approx(9 * 0.5)
+    assert client.stats.calls["get"] == 11 and client.stats.calls["token"] == 1
