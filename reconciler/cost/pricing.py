@@ -47,6 +47,10 @@ class Rates:
     def output_per_million(self) -> Decimal:
         return self.output_per_token * PER_MILLION
 
+    def cost(self, prompt_tokens: Decimal | int, completion_tokens: Decimal | int) -> Decimal:
+        """USD for one call with these token counts (cache tokens are not split out)."""
+        return prompt_tokens * self.input_per_token + completion_tokens * self.output_per_token
+
 
 def rates(*, provider: str, model_id: str, pricing: Mapping[str, Any] | None) -> Rates | None:
     """The catalogue's rates with any override applied; None when input or output is unknown."""
@@ -100,8 +104,7 @@ def monthly_cost(
     if found is None or parsed is None:
         return None
     per_day, prompt, completion = parsed
-    per_request = prompt * found.input_per_token + completion * found.output_per_token
-    return per_day * DAYS_PER_MONTH * per_request
+    return per_day * DAYS_PER_MONTH * found.cost(prompt, completion)
 
 
 def call_cost(
@@ -116,7 +119,7 @@ def call_cost(
     found = rates(provider=provider, model_id=model_id, pricing=pricing)
     if found is None:
         return None
-    return prompt_tokens * found.input_per_token + completion_tokens * found.output_per_token
+    return found.cost(prompt_tokens, completion_tokens)
 
 
 def parse_override(pricing: Mapping[str, Any] | None) -> dict[str, Decimal]:
