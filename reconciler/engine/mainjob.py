@@ -7,6 +7,7 @@ module never touches the terminal, and gets back an exit code.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,8 @@ class JobHooks:
     make_health_check: Callable[[Prepared, GatewayClient], HealthCheck | None] = (
         lambda _p, _c: None)
     apply_settings: Callable[[Prepared], ApplySettings] | None = None
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
 
 
 def run_job(request: JobRequest, hooks: JobHooks) -> int:
@@ -86,7 +89,8 @@ def _apply(request: JobRequest, prepared: Prepared, client: GatewayClient,
                               provision_timeout=config.policy.provision_timeout_seconds))
     applier = Applier(prepared, client, settings=settings, recorder=recorder,
                       on_event=hooks.on_event,
-                      health_check=hooks.make_health_check(prepared, client))
+                      health_check=hooks.make_health_check(prepared, client),
+                      sleep=hooks.sleep, monotonic=hooks.monotonic)
     result = applier.run()
     record_state(request.root, prepared=prepared, client=client, recorder=recorder,
                  result=result, git_commit=commit, commit=request.commit, push=request.push)

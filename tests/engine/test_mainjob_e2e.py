@@ -1,0 +1,206 @@
+"""The main job end to end: real manifests, real HTTP to the sandbox, real audit and snapshot.
+
+The sandbox runs on a manual clock; the applier's sleep advances that clock, so provisioning
+that takes "20-40 s" completes in milliseconds without a single real sleep.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from reconciler.engine.apply import ApplySettings
+from reconciler.engine.events import Event
+from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
+from reconciler.engine.poller import PollSettings
+from reconciler.gitops.audit import verify_log
+from reconciler.gitops.snapshot import read_snapshot
+from reconciler.structs.errors import ExitCode
+from reconciler.structs.plan import Action, Plan
+from tests.fixtures_engine import ENV, KEYS, ConfigRepo
+
+
+class Run:
+    """One invocation of the main job with recording hooks."""
+
+    def __init__(self, repo: ConfigRepo, clock: Any) -> None:
+        self.repo, self.clock = repo, clock
+        self.plans: list[Plan] = []
+        self.results: list[Any] = []
+        self.events: list[Event] = []
+
+    def __call__(self, *, dry_run: bool = False, prune: bool = False,
+                 on_event: Callable[[Event], None] | None = None,
+                 timeout: float = 120.0) -> int:
+        request = JobRequest(root=self.repo.root, environment=ENV, dry_run=dry_run,
+                             prune=prune, environ=self.repo.environ)
+        hooks = JobHooks(
+            show_plan=self.plans.append, confirm=lambda _p: True,
+            show_result=lambda _p, r: self.results.append(r),
+            on_event=on_event or self.events.append,
+            apply_settings=lambda _p: ApplySettings(
+                max_parallel=4, provision_timeout=timeout,
+                poll=PollSettings(initial=1.0, maximum=5.0)),
+            sleep=self.clock.advance, monotonic=self.clock.now)
+        return run_job(request, hooks)
+
+    @property
+    def plan(self) -> Plan:
+        return self.plans[-1]
+
+
+@pytest.fixture
+def run(config_repo: ConfigRepo, sandbox_clock: Any) -> Run:
+    return Run(config_repo, sandbox_clock)
+
+
+def live_models(sandbox: Any) -> list[dict[str, Any]]:
+    from reconciler.gateway import ClientSettings, GatewayClient
+
+    settings = ClientSettings(api_base_url=sandbox.base_url, login_base_url=sandbox.base_url,
+                              client_id="sandbox", client_secret="sandbox-secret",
+                              requests_per_minute=6000)
+    with GatewayClient(settings) as client:
+        return list(client.list_models())
+
+
+def audit_actions(repo: ConfigRepo) -> list[str]:
+    path = repo.root / "state" / ENV / "audit.jsonl"
+    return [json.loads(line)["action"] for line in path.read_text().splitlines()]
+
+
+def test_dry_run_shows_creates_and_changes_nothing(run: Run, sandbox: Any) -> None:
+    run.repo.write_model("support-classifier")
+    run.repo.write_model("ticket-summarizer")
+    assert run(dry_run=True) == ExitCode.CHANGES_PENDING
+    assert [i.action for i in run.plan.items] == [Action.CREATE, Action.CREATE]
+    assert live_models(sandbox) == []
+    assert not (run.repo.root / "state").exists()
+
+
+def test_apply_creates_records_and_second_run_is_a_noop(run: Run, sandbox: Any) -> None:
+    for name in ("alpha-model", "beta-model", "gamma-model"):
+        run.repo.write_model(name)
+    assert run() == ExitCode.OK
+    live = live_models(sandbox)
+    assert sorted(m["name"] for m in live) == ["alpha-model", "beta-model", "gamma-model"]
+    assert {m["status"] for m in live} == {"ACTIVE"}
+    assert audit_actions(run.repo) == ["MODEL_CREATED"] * 3 + ["CONFIG_SYNC"]
+    assert verify_log(run.repo.root / "state" / ENV / "audit.jsonl").ok
+    snapshot = read_snapshot(run.repo.root, ENV)
+    assert snapshot is not None and snapshot.serial == 1 and len(snapshot.models) == 3
+    writes_before = _writes(sandbox)
+    assert run() == ExitCode.OK
+    assert not run.plan.has_changes
+    assert _writes(sandbox) == writes_before
+
+
+def _writes(sandbox: Any) -> int:
+    stats = sandbox.stats
+    get = stats.get if isinstance(stats, dict) else lambda k, d=0: getattr(stats, k, d)
+    return sum(int(get(k, 0)) for k in ("create", "update", "delete"))
+
+
+def test_update_and_replace(run: Run, sandbox: Any) -> None:
+    run.repo.write_model("alpha-model")
+    run.repo.write_model("beta-model")
+    assert run() == ExitCode.OK
+    run.repo.write_model("alpha-model", configuration={"temperature": 0.3, "maxTokens": 500})
+    run.repo.write_model("beta-model", provider="anthropic",
+                         modelId="claude-3-5-haiku-20241022",
+                         credentials={"apiKey": "${ANTHROPIC_API_KEY}"})
+    assert run() == ExitCode.OK
+    actions = {i.name: i.action for i in run.plans[-1].items}
+    assert actions == {"alpha-model": Action.UPDATE, "beta-model": Action.REPLACE}
+    live = {m["name"]: m for m in live_models(sandbox)}
+    assert live["alpha-model"]["configuration"]["temperature"] == 0.3
+    assert live["beta-model"]["provider"] == "anthropic"
+    assert audit_actions(run.repo)[-3:-1] in (["MODEL_UPDATED", "MODEL_REPLACED"],
+                                              ["MODEL_REPLACED", "MODEL_UPDATED"])
+
+
+def test_prune_is_blocked_without_permission_and_allowed_with_it(run: Run, sandbox: Any) -> None:
+    run.repo.write_model("alpha-model")
+    run.repo.write_model("old-model")
+    assert run() == ExitCode.OK
+    run.repo.remove_model("old-model")
+    assert run(prune=True) == ExitCode.BLOCKED
+    assert "policy.prune" in (run.plan.blocked[0].blocked or "")
+    assert len(live_models(sandbox)) == 2
+    run.repo.write_environment(policy={"prune": True, "maxParallel": 4,
+                                       "requestsPerMinute": 6000, "provisionTimeoutSeconds": 120})
+    assert run() == ExitCode.BLOCKED
+    assert run(prune=True) == ExitCode.OK
+    assert [m["name"] for m in live_models(sandbox)] == ["alpha-model"]
+    assert "MODEL_DELETED" in audit_actions(run.repo)
+
+
+def test_provisioning_failure_exits_3_and_the_others_apply(run: Run, sandbox: Any) -> None:
+    run.repo.write_model("good-model")
+    run.repo.write_model("bad-key-model", credentials={"apiKey": "${BAD_KEY}"})
+    run.repo.environ["BAD_KEY"] = "not-an-openai-key-1234567890"
+    assert run() == ExitCode.INCOMPLETE
+    (result,) = run.results
+    failed = {o.name: o for o in result.failures}
+    assert list(failed) == ["bad-key-model"] and failed["bad-key-model"].error
+    live = {m["name"]: m["status"] for m in live_models(sandbox)}
+    assert live == {"good-model": "ACTIVE", "bad-key-model": "FAILED"}
+    assert "PROVISION_FAILED" in audit_actions(run.repo)
+
+
+def test_timeout_exits_3_and_is_recorded(run: Run, sandbox: Any) -> None:
+    run.repo.write_model("slow-model")
+    assert run(timeout=5.0) == ExitCode.INCOMPLETE
+    assert run.results[0].failures[0].state == "TIMEOUT"
+    assert "PROVISION_TIMEOUT" in audit_actions(run.repo)
+
+
+def test_crash_half_way_then_rerun_finishes_without_duplicates(run: Run, sandbox: Any) -> None:
+    names = [f"model-{i:02d}" for i in range(8)]
+    for name in names:
+        run.repo.write_model(name)
+    seen: list[str] = []
+
+    def crash_after_three(event: Event) -> None:
+        if event.state == "creating":
+            seen.append(event.name)
+            if len(seen) > 3:
+                raise RuntimeError("simulated crash")
+
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run(on_event=crash_after_three)
+    created = live_models(sandbox)
+    assert 0 < len(created) < len(names)
+    assert run() == ExitCode.OK
+    live = live_models(sandbox)
+    assert sorted(m["name"] for m in live) == names
+    assert {m["status"] for m in live} == {"ACTIVE"}
+
+
+def test_unmanaged_live_model_is_shown_and_never_touched(run: Run, sandbox: Any) -> None:
+    from reconciler.gateway import ClientSettings, GatewayClient
+
+    settings = ClientSettings(api_base_url=sandbox.base_url, login_base_url=sandbox.base_url,
+                              client_id="sandbox", client_secret="sandbox-secret")
+    with GatewayClient(settings) as client:
+        client.create_model({"name": "hand-made", "provider": "openai", "modelId": "gpt-4o",
+                             "credentials": {"apiKey": KEYS["OPENAI_API_KEY"]},
+                             "promptTemplate": "{input}", "labels": {"team": "x"}})
+    run.repo.write_model("alpha-model")
+    assert run(prune=True) in (ExitCode.OK,)
+    unmanaged = run.plans[0].by_action(Action.UNMANAGED)
+    assert [i.name for i in unmanaged] == ["hand-made"]
+    assert {m["name"] for m in live_models(sandbox)} == {"alpha-model", "hand-made"}
+
+
+def test_no_secret_reaches_state_files(run: Run) -> None:
+    run.repo.write_model("alpha-model")
+    assert run() == ExitCode.OK
+    for path in (run.repo.root / "state").rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            assert KEYS["OPENAI_API_KEY"] not in text
+            assert "sandbox-secret" not in text
