@@ -1,0 +1,82 @@
+"""A parsed YAML file: plain values plus the line of every node.
+
+Values are the plain Python types the schema and the rules work on; lines live beside them,
+keyed by the node's path (``("spec", "credentials", "apiKey")``), so any finding about a path,
+including one reported by ``jsonschema``, can name the line a user should look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconciler.structs.problems import Problem, Severity
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One manifest file after safe parsing."""
+
+    source: str
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+    block_starts: dict[Path, int] = field(default_factory=dict)
+
+    def line(self, path: Sequence[str | int]) -> int | None:
+        """Line of ``path``, or of its nearest ancestor that exists in the file."""
+        key = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), 1)
+
+    def line_in(self, path: Sequence[str | int], offset: int) -> int | None:
+        """Line of character ``offset`` inside a string; exact for ``|`` block scalars."""
+        start = self.block_starts.get(tuple(path))
+        if start is None:
+            return self.line(path)
+        text = self.get(path)
+        return start + str(text)[:offset].count("\n")
+
+    def get(self, path: Sequence[str | int], default: Any = None) -> Any:
+        """The value at ``path``, or ``default`` when any step is missing or of another type."""
+        value = self.data
+        for step in path:
+            in_list = isinstance(step, int) and isinstance(value, list) and 0 <= step < len(value)
+            in_dict = isinstance(step, str) and isinstance(value, dict) and step in value
+            if not (in_list or in_dict):
+                return default
+            value = value[step]
+        return value
+
+    def problem(
+        self,
+        path: Sequence[str | int],
+        *,
+        rule: str,
+        message: str,
+        fix: str | None = None,
+        severity: Severity = Severity.ERROR,
+        line: int | None = None,
+    ) -> Problem:
+        """A finding located at ``path`` of this file."""
+        return Problem(
+            severity=severity,
+            file=self.source,
+            line=line if line is not None else self.line(path),
+            rule=rule,
+            message=message,
+            fix=fix,
+        )
+
+
+def dotted(path: Sequence[str | int]) -> str:
+    """``spec.credentials.apiKey`` / ``spec.tags[0]``: how users name a field."""
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or "(document)"

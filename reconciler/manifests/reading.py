@@ -1,0 +1,89 @@
+"""Read a manifest file's bytes defensively, before any YAML parser sees them.
+
+Manifests arrive in pull requests from anyone, so the checks here run first and cheaply: a
+size cap (nothing legitimate is anywhere near it), strict UTF-8, no control characters (a
+binary file pasted under ``models/``), and no tabs in indentation, which YAML forbids but
+reports with a message nobody understands.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from reconciler.structs.problems import Problem, Severity
+
+MAX_FILE_BYTES = 256 * 1024
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+
+class FileRejected(Exception):
+    """The file cannot be parsed at all; carries the one problem that says why."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.render())
+        self.problem = problem
+
+
+def reject(source: str, line: int | None, *, rule: str, message: str, fix: str) -> FileRejected:
+    return FileRejected(Problem(Severity.ERROR, source, line, rule, message, fix))
+
+
+def read_text(path: Path, *, source: str) -> str:
+    """The file's text, or ``FileRejected`` naming the first reason it is unusable."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise reject(
+            source,
+            None,
+            rule="file-unreadable",
+            message=f"cannot read the file: {exc.strerror}",
+            fix="check the file's permissions",
+        ) from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise reject(
+            source,
+            None,
+            rule="yaml-too-large",
+            message=f"the file is larger than {MAX_FILE_BYTES // 1024} KiB",
+            fix="a manifest is a few hundred lines; split it or remove pasted data",
+        )
+    return _checked_text(raw, source=source)
+
+
+def _checked_text(raw: bytes, *, source: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise reject(
+            source,
+            line,
+            rule="yaml-binary",
+            message=f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+            fix="manifests are UTF-8 YAML; remove the binary content or the file",
+        ) from exc
+    control = _CONTROL.search(text)
+    if control:
+        line = text[: control.start()].count("\n") + 1
+        raise reject(
+            source,
+            line,
+            rule="yaml-binary",
+            message=f"the file contains a control character U+{ord(control.group()):04X}",
+            fix="manifests are plain text; remove the binary content or the file",
+        )
+    tab = _TAB_INDENT.search(text)
+    if tab:
+        line = text[: tab.start()].count("\n") + 1
+        raise reject(
+            source,
+            line,
+            rule="yaml-tabs",
+            message="a tab is used for indentation, which YAML does not allow",
+            fix="indent with spaces (set your editor to insert spaces for .yaml files)",
+        )
+    return text

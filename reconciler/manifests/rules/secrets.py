@@ -1,0 +1,101 @@
+"""Literal secrets anywhere in a manifest, and credentials that are not ``${VAR}`` references.
+
+A key pasted into a manifest is leaked the moment it is pushed, so any string that looks like
+a provider key is an error wherever it sits (a prompt template is a classic place). Messages
+show at most the first four characters: enough to recognise the key, useless to an attacker.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from reconciler.manifests.document import Document, Path, dotted
+from reconciler.manifests.refs import REF, is_ref
+from reconciler.manifests.rules.base import Context
+from reconciler.structs.problems import Problem
+
+_PATTERNS = (
+    ("an Anthropic API key", re.compile(r"sk-ant-[A-Za-z0-9_-]{16,}")),
+    ("an OpenAI API key", re.compile(r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}")),
+    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("an Amazon Bedrock API key", re.compile(r"\bABSK[A-Za-z0-9+/=]{16,}")),
+    ("a 32-hex-digit key (the Azure OpenAI format)", re.compile(r"\b[0-9a-fA-F]{32}\b")),
+    ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}")),
+    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
+)
+_TOKEN = re.compile(r"[A-Za-z0-9+/_=-]{32,}")
+_FIX = (
+    "delete it, store the key in a secret store or CI secret and write a ${VAR} reference "
+    "such as ${OPENAI_API_KEY}; treat the key as leaked and rotate it"
+)
+
+
+def find_secret(text: str) -> tuple[str, re.Match[str]] | None:
+    """What kind of secret ``text`` seems to contain, and where; refs are ignored."""
+    bare = REF.sub(lambda m: " " * len(m.group()), text)
+    for kind, pattern in _PATTERNS:
+        match = pattern.search(bare)
+        if match:
+            return kind, match
+    for match in _TOKEN.finditer(bare):
+        if _random_looking(match.group()):
+            return "a high-entropy token (an API key or password?)", match
+    return None
+
+
+def _random_looking(token: str) -> bool:
+    classes = sum(any(test(c) for c in token) for test in (str.isupper, str.islower, str.isdigit))
+    counts = Counter(token)
+    entropy = -sum(n / len(token) * math.log2(n / len(token)) for n in counts.values())
+    # Random keys scatter their digits; identifiers such as CamelCaseNameV2 do not.
+    digit_runs = len(re.findall(r"[0-9]+", token))
+    return digit_runs >= 2 and ((classes == 3 and entropy >= 4.0) or entropy >= 4.3)
+
+
+def literal_secrets(doc: Document, ctx: Context) -> Iterable[Problem]:
+    """Rule ``secret-literal``: nothing in the file may look like a key."""
+    for path, text in _strings(doc.data, ()):
+        found = find_secret(text)
+        if found is None:
+            continue
+        kind, match = found
+        yield doc.problem(
+            path,
+            rule="secret-literal",
+            fix=_FIX,
+            line=doc.line_in(path, match.start()),
+            message=f"{dotted(path)} contains what looks like {kind} "
+            f"('{match.group()[:4]}…'); secrets must never be written into a manifest",
+        )
+
+
+def credential_refs(doc: Document, ctx: Context) -> Iterable[Problem]:
+    """Rule ``secret-ref``: secret fields hold exactly one ``${VAR}`` reference."""
+    fields = ("apiKey",) if doc.get(("kind",)) == "ModelEndpoint" else ("clientId", "clientSecret")
+    for name in fields:
+        path = ("spec", "credentials", name)
+        value = doc.get(path)
+        if value is None or is_ref(value) or (isinstance(value, str) and find_secret(value)):
+            continue
+        yield doc.problem(
+            path,
+            rule="secret-ref",
+            message=f"{dotted(path)} must be a ${{VAR}} reference, not a literal",
+            fix=f"write {name}: ${{SOME_VARIABLE}} and set that variable where reconcile runs",
+        )
+
+
+def _strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))

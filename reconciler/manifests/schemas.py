@@ -1,0 +1,117 @@
+"""JSON Schema checks of both manifest kinds, reported as located, readable problems.
+
+The schemas ship inside the package (``reconciler/schemas`` links to the repository's
+``schemas/``), so an installed wheel validates exactly what editors complete. ``jsonschema``
+messages are rewritten because its defaults print whole values (which could be a pasted key)
+and speak of "instances"; ours name the field, the line and, from the schema's own
+``description``, what the field should hold.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from reconciler.manifests.document import Document, dotted
+from reconciler.structs.problems import Problem
+
+MODEL_SCHEMA = "model-endpoint.schema.json"
+ENVIRONMENT_SCHEMA = "environment.schema.json"
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """One of the shipped schemas, parsed."""
+    text = resources.files("reconciler").joinpath("schemas", name).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(name))
+
+
+def schema_problems(doc: Document, *, schema: str) -> list[Problem]:
+    """Every schema violation in ``doc``, each at the line of the offending field."""
+    errors = sorted(_validator(schema).iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
+    return [problem for error in errors for problem in _explain(doc, error)]
+
+
+def _explain(doc: Document, error: ValidationError) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    where = dotted(path)
+    hint = error.schema.get("description") if isinstance(error.schema, dict) else None
+    keyword = str(error.validator)
+    if keyword == "additionalProperties" and isinstance(error.instance, dict):
+        return _unknown_fields(doc, path, error)
+    if keyword == "required":
+        missing = _quoted_name(error.message)
+        return [
+            doc.problem(
+                path,
+                rule="schema-required",
+                message=f"{where}: required field '{missing}' is missing",
+                fix=f"add '{missing}' under {where}",
+            )
+        ]
+    text = _describe(keyword, error, secretive="credentials" in path)
+    return [doc.problem(path, rule=f"schema-{keyword}", message=f"{where}: {text}", fix=hint)]
+
+
+def _unknown_fields(doc: Document, path: tuple[Any, ...], error: ValidationError) -> list[Problem]:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    known = sorted(schema.get("properties", {}))
+    instance: dict[str, Any] = error.instance if isinstance(error.instance, dict) else {}
+    out = []
+    for key in sorted(set(instance) - set(known)):
+        close = difflib.get_close_matches(key, known, n=1)
+        fix = f"did you mean '{close[0]}'?" if close else f"allowed here: {', '.join(known)}"
+        out.append(
+            doc.problem(
+                (*path, key),
+                rule="schema-unknown-field",
+                message=f"{dotted((*path, key))}: unknown field",
+                fix=fix,
+            )
+        )
+    return out
+
+
+def _describe(keyword: str, error: ValidationError, *, secretive: bool) -> str:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    shown = "" if secretive else _show(error.instance)
+    got = f" (got {shown})" if shown else ""
+    if keyword == "type":
+        return f"must be of type {error.validator_value}{got}"
+    if keyword == "enum":
+        return "must be one of: " + ", ".join(map(str, schema.get("enum", []))) + got
+    if keyword == "const":
+        return f"must be '{schema.get('const')}'{got}"
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        words = {
+            "minimum": "at least",
+            "maximum": "at most",
+            "exclusiveMinimum": "more than",
+            "exclusiveMaximum": "less than",
+        }
+        return f"must be {words[keyword]} {error.validator_value}{got}"
+    if keyword == "pattern":
+        return f"has an invalid format{got}"
+    return error.message if not secretive else f"is invalid ({keyword})"
+
+
+def _show(value: Any) -> str:
+    """A short rendering of a value, or nothing when it is long enough to be a secret."""
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 24 else ""
+
+
+def _quoted_name(message: str) -> str:
+    return message.split("'")[1] if message.count("'") >= 2 else message

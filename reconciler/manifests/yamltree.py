@@ -1,0 +1,179 @@
+"""Safe YAML parsing that keeps the line of every node and bounds the work it does.
+
+PyYAML's ``safe_load`` silently keeps the last of two duplicate keys, expands aliases without
+limit (a "billion laughs" file of a few hundred bytes becomes gigabytes) and forgets where
+each value came from. So this module only *composes* the node graph, which shares aliased
+nodes instead of copying them, and builds the values itself: it counts every node it
+produces, aliases included, and stops at ``MAX_NODES`` and ``MAX_DEPTH``, so a hostile file
+fails in milliseconds with bounded memory. A first pass over the parser's events (which is
+not recursive) rejects deep nesting before the recursive composer could overflow the stack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from reconciler.manifests.document import Document, Path
+from reconciler.manifests.reading import FileRejected, reject
+
+MAX_NODES = 20_000
+MAX_DEPTH = 40
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STD_MAP = "tag:yaml.org,2002:map"
+_STD_SEQ = "tag:yaml.org,2002:seq"
+
+
+def parse_yaml(text: str, *, source: str) -> Document:
+    """Parse one YAML document into a ``Document`` or raise ``FileRejected``."""
+    try:
+        _check_depth(text, source=source)
+        root = yaml.compose(text, Loader=_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise reject(
+            source,
+            line,
+            rule="yaml-syntax",
+            message=f"invalid YAML: {exc.problem}",
+            fix="check indentation and quoting around this line",
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise reject(
+            source,
+            None,
+            rule="yaml-syntax",
+            message=f"invalid YAML: {exc}",
+            fix="one YAML document per file",
+        ) from exc
+    if root is None:
+        raise reject(
+            source,
+            1,
+            rule="yaml-empty",
+            message="the file is empty",
+            fix="write a manifest or delete the file",
+        )
+    builder = _Builder(source)
+    data = builder.build(root, (), depth=0)
+    return Document(source=source, data=data, lines=builder.lines, block_starts=builder.blocks)
+
+
+def _check_depth(text: str, *, source: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(source, event.start_mark.line + 1 if event.start_mark else 1)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _too_deep(source: str, line: int) -> FileRejected:
+    return reject(
+        source,
+        line,
+        rule="yaml-too-deep",
+        message=f"the document nests deeper than {MAX_DEPTH} levels",
+        fix="flatten the structure; manifests need only a few levels",
+    )
+
+
+class _Builder:
+    """Turns composed nodes into plain values, recording lines and counting the work."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.lines: dict[Path, int] = {}
+        self.blocks: dict[Path, int] = {}
+        self.count = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node, path: Path, *, depth: int) -> Any:
+        self.count += 1
+        line = node.start_mark.line + 1
+        if self.count > MAX_NODES:
+            raise reject(
+                self.source,
+                line,
+                rule="yaml-alias-limit",
+                message=f"the document expands to more than {MAX_NODES} values "
+                "(aliases are expanded, so a few lines can mean billions)",
+                fix="write the values out instead of nesting aliases",
+            )
+        if depth > MAX_DEPTH:
+            raise _too_deep(self.source, line)
+        self.lines.setdefault(path, line)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth=depth)
+        if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, _STD_SEQ)
+            return [
+                self.build(item, (*path, i), depth=depth + 1) for i, item in enumerate(node.value)
+            ]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, *, depth: int) -> dict[str, Any]:
+        self._check_tag(node, _STD_MAP)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key in out:
+                first = self.lines.get((*path, key))
+                raise reject(
+                    self.source,
+                    key_node.start_mark.line + 1,
+                    rule="yaml-duplicate-key",
+                    message=f"key '{key}' appears twice (first on line {first})",
+                    fix="remove one of them; YAML would silently keep only the last",
+                )
+            self.lines[(*path, key)] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node, (*path, key), depth=depth + 1)
+        return out
+
+    def _key(self, node: yaml.Node) -> str:
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.ScalarNode):
+            raise reject(
+                self.source,
+                line,
+                rule="yaml-syntax",
+                message="a mapping key must be a plain string",
+                fix="use simple 'key: value' entries",
+            )
+        if node.tag == "tag:yaml.org,2002:merge":
+            raise reject(
+                self.source,
+                line,
+                rule="yaml-merge-key",
+                message="merge keys ('<<') are not supported",
+                fix="write the fields out; each manifest should stand on its own",
+            )
+        return str(node.value)
+
+    def _scalar(self, node: yaml.Node, path: Path) -> Any:
+        if isinstance(node, yaml.ScalarNode) and node.style == "|":
+            self.blocks[path] = node.start_mark.line + 2
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise reject(
+                self.source,
+                node.start_mark.line + 1,
+                rule="yaml-tag",
+                message=f"unsupported YAML tag '{node.tag}'",
+                fix="remove the '!' tag; manifests use plain values",
+            ) from exc
+
+    def _check_tag(self, node: yaml.Node, expected: str) -> None:
+        if node.tag != expected:
+            raise reject(
+                self.source,
+                node.start_mark.line + 1,
+                rule="yaml-tag",
+                message=f"unsupported YAML tag '{node.tag}'",
+                fix="remove the '!' tag; manifests use plain values",
+            )
