@@ -17,7 +17,7 @@ from reconciler.structs.errors import ExitCode
 @click.option("--env", "env", required=True, metavar="ENV")
 @common_options
 @click.pass_context
-def drift(ctx: click.Context, env: str, **given: Any) -> None:
+def drift(ctx: click.Context, /, env: str, **given: Any) -> None:
     """Compare git, the last snapshot and live; exit 2 when they disagree."""
     options = build_options(ctx, **given)
     guarded(lambda: _run(env, options), verbose=options.verbose)

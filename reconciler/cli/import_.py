@@ -17,7 +17,7 @@ from reconciler.engine.importer import ImportRequest, run_import
 @click.argument("names", nargs=-1)
 @common_options
 @click.pass_context
-def import_(ctx: click.Context, env: str, force: bool, names: tuple[str, ...],
+def import_(ctx: click.Context, /, env: str, force: bool, names: tuple[str, ...],
             **given: Any) -> None:
     """Write a manifest for each live model (or those NAMEd); keys become ${VAR} references."""
     options = build_options(ctx, **given)

@@ -23,7 +23,7 @@ from reconciler.report.invocation import render_invocation
 @click.option("--input", "text", default=None, help="Input text (default: read stdin).")
 @common_options
 @click.pass_context
-def invoke(ctx: click.Context, env: str, name: str, text: str | None, **given: Any) -> None:
+def invoke(ctx: click.Context, /, env: str, name: str, text: str | None, **given: Any) -> None:
     """Screen INPUT with the prompt-injection guard, then invoke endpoint NAME."""
     options = build_options(ctx, **given)
     guarded(lambda: _run(env, name, text, options), verbose=options.verbose)

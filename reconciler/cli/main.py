@@ -27,7 +27,7 @@ from reconciler.cli.validate import validate
 @common_options
 @click.version_option(__version__, prog_name="reconcile")
 @click.pass_context
-def cli(ctx: click.Context, env: str | None, dry_run: bool, **given: Any) -> None:
+def cli(ctx: click.Context, /, env: str | None, dry_run: bool, **given: Any) -> None:
     """Make the live LLM Gateway model endpoints match the manifests in git.
 
     \b

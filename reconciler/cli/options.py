@@ -49,7 +49,7 @@ def common_options(func: F) -> F:
     return func
 
 
-def build_options(ctx: click.Context, **given: Any) -> CommonOptions:
+def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
     """Merge options given to a subcommand with those given before it to the group."""
     parent: dict[str, Any] = dict(ctx.find_root().params) if ctx.parent else {}
     merged = {k: given.get(k) if given.get(k) not in (None, 0) else parent.get(k) for k in

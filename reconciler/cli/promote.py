@@ -18,7 +18,7 @@ from reconciler.engine.promote import run_promote
 @click.argument("names", nargs=-1)
 @common_options
 @click.pass_context
-def promote(ctx: click.Context, source: str, target: str, dry_run: bool,
+def promote(ctx: click.Context, /, source: str, target: str, dry_run: bool,
             names: tuple[str, ...], **given: Any) -> None:
     """Copy model specs; the target keeps its credentials references, labels and usage."""
     options = build_options(ctx, **given)

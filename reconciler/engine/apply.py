@@ -188,8 +188,8 @@ class Applier:
 def _to_execute(item: PlanItem) -> bool:
     if item.blocked:
         return False
-    return item.action.writes or (item.action is Action.NOOP and bool(item.reason)
-                                  and item.reason.startswith("still"))
+    in_progress = item.action is Action.NOOP and (item.reason or "").startswith("still")
+    return item.action.writes or in_progress
 
 
 def _verb(action: Action) -> str:

@@ -8,7 +8,7 @@ vs live differences are reported as pending with a note.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reconciler.engine.diff import field_changes
@@ -18,8 +18,8 @@ from reconciler.structs.drift import DriftItem, DriftKind, DriftReport
 
 
 def compute_drift(*, environment: str, desired: list[Desired],
-                  snapshot: list[Mapping[str, Any]] | None,
-                  live: list[Mapping[str, Any]], snapshot_serial: int | None) -> DriftReport:
+                  snapshot: Sequence[Mapping[str, Any]] | None,
+                  live: Sequence[Mapping[str, Any]], snapshot_serial: int | None) -> DriftReport:
     want = {d.name: comparable(d.body) for d in desired}
     last = {str(m.get("name")): m for m in snapshot} if snapshot is not None else None
     here = {str(m.get("name")): m for m in live}

@@ -61,24 +61,27 @@ def _present_in_git(want: Desired, have: Mapping[str, Any] | None, *, environmen
         return PlanItem(name=want.name, action=Action.UNMANAGED, model_id=model_id,
                         blocked=f"'{want.name}' is managed by environment '{owner}'")
     changes = field_changes(comparable(have), desired)
-    common = {"name": want.name, "model_id": model_id, "desired": desired,
-              "live_version": version}
+
+    def item(action: Action, found: tuple[FieldChange, ...], *, reason: str | None = None,
+             blocked: str | None = None) -> PlanItem:
+        return PlanItem(name=want.name, action=action, changes=found, model_id=model_id,
+                        desired=desired, live_version=version, reason=reason, blocked=blocked)
+
     if have.get("provider") != want.body.get("provider"):
         blocked = None
         if want.name in policy.protected:
             blocked = (f"'{want.name}' is protected by policy.protected; a provider change "
                        "needs a replace (delete, then create)")
-        return PlanItem(action=Action.REPLACE, changes=changes, blocked=blocked,
-                        reason="provider cannot change in place", **common)
+        return item(Action.REPLACE, changes, blocked=blocked,
+                    reason="provider cannot change in place")
     status = str(have.get("status", ""))
     if status == "FAILED":
         failed = (FieldChange(path="status", old="FAILED", new="ACTIVE"),)
-        return PlanItem(action=Action.UPDATE, changes=changes + failed,
-                        reason="live endpoint is FAILED; re-applying", **common)
+        return item(Action.UPDATE, changes + failed, reason="live endpoint is FAILED; re-applying")
     if changes:
-        return PlanItem(action=Action.UPDATE, changes=changes, **common)
+        return item(Action.UPDATE, changes)
     reason = f"still {status}" if status in IN_PROGRESS else None
-    return PlanItem(action=Action.NOOP, reason=reason, **common)
+    return item(Action.NOOP, (), reason=reason)
 
 
 def _absent_from_git(have: Mapping[str, Any], *, environment: str, policy: Policy,

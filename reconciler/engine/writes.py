@@ -37,10 +37,10 @@ def perform(item: PlanItem, body: Mapping[str, Any] | None, ctx: WriteContext) -
         return str(model["id"])
     if item.action is Action.UPDATE:
         assert body is not None and item.model_id is not None
-        model = _update(ctx, item.model_id, body, item.live_version)
+        updated = _update(ctx, item.model_id, body, item.live_version)
         ctx.recorder.record("MODEL_UPDATED", item=item, model_id=item.model_id,
                             result="ACCEPTED")
-        return str(model.get("id", item.model_id))
+        return str(updated.get("id", item.model_id))
     if item.action is Action.REPLACE:
         assert body is not None and item.model_id is not None
         _delete_and_wait(ctx, item.model_id)
