@@ -44,27 +44,36 @@ class Row:
 
 
 def manifests(n: int) -> tuple[ModelEndpoint, ...]:
-    spec = {"provider": "openai", "modelId": "gpt-4o-mini",
-            "credentials": {"apiKey": "${BENCH_OPENAI_KEY}"},
-            "configuration": {"temperature": 0.1, "maxTokens": 256},
-            "promptTemplate": "Classify: <input>{input}</input>",
-            "responseSchema": {"type": "object", "properties": {"c": {"type": "string"}}}}
+    spec = {
+        "provider": "openai",
+        "modelId": "gpt-4o-mini",
+        "credentials": {"apiKey": "${BENCH_OPENAI_KEY}"},
+        "configuration": {"temperature": 0.1, "maxTokens": 256},
+        "promptTemplate": "Classify: <input>{input}</input>",
+        "responseSchema": {"type": "object", "properties": {"c": {"type": "string"}}},
+    }
     return tuple(ModelEndpoint(name=f"bench-model-{i:04d}", spec=spec) for i in range(n))
 
 
 def loaded(n: int, *, rate: int, parallel: int) -> LoadedEnvironment:
-    policy = Policy(max_parallel=parallel, requests_per_minute=rate,
-                    provision_timeout_seconds=3600)
-    config = EnvironmentConfig(name=ENV, region="sandbox", client_id_ref="${X}",
-                               client_secret_ref="${Y}", policy=policy)
+    policy = Policy(max_parallel=parallel, requests_per_minute=rate, provision_timeout_seconds=3600)
+    config = EnvironmentConfig(
+        name=ENV, region="sandbox", client_id_ref="${X}", client_secret_ref="${Y}", policy=policy
+    )
     return LoadedEnvironment(config=config, models=manifests(n))
 
 
 def client_for(server: SandboxServer, rate: int) -> GatewayClient:
-    return GatewayClient(ClientSettings(api_base_url=server.base_url,
-                                        login_base_url=server.base_url, client_id="sandbox",
-                                        client_secret="sandbox-secret",
-                                        requests_per_minute=rate, pool_size=16))
+    return GatewayClient(
+        ClientSettings(
+            api_base_url=server.base_url,
+            login_base_url=server.base_url,
+            client_id="sandbox",
+            client_secret="sandbox-secret",
+            requests_per_minute=rate,
+            pool_size=16,
+        )
+    )
 
 
 def environ() -> dict[str, str]:
@@ -80,17 +89,27 @@ def run_apply(n: int, args: argparse.Namespace) -> Row:
         started = time.monotonic()
         prepared = prepare(env, client, environ=environ(), sandbox=False, prune=False)
         poll = PollSettings(initial=1.0 / args.scale, maximum=10.0 / args.scale)
-        applier = Applier(prepared, client, settings=ApplySettings(
-            max_parallel=args.parallel, provision_timeout=3600, poll=poll),
-            recorder=Recorder(None, environment=ENV, actor="bench", git_commit=None))
+        applier = Applier(
+            prepared,
+            client,
+            settings=ApplySettings(max_parallel=args.parallel, provision_timeout=3600, poll=poll),
+            recorder=Recorder(None, environment=ENV, actor="bench", git_commit=None),
+        )
         result = applier.run()
         wall = time.monotonic() - started
         assert not result.failures, result.failures[:3]
         ideal = (n + 2) / (rate / 60) + _last_created_delay(client, server)
         second = prepare(env, client, environ=environ(), sandbox=False, prune=False)
         note = f"second plan: {len(second.plan.pending)} write(s)"
-        return Row("reconcile", n, wall * args.scale, dict(client.stats.calls),
-                   client.stats.rate_limited, ideal * args.scale, note)
+        return Row(
+            "reconcile",
+            n,
+            wall * args.scale,
+            dict(client.stats.calls),
+            client.stats.rate_limited,
+            ideal * args.scale,
+            note,
+        )
 
 
 def _last_created_delay(client: GatewayClient, server: SandboxServer) -> float:
@@ -117,8 +136,9 @@ def run_baseline(n: int, args: argparse.Namespace) -> Row:
                     break
                 delay = min(delay * 2, 60.0 / args.scale)
         wall = time.monotonic() - started
-        return Row("baseline", n, wall * args.scale, dict(client.stats.calls),
-                   client.stats.rate_limited)
+        return Row(
+            "baseline", n, wall * args.scale, dict(client.stats.calls), client.stats.rate_limited
+        )
 
 
 def run_plan(n: int, args: argparse.Namespace) -> Row:
@@ -130,15 +150,23 @@ def run_plan(n: int, args: argparse.Namespace) -> Row:
                 seeder.create_model(body)
         with client_for(server, args.rate) as client:
             cpu0, wall0 = time.thread_time(), time.monotonic()
-            prepared = prepare(loaded(n, rate=args.rate, parallel=8), client,
-                               environ=environ(), sandbox=False, prune=False)
+            prepared = prepare(
+                loaded(n, rate=args.rate, parallel=8),
+                client,
+                environ=environ(),
+                sandbox=False,
+                prune=False,
+            )
             cpu, wall = time.thread_time() - cpu0, time.monotonic() - wall0
             calls = sum(client.stats.calls.values())
             budget = math.ceil(n / 100) + 1
-            note = (f"{calls} calls (target <= {budget}), {cpu:.2f} s CPU (target < 2), "
-                    f"{len(prepared.plan.pending)} pending")
-            return Row("plan", n, wall, dict(client.stats.calls), client.stats.rate_limited,
-                       note=note)
+            note = (
+                f"{calls} calls (target <= {budget}), {cpu:.2f} s CPU (target < 2), "
+                f"{len(prepared.plan.pending)} pending"
+            )
+            return Row(
+                "plan", n, wall, dict(client.stats.calls), client.stats.rate_limited, note=note
+            )
 
 
 def prepare_body(m: ModelEndpoint) -> dict[str, Any]:
@@ -149,8 +177,10 @@ def prepare_body(m: ModelEndpoint) -> dict[str, Any]:
 
 
 def print_table(rows: list[Row], baseline_per_model: float | None) -> None:
-    print(f"{'run':10} {'models':>6} {'wall s':>9} {'ideal s':>8} {'ratio':>6} "
-          f"{'vs base':>8} {'429s':>5}  calls by kind / notes")
+    print(
+        f"{'run':10} {'models':>6} {'wall s':>9} {'ideal s':>8} {'ratio':>6} "
+        f"{'vs base':>8} {'429s':>5}  calls by kind / notes"
+    )
     for r in rows:
         ratio = f"{r.wall / r.ideal:.2f}" if r.ideal else "-"
         speedup = "-"
@@ -158,8 +188,10 @@ def print_table(rows: list[Row], baseline_per_model: float | None) -> None:
             speedup = f"{baseline_per_model * r.models / r.wall:.0f}x"
         ideal = f"{r.ideal:.1f}" if r.ideal else "-"
         calls = ",".join(f"{k}={v}" for k, v in sorted(r.calls.items()) if v)
-        print(f"{r.label:10} {r.models:6d} {r.wall:9.1f} {ideal:>8} {ratio:>6} {speedup:>8} "
-              f"{r.rate_limited:5d}  {calls} {r.note}")
+        print(
+            f"{r.label:10} {r.models:6d} {r.wall:9.1f} {ideal:>8} {ratio:>6} {speedup:>8} "
+            f"{r.rate_limited:5d}  {calls} {r.note}"
+        )
 
 
 def main() -> None:
@@ -179,8 +211,10 @@ def main() -> None:
         base.note = f"(measured on {base.models}; {per_model:.1f} s per model, sequential)"
         rows.append(base)
     rows += [run_apply(int(n), args) for n in args.models.split(",")]
-    print(f"scale 1/{args.scale:g}: times below are real-world seconds "
-          f"(rate {args.rate}/min, provisioning {args.provision} s)")
+    print(
+        f"scale 1/{args.scale:g}: times below are real-world seconds "
+        f"(rate {args.rate}/min, provisioning {args.provision} s)"
+    )
     print_table(rows, per_model)
 
 

@@ -32,15 +32,21 @@ def model_manifest(name: str, **spec: Any) -> dict[str, Any]:
         "promptTemplate": "Classify the ticket between the markers.\n<ticket>{input}</ticket>",
         "responseSchema": {
             "type": "object",
-            "properties": {"category": {"type": "string"},
-                           "urgency": {"type": "string", "enum": ["low", "high"]}},
+            "properties": {
+                "category": {"type": "string"},
+                "urgency": {"type": "string", "enum": ["low", "high"]},
+            },
             "required": ["category", "urgency"],
         },
         "usage": {"requestsPerDay": 1000, "avgPromptTokens": 400, "avgCompletionTokens": 50},
     }
     base.update(spec)
-    return {"apiVersion": "reconciler/v1", "kind": "ModelEndpoint",
-            "metadata": {"name": name, "labels": {"team": "support"}}, "spec": base}
+    return {
+        "apiVersion": "reconciler/v1",
+        "kind": "ModelEndpoint",
+        "metadata": {"name": name, "labels": {"team": "support"}},
+        "spec": base,
+    }
 
 
 @dataclass
@@ -52,16 +58,26 @@ class ConfigRepo:
     def write_environment(self, **spec: Any) -> None:
         body: dict[str, Any] = {
             "region": "sandbox",
-            "credentials": {"clientId": "${GENESYS_CLIENT_ID}",
-                            "clientSecret": "${GENESYS_CLIENT_SECRET}"},
-            "policy": {"prune": False, "maxParallel": 4, "requestsPerMinute": 6000,
-                       "provisionTimeoutSeconds": 120},
+            "credentials": {
+                "clientId": "${GENESYS_CLIENT_ID}",
+                "clientSecret": "${GENESYS_CLIENT_SECRET}",
+            },
+            "policy": {
+                "prune": False,
+                "maxParallel": 4,
+                "requestsPerMinute": 6000,
+                "provisionTimeoutSeconds": 120,
+            },
             "apiBaseUrl": self.base_url,
             "loginBaseUrl": self.base_url,
         }
         body.update(spec)
-        doc = {"apiVersion": "reconciler/v1", "kind": "Environment",
-               "metadata": {"name": ENV}, "spec": body}
+        doc = {
+            "apiVersion": "reconciler/v1",
+            "kind": "Environment",
+            "metadata": {"name": ENV},
+            "spec": body,
+        }
         path = self.root / "environments" / ENV / "environment.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
@@ -69,8 +85,9 @@ class ConfigRepo:
     def write_model(self, name: str, **spec: Any) -> Path:
         path = self.root / "environments" / ENV / "models" / f"{name}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(yaml.safe_dump(model_manifest(name, **spec), sort_keys=False),
-                        encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump(model_manifest(name, **spec), sort_keys=False), encoding="utf-8"
+        )
         return path
 
     def remove_model(self, name: str) -> None:

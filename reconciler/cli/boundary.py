@@ -44,8 +44,9 @@ def _report_unexpected(verbose: int) -> int:
         where = f"traceback written to {log}"
     except OSError:
         where = "traceback could not be written"
-    click.echo(f"error: an unexpected error occurred ({where}); "
-               "please report it with that file", err=True)
+    click.echo(
+        f"error: an unexpected error occurred ({where}); please report it with that file", err=True
+    )
     if verbose:
         click.echo(text, err=True)
     return int(ExitCode.INVALID)

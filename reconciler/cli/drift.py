@@ -24,10 +24,17 @@ def drift(ctx: click.Context, /, env: str, **given: Any) -> None:
 
 
 def _run(env: str, options: CommonOptions) -> int:
-    report = run_drift(DriftRequest(root=options.root, environment=env,
-                                    sandbox=options.sandbox, commit=options.commit,
-                                    push=options.push))
+    report = run_drift(
+        DriftRequest(
+            root=options.root,
+            environment=env,
+            sandbox=options.sandbox,
+            commit=options.commit,
+            push=options.push,
+        )
+    )
     render = {"json": render_drift_json, "markdown": render_drift_markdown}.get(
-        options.fmt, render_drift_text)
+        options.fmt, render_drift_text
+    )
     click.echo(render(report), nl=False)
     return int(ExitCode.CHANGES_PENDING if report.found else ExitCode.OK)

@@ -32,8 +32,9 @@ def invoke(ctx: click.Context, /, env: str, name: str, text: str | None, **given
 def _run(env: str, name: str, text: str | None, options: CommonOptions) -> int:
     if text is None:
         text = sys.stdin.read()
-    request = InvokeRequest(root=options.root, environment=env, name=name, text=text,
-                            sandbox=options.sandbox)
+    request = InvokeRequest(
+        root=options.root, environment=env, name=name, text=text, sandbox=options.sandbox
+    )
     outcome = run_invoke(request)
     click.echo(render_invocation(outcome.as_dict(), fmt=options.fmt))
     return 1 if outcome.verdict.blocked else 0

@@ -30,18 +30,39 @@ class CommonOptions:
 def common_options(func: F) -> F:
     """Attach the common options of CONTRACT section 4 to a command."""
     decorators = [
-        click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="Config repository (default: the current directory)."),
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-                     help="Output format."),
-        click.option("--sandbox", is_flag=True, default=None,
-                     help="Run against an embedded Gateway emulator (state in .reconciler/sandbox/)."),
-        click.option("--prune", is_flag=True, default=None,
-                     help="Allow deleting managed endpoints that are absent from git."),
-        click.option("--commit", is_flag=True, default=None,
-                     help="Commit the state/ files this command writes."),
-        click.option("--push", is_flag=True, default=None, help="Push that commit (implies --commit)."),
-        click.option("--yes", "-y", is_flag=True, default=None, help="Do not ask for confirmation."),
+        click.option(
+            "--root",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Config repository (default: the current directory).",
+        ),
+        click.option(
+            "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format."
+        ),
+        click.option(
+            "--sandbox",
+            is_flag=True,
+            default=None,
+            help="Run against an embedded Gateway emulator (state in .reconciler/sandbox/).",
+        ),
+        click.option(
+            "--prune",
+            is_flag=True,
+            default=None,
+            help="Allow deleting managed endpoints that are absent from git.",
+        ),
+        click.option(
+            "--commit",
+            is_flag=True,
+            default=None,
+            help="Commit the state/ files this command writes.",
+        ),
+        click.option(
+            "--push", is_flag=True, default=None, help="Push that commit (implies --commit)."
+        ),
+        click.option(
+            "--yes", "-y", is_flag=True, default=None, help="Do not ask for confirmation."
+        ),
         click.option("-v", "--verbose", count=True, help="More output; -v shows tracebacks."),
     ]
     for decorator in reversed(decorators):
@@ -52,8 +73,10 @@ def common_options(func: F) -> F:
 def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
     """Merge options given to a subcommand with those given before it to the group."""
     parent: dict[str, Any] = dict(ctx.find_root().params) if ctx.parent else {}
-    merged = {k: given.get(k) if given.get(k) not in (None, 0) else parent.get(k) for k in
-              ("root", "fmt", "sandbox", "prune", "commit", "push", "yes", "verbose")}
+    merged = {
+        k: given.get(k) if given.get(k) not in (None, 0) else parent.get(k)
+        for k in ("root", "fmt", "sandbox", "prune", "commit", "push", "yes", "verbose")
+    }
     root = merged["root"] or Path.cwd()
     return CommonOptions(
         root=Path(root).resolve(),

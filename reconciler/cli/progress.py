@@ -40,8 +40,9 @@ class ProgressPrinter:
             self._out.write(f"\r\x1b[K{event.name}: {event.state}: {event.detail}\n")
         done = sum(1 for s in self._states.values() if s in FINAL)
         busy = len(self._states) - done
-        self._out.write(f"\r\x1b[K[{self._elapsed()}] {done}/{self._total} done, "
-                        f"{busy} in progress")
+        self._out.write(
+            f"\r\x1b[K[{self._elapsed()}] {done}/{self._total} done, {busy} in progress"
+        )
 
     def finish(self) -> None:
         if self._live:

@@ -18,17 +18,26 @@ from reconciler.engine.promote import run_promote
 @click.argument("names", nargs=-1)
 @common_options
 @click.pass_context
-def promote(ctx: click.Context, /, source: str, target: str, dry_run: bool,
-            names: tuple[str, ...], **given: Any) -> None:
+def promote(
+    ctx: click.Context,
+    /,
+    source: str,
+    target: str,
+    dry_run: bool,
+    names: tuple[str, ...],
+    **given: Any,
+) -> None:
     """Copy model specs; the target keeps its credentials references, labels and usage."""
     options = build_options(ctx, **given)
     guarded(lambda: _run(source, target, names, dry_run, options), verbose=options.verbose)
 
 
-def _run(source: str, target: str, names: tuple[str, ...], dry_run: bool,
-         options: CommonOptions) -> int:
-    done = run_promote(options.root, source_env=source, target_env=target, names=names,
-                       dry_run=dry_run)
+def _run(
+    source: str, target: str, names: tuple[str, ...], dry_run: bool, options: CommonOptions
+) -> int:
+    done = run_promote(
+        options.root, source_env=source, target_env=target, names=names, dry_run=dry_run
+    )
     changed = [p for p in done if p.diff]
     for item in changed:
         click.echo(item.diff, nl=False)

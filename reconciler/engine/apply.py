@@ -13,17 +13,17 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.engine.events import Event, EventSink, ignore
-from reconciler.structs.outcome import ApplyResult, Outcome
 from reconciler.engine.poller import Poller, PollSettings
 from reconciler.engine.prepare import Prepared
 from reconciler.engine.recorder import Recorder
 from reconciler.engine.writes import WriteContext, perform
 from reconciler.gateway import GatewayClient
 from reconciler.structs.errors import ReconcileError
+from reconciler.structs.outcome import ApplyResult, Outcome
 from reconciler.structs.plan import Action, PlanItem
 
 HealthCheck = Callable[[str, str], tuple[bool, str]]
@@ -34,7 +34,7 @@ class ApplySettings:
     max_parallel: int = 8
     provision_timeout: float = 900.0
     delete_timeout: float = 300.0
-    poll: PollSettings = PollSettings()
+    poll: PollSettings = field(default_factory=PollSettings)
 
 
 @dataclass
@@ -47,12 +47,19 @@ class _Pending:
 class Applier:
     """One apply run. Build it, call ``run()`` once."""
 
-    def __init__(self, prepared: Prepared, client: GatewayClient, *, settings: ApplySettings,
-                 recorder: Recorder, on_event: EventSink = ignore,
-                 health_check: HealthCheck | None = None,
-                 monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep,
-                 rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        prepared: Prepared,
+        client: GatewayClient,
+        *,
+        settings: ApplySettings,
+        recorder: Recorder,
+        on_event: EventSink = ignore,
+        health_check: HealthCheck | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
         self._prepared = prepared
         self._client = client
         self._settings = settings
@@ -68,15 +75,21 @@ class Applier:
 
     def run(self) -> ApplyResult:
         items = [i for i in self._prepared.plan.items if _to_execute(i)]
-        outcomes = {i.name: Outcome(name=i.name, action=i.action, model_id=i.model_id)
-                    for i in items}
+        outcomes = {
+            i.name: Outcome(name=i.name, action=i.action, model_id=i.model_id) for i in items
+        }
         self._result.outcomes = list(outcomes.values())
-        ctx = WriteContext(client=self._client, recorder=self._recorder,
-                           delete_timeout=self._settings.delete_timeout,
-                           poll_interval=self._settings.poll.initial, sleep=self._sleep,
-                           monotonic=self._now)
-        pool = ThreadPoolExecutor(max_workers=max(1, self._settings.max_parallel),
-                                  thread_name_prefix="reconcile-write")
+        ctx = WriteContext(
+            client=self._client,
+            recorder=self._recorder,
+            delete_timeout=self._settings.delete_timeout,
+            poll_interval=self._settings.poll.initial,
+            sleep=self._sleep,
+            monotonic=self._now,
+        )
+        pool = ThreadPoolExecutor(
+            max_workers=max(1, self._settings.max_parallel), thread_name_prefix="reconcile-write"
+        )
         futures = {pool.submit(self._write, i, ctx): outcomes[i.name] for i in items}
         try:
             self._loop(futures)
@@ -111,8 +124,12 @@ class Applier:
         try:
             model_id = future.result()
         except (ReconcileError, TimeoutError) as exc:
-            self._fail(outcome, "ERROR", str(getattr(exc, "message", exc)),
-                       getattr(exc, "correlation_id", None))
+            self._fail(
+                outcome,
+                "ERROR",
+                str(getattr(exc, "message", exc)),
+                getattr(exc, "correlation_id", None),
+            )
             return
         if outcome.action is Action.DELETE:
             outcome.state = "DELETED"
@@ -120,8 +137,7 @@ class Applier:
         elif model_id is not None:
             outcome.model_id = model_id
             now = self._now()
-            self._pending[model_id] = _Pending(outcome, now + self._settings.provision_timeout,
-                                               now)
+            self._pending[model_id] = _Pending(outcome, now + self._settings.provision_timeout, now)
 
     def _poll_round(self) -> bool:
         if not self._pending:
@@ -148,14 +164,24 @@ class Applier:
         elif status in ("PROVISIONING", "UPDATING"):
             detail = f"not ACTIVE after {self._settings.provision_timeout:.0f}s (still {status})"
             self._fail(outcome, "TIMEOUT", detail, None)
-            self._recorder.record("PROVISION_TIMEOUT", item=None, name=outcome.name,
-                                  model_id=outcome.model_id, result=detail)
+            self._recorder.record(
+                "PROVISION_TIMEOUT",
+                item=None,
+                name=outcome.name,
+                model_id=outcome.model_id,
+                result=detail,
+            )
         else:
             reason = str(model.get("errorReason") or f"endpoint is {status}")
             self._fail(outcome, "FAILED", reason, _correlation(model))
-            self._recorder.record("PROVISION_FAILED", item=None, name=outcome.name,
-                                  model_id=outcome.model_id, result=f"FAILED: {reason}",
-                                  correlation_id=_correlation(model))
+            self._recorder.record(
+                "PROVISION_FAILED",
+                item=None,
+                name=outcome.name,
+                model_id=outcome.model_id,
+                result=f"FAILED: {reason}",
+                correlation_id=_correlation(model),
+            )
 
     def _check_health(self, outcome: Outcome) -> None:
         if self._health is None or outcome.model_id is None:
@@ -170,8 +196,9 @@ class Applier:
         outcome.state, outcome.error, outcome.correlation_id = state, error, correlation
         self._emit(Event(outcome.name, state, error))
 
-    def _interrupt(self, pool: ThreadPoolExecutor,
-                   futures: dict[Future[str | None], Outcome]) -> None:
+    def _interrupt(
+        self, pool: ThreadPoolExecutor, futures: dict[Future[str | None], Outcome]
+    ) -> None:
         self._stop.set()
         self._result.interrupted = True
         pool.shutdown(wait=True, cancel_futures=True)
@@ -193,8 +220,12 @@ def _to_execute(item: PlanItem) -> bool:
 
 
 def _verb(action: Action) -> str:
-    return {Action.CREATE: "creating", Action.UPDATE: "updating", Action.REPLACE: "replacing",
-            Action.DELETE: "deleting"}.get(action, "waiting")
+    return {
+        Action.CREATE: "creating",
+        Action.UPDATE: "updating",
+        Action.REPLACE: "replacing",
+        Action.DELETE: "deleting",
+    }.get(action, "waiting")
 
 
 def _correlation(model: Mapping[str, Any]) -> str | None:

@@ -13,28 +13,36 @@ from reconciler.structs.manifests import EnvironmentConfig
 
 
 @contextmanager
-def open_client(config: EnvironmentConfig, *, environ: Mapping[str, str],
-                sandbox_root: Path | None) -> Iterator[GatewayClient]:
+def open_client(
+    config: EnvironmentConfig, *, environ: Mapping[str, str], sandbox_root: Path | None
+) -> Iterator[GatewayClient]:
     """Yield a client; with ``sandbox_root`` an embedded sandbox serves it for the duration."""
     policy = config.policy
     if sandbox_root is not None:
         with embedded_sandbox(sandbox_root) as server:
             settings = ClientSettings(
-                api_base_url=server.base_url, login_base_url=server.base_url,
-                client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET,
+                api_base_url=server.base_url,
+                login_base_url=server.base_url,
+                client_id=DEFAULT_CLIENT_ID,
+                client_secret=DEFAULT_CLIENT_SECRET,
                 requests_per_minute=policy.requests_per_minute,
-                pool_size=max(policy.max_parallel, 4))
+                pool_size=max(policy.max_parallel, 4),
+            )
             with GatewayClient(settings) as client:
                 yield client
         return
-    api, login = endpoints_for_region(config.region, api_base_url=config.api_base_url,
-                                      login_base_url=config.login_base_url)
+    api, login = endpoints_for_region(
+        config.region, api_base_url=config.api_base_url, login_base_url=config.login_base_url
+    )
     settings = ClientSettings(
-        api_base_url=api, login_base_url=login,
+        api_base_url=api,
+        login_base_url=login,
         client_id=resolve_one(config.client_id_ref, environ, what="credentials.clientId"),
-        client_secret=resolve_one(config.client_secret_ref, environ,
-                                  what="credentials.clientSecret"),
+        client_secret=resolve_one(
+            config.client_secret_ref, environ, what="credentials.clientSecret"
+        ),
         requests_per_minute=policy.requests_per_minute,
-        pool_size=max(policy.max_parallel, 4))
+        pool_size=max(policy.max_parallel, 4),
+    )
     with GatewayClient(settings) as client:
         yield client

@@ -18,8 +18,7 @@ from reconciler.structs.manifests import LoadedEnvironment
 from reconciler.structs.plan import Action, CostLine, Plan, PlanItem
 
 
-def price_plan(plan: Plan, *, loaded: LoadedEnvironment,
-               live: Iterable[Mapping[str, Any]]) -> Plan:
+def price_plan(plan: Plan, *, loaded: LoadedEnvironment, live: Iterable[Mapping[str, Any]]) -> Plan:
     live_by_name = {str(m.get("name")): m for m in live}
     items, lines = [], []
     for item in plan.items:
@@ -33,21 +32,26 @@ def price_plan(plan: Plan, *, loaded: LoadedEnvironment,
     return replace(plan, items=tuple(items), cost=summary)
 
 
-def _cost_line(item: PlanItem, *, loaded: LoadedEnvironment,
-               live: Mapping[str, Any] | None) -> CostLine:
+def _cost_line(
+    item: PlanItem, *, loaded: LoadedEnvironment, live: Mapping[str, Any] | None
+) -> CostLine:
     manifest = loaded.model(item.name)
     usage = manifest.spec.get("usage") if manifest else None
     pricing = manifest.spec.get("pricing") if manifest else None
     after: Decimal | None = None
     if manifest is not None:
-        after = monthly_cost(provider=manifest.provider, model_id=manifest.model_id,
-                             usage=usage, pricing=pricing)
+        after = monthly_cost(
+            provider=manifest.provider, model_id=manifest.model_id, usage=usage, pricing=pricing
+        )
     before: Decimal | None = None
     if live is not None and item.action is not Action.CREATE:
         same_model = manifest is not None and live.get("modelId") == manifest.model_id
-        before = monthly_cost(provider=str(live.get("provider", "")),
-                              model_id=str(live.get("modelId", "")), usage=usage,
-                              pricing=pricing if same_model else None)
+        before = monthly_cost(
+            provider=str(live.get("provider", "")),
+            model_id=str(live.get("modelId", "")),
+            usage=usage,
+            pricing=pricing if same_model else None,
+        )
     elif item.action is Action.CREATE:
         before = Decimal(0)
     if item.action is Action.DELETE:

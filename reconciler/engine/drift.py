@@ -17,9 +17,14 @@ from reconciler.engine.planner import Desired
 from reconciler.structs.drift import DriftItem, DriftKind, DriftReport
 
 
-def compute_drift(*, environment: str, desired: list[Desired],
-                  snapshot: Sequence[Mapping[str, Any]] | None,
-                  live: Sequence[Mapping[str, Any]], snapshot_serial: int | None) -> DriftReport:
+def compute_drift(
+    *,
+    environment: str,
+    desired: list[Desired],
+    snapshot: Sequence[Mapping[str, Any]] | None,
+    live: Sequence[Mapping[str, Any]],
+    snapshot_serial: int | None,
+) -> DriftReport:
     want = {d.name: comparable(d.body) for d in desired}
     last = {str(m.get("name")): m for m in snapshot} if snapshot is not None else None
     here = {str(m.get("name")): m for m in live}
@@ -28,13 +33,16 @@ def compute_drift(*, environment: str, desired: list[Desired],
         item = _classify(name, want.get(name), last, here.get(name), environment)
         if item is not None:
             items.append(item)
-    return DriftReport(environment=environment, items=tuple(items),
-                       snapshot_serial=snapshot_serial)
+    return DriftReport(environment=environment, items=tuple(items), snapshot_serial=snapshot_serial)
 
 
-def _classify(name: str, want: dict[str, Any] | None,
-              last: dict[str, Mapping[str, Any]] | None, live: Mapping[str, Any] | None,
-              environment: str) -> DriftItem | None:
+def _classify(
+    name: str,
+    want: dict[str, Any] | None,
+    last: dict[str, Mapping[str, Any]] | None,
+    live: Mapping[str, Any] | None,
+    environment: str,
+) -> DriftItem | None:
     model_id = str(live.get("id")) if live is not None else None
     if live is not None and not is_managed(live):
         return DriftItem(name, DriftKind.UNMANAGED, model_id=model_id)
@@ -44,27 +52,36 @@ def _classify(name: str, want: dict[str, Any] | None,
         return _without_snapshot(name, want, live, model_id)
     applied = last.get(name)
     if applied is not None and live is None:
-        return DriftItem(name, DriftKind.MISSING, model_id=str(applied.get("id")),
-                         note="deleted outside git")
+        return DriftItem(
+            name, DriftKind.MISSING, model_id=str(applied.get("id")), note="deleted outside git"
+        )
     if applied is not None and live is not None:
         changes = field_changes(comparable(applied), comparable(live))
         if changes:
             return DriftItem(name, DriftKind.DRIFTED, changes, model_id)
     if applied is None and live is not None:
-        return DriftItem(name, DriftKind.DRIFTED, field_changes({}, comparable(live)), model_id,
-                         note="created outside git")
+        return DriftItem(
+            name,
+            DriftKind.DRIFTED,
+            field_changes({}, comparable(live)),
+            model_id,
+            note="created outside git",
+        )
     base = comparable(applied) if applied is not None else {}
     pending = field_changes(base, want or {})
     if pending:
-        return DriftItem(name, DriftKind.PENDING, pending, model_id,
-                         note=None if want else "removed from git")
+        return DriftItem(
+            name, DriftKind.PENDING, pending, model_id, note=None if want else "removed from git"
+        )
     return DriftItem(name, DriftKind.IN_SYNC, model_id=model_id)
 
 
-def _without_snapshot(name: str, want: dict[str, Any] | None, live: Mapping[str, Any] | None,
-                      model_id: str | None) -> DriftItem:
+def _without_snapshot(
+    name: str, want: dict[str, Any] | None, live: Mapping[str, Any] | None, model_id: str | None
+) -> DriftItem:
     changes = field_changes(comparable(live) if live is not None else {}, want or {})
     if not changes:
         return DriftItem(name, DriftKind.IN_SYNC, model_id=model_id)
-    return DriftItem(name, DriftKind.PENDING, changes, model_id,
-                     note="no snapshot yet: git and live differ")
+    return DriftItem(
+        name, DriftKind.PENDING, changes, model_id, note="no snapshot yet: git and live differ"
+    )

@@ -35,9 +35,13 @@ def run_drift(request: DriftRequest) -> DriftReport:
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
         live = list(client.list_models())
-    report = compute_drift(environment=request.environment, desired=desired,
-                           snapshot=list(snapshot.models) if snapshot else None, live=live,
-                           snapshot_serial=snapshot.serial if snapshot else None)
+    report = compute_drift(
+        environment=request.environment,
+        desired=desired,
+        snapshot=list(snapshot.models) if snapshot else None,
+        live=live,
+        snapshot_serial=snapshot.serial if snapshot else None,
+    )
     if request.commit and report.found:
         _record(request, report)
     return report
@@ -45,19 +49,29 @@ def run_drift(request: DriftRequest) -> DriftReport:
 
 def _record(request: DriftRequest, report: DriftReport) -> None:
     commit = head_commit(request.root)
-    recorder = Recorder(request.root / "state" / request.environment / "audit.jsonl",
-                        environment=request.environment, actor=default_actor(),
-                        git_commit=commit)
+    recorder = Recorder(
+        request.root / "state" / request.environment / "audit.jsonl",
+        environment=request.environment,
+        actor=default_actor(),
+        git_commit=commit,
+    )
     for item in report.items:
         if item.kind in (DriftKind.DRIFTED, DriftKind.MISSING):
             fields = ", ".join(c.path for c in item.changes) or (item.note or "")
-            recorder.record("DRIFT_DETECTED", item=None, name=item.name,
-                            model_id=item.model_id, result=f"{item.kind.value}: {fields}",
-                            payload={"changes": [c.as_dict() for c in item.changes]})
+            recorder.record(
+                "DRIFT_DETECTED",
+                item=None,
+                name=item.name,
+                model_id=item.model_id,
+                result=f"{item.kind.value}: {fields}",
+                payload={"changes": [c.as_dict() for c in item.changes]},
+            )
     counts = {k.value: len(report.of(k)) for k in DriftKind if k is not DriftKind.IN_SYNC}
     summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-    commit_state(request.root, request.environment,
-                 message=f"reconcile({request.environment}): drift detected: {summary} "
-                         "[skip ci]")
+    commit_state(
+        request.root,
+        request.environment,
+        message=f"reconcile({request.environment}): drift detected: {summary} [skip ci]",
+    )
     if request.push:
         push_state(request.root)

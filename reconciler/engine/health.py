@@ -26,7 +26,8 @@ def guarded_health_check(prepared: Prepared, client: GatewayClient) -> HealthChe
             return False, exc.message
         if result.verdict.blocked:
             return False, "health check input was blocked by the guard: " + "; ".join(
-                result.verdict.reasons)
+                result.verdict.reasons
+            )
         return True, f"{result.latency_ms:.0f} ms, {result.completion_tokens} completion tokens"
 
     return check

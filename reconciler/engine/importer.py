@@ -50,22 +50,31 @@ def manifest_for(model: Mapping[str, Any]) -> dict[str, Any]:
     """A ModelEndpoint manifest from a live model (no secret: the API never returns keys)."""
     live = comparable(model)
     name = str(live["name"])
-    labels = {k: v for k, v in (live.get("labels") or {}).items()
-              if not k.startswith(RESERVED_LABEL_PREFIX)}
+    labels = {
+        k: v
+        for k, v in (live.get("labels") or {}).items()
+        if not k.startswith(RESERVED_LABEL_PREFIX)
+    }
     spec: dict[str, Any] = {}
     for key in ("description", "provider", "modelId"):
         if key in live:
             spec[key] = live[key]
-    spec["credentials"] = {"apiKey": "${" + key_variable(name) + "}",
-                           **(live.get("credentials") or {})}
+    spec["credentials"] = {
+        "apiKey": "${" + key_variable(name) + "}",
+        **(live.get("credentials") or {}),
+    }
     for key in ("configuration", "promptTemplate", "responseSchema"):
         if key in live:
             spec[key] = live[key]
     metadata: dict[str, Any] = {"name": name}
     if labels:
         metadata["labels"] = labels
-    return {"apiVersion": "reconciler/v1", "kind": "ModelEndpoint", "metadata": metadata,
-            "spec": spec}
+    return {
+        "apiVersion": "reconciler/v1",
+        "kind": "ModelEndpoint",
+        "metadata": metadata,
+        "spec": spec,
+    }
 
 
 def run_import(request: ImportRequest) -> list[Imported]:
@@ -73,23 +82,30 @@ def run_import(request: ImportRequest) -> list[Imported]:
     folder = request.root / "environments" / request.environment / "models"
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
-        live = [m for m in client.list_models()
-                if not request.names or m.get("name") in request.names]
+        live = [
+            m for m in client.list_models() if not request.names or m.get("name") in request.names
+        ]
     unknown = set(request.names) - {str(m.get("name")) for m in live}
     if unknown:
         raise ConfigError(f"not live in '{request.environment}': {', '.join(sorted(unknown))}")
     targets = [(m, folder / f"{m['name']}.yaml") for m in live]
     clashes = [str(p.relative_to(request.root)) for _, p in targets if p.exists()]
     if clashes and not request.force:
-        raise ConfigError(f"refusing to overwrite {', '.join(clashes)}",
-                          hint="pass --force to overwrite, or name other models")
+        raise ConfigError(
+            f"refusing to overwrite {', '.join(clashes)}",
+            hint="pass --force to overwrite, or name other models",
+        )
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for model, path in targets:
-        text = yaml.safe_dump(manifest_for(model), sort_keys=False, allow_unicode=True,
-                              width=100)
+        text = yaml.safe_dump(manifest_for(model), sort_keys=False, allow_unicode=True, width=100)
         path.write_text(text, encoding="utf-8")
-        out.append(Imported(name=str(model["name"]), path=path,
-                            variable=key_variable(str(model["name"])),
-                            managed=is_managed(model)))
+        out.append(
+            Imported(
+                name=str(model["name"]),
+                path=path,
+                variable=key_variable(str(model["name"])),
+                managed=is_managed(model),
+            )
+        )
     return out

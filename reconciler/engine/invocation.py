@@ -33,11 +33,18 @@ class Invocation:
         """Plain data for reporters; the input text itself is not repeated."""
         v = self.verdict
         return {
-            "guard": {"allowed": v.allowed, "blocked": v.blocked, "flagged": v.flagged,
-                      "score": v.score, "reasons": list(v.reasons)},
+            "guard": {
+                "allowed": v.allowed,
+                "blocked": v.blocked,
+                "flagged": v.flagged,
+                "score": v.score,
+                "reasons": list(v.reasons),
+            },
             "result": self.result,
-            "usage": {"promptTokens": self.prompt_tokens,
-                      "completionTokens": self.completion_tokens},
+            "usage": {
+                "promptTokens": self.prompt_tokens,
+                "completionTokens": self.completion_tokens,
+            },
             "latencyMs": None if self.latency_ms is None else round(self.latency_ms, 1),
             "costUsd": None if self.cost_usd is None else str(self.cost_usd),
             "requestId": self.request_id,
@@ -47,13 +54,15 @@ class Invocation:
 def guard_policy(model: ModelEndpoint, policy: Policy) -> GuardPolicy:
     """Per-model ``spec.guard`` overrides the environment's ``policy.guard``."""
     own = model.spec.get("guard") or {}
-    return GuardPolicy(mode=str(own.get("mode", policy.guard_mode)),
-                       max_input_chars=int(own.get("maxInputChars",
-                                                   policy.guard_max_input_chars)))
+    return GuardPolicy(
+        mode=str(own.get("mode", policy.guard_mode)),
+        max_input_chars=int(own.get("maxInputChars", policy.guard_max_input_chars)),
+    )
 
 
-def invoke_guarded(client: GatewayClient, model: ModelEndpoint, model_id: str, text: str, *,
-                   policy: Policy) -> Invocation:
+def invoke_guarded(
+    client: GatewayClient, model: ModelEndpoint, model_id: str, text: str, *, policy: Policy
+) -> Invocation:
     """Scan ``text``; when allowed, send the sanitised input and report usage and cost."""
     verdict = scan(text, guard_policy(model, policy))
     if verdict.blocked:
@@ -64,9 +73,19 @@ def invoke_guarded(client: GatewayClient, model: ModelEndpoint, model_id: str, t
     usage = response.get("usage") or {}
     prompt = int(usage.get("prompt_tokens", 0))
     completion = int(usage.get("completion_tokens", 0))
-    cost = call_cost(provider=model.provider, model_id=model.model_id,
-                     pricing=model.spec.get("pricing"), prompt_tokens=prompt,
-                     completion_tokens=completion)
-    return Invocation(verdict=verdict, result=response.get("result"), prompt_tokens=prompt,
-                      completion_tokens=completion, latency_ms=latency, cost_usd=cost,
-                      request_id=response.get("request_id"))
+    cost = call_cost(
+        provider=model.provider,
+        model_id=model.model_id,
+        pricing=model.spec.get("pricing"),
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+    )
+    return Invocation(
+        verdict=verdict,
+        result=response.get("result"),
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        latency_ms=latency,
+        cost_usd=cost,
+        request_id=response.get("request_id"),
+    )

@@ -30,8 +30,10 @@ def run_invoke(request: InvokeRequest) -> Invocation:
     model = loaded.model(request.name)
     if model is None:
         known = ", ".join(m.name for m in loaded.models)
-        raise ConfigError(f"no model '{request.name}' in environment '{request.environment}'",
-                          hint=f"known models: {known}")
+        raise ConfigError(
+            f"no model '{request.name}' in environment '{request.environment}'",
+            hint=f"known models: {known}",
+        )
     verdict = scan(request.text, guard_policy(model, loaded.config.policy))
     if verdict.blocked:
         return Invocation(verdict=verdict)
@@ -39,10 +41,15 @@ def run_invoke(request: InvokeRequest) -> Invocation:
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
         live = client.find_model_by_name(request.name)
         if live is None:
-            raise ConfigError(f"'{request.name}' is not live in '{request.environment}'",
-                              hint=f"apply first: reconcile --env {request.environment}")
+            raise ConfigError(
+                f"'{request.name}' is not live in '{request.environment}'",
+                hint=f"apply first: reconcile --env {request.environment}",
+            )
         if live.get("status") != "ACTIVE":
-            raise ConfigError(f"'{request.name}' is {live.get('status')}, not ACTIVE",
-                              hint="wait for provisioning to finish, then retry")
-        return invoke_guarded(client, model, str(live["id"]), request.text,
-                              policy=loaded.config.policy)
+            raise ConfigError(
+                f"'{request.name}' is {live.get('status')}, not ACTIVE",
+                hint="wait for provisioning to finish, then retry",
+            )
+        return invoke_guarded(
+            client, model, str(live["id"]), request.text, policy=loaded.config.policy
+        )

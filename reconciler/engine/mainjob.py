@@ -15,7 +15,6 @@ from pathlib import Path
 from reconciler.engine.apply import Applier, ApplySettings, HealthCheck
 from reconciler.engine.connect import open_client
 from reconciler.engine.events import EventSink, ignore
-from reconciler.structs.outcome import ApplyResult
 from reconciler.engine.prepare import Prepared, prepare
 from reconciler.engine.recorder import Recorder
 from reconciler.engine.writeback import record_state
@@ -24,6 +23,7 @@ from reconciler.gitops.audit import default_actor
 from reconciler.gitops.repo import head_commit
 from reconciler.manifests import load_environment
 from reconciler.structs.errors import ConfigError, ExitCode
+from reconciler.structs.outcome import ApplyResult
 from reconciler.structs.plan import Plan
 
 
@@ -49,8 +49,7 @@ class JobHooks:
     confirm: Callable[[Plan], bool]
     show_result: Callable[[Plan, ApplyResult], None] = lambda _p, _r: None
     on_event: EventSink = ignore
-    make_health_check: Callable[[Prepared, GatewayClient], HealthCheck | None] = (
-        lambda _p, _c: None)
+    make_health_check: Callable[[Prepared, GatewayClient], HealthCheck | None] = lambda _p, _c: None
     apply_settings: Callable[[Prepared], ApplySettings] | None = None
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
@@ -61,8 +60,9 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
     loaded = load_environment(request.root, request.environment)
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
-        prepared = prepare(loaded, client, environ=request.environ, sandbox=request.sandbox,
-                           prune=request.prune)
+        prepared = prepare(
+            loaded, client, environ=request.environ, sandbox=request.sandbox, prune=request.prune
+        )
         plan = prepared.plan
         hooks.show_plan(plan)
         if plan.blocked or (plan.cost is not None and plan.cost.breach):
@@ -78,22 +78,46 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
         return int(result.exit_code)
 
 
-def _apply(request: JobRequest, prepared: Prepared, client: GatewayClient,
-           hooks: JobHooks) -> ApplyResult:
+def _apply(
+    request: JobRequest, prepared: Prepared, client: GatewayClient, hooks: JobHooks
+) -> ApplyResult:
     config = prepared.loaded.config
     commit = head_commit(request.root)
-    recorder = Recorder(request.root / "state" / config.name / "audit.jsonl",
-                        environment=config.name, actor=default_actor(), git_commit=commit)
-    settings = (hooks.apply_settings(prepared) if hooks.apply_settings else
-                ApplySettings(max_parallel=config.policy.max_parallel,
-                              provision_timeout=config.policy.provision_timeout_seconds))
-    applier = Applier(prepared, client, settings=settings, recorder=recorder,
-                      on_event=hooks.on_event,
-                      health_check=hooks.make_health_check(prepared, client),
-                      sleep=hooks.sleep, monotonic=hooks.monotonic)
+    recorder = Recorder(
+        request.root / "state" / config.name / "audit.jsonl",
+        environment=config.name,
+        actor=default_actor(),
+        git_commit=commit,
+    )
+    settings = (
+        hooks.apply_settings(prepared)
+        if hooks.apply_settings
+        else ApplySettings(
+            max_parallel=config.policy.max_parallel,
+            provision_timeout=config.policy.provision_timeout_seconds,
+        )
+    )
+    applier = Applier(
+        prepared,
+        client,
+        settings=settings,
+        recorder=recorder,
+        on_event=hooks.on_event,
+        health_check=hooks.make_health_check(prepared, client),
+        sleep=hooks.sleep,
+        monotonic=hooks.monotonic,
+    )
     result = applier.run()
-    record_state(request.root, prepared=prepared, client=client, recorder=recorder,
-                 result=result, git_commit=commit, commit=request.commit, push=request.push)
+    record_state(
+        request.root,
+        prepared=prepared,
+        client=client,
+        recorder=recorder,
+        result=result,
+        git_commit=commit,
+        commit=request.commit,
+        push=request.push,
+    )
     return result
 
 

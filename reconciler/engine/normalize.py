@@ -38,18 +38,21 @@ def fingerprint(api_key: str) -> str:
     return hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:16]
 
 
-def desired_body(model: ModelEndpoint, *, environment: str, api_key: str,
-                 credentials: Mapping[str, Any]) -> dict[str, Any]:
+def desired_body(
+    model: ModelEndpoint, *, environment: str, api_key: str, credentials: Mapping[str, Any]
+) -> dict[str, Any]:
     """The full API body for a model, secrets resolved. Only ever sent, never printed."""
     spec = model.spec
     creds = {k: v for k, v in credentials.items() if v not in (None, "")}
     creds["apiKey"] = api_key
     labels = dict(model.labels)
-    labels.update({
-        LABEL_MANAGED_BY: MANAGED_BY_VALUE,
-        LABEL_ENVIRONMENT: environment,
-        LABEL_CREDENTIALS: fingerprint(api_key),
-    })
+    labels.update(
+        {
+            LABEL_MANAGED_BY: MANAGED_BY_VALUE,
+            LABEL_ENVIRONMENT: environment,
+            LABEL_CREDENTIALS: fingerprint(api_key),
+        }
+    )
     body: dict[str, Any] = {
         "name": model.name,
         "description": spec.get("description", ""),

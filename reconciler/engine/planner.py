@@ -27,9 +27,14 @@ class Desired:
     body: Mapping[str, Any]
 
 
-def compute_plan(*, environment: str, desired: Iterable[Desired],
-                 live: Iterable[Mapping[str, Any]], policy: Policy,
-                 prune: bool) -> Plan:
+def compute_plan(
+    *,
+    environment: str,
+    desired: Iterable[Desired],
+    live: Iterable[Mapping[str, Any]],
+    policy: Policy,
+    prune: bool,
+) -> Plan:
     """One PlanItem per name seen in git or live, sorted by name."""
     live_by_name = {str(m.get("name")): m for m in live}
     items: list[PlanItem] = []
@@ -37,43 +42,73 @@ def compute_plan(*, environment: str, desired: Iterable[Desired],
     for name in sorted(set(wanted) | set(live_by_name)):
         want, have = wanted.get(name), live_by_name.get(name)
         if want is None and have is not None:
-            items.append(_absent_from_git(have, environment=environment, policy=policy,
-                                          prune=prune))
+            items.append(
+                _absent_from_git(have, environment=environment, policy=policy, prune=prune)
+            )
         elif want is not None:
             items.append(_present_in_git(want, have, environment=environment, policy=policy))
     return Plan(environment=environment, items=tuple(items))
 
 
-def _present_in_git(want: Desired, have: Mapping[str, Any] | None, *, environment: str,
-                    policy: Policy) -> PlanItem:
+def _present_in_git(
+    want: Desired, have: Mapping[str, Any] | None, *, environment: str, policy: Policy
+) -> PlanItem:
     desired = comparable(want.body)
     if have is None:
-        return PlanItem(name=want.name, action=Action.CREATE, desired=desired,
-                        changes=field_changes({}, desired))
+        return PlanItem(
+            name=want.name,
+            action=Action.CREATE,
+            desired=desired,
+            changes=field_changes({}, desired),
+        )
     model_id, version = str(have.get("id")), _int(have.get("version"))
     if not is_managed(have):
-        return PlanItem(name=want.name, action=Action.UNMANAGED, model_id=model_id,
-                        blocked=f"a live endpoint named '{want.name}' exists but is not managed "
-                        "by reconcile; add the label reconcile/managed-by: reconcile to adopt it, "
-                        "or rename the manifest")
+        return PlanItem(
+            name=want.name,
+            action=Action.UNMANAGED,
+            model_id=model_id,
+            blocked=f"a live endpoint named '{want.name}' exists but is not managed "
+            "by reconcile; add the label reconcile/managed-by: reconcile to adopt it, "
+            "or rename the manifest",
+        )
     owner = environment_of(have)
     if owner not in (None, environment):
-        return PlanItem(name=want.name, action=Action.UNMANAGED, model_id=model_id,
-                        blocked=f"'{want.name}' is managed by environment '{owner}'")
+        return PlanItem(
+            name=want.name,
+            action=Action.UNMANAGED,
+            model_id=model_id,
+            blocked=f"'{want.name}' is managed by environment '{owner}'",
+        )
     changes = field_changes(comparable(have), desired)
 
-    def item(action: Action, found: tuple[FieldChange, ...], *, reason: str | None = None,
-             blocked: str | None = None) -> PlanItem:
-        return PlanItem(name=want.name, action=action, changes=found, model_id=model_id,
-                        desired=desired, live_version=version, reason=reason, blocked=blocked)
+    def item(
+        action: Action,
+        found: tuple[FieldChange, ...],
+        *,
+        reason: str | None = None,
+        blocked: str | None = None,
+    ) -> PlanItem:
+        return PlanItem(
+            name=want.name,
+            action=action,
+            changes=found,
+            model_id=model_id,
+            desired=desired,
+            live_version=version,
+            reason=reason,
+            blocked=blocked,
+        )
 
     if have.get("provider") != want.body.get("provider"):
         blocked = None
         if want.name in policy.protected:
-            blocked = (f"'{want.name}' is protected by policy.protected; a provider change "
-                       "needs a replace (delete, then create)")
-        return item(Action.REPLACE, changes, blocked=blocked,
-                    reason="provider cannot change in place")
+            blocked = (
+                f"'{want.name}' is protected by policy.protected; a provider change "
+                "needs a replace (delete, then create)"
+            )
+        return item(
+            Action.REPLACE, changes, blocked=blocked, reason="provider cannot change in place"
+        )
     status = str(have.get("status", ""))
     if status == "FAILED":
         failed = (FieldChange(path="status", old="FAILED", new="ACTIVE"),)
@@ -84,23 +119,35 @@ def _present_in_git(want: Desired, have: Mapping[str, Any] | None, *, environmen
     return item(Action.NOOP, (), reason=reason)
 
 
-def _absent_from_git(have: Mapping[str, Any], *, environment: str, policy: Policy,
-                     prune: bool) -> PlanItem:
+def _absent_from_git(
+    have: Mapping[str, Any], *, environment: str, policy: Policy, prune: bool
+) -> PlanItem:
     name, model_id = str(have.get("name")), str(have.get("id"))
     if not is_managed(have):
         return PlanItem(name=name, action=Action.UNMANAGED, model_id=model_id)
     owner = environment_of(have)
     if owner not in (None, environment):
-        return PlanItem(name=name, action=Action.UNMANAGED, model_id=model_id,
-                        reason=f"managed by environment '{owner}'")
+        return PlanItem(
+            name=name,
+            action=Action.UNMANAGED,
+            model_id=model_id,
+            reason=f"managed by environment '{owner}'",
+        )
     blocked = None
     if not (prune and policy.prune):
-        missing = [w for w, ok in (("--prune", prune), ("policy.prune: true", policy.prune))
-                   if not ok]
+        missing = [
+            w for w, ok in (("--prune", prune), ("policy.prune: true", policy.prune)) if not ok
+        ]
         blocked = f"deleting needs {' and '.join(missing)}"
     changes = field_changes(comparable(have), {})
-    return PlanItem(name=name, action=Action.DELETE, model_id=model_id, blocked=blocked,
-                    changes=changes, live_version=_int(have.get("version")))
+    return PlanItem(
+        name=name,
+        action=Action.DELETE,
+        model_id=model_id,
+        blocked=blocked,
+        changes=changes,
+        live_version=_int(have.get("version")),
+    )
 
 
 def _int(value: Any) -> int | None:

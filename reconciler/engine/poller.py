@@ -27,8 +27,9 @@ class PollSettings:
 class Poller:
     """Reads the current state of pending models and proposes the next wait."""
 
-    def __init__(self, client: GatewayClient, *, settings: PollSettings,
-                 rng: random.Random | None = None) -> None:
+    def __init__(
+        self, client: GatewayClient, *, settings: PollSettings, rng: random.Random | None = None
+    ) -> None:
         self._client = client
         self._settings = settings
         self._rng = rng or random.Random()

@@ -29,29 +29,44 @@ class Prepared:
     live: Mapping[str, Mapping[str, Any]] = field(repr=False)
 
 
-def desired_models(loaded: LoadedEnvironment, environ: Mapping[str, str], *,
-                   sandbox: bool) -> list[Desired]:
+def desired_models(
+    loaded: LoadedEnvironment, environ: Mapping[str, str], *, sandbox: bool
+) -> list[Desired]:
     """API bodies for every manifest, secrets resolved (every missing variable named)."""
     credentials = resolve_model_credentials(list(loaded.models), environ, sandbox=sandbox)
     out = []
     for model in loaded.models:
         creds = credentials[model.name]
         key = str(creds.pop("apiKey", ""))
-        body = desired_body(model, environment=loaded.config.name, api_key=key,
-                            credentials=creds)
+        body = desired_body(model, environment=loaded.config.name, api_key=key, credentials=creds)
         out.append(Desired(name=model.name, body=body))
     return out
 
 
-def prepare(loaded: LoadedEnvironment, client: GatewayClient, *, environ: Mapping[str, str],
-            sandbox: bool, prune: bool) -> Prepared:
+def prepare(
+    loaded: LoadedEnvironment,
+    client: GatewayClient,
+    *,
+    environ: Mapping[str, str],
+    sandbox: bool,
+    prune: bool,
+) -> Prepared:
     """Plan one environment against what is live now."""
     desired = desired_models(loaded, environ, sandbox=sandbox)
     live = list(client.list_models())
-    plan = compute_plan(environment=loaded.config.name, desired=desired, live=live,
-                        policy=loaded.config.policy, prune=prune)
+    plan = compute_plan(
+        environment=loaded.config.name,
+        desired=desired,
+        live=live,
+        policy=loaded.config.policy,
+        prune=prune,
+    )
     plan = price_plan(plan, loaded=loaded, live=live)
     warnings = tuple(p.render() for p in loaded.warnings)
     plan = replace(plan, warnings=plan.warnings + warnings)
-    return Prepared(loaded=loaded, plan=plan, bodies={d.name: d.body for d in desired},
-                    live={str(m.get("name")): m for m in live})
+    return Prepared(
+        loaded=loaded,
+        plan=plan,
+        bodies={d.name: d.body for d in desired},
+        live={str(m.get("name")): m for m in live},
+    )

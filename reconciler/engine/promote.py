@@ -41,12 +41,22 @@ def promoted_manifest(source: ModelEndpoint, target: ModelEndpoint | None) -> di
     metadata: dict[str, Any] = {"name": source.name}
     if labels:
         metadata["labels"] = labels
-    return {"apiVersion": "reconciler/v1", "kind": "ModelEndpoint", "metadata": metadata,
-            "spec": spec}
+    return {
+        "apiVersion": "reconciler/v1",
+        "kind": "ModelEndpoint",
+        "metadata": metadata,
+        "spec": spec,
+    }
 
 
-def run_promote(root: Path, *, source_env: str, target_env: str,
-                names: tuple[str, ...] = (), dry_run: bool = False) -> list[Promotion]:
+def run_promote(
+    root: Path,
+    *,
+    source_env: str,
+    target_env: str,
+    names: tuple[str, ...] = (),
+    dry_run: bool = False,
+) -> list[Promotion]:
     if source_env == target_env:
         raise ConfigError("--from and --to name the same environment")
     source = load_environment(root, source_env)
@@ -62,11 +72,17 @@ def run_promote(root: Path, *, source_env: str, target_env: str,
         existing = target.model(model.name)
         path = folder / f"{model.name}.yaml"
         before = path.read_text(encoding="utf-8") if path.exists() else ""
-        after = yaml.safe_dump(promoted_manifest(model, existing), sort_keys=False,
-                               allow_unicode=True, width=100)
-        diff = "".join(difflib.unified_diff(
-            before.splitlines(keepends=True), after.splitlines(keepends=True),
-            fromfile=f"a/{path.relative_to(root)}", tofile=f"b/{path.relative_to(root)}"))
+        after = yaml.safe_dump(
+            promoted_manifest(model, existing), sort_keys=False, allow_unicode=True, width=100
+        )
+        diff = "".join(
+            difflib.unified_diff(
+                before.splitlines(keepends=True),
+                after.splitlines(keepends=True),
+                fromfile=f"a/{path.relative_to(root)}",
+                tofile=f"b/{path.relative_to(root)}",
+            )
+        )
         if diff and not dry_run:
             originals[path] = before if path.exists() else None
             folder.mkdir(parents=True, exist_ok=True)

@@ -30,8 +30,9 @@ def sandbox_stand_in(provider: str, variable: str) -> str:
     return _STAND_IN_FORMATS.get(provider, "sk-sandbox-{digest}").format(digest=digest)
 
 
-def resolve_model_credentials(models: list[ModelEndpoint], environ: Mapping[str, str], *,
-                              sandbox: bool) -> dict[str, dict[str, Any]]:
+def resolve_model_credentials(
+    models: list[ModelEndpoint], environ: Mapping[str, str], *, sandbox: bool
+) -> dict[str, dict[str, Any]]:
     """Resolved ``spec.credentials`` per model name; ConfigError lists every missing variable."""
     missing: dict[str, list[str]] = {}
     resolved: dict[str, dict[str, Any]] = {}
@@ -46,10 +47,14 @@ def resolve_model_credentials(models: list[ModelEndpoint], environ: Mapping[str,
         if not missing:
             resolved[model.name] = resolve_refs(credentials, env)
     if missing:
-        listing = ", ".join(f"{var} (used by {', '.join(sorted(set(files)))})"
-                            for var, files in sorted(missing.items()))
-        raise ConfigError(f"unset environment variable(s): {listing}",
-                          hint="export them (in CI: map them from secrets), or use --sandbox")
+        listing = ", ".join(
+            f"{var} (used by {', '.join(sorted(set(files)))})"
+            for var, files in sorted(missing.items())
+        )
+        raise ConfigError(
+            f"unset environment variable(s): {listing}",
+            hint="export them (in CI: map them from secrets), or use --sandbox",
+        )
     return resolved
 
 
@@ -58,6 +63,8 @@ def resolve_one(reference: str, environ: Mapping[str, str], *, what: str) -> str
     names = find_refs(reference)
     unset = [n for n in names if n not in environ]
     if unset:
-        raise ConfigError(f"unset environment variable(s) for {what}: {', '.join(unset)}",
-                          hint="export them (in CI: map them from secrets), or use --sandbox")
+        raise ConfigError(
+            f"unset environment variable(s) for {what}: {', '.join(unset)}",
+            hint="export them (in CI: map them from secrets), or use --sandbox",
+        )
     return str(resolve_refs(reference, environ))

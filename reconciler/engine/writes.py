@@ -32,33 +32,37 @@ def perform(item: PlanItem, body: Mapping[str, Any] | None, ctx: WriteContext) -
     if item.action is Action.CREATE:
         assert body is not None
         model = ctx.client.create_model(dict(body))
-        ctx.recorder.record("MODEL_CREATED", item=item, model_id=str(model["id"]),
-                            result="ACCEPTED")
+        ctx.recorder.record(
+            "MODEL_CREATED", item=item, model_id=str(model["id"]), result="ACCEPTED"
+        )
         return str(model["id"])
     if item.action is Action.UPDATE:
         assert body is not None and item.model_id is not None
         updated = _update(ctx, item.model_id, body, item.live_version)
-        ctx.recorder.record("MODEL_UPDATED", item=item, model_id=item.model_id,
-                            result="ACCEPTED")
+        ctx.recorder.record("MODEL_UPDATED", item=item, model_id=item.model_id, result="ACCEPTED")
         return str(updated.get("id", item.model_id))
     if item.action is Action.REPLACE:
         assert body is not None and item.model_id is not None
         _delete_and_wait(ctx, item.model_id)
         model = ctx.client.create_model(dict(body))
-        ctx.recorder.record("MODEL_REPLACED", item=item, model_id=str(model["id"]),
-                            result=f"ACCEPTED (replaced {item.model_id})")
+        ctx.recorder.record(
+            "MODEL_REPLACED",
+            item=item,
+            model_id=str(model["id"]),
+            result=f"ACCEPTED (replaced {item.model_id})",
+        )
         return str(model["id"])
     if item.action is Action.DELETE:
         assert item.model_id is not None
         ctx.client.delete_model(item.model_id)
-        ctx.recorder.record("MODEL_DELETED", item=item, model_id=item.model_id,
-                            result="ACCEPTED")
+        ctx.recorder.record("MODEL_DELETED", item=item, model_id=item.model_id, result="ACCEPTED")
         return None
     return item.model_id
 
 
-def _update(ctx: WriteContext, model_id: str, body: Mapping[str, Any],
-            version: int | None) -> Mapping[str, Any]:
+def _update(
+    ctx: WriteContext, model_id: str, body: Mapping[str, Any], version: int | None
+) -> Mapping[str, Any]:
     """PUT with the version we planned against; on a 409, re-read once and apply on top."""
     if version is None:
         version = int(ctx.client.get_model(model_id).get("version", 1))
@@ -79,5 +83,7 @@ def _delete_and_wait(ctx: WriteContext, model_id: str) -> None:
         except NotFound:
             return
         ctx.sleep(ctx.poll_interval)
-    raise TimeoutError(f"old endpoint {model_id} was still deleting after "
-                       f"{ctx.delete_timeout:.0f}s; the replacement was not created")
+    raise TimeoutError(
+        f"old endpoint {model_id} was still deleting after "
+        f"{ctx.delete_timeout:.0f}s; the replacement was not created"
+    )

@@ -16,11 +16,15 @@ def render_result_text(plan: Plan, result: ApplyResult) -> str:
     lines = [head]
     for outcome in result.failures:
         where = f" (correlation id {outcome.correlation_id})" if outcome.correlation_id else ""
-        lines.append(f"  FAILED {outcome.name} [{outcome.action.value}] {outcome.state}: "
-                     f"{outcome.error}{where}")
+        lines.append(
+            f"  FAILED {outcome.name} [{outcome.action.value}] {outcome.state}: "
+            f"{outcome.error}{where}"
+        )
     if result.snapshot_serial is not None:
-        lines.append(f"Snapshot written: state/{plan.environment}/snapshot.json "
-                     f"(serial {result.snapshot_serial})")
+        lines.append(
+            f"Snapshot written: state/{plan.environment}/snapshot.json "
+            f"(serial {result.snapshot_serial})"
+        )
     if result.commit:
         lines.append(f"Committed state as {result.commit[:12]}")
     return "\n".join(lines) + "\n"
@@ -33,8 +37,15 @@ def result_document(result: ApplyResult) -> dict[str, Any]:
         "snapshotSerial": result.snapshot_serial,
         "commit": result.commit,
         "outcomes": [
-            {"name": o.name, "action": o.action.value, "state": o.state, "modelId": o.model_id,
-             "error": o.error, "correlationId": o.correlation_id, "health": o.health}
+            {
+                "name": o.name,
+                "action": o.action.value,
+                "state": o.state,
+                "modelId": o.model_id,
+                "error": o.error,
+                "correlationId": o.correlation_id,
+                "health": o.health,
+            }
             for o in result.outcomes
         ],
     }

@@ -8,8 +8,12 @@ from reconciler.report.values import short
 from reconciler.structs.drift import DriftKind, DriftReport
 
 _KINDS = (DriftKind.DRIFTED, DriftKind.MISSING, DriftKind.PENDING, DriftKind.UNMANAGED)
-_WORDS = {DriftKind.DRIFTED: "changed outside git", DriftKind.MISSING: "deleted outside git",
-          DriftKind.PENDING: "git changes not yet applied", DriftKind.UNMANAGED: "unmanaged"}
+_WORDS = {
+    DriftKind.DRIFTED: "changed outside git",
+    DriftKind.MISSING: "deleted outside git",
+    DriftKind.PENDING: "git changes not yet applied",
+    DriftKind.UNMANAGED: "unmanaged",
+}
 
 
 def summary_line(report: DriftReport) -> str:
@@ -23,25 +27,28 @@ def render_drift_text(report: DriftReport) -> str:
         for item in report.of(kind):
             note = f" ({item.note})" if item.note else ""
             lines.append(f"  {kind.value:9} {item.name}{note}")
-            lines += [f"      {c.path}: {short(c.old, 40)} -> {short(c.new, 40)}"
-                      for c in item.changes]
+            lines += [
+                f"      {c.path}: {short(c.old, 40)} -> {short(c.new, 40)}" for c in item.changes
+            ]
     if not report.found:
         lines.append("No drift: git, the last snapshot and live agree.")
     return "\n".join(lines) + "\n"
 
 
 def render_drift_json(report: DriftReport) -> str:
-    doc: dict[str, object] = {"formatVersion": 1, "environment": report.environment,
-                              "snapshotSerial": report.snapshot_serial,
-                              "driftFound": report.found}
+    doc: dict[str, object] = {
+        "formatVersion": 1,
+        "environment": report.environment,
+        "snapshotSerial": report.snapshot_serial,
+        "driftFound": report.found,
+    }
     for kind in DriftKind:
         doc[kind.value] = [i.as_dict() for i in report.of(kind)]
     return json.dumps(doc, indent=2, default=str) + "\n"
 
 
 def render_drift_markdown(report: DriftReport) -> str:
-    lines = [f"### reconcile drift: `{report.environment}`", "", f"**{summary_line(report)}**",
-             ""]
+    lines = [f"### reconcile drift: `{report.environment}`", "", f"**{summary_line(report)}**", ""]
     if not report.found:
         return "\n".join([*lines, "No drift: git, the last snapshot and live agree.", ""])
     lines += ["| model | finding | fields |", "|---|---|---|"]

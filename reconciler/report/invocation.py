@@ -13,13 +13,17 @@ def render_invocation(doc: dict[str, Any], *, fmt: str) -> str:
     guard = doc["guard"]
     if guard["blocked"]:
         reasons = "\n".join(f"  - {r}" for r in guard["reasons"])
-        return f"BLOCKED by the input guard (score {guard['score']:.2f}); nothing was sent:\n{reasons}"
+        return (
+            f"BLOCKED by the input guard (score {guard['score']:.2f}); nothing was sent:\n{reasons}"
+        )
     lines = []
     if guard["flagged"]:
         lines.append(f"warning: input flagged by the guard: {'; '.join(guard['reasons'])}")
     lines.append(json.dumps(doc["result"], indent=2, ensure_ascii=False))
     usage = doc["usage"]
     cost = f"${doc['costUsd']}" if doc["costUsd"] is not None else "not priced"
-    lines.append(f"latency {doc['latencyMs']} ms · tokens {usage['promptTokens']} in / "
-                 f"{usage['completionTokens']} out · cost {cost} · request {doc['requestId']}")
+    lines.append(
+        f"latency {doc['latencyMs']} ms · tokens {usage['promptTokens']} in / "
+        f"{usage['completionTokens']} out · cost {cost} · request {doc['requestId']}"
+    )
     return "\n".join(lines)

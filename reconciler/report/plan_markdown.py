@@ -54,9 +54,11 @@ def _cost(plan: Plan) -> str:
     cost = plan.cost
     assert cost is not None
     pct = cost.delta_percent
-    sign = "+" if cost.delta >= 0 else "−"
-    text = (f"Monthly cost: {money(cost.before)} → **{money(cost.after)}** "
-            f"({sign}{money(abs(cost.delta))}" + (f", {pct:+}%)" if pct is not None else ")"))
+    sign = "+" if cost.delta >= 0 else "-"
+    text = (
+        f"Monthly cost: {money(cost.before)} → **{money(cost.after)}** "
+        f"({sign}{money(abs(cost.delta))}" + (f", {pct:+}%)" if pct is not None else ")")
+    )
     if cost.budget_usd is not None:
         text += f" · budget {money(cost.budget_usd)}"
     if cost.breach:

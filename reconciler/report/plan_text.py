@@ -8,8 +8,14 @@ from __future__ import annotations
 from reconciler.report.values import ORDER, SYMBOLS, counts_line, money, short
 from reconciler.structs.plan import Action, Plan, PlanItem
 
-_COLOURS = {Action.CREATE: "32", Action.UPDATE: "33", Action.REPLACE: "35",
-            Action.DELETE: "31", Action.NOOP: "2", Action.UNMANAGED: "36"}
+_COLOURS = {
+    Action.CREATE: "32",
+    Action.UPDATE: "33",
+    Action.REPLACE: "35",
+    Action.DELETE: "31",
+    Action.NOOP: "2",
+    Action.UNMANAGED: "36",
+}
 
 
 def render_plan_text(plan: Plan, *, colour: bool = False) -> str:

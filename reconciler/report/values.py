@@ -15,8 +15,7 @@ SYMBOLS = {
     Action.NOOP: "=",
     Action.UNMANAGED: "?",
 }
-ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE, Action.NOOP,
-         Action.UNMANAGED)
+ORDER = (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE, Action.NOOP, Action.UNMANAGED)
 
 
 def short(value: Any, limit: int = 72) -> str:
@@ -34,8 +33,12 @@ def short(value: Any, limit: int = 72) -> str:
 def counts_line(plan: Plan) -> str:
     """``2 to create, 1 to update, ...``: the line a person reads first."""
     words = {
-        Action.CREATE: "to create", Action.UPDATE: "to update", Action.REPLACE: "to replace",
-        Action.DELETE: "to delete", Action.NOOP: "unchanged", Action.UNMANAGED: "unmanaged",
+        Action.CREATE: "to create",
+        Action.UPDATE: "to update",
+        Action.REPLACE: "to replace",
+        Action.DELETE: "to delete",
+        Action.NOOP: "unchanged",
+        Action.UNMANAGED: "unmanaged",
     }
     return ", ".join(f"{len(plan.by_action(a))} {words[a]}" for a in ORDER)
 

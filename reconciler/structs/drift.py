@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from reconciler.structs.plan import FieldChange
 
 
-class DriftKind(str, Enum):
+class DriftKind(StrEnum):
     PENDING = "pending"  # git changed since the last apply
     DRIFTED = "drifted"  # live changed outside git
     MISSING = "missing"  # deleted outside git
@@ -26,8 +26,11 @@ class DriftItem:
     note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "modelId": self.model_id,
-                               "changes": [c.as_dict() for c in self.changes]}
+        out: dict[str, Any] = {
+            "name": self.name,
+            "modelId": self.model_id,
+            "changes": [c.as_dict() for c in self.changes],
+        }
         if self.note:
             out["note"] = self.note
         return out

@@ -13,14 +13,19 @@ from reconciler.structs.errors import ExitCode
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "reconciler", *args], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "reconciler", *args], check=False, capture_output=True, text=True, timeout=60
     )
 
 
 def test_exit_codes_match_the_contract() -> None:
     assert {c.name: int(c) for c in ExitCode} == {
-        "OK": 0, "INVALID": 1, "CHANGES_PENDING": 2, "INCOMPLETE": 3,
-        "BLOCKED": 4, "UNREACHABLE": 5, "INTERRUPTED": 130,
+        "OK": 0,
+        "INVALID": 1,
+        "CHANGES_PENDING": 2,
+        "INCOMPLETE": 3,
+        "BLOCKED": 4,
+        "UNREACHABLE": 5,
+        "INTERRUPTED": 130,
     }
 
 

@@ -32,19 +32,34 @@ class Run:
         self.results: list[Any] = []
         self.events: list[Event] = []
 
-    def __call__(self, *, dry_run: bool = False, prune: bool = False,
-                 on_event: Callable[[Event], None] | None = None,
-                 timeout: float = 120.0) -> int:
-        request = JobRequest(root=self.repo.root, environment=ENV, dry_run=dry_run,
-                             prune=prune, environ=self.repo.environ)
+    def __call__(
+        self,
+        *,
+        dry_run: bool = False,
+        prune: bool = False,
+        on_event: Callable[[Event], None] | None = None,
+        timeout: float = 120.0,
+    ) -> int:
+        request = JobRequest(
+            root=self.repo.root,
+            environment=ENV,
+            dry_run=dry_run,
+            prune=prune,
+            environ=self.repo.environ,
+        )
         hooks = JobHooks(
-            show_plan=self.plans.append, confirm=lambda _p: True,
+            show_plan=self.plans.append,
+            confirm=lambda _p: True,
             show_result=lambda _p, r: self.results.append(r),
             on_event=on_event or self.events.append,
             apply_settings=lambda _p: ApplySettings(
-                max_parallel=4, provision_timeout=timeout,
-                poll=PollSettings(initial=1.0, maximum=5.0)),
-            sleep=self.clock.advance, monotonic=self.clock.now)
+                max_parallel=4,
+                provision_timeout=timeout,
+                poll=PollSettings(initial=1.0, maximum=5.0),
+            ),
+            sleep=self.clock.advance,
+            monotonic=self.clock.now,
+        )
         return run_job(request, hooks)
 
     @property
@@ -60,9 +75,13 @@ def run(config_repo: ConfigRepo, sandbox_clock: Any) -> Run:
 def live_models(sandbox: Any) -> list[dict[str, Any]]:
     from reconciler.gateway import ClientSettings, GatewayClient
 
-    settings = ClientSettings(api_base_url=sandbox.base_url, login_base_url=sandbox.base_url,
-                              client_id="sandbox", client_secret="sandbox-secret",
-                              requests_per_minute=6000)
+    settings = ClientSettings(
+        api_base_url=sandbox.base_url,
+        login_base_url=sandbox.base_url,
+        client_id="sandbox",
+        client_secret="sandbox-secret",
+        requests_per_minute=6000,
+    )
     with GatewayClient(settings) as client:
         return list(client.list_models())
 
@@ -109,17 +128,22 @@ def test_update_and_replace(run: Run, sandbox: Any) -> None:
     run.repo.write_model("beta-model")
     assert run() == ExitCode.OK
     run.repo.write_model("alpha-model", configuration={"temperature": 0.3, "maxTokens": 500})
-    run.repo.write_model("beta-model", provider="anthropic",
-                         modelId="claude-3-5-haiku-20241022",
-                         credentials={"apiKey": "${ANTHROPIC_API_KEY}"})
+    run.repo.write_model(
+        "beta-model",
+        provider="anthropic",
+        modelId="claude-3-5-haiku-20241022",
+        credentials={"apiKey": "${ANTHROPIC_API_KEY}"},
+    )
     assert run() == ExitCode.OK
     actions = {i.name: i.action for i in run.plans[-1].items}
     assert actions == {"alpha-model": Action.UPDATE, "beta-model": Action.REPLACE}
     live = {m["name"]: m for m in live_models(sandbox)}
     assert live["alpha-model"]["configuration"]["temperature"] == 0.3
     assert live["beta-model"]["provider"] == "anthropic"
-    assert audit_actions(run.repo)[-3:-1] in (["MODEL_UPDATED", "MODEL_REPLACED"],
-                                              ["MODEL_REPLACED", "MODEL_UPDATED"])
+    assert audit_actions(run.repo)[-3:-1] in (
+        ["MODEL_UPDATED", "MODEL_REPLACED"],
+        ["MODEL_REPLACED", "MODEL_UPDATED"],
+    )
 
 
 def test_prune_is_blocked_without_permission_and_allowed_with_it(run: Run, sandbox: Any) -> None:
@@ -130,8 +154,14 @@ def test_prune_is_blocked_without_permission_and_allowed_with_it(run: Run, sandb
     assert run(prune=True) == ExitCode.BLOCKED
     assert "policy.prune" in (run.plan.blocked[0].blocked or "")
     assert len(live_models(sandbox)) == 2
-    run.repo.write_environment(policy={"prune": True, "maxParallel": 4,
-                                       "requestsPerMinute": 6000, "provisionTimeoutSeconds": 120})
+    run.repo.write_environment(
+        policy={
+            "prune": True,
+            "maxParallel": 4,
+            "requestsPerMinute": 6000,
+            "provisionTimeoutSeconds": 120,
+        }
+    )
     assert run() == ExitCode.BLOCKED
     assert run(prune=True) == ExitCode.OK
     assert [m["name"] for m in live_models(sandbox)] == ["alpha-model"]
@@ -183,12 +213,23 @@ def test_crash_half_way_then_rerun_finishes_without_duplicates(run: Run, sandbox
 def test_unmanaged_live_model_is_shown_and_never_touched(run: Run, sandbox: Any) -> None:
     from reconciler.gateway import ClientSettings, GatewayClient
 
-    settings = ClientSettings(api_base_url=sandbox.base_url, login_base_url=sandbox.base_url,
-                              client_id="sandbox", client_secret="sandbox-secret")
+    settings = ClientSettings(
+        api_base_url=sandbox.base_url,
+        login_base_url=sandbox.base_url,
+        client_id="sandbox",
+        client_secret="sandbox-secret",
+    )
     with GatewayClient(settings) as client:
-        client.create_model({"name": "hand-made", "provider": "openai", "modelId": "gpt-4o",
-                             "credentials": {"apiKey": KEYS["OPENAI_API_KEY"]},
-                             "promptTemplate": "{input}", "labels": {"team": "x"}})
+        client.create_model(
+            {
+                "name": "hand-made",
+                "provider": "openai",
+                "modelId": "gpt-4o",
+                "credentials": {"apiKey": KEYS["OPENAI_API_KEY"]},
+                "promptTemplate": "{input}",
+                "labels": {"team": "x"},
+            }
+        )
     run.repo.write_model("alpha-model")
     assert run(prune=True) in (ExitCode.OK,)
     unmanaged = run.plans[0].by_action(Action.UNMANAGED)

@@ -16,7 +16,8 @@ KEY = "sk-test-canary-0123456789abcdef"
 
 def model(name: str = "support-classifier", **spec: Any) -> ModelEndpoint:
     base: dict[str, Any] = {
-        "provider": "openai", "modelId": "gpt-4o-mini",
+        "provider": "openai",
+        "modelId": "gpt-4o-mini",
         "credentials": {"apiKey": "${OPENAI_API_KEY}"},
         "configuration": {"temperature": 0.1, "maxTokens": 1500, "topP": 1.0},
         "promptTemplate": "Classify: {input}",
@@ -34,14 +35,27 @@ def desired(m: ModelEndpoint, key: str = KEY, env: str = "staging") -> Desired:
 def live_from(d: Desired, **server: Any) -> dict[str, Any]:
     body = {k: v for k, v in d.body.items()}
     body["credentials"] = {k: v for k, v in body["credentials"].items() if k != "apiKey"}
-    return {"id": "m-1", "status": "ACTIVE", "version": 3, "selfUri": "/x",
-            "dateCreated": "2026-01-01T00:00:00Z", **body, **server}
+    return {
+        "id": "m-1",
+        "status": "ACTIVE",
+        "version": 3,
+        "selfUri": "/x",
+        "dateCreated": "2026-01-01T00:00:00Z",
+        **body,
+        **server,
+    }
 
 
-def plan_for(want: list[Desired], live: list[dict[str, Any]], *, prune: bool = False,
-             policy: Policy | None = None) -> Any:
-    return compute_plan(environment="staging", desired=want, live=live,
-                        policy=policy or Policy(), prune=prune)
+def plan_for(
+    want: list[Desired],
+    live: list[dict[str, Any]],
+    *,
+    prune: bool = False,
+    policy: Policy | None = None,
+) -> Any:
+    return compute_plan(
+        environment="staging", desired=want, live=live, policy=policy or Policy(), prune=prune
+    )
 
 
 def test_create_when_absent_and_body_carries_managed_labels() -> None:
@@ -69,7 +83,8 @@ def test_update_lists_field_paths_with_old_and_new() -> None:
     (item,) = plan_for([d], [live]).items
     assert item.action is Action.UPDATE
     assert [(c.path, c.old, c.new) for c in item.changes] == [
-        ("configuration.temperature", 0.1, 0.2)]
+        ("configuration.temperature", 0.1, 0.2)
+    ]
     assert item.live_version == 3
 
 
@@ -90,11 +105,13 @@ def test_provider_change_is_a_replace_and_protected_blocks_it() -> None:
     assert item.action is Action.REPLACE and "protected" in (item.blocked or "")
 
 
-@pytest.mark.parametrize(("prune", "policy_prune", "blocked"),
-                         [(False, False, True), (True, False, True), (False, True, True),
-                          (True, True, False)])
-def test_delete_needs_both_prune_flag_and_policy(prune: bool, policy_prune: bool,
-                                                 blocked: bool) -> None:
+@pytest.mark.parametrize(
+    ("prune", "policy_prune", "blocked"),
+    [(False, False, True), (True, False, True), (False, True, True), (True, True, False)],
+)
+def test_delete_needs_both_prune_flag_and_policy(
+    prune: bool, policy_prune: bool, blocked: bool
+) -> None:
     live = live_from(desired(model("old-model")))
     (item,) = plan_for([], [live], prune=prune, policy=Policy(prune=policy_prune)).items
     assert item.action is Action.DELETE
