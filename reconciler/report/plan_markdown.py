@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reconciler.report.cost import render_cost_summary_markdown
 from reconciler.report.values import ORDER, SYMBOLS, counts_line, money, short
 from reconciler.structs.plan import Action, Plan, PlanItem
 
@@ -9,7 +10,7 @@ from reconciler.structs.plan import Action, Plan, PlanItem
 def render_plan_markdown(plan: Plan, *, title: str = "reconcile plan") -> str:
     lines = [f"### {title}: `{plan.environment}`", "", f"**{counts_line(plan)}**", ""]
     if plan.cost is not None:
-        lines += [_cost(plan), ""]
+        lines += [render_cost_summary_markdown(plan.cost), ""]
     if plan.blocked:
         lines += ["> [!CAUTION]", "> Blocked by policy:"]
         lines += [f"> - `{i.name}`: {i.blocked}" for i in plan.blocked]
@@ -48,19 +49,3 @@ def _details(item: PlanItem) -> list[str]:
             out.append(f"+ {change.path}: {short(change.new, 100)}")
     out += ["```", ""]
     return out
-
-
-def _cost(plan: Plan) -> str:
-    cost = plan.cost
-    assert cost is not None
-    pct = cost.delta_percent
-    sign = "+" if cost.delta >= 0 else "-"
-    text = (
-        f"Monthly cost: {money(cost.before)} → **{money(cost.after)}** "
-        f"({sign}{money(abs(cost.delta))}" + (f", {pct:+}%)" if pct is not None else ")")
-    )
-    if cost.budget_usd is not None:
-        text += f" · budget {money(cost.budget_usd)}"
-    if cost.breach:
-        text += f"\n\n> [!WARNING]\n> Budget breach: {cost.breach}"
-    return text

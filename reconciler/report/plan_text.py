@@ -5,6 +5,7 @@ Colour only when writing to a TTY (the caller decides); unchanged models are one
 
 from __future__ import annotations
 
+from reconciler.report.cost import render_cost_summary_text
 from reconciler.report.values import ORDER, SYMBOLS, counts_line, money, short
 from reconciler.structs.plan import Action, Plan, PlanItem
 
@@ -24,7 +25,7 @@ def render_plan_text(plan: Plan, *, colour: bool = False) -> str:
         for item in plan.by_action(action):
             lines.extend(_item(item, colour=colour))
     if plan.cost is not None:
-        lines += ["", _cost(plan)]
+        lines += ["", render_cost_summary_text(plan.cost)]
     for item in plan.blocked:
         lines.append(f"BLOCKED {item.name}: {item.blocked}")
     if plan.warnings:
@@ -55,19 +56,3 @@ def _item(item: PlanItem, *, colour: bool) -> list[str]:
     if item.cost is not None and item.cost.before != item.cost.after:
         out.append(f"        monthly cost: {money(item.cost.before)} -> {money(item.cost.after)}")
     return out
-
-
-def _cost(plan: Plan) -> str:
-    cost = plan.cost
-    assert cost is not None
-    pct = cost.delta_percent
-    sign = "+" if cost.delta >= 0 else "-"
-    delta = f"{sign}{money(abs(cost.delta))}" + (f", {pct:+}%" if pct is not None else "")
-    line = f"Projected monthly cost: {money(cost.before)} -> {money(cost.after)} ({delta})"
-    if cost.budget_usd is not None:
-        line += f"; budget {money(cost.budget_usd)}"
-    if cost.breach:
-        line += f"\nBUDGET BREACH: {cost.breach}"
-    if cost.unpriced:
-        line += f"\nnot priced (no catalogue entry, no spec.pricing): {', '.join(cost.unpriced)}"
-    return line

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
+from reconciler.cost.money import usd
 from reconciler.structs.plan import Action, Plan
 
 SYMBOLS = {
@@ -43,7 +45,5 @@ def counts_line(plan: Plan) -> str:
     return ", ".join(f"{len(plan.by_action(a))} {words[a]}" for a in ORDER)
 
 
-def money(value: object) -> str:
-    if value is None:
-        return "n/a"
-    return f"${float(str(value)):,.2f}"
+def money(value: Decimal | None) -> str:
+    return usd(value)
