@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from reconciler.cost.catalogue import lookup
+from reconciler.cost.catalogue import CatalogueEntry, lookup
 
 DAYS_PER_MONTH = 30
 PER_MILLION = Decimal(1_000_000)
@@ -56,31 +56,28 @@ def rates(*, provider: str, model_id: str, pricing: Mapping[str, Any] | None) ->
     """The catalogue's rates with any override applied; None when input or output is unknown."""
     override = parse_override(pricing)
     entry = lookup(provider, model_id)
-    base: dict[str, Decimal | None] = {
-        "input": None,
-        "output": None,
-        "cache_read": None,
-        "cache_write": None,
-    }
-    if entry is not None:
-        base = {
-            "input": entry.input_per_token,
-            "output": entry.output_per_token,
-            "cache_read": entry.cache_read_per_token,
-            "cache_write": entry.cache_write_per_token,
-        }
-    merged = {**base, **override}
-    input_rate, output_rate = merged["input"], merged["output"]
-    if input_rate is None or output_rate is None:
+    listed = {} if entry is None else _listed(entry)
+    merged = {**listed, **override}
+    if "input" not in merged or "output" not in merged:
         return None
     source = "override" if not entry else "catalogue+override" if override else "catalogue"
     return Rates(
-        input_per_token=input_rate,
-        output_per_token=output_rate,
-        cache_read_per_token=merged["cache_read"],
-        cache_write_per_token=merged["cache_write"],
+        input_per_token=merged["input"],
+        output_per_token=merged["output"],
+        cache_read_per_token=merged.get("cache_read"),
+        cache_write_per_token=merged.get("cache_write"),
         source=source,
     )
+
+
+def _listed(entry: CatalogueEntry) -> dict[str, Decimal]:
+    found = {
+        "input": entry.input_per_token,
+        "output": entry.output_per_token,
+        "cache_read": entry.cache_read_per_token,
+        "cache_write": entry.cache_write_per_token,
+    }
+    return {k: v for k, v in found.items() if v is not None}
 
 
 def has_price(*, provider: str, model_id: str, pricing: Mapping[str, Any] | None) -> bool:
