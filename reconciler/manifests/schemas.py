@@ -62,7 +62,8 @@ def _explain(doc: Document, error: ValidationError) -> list[Problem]:
             )
         ]
     text = _describe(keyword, error, secretive="credentials" in path)
-    return [doc.problem(path, rule=f"schema-{keyword}", message=f"{where}: {text}", fix=hint)]
+    fix = f"{path[-1]}: {hint}" if hint and path else hint
+    return [doc.problem(path, rule=f"schema-{keyword}", message=f"{where}: {text}", fix=fix)]
 
 
 def _unknown_fields(doc: Document, path: tuple[Any, ...], error: ValidationError) -> list[Problem]:

@@ -15,14 +15,11 @@ from typing import Any
 
 import yaml
 
-from reconciler.manifests.document import Document, Path
+from reconciler.manifests.document import Document
+from reconciler.manifests.nodes import MAX_DEPTH, NodeBuilder, too_deep
 from reconciler.manifests.reading import FileRejected, reject
 
-MAX_NODES = 20_000
-MAX_DEPTH = 40
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_STD_MAP = "tag:yaml.org,2002:map"
-_STD_SEQ = "tag:yaml.org,2002:seq"
 
 
 def parse_yaml(text: str, *, source: str) -> Document:
@@ -31,22 +28,14 @@ def parse_yaml(text: str, *, source: str) -> Document:
         _check_depth(text, source=source)
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise reject(
-            source,
-            line,
-            rule="yaml-syntax",
-            message=f"invalid YAML: {exc.problem}",
-            fix="check indentation and quoting around this line",
-        ) from exc
+        raise _syntax_error(exc, text, source=source) from exc
     except yaml.YAMLError as exc:
         raise reject(
             source,
             None,
             rule="yaml-syntax",
             message=f"invalid YAML: {exc}",
-            fix="one YAML document per file",
+            fix="check the file's syntax",
         ) from exc
     if root is None:
         raise reject(
@@ -56,9 +45,23 @@ def parse_yaml(text: str, *, source: str) -> Document:
             message="the file is empty",
             fix="write a manifest or delete the file",
         )
-    builder = _Builder(source)
+    builder = NodeBuilder(source)
     data = builder.build(root, (), depth=0)
     return Document(source=source, data=data, lines=builder.lines, block_starts=builder.blocks)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, *, source: str) -> FileRejected:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    found = " ".join(part for part in (exc.context, exc.problem) if part)
+    fix = "check indentation and quoting around this line"
+    near = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
+    if "another document" in found:
+        fix = "keep one manifest per file (remove the '---' line and what follows)"
+    elif "${" in near and "{" in near.replace("${", ""):
+        # ``{apiKey: ${KEY}}`` is not YAML: inside braces a reference must be quoted.
+        fix = 'quote ${VAR} references inside {...}, e.g. {apiKey: "${OPENAI_API_KEY}"}'
+    return reject(source, line, rule="yaml-syntax", message=f"invalid YAML: {found}", fix=fix)
 
 
 def _check_depth(text: str, *, source: str) -> None:
@@ -67,113 +70,6 @@ def _check_depth(text: str, *, source: str) -> None:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _too_deep(source, event.start_mark.line + 1 if event.start_mark else 1)
+                raise too_deep(source, event.start_mark.line + 1 if event.start_mark else 1)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
-
-
-def _too_deep(source: str, line: int) -> FileRejected:
-    return reject(
-        source,
-        line,
-        rule="yaml-too-deep",
-        message=f"the document nests deeper than {MAX_DEPTH} levels",
-        fix="flatten the structure; manifests need only a few levels",
-    )
-
-
-class _Builder:
-    """Turns composed nodes into plain values, recording lines and counting the work."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.lines: dict[Path, int] = {}
-        self.blocks: dict[Path, int] = {}
-        self.count = 0
-        self.constructor = yaml.constructor.SafeConstructor()
-
-    def build(self, node: yaml.Node, path: Path, *, depth: int) -> Any:
-        self.count += 1
-        line = node.start_mark.line + 1
-        if self.count > MAX_NODES:
-            raise reject(
-                self.source,
-                line,
-                rule="yaml-alias-limit",
-                message=f"the document expands to more than {MAX_NODES} values "
-                "(aliases are expanded, so a few lines can mean billions)",
-                fix="write the values out instead of nesting aliases",
-            )
-        if depth > MAX_DEPTH:
-            raise _too_deep(self.source, line)
-        self.lines.setdefault(path, line)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth=depth)
-        if isinstance(node, yaml.SequenceNode):
-            self._check_tag(node, _STD_SEQ)
-            return [
-                self.build(item, (*path, i), depth=depth + 1) for i, item in enumerate(node.value)
-            ]
-        return self._scalar(node, path)
-
-    def _mapping(self, node: yaml.MappingNode, path: Path, *, depth: int) -> dict[str, Any]:
-        self._check_tag(node, _STD_MAP)
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = self._key(key_node)
-            if key in out:
-                first = self.lines.get((*path, key))
-                raise reject(
-                    self.source,
-                    key_node.start_mark.line + 1,
-                    rule="yaml-duplicate-key",
-                    message=f"key '{key}' appears twice (first on line {first})",
-                    fix="remove one of them; YAML would silently keep only the last",
-                )
-            self.lines[(*path, key)] = key_node.start_mark.line + 1
-            out[key] = self.build(value_node, (*path, key), depth=depth + 1)
-        return out
-
-    def _key(self, node: yaml.Node) -> str:
-        line = node.start_mark.line + 1
-        if not isinstance(node, yaml.ScalarNode):
-            raise reject(
-                self.source,
-                line,
-                rule="yaml-syntax",
-                message="a mapping key must be a plain string",
-                fix="use simple 'key: value' entries",
-            )
-        if node.tag == "tag:yaml.org,2002:merge":
-            raise reject(
-                self.source,
-                line,
-                rule="yaml-merge-key",
-                message="merge keys ('<<') are not supported",
-                fix="write the fields out; each manifest should stand on its own",
-            )
-        return str(node.value)
-
-    def _scalar(self, node: yaml.Node, path: Path) -> Any:
-        if isinstance(node, yaml.ScalarNode) and node.style == "|":
-            self.blocks[path] = node.start_mark.line + 2
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
-            raise reject(
-                self.source,
-                node.start_mark.line + 1,
-                rule="yaml-tag",
-                message=f"unsupported YAML tag '{node.tag}'",
-                fix="remove the '!' tag; manifests use plain values",
-            ) from exc
-
-    def _check_tag(self, node: yaml.Node, expected: str) -> None:
-        if node.tag != expected:
-            raise reject(
-                self.source,
-                node.start_mark.line + 1,
-                rule="yaml-tag",
-                message=f"unsupported YAML tag '{node.tag}'",
-                fix="remove the '!' tag; manifests use plain values",
-            )

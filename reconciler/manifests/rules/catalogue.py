@@ -14,6 +14,7 @@ from reconciler.cost.catalogue import max_output_tokens
 from reconciler.cost.pricing import has_price
 from reconciler.manifests.document import Document
 from reconciler.manifests.rules.base import Context
+from reconciler.structs.manifests import PROVIDERS
 from reconciler.structs.problems import Problem, Severity
 
 
@@ -72,7 +73,7 @@ def priced(doc: Document, ctx: Context) -> Iterable[Problem]:
 def _ids(doc: Document) -> tuple[str, str] | None:
     provider = doc.get(("spec", "provider"))
     model_id = doc.get(("spec", "modelId"))
-    if isinstance(provider, str) and isinstance(model_id, str) and model_id:
+    if provider in PROVIDERS and isinstance(model_id, str) and model_id:
         return provider, model_id
     return None
 

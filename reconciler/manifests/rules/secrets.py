@@ -31,7 +31,7 @@ _PATTERNS = (
 _TOKEN = re.compile(r"[A-Za-z0-9+/_=-]{32,}")
 _FIX = (
     "delete it, store the key in a secret store or CI secret and write a ${VAR} reference "
-    "such as ${OPENAI_API_KEY}; treat the key as leaked and rotate it"
+    "such as ${PROVIDER_API_KEY}; treat the key as leaked and rotate it"
 )
 
 

@@ -1,0 +1,127 @@
+"""Build plain values from a composed YAML node graph, with lines, under hard limits.
+
+Composed graphs share aliased nodes, so they stay small even for a "billion laughs" file; the
+expansion happens here, one counted node at a time, and stops at ``MAX_NODES``. Duplicate
+keys, merge keys and non-standard tags are refused here because only here are they visible.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from reconciler.manifests.document import Path
+from reconciler.manifests.reading import FileRejected, reject
+
+MAX_NODES = 20_000
+MAX_DEPTH = 40
+_STD_MAP = "tag:yaml.org,2002:map"
+_STD_SEQ = "tag:yaml.org,2002:seq"
+
+
+def too_deep(source: str, line: int) -> FileRejected:
+    return reject(
+        source,
+        line,
+        rule="yaml-too-deep",
+        message=f"the document nests deeper than {MAX_DEPTH} levels",
+        fix="flatten the structure; manifests need only a few levels",
+    )
+
+
+class NodeBuilder:
+    """Turns composed nodes into plain values, recording lines and counting the work."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.lines: dict[Path, int] = {}
+        self.blocks: dict[Path, int] = {}
+        self.count = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node, path: Path, *, depth: int) -> Any:
+        self.count += 1
+        line = node.start_mark.line + 1
+        if self.count > MAX_NODES:
+            raise reject(
+                self.source,
+                line,
+                rule="yaml-alias-limit",
+                message=f"the document expands to more than {MAX_NODES} values "
+                "(aliases are expanded, so a few lines can mean billions)",
+                fix="write the values out instead of nesting aliases",
+            )
+        if depth > MAX_DEPTH:
+            raise too_deep(self.source, line)
+        self.lines.setdefault(path, line)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth=depth)
+        if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, _STD_SEQ)
+            return [
+                self.build(item, (*path, i), depth=depth + 1) for i, item in enumerate(node.value)
+            ]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, *, depth: int) -> dict[str, Any]:
+        self._check_tag(node, _STD_MAP)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key in out:
+                first = self.lines.get((*path, key))
+                raise reject(
+                    self.source,
+                    key_node.start_mark.line + 1,
+                    rule="yaml-duplicate-key",
+                    message=f"key '{key}' appears twice (first on line {first})",
+                    fix="remove one of them; YAML would silently keep only the last",
+                )
+            self.lines[(*path, key)] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node, (*path, key), depth=depth + 1)
+        return out
+
+    def _key(self, node: yaml.Node) -> str:
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.ScalarNode):
+            raise reject(
+                self.source,
+                line,
+                rule="yaml-syntax",
+                message="a mapping key must be a plain string",
+                fix="use simple 'key: value' entries",
+            )
+        if node.tag == "tag:yaml.org,2002:merge":
+            raise reject(
+                self.source,
+                line,
+                rule="yaml-merge-key",
+                message="merge keys ('<<') are not supported",
+                fix="write the fields out; each manifest should stand on its own",
+            )
+        return str(node.value)
+
+    def _scalar(self, node: yaml.Node, path: Path) -> Any:
+        if isinstance(node, yaml.ScalarNode) and node.style == "|":
+            self.blocks[path] = node.start_mark.line + 2
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            raise reject(
+                self.source,
+                node.start_mark.line + 1,
+                rule="yaml-tag",
+                message=f"unsupported YAML tag '{node.tag}'",
+                fix="remove the '!' tag; manifests use plain values",
+            ) from exc
+
+    def _check_tag(self, node: yaml.Node, expected: str) -> None:
+        if node.tag != expected:
+            raise reject(
+                self.source,
+                node.start_mark.line + 1,
+                rule="yaml-tag",
+                message=f"unsupported YAML tag '{node.tag}'",
+                fix="remove the '!' tag; manifests use plain values",
+            )
