@@ -1,14 +1,22 @@
-"""`reconcile audit verify`: check the audit log's hash chain."""
+"""`reconcile audit verify`: check the hash chain of every environment's audit log.
+
+Every environment is checked and reported before the exit status is decided, so one broken
+log does not hide another. Exit 0 when all verify, 1 (invalid input) otherwise.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import click
 
 from reconciler.cli.boundary import guarded
 from reconciler.cli.options import build_options, common_options
-from reconciler.structs.errors import ConfigError
+from reconciler.gitops.audit import AuditVerdict
+from reconciler.gitops.state import audit_path, state_environments, verify_environment
+from reconciler.structs.errors import ExitCode
 
 
 @click.group("audit")
@@ -17,14 +25,71 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@click.option("--env", "env", metavar="ENV", default=None)
+@click.option("--env", "env", metavar="ENV", default=None, help="Only this environment.")
 @common_options
 @click.pass_context
 def verify(ctx: click.Context, env: str | None, **given: Any) -> None:
-    """Check the audit log's hash chain (not built yet)."""
+    """Check the audit log's hash chain (every environment under state/ by default)."""
     options = build_options(ctx, **given)
 
     def action() -> int:
-        raise ConfigError("'reconcile audit verify' is not built yet")
+        envs = [env] if env else state_environments(options.root)
+        verdicts = {name: verify_environment(options.root, name) for name in envs}
+        click.echo(_render(options.fmt, root=options.root, verdicts=verdicts), nl=False)
+        ok = all(v.ok for v in verdicts.values())
+        return int(ExitCode.OK if ok else ExitCode.INVALID)
 
     guarded(action, verbose=options.verbose)
+
+
+def _render(fmt: str, *, root: Path, verdicts: dict[str, AuditVerdict]) -> str:
+    if fmt == "json":
+        return _as_json(root, verdicts)
+    if fmt == "markdown":
+        return _as_markdown(verdicts)
+    return _as_text(root, verdicts)
+
+
+def _as_text(root: Path, verdicts: dict[str, AuditVerdict]) -> str:
+    if not verdicts:
+        return "no audit logs under state/\n"
+    lines = []
+    for env, verdict in verdicts.items():
+        path = audit_path(root, env).relative_to(root).as_posix()
+        if verdict.ok:
+            note = "" if verdict.entries else " (no audit log yet)"
+            lines.append(f"{env}: ok: {verdict.entries} entries{note}")
+        else:
+            where = f" line {verdict.first_bad_line}" if verdict.first_bad_line else ""
+            lines.append(f"{env}: FAILED: {path}{where}: {verdict.reason}")
+    return "\n".join(lines) + "\n"
+
+
+def _as_json(root: Path, verdicts: dict[str, AuditVerdict]) -> str:
+    report = {
+        "formatVersion": 1,
+        "ok": all(v.ok for v in verdicts.values()),
+        "environments": [
+            {
+                "environment": env,
+                "path": audit_path(root, env).relative_to(root).as_posix(),
+                "ok": v.ok,
+                "entries": v.entries,
+                "firstBadLine": v.first_bad_line,
+                "reason": v.reason,
+                "torn": v.torn,
+            }
+            for env, v in verdicts.items()
+        ],
+    }
+    return json.dumps(report, indent=2) + "\n"
+
+
+def _as_markdown(verdicts: dict[str, AuditVerdict]) -> str:
+    bad = [env for env, v in verdicts.items() if not v.ok]
+    head = "**Audit logs: all verify.**" if not bad else f"**Audit logs failing: {', '.join(bad)}**"
+    rows = ["| environment | result | entries | first bad line | reason |", "|---|---|---|---|---|"]
+    for env, v in verdicts.items():
+        line = v.first_bad_line or ""
+        rows.append(f"| {env} | {'ok' if v.ok else 'FAILED'} | {v.entries} | {line} | {v.reason or ''} |")
+    return head + "\n\n" + "\n".join(rows) + "\n"

@@ -1,0 +1,111 @@
+"""Verifying an audit log: every line canonical, self-hashed, and linked to the one before.
+
+What each check catches: an edited field changes the entry's hash; an edited ``hash`` no
+longer matches the content; a deleted, inserted or reordered line breaks the ``prevHash`` link
+of the line after it (or of the moved line itself); reformatting a line without changing its
+value fails the canonical-bytes check. A forged line inserted with a correct own hash and a
+correct link to its predecessor is caught on the *next* line, whose link it cannot fix without
+rewriting every later entry. Appending forged entries at the very end is outside what a chain
+alone can detect; the git history of the file is the witness for that.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reconciler.gitops.canonical import ACTIONS, FIELDS, GENESIS, canonical, entry_hash
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class AuditVerdict:
+    """Result of a verification; ``entries`` counts the lines that verified before any failure."""
+
+    ok: bool
+    entries: int
+    first_bad_line: int | None = None
+    reason: str | None = None
+    torn: bool = False
+
+
+def verify_log(path: Path) -> AuditVerdict:
+    """Check the whole chain of ``path``; a missing or empty file is a valid, empty log."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return AuditVerdict(ok=True, entries=0)
+    lines = data.split(b"\n")
+    complete = lines[:-1]
+    prev, seen = GENESIS, dict[str, int]()
+    for number, raw in enumerate(complete, start=1):
+        entry, reason = _check_line(raw, number=number, prev=prev, seen=seen)
+        if reason is not None:
+            return AuditVerdict(ok=False, entries=number - 1, first_bad_line=number, reason=reason)
+        prev = entry["hash"]
+        seen[entry["auditId"]] = number
+    if lines[-1]:
+        number = len(complete) + 1
+        reason = (
+            f"torn write: line {number} is incomplete (no line end), as left by a crash "
+            "while appending; check it against the git history and remove it"
+        )
+        return AuditVerdict(
+            ok=False, entries=len(complete), first_bad_line=number, reason=reason, torn=True
+        )
+    return AuditVerdict(ok=True, entries=len(complete))
+
+
+def _check_line(
+    raw: bytes, *, number: int, prev: str, seen: dict[str, int]
+) -> tuple[dict[str, Any], str | None]:
+    entry, reason = _parse(raw)
+    if reason is not None:
+        return entry, reason
+    if raw.decode("utf-8") != canonical(entry):
+        return entry, "the line is not in canonical form: it was edited or reformatted"
+    if entry_hash(entry) != entry["hash"]:
+        return entry, "hash does not match the entry's content: the entry was edited"
+    if entry["prevHash"] != prev:
+        if number == 1:
+            return entry, (
+                "prevHash is not the genesis value: entries before this one were "
+                "removed, or lines were moved"
+            )
+        return entry, (
+            f"prevHash does not match the hash of line {number - 1}: an entry was "
+            "deleted, inserted or reordered here"
+        )
+    if entry["auditId"] in seen:
+        return entry, f"auditId repeats line {seen[entry['auditId']]}: a replayed entry"
+    if entry["action"] not in ACTIONS:
+        return entry, f"unknown action {entry['action']!r}"
+    return entry, None
+
+
+def _parse(raw: bytes) -> tuple[dict[str, Any], str | None]:
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return {}, "the line is not UTF-8"
+    except json.JSONDecodeError as exc:
+        return {}, f"the line is not valid JSON ({exc.msg} at column {exc.colno})"
+    if not isinstance(value, dict):
+        return {}, "the line is not a JSON object"
+    missing = [f for f in FIELDS if f not in value]
+    extra = sorted(set(value) - set(FIELDS))
+    if missing or extra:
+        parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+            [f"unexpected {', '.join(extra)}"] if extra else []
+        )
+        return value, f"the entry's fields are wrong: {'; '.join(parts)}"
+    for field in ("hash", "prevHash"):
+        if not isinstance(value[field], str) or not _HEX64.match(value[field]):
+            return value, f"{field} is not 64 lowercase hex digits"
+    if not isinstance(value["auditId"], str):
+        return value, "auditId is not a string"
+    return value, None

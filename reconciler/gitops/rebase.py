@@ -1,0 +1,91 @@
+"""Rebasing our state commits onto the remote branch, resolving state-file conflicts.
+
+Runs ``git rebase`` in a worktree that only this process uses. Each time git stops on a
+conflict, every conflicted file is resolved with ``merge.resolve`` from its two sides (stage 2
+is the branch being rebased onto, stage 3 our commit being replayed) and the rebase continues.
+A conflict in any other file aborts the rebase: that needs a person. Afterwards every audit
+log the rebase changed relative to upstream must verify, so a broken chain is never pushed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+from git import GitCommandError, Repo
+
+from reconciler.gitops.chain import verify_log
+from reconciler.gitops.gitutil import first_line
+from reconciler.gitops.merge import resolve
+
+_MAX_STOPS = 100
+
+
+class RebaseFailed(Exception):
+    """The rebase could not be completed automatically; the worktree was restored."""
+
+
+def rebase_onto(work: Repo, upstream: str, *, identity: dict[str, str]) -> str:
+    """Rebase the worktree's HEAD onto ``upstream``; returns the new HEAD sha."""
+    env = {**identity, "GIT_EDITOR": "true"}
+    try:
+        work.git.rebase("--no-verify", "--quiet", upstream, env=env)
+    except GitCommandError:
+        _resolve_until_done(work, env=env)
+    _check_chains(work, upstream)
+    return str(work.head.commit.hexsha)
+
+
+def _resolve_until_done(work: Repo, *, env: dict[str, str]) -> None:
+    for _ in range(_MAX_STOPS):
+        conflicted = work.git.diff("--name-only", "--diff-filter=U").splitlines()
+        if not conflicted:
+            _abort(work, "git rebase stopped without a conflict to resolve")
+        for path in conflicted:
+            _resolve_file(work, path)
+        try:
+            work.git.rebase("--continue", env=env)
+            return
+        except GitCommandError:
+            continue
+    _abort(work, f"git rebase stopped more than {_MAX_STOPS} times")
+
+
+def _resolve_file(work: Repo, path: str) -> None:
+    text = resolve(path, upstream=_stage(work, 2, path), ours=_stage(work, 3, path))
+    if text is None:
+        _abort(
+            work,
+            f"conflict in {path}, which is not a state file: resolve it by hand, then push again",
+        )
+    target = Path(str(work.working_tree_dir)) / path
+    target.write_text(text, encoding="utf-8", newline="\n")
+    work.git.add("--", path)
+
+
+def _stage(work: Repo, stage: int, path: str) -> str:
+    try:
+        return str(work.git.show(f":{stage}:{path}", strip_newline_in_stdout=False))
+    except GitCommandError:
+        return ""
+
+
+def _check_chains(work: Repo, upstream: str) -> None:
+    changed = work.git.diff("--name-only", upstream, "HEAD").splitlines()
+    for path in changed:
+        if not path.endswith("audit.jsonl"):
+            continue
+        verdict = verify_log(Path(str(work.working_tree_dir)) / path)
+        if not verdict.ok:
+            raise RebaseFailed(
+                f"after rebasing, {path} line {verdict.first_bad_line} does not "
+                f"verify ({verdict.reason}); nothing was pushed"
+            )
+
+
+def _abort(work: Repo, reason: str) -> NoReturn:
+    try:
+        work.git.rebase("--abort")
+    except GitCommandError as exc:
+        reason += f" (and 'git rebase --abort' failed: {first_line(exc)})"
+    raise RebaseFailed(reason)

@@ -1,0 +1,98 @@
+"""Reading the manifests' commit, and committing ``state/<env>/`` without touching anything else.
+
+``commit_state`` uses ``git commit --only -- state/<env>``: git builds that commit from HEAD
+plus the given paths in a temporary index, so files the user staged or edited elsewhere stay
+exactly as they were (still staged, still dirty) and never enter the bot's commit. Hooks are
+skipped (``--no-verify``) because a formatter hook rewriting ``audit.jsonl`` would break its
+hash chain. Author and committer are the bot identity, so CI needs no git identity configured.
+Pushing, with its rebase-and-retry, lives in ``push`` and is re-exported here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from git import GitCommandError, Repo
+
+from reconciler.gitops.gitutil import bot_identity, first_line, in_repo, open_repo, require_repo
+from reconciler.gitops.push import PushResult, push_state
+from reconciler.structs.errors import ConfigError
+
+__all__ = ["HeadState", "PushResult", "commit_state", "head_commit", "head_state", "push_state"]
+SKIP_CI = "[skip ci]"
+
+
+@dataclass(frozen=True)
+class HeadState:
+    """The commit the manifests come from, and whether the working tree differs from it."""
+
+    commit: str | None
+    dirty: bool
+
+
+def head_commit(root: Path) -> str | None:
+    """HEAD's full sha; None outside a repository or before the first commit."""
+    return head_state(root).commit
+
+
+def head_state(root: Path, env: str | None = None) -> HeadState:
+    """HEAD and whether ``environments/`` (or one env's folder) has uncommitted changes."""
+    repo = open_repo(root)
+    if repo is None:
+        return HeadState(commit=None, dirty=False)
+    try:
+        commit: str | None = repo.head.commit.hexsha
+    except ValueError:
+        commit = None
+    folder = in_repo(repo, root, "environments", *([env] if env else []))
+    dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
+    return HeadState(commit=commit, dirty=dirty)
+
+
+def commit_state(
+    root: Path,
+    env: str,
+    *,
+    message: str,
+    author_name: str | None = None,
+    author_email: str | None = None,
+) -> str | None:
+    """Commit only ``state/<env>/``; returns the new sha, or None when nothing changed."""
+    repo = require_repo(root)
+    path = in_repo(repo, root, "state", env)
+    if not (root / "state" / env).exists() and not _tracked(repo, path):
+        return None
+    try:
+        repo.git.add("-A", "--", path)
+    except GitCommandError as exc:
+        raise ConfigError(
+            f"cannot stage {path}: {first_line(exc)}",
+            hint="make sure .gitignore does not exclude state/",
+        ) from exc
+    if not repo.git.status("--porcelain", "--", path):
+        return None
+    if SKIP_CI not in message:
+        subject, _, body = message.partition("\n")
+        message = f"{subject} {SKIP_CI}" + (f"\n{body}" if body else "")
+    try:
+        repo.git.commit(
+            "--only",
+            "--no-verify",
+            "--quiet",
+            "-m",
+            message,
+            "--",
+            path,
+            env=bot_identity(author_name, author_email),
+        )
+    except GitCommandError as exc:
+        raise ConfigError(
+            f"git commit of {path} failed: {first_line(exc)}",
+            hint="fix the repository state and rerun with --commit",
+        ) from exc
+    return repo.head.commit.hexsha
+
+
+def _tracked(repo: Repo, path: str) -> bool:
+    return bool(repo.git.ls_files("--", path))
