@@ -1,24 +1,94 @@
-"""`reconcile github`: post reports to GitHub pull requests and issues (for the workflows)."""
+"""`reconcile github`: small helpers the workflows call to post reports to GitHub.
+
+Each reads a report file that an earlier ``reconcile ... --format markdown`` wrote and hands it
+to ``reconciler.github``. The repository, API URL and token come from the variables Actions
+sets (``GITHUB_REPOSITORY``, ``GITHUB_API_URL``, ``GITHUB_TOKEN``); the token is never printed.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from pathlib import Path
 
 import click
 
 from reconciler.cli.boundary import guarded
-from reconciler.cli.options import build_options, common_options
+from reconciler.github import (
+    GitHubClient,
+    append_step_summary,
+    sync_drift_issue,
+    upsert_plan_comment,
+)
 from reconciler.structs.errors import ConfigError
 
+_REPORT = click.Path(dir_okay=False, path_type=Path)
+_VERBOSE = click.option("-v", "--verbose", count=True, help="-v shows tracebacks.")
 
-@click.command("github")
-@common_options
-@click.pass_context
-def github(ctx: click.Context, **given: Any) -> None:
-    """post reports to GitHub pull requests and issues (for the workflows). (not built yet)"""
-    options = build_options(ctx, **given)
+
+@click.group("github")
+def github() -> None:
+    """Post reports to pull requests, issues and the job summary (for the workflows)."""
+
+
+@github.command("comment")
+@click.option("--pr", type=int, required=True, help="Pull request number.")
+@click.option("--env", "env", required=True, metavar="ENV")
+@click.option("--file", "report", type=_REPORT, required=True, help="Markdown report.")
+@_VERBOSE
+def comment(pr: int, env: str, report: Path, verbose: int) -> None:
+    """Create or update the one plan comment of ENV on pull request PR."""
 
     def action() -> int:
-        raise ConfigError("'reconcile github' is not built yet", hint="see the README for what works")
+        client = GitHubClient.from_env(os.environ)
+        result = upsert_plan_comment(client, pr=pr, env=env, report=_read(report))
+        click.echo(f"plan comment for '{env}' {result.action}: {result.url}")
+        return 0
 
-    guarded(action, verbose=options.verbose)
+    guarded(action, verbose=verbose)
+
+
+@github.command("drift-issue")
+@click.option("--env", "env", required=True, metavar="ENV")
+@click.option("--file", "report", type=_REPORT, required=True, help="Markdown drift report.")
+@click.option(
+    "--status",
+    type=click.Choice(["found", "clear"]),
+    required=True,
+    help="found: open or update the issue; clear: close it.",
+)
+@_VERBOSE
+def drift_issue(env: str, report: Path, status: str, verbose: int) -> None:
+    """Open, update or close the drift issue of ENV."""
+
+    def action() -> int:
+        client = GitHubClient.from_env(os.environ)
+        text = _read(report) if status == "found" else ""
+        result = sync_drift_issue(client, env=env, report=text, drifted=status == "found")
+        where = f" #{result.number}: {result.url}" if result.number else ""
+        click.echo(f"drift issue for '{env}': {result.action}{where}")
+        return 0
+
+    guarded(action, verbose=verbose)
+
+
+@github.command("summary")
+@click.option("--file", "report", type=_REPORT, required=True, help="Markdown report.")
+@_VERBOSE
+def summary(report: Path, verbose: int) -> None:
+    """Append REPORT to the job summary ($GITHUB_STEP_SUMMARY)."""
+
+    def action() -> int:
+        append_step_summary(_read(report), environ=os.environ)
+        return 0
+
+    guarded(action, verbose=verbose)
+
+
+def _read(report: Path) -> str:
+    try:
+        return report.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read the report {report}: {exc.strerror}",
+            hint="write it first with 'reconcile ... --format markdown > FILE'",
+        ) from exc

@@ -1,0 +1,23 @@
+"""Talking to GitHub from the workflows: PR plan comments, drift issues, step summaries.
+
+The workflows in ``.github/workflows/`` call ``reconcile github ...``; this package is what those
+commands do. It owns a small ``requests`` session of its own (the gateway client is for Genesys
+only), finds its comments and issues again by hidden markers so each environment has exactly one,
+and never lets the token reach output, reprs or error messages.
+"""
+
+from reconciler.github.body import comment_marker, drift_marker, fit_body
+from reconciler.github.client import GitHubClient
+from reconciler.github.comments import upsert_plan_comment
+from reconciler.github.issues import sync_drift_issue
+from reconciler.github.summary import append_step_summary
+
+__all__ = [
+    "GitHubClient",
+    "append_step_summary",
+    "comment_marker",
+    "drift_marker",
+    "fit_body",
+    "sync_drift_issue",
+    "upsert_plan_comment",
+]
