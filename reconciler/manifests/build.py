@@ -28,7 +28,7 @@ def build_model(doc: Document) -> ModelEndpoint:
         spec=doc.data["spec"],
         labels=dict(metadata.get("labels") or {}),
         source=doc.source,
-        line=doc.line(()),
+        line=doc.line(("metadata", "name")),
     )
 
 

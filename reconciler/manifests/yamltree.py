@@ -54,6 +54,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, *, source: str) -> FileR
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     found = " ".join(part for part in (exc.context, exc.problem) if part)
+    if "nesting depth" in found:  # libyaml's own limit, hit while it scans ahead
+        return too_deep(source, line or 1)
     fix = "check indentation and quoting around this line"
     near = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
     if "another document" in found:

@@ -1,0 +1,114 @@
+"""Rules that the example files cannot show alone: context, secrecy, template details."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reconciler.manifests import validate_environments
+from reconciler.manifests.rules import ENVIRONMENT_RULES, MODEL_RULES
+from reconciler.manifests.rules.secrets import find_secret
+from reconciler.manifests.rules.template import TemplateError, scan
+from reconciler.structs.problems import Severity
+from tests.fixtures_manifests import EXAMPLE_ENV, EXAMPLES
+
+INVALID = sorted((EXAMPLES / "invalid").glob("*.yaml"))
+
+
+def test_unpriced_model_is_only_a_warning_without_a_budget(shipped_config: Path) -> None:
+    model = shipped_config / "environments" / "dev" / "models" / "reply-drafter.yaml"
+    model.write_text(model.read_text().replace("claude-sonnet-4-5-20250929", "claude-next-1"))
+    problems = validate_environments(shipped_config, ["dev"])
+    assert {(p.rule, p.severity) for p in problems} == {
+        ("model-unknown", Severity.WARNING),
+        ("price-missing", Severity.WARNING),
+    }
+
+
+def test_negotiated_price_makes_an_unknown_model_acceptable_under_budget(
+    shipped_config: Path,
+) -> None:
+    model = shipped_config / "environments" / "prod" / "models" / "reply-drafter.yaml"
+    text = model.read_text().replace("claude-haiku-4-5-20251001", "claude-next-1")
+    model.write_text(text + "  pricing: {inputUsdPer1M: 1, outputUsdPer1M: 5}\n")
+    problems = validate_environments(shipped_config, ["prod"])
+    assert [(p.rule, p.severity) for p in problems] == [("model-unknown", Severity.WARNING)]
+
+
+@pytest.mark.parametrize("case", INVALID, ids=lambda p: p.stem)
+def test_no_message_repeats_a_pasted_secret(
+    case: Path, example_env: Callable[[Path], Path]
+) -> None:
+    raw = case.read_bytes().decode("utf-8", errors="replace")
+    found = find_secret(raw)
+    problems = validate_environments(example_env(case), [EXAMPLE_ENV])
+    rendered = "\n".join(p.render() for p in problems)
+    if found is not None:
+        secret = found[1].group()
+        assert secret[:5] not in rendered
+
+
+def test_random_keys_are_caught_but_prose_and_ids_are_not() -> None:
+    assert find_secret(f"token {secrets.token_hex(16)}") is not None
+    assert find_secret("ABSKQmVkcm9ja0FQSUtleS1leGFtcGxlMDAwMDAw") is not None
+    assert find_secret("-----BEGIN RSA PRIVATE KEY-----") is not None
+    missed = sum(find_secret(secrets.token_urlsafe(32)) is None for _ in range(200))
+    assert missed < 20
+    for harmless in (
+        "anthropic.claude-3-5-sonnet-20240620-v1:0",
+        "https://contoso-support-prod-swc.openai.azure.com/openai/deployments/gpt-4o",
+        "CustomerSupportTicketClassifierV2Production",
+        "${PROD_OPENAI_API_KEY}",
+        "You are a careful assistant that classifies customer support tickets.",
+    ):
+        assert find_secret(harmless) is None, harmless
+
+
+def test_template_scanner_understands_escapes() -> None:
+    text = 'JSON {{"a": {{"b": 1}}}} then {input}'
+    assert list(scan(text)) == [("input", text.index("{input}"))]
+    with pytest.raises(TemplateError) as info:
+        list(scan("open { never closed"))
+    assert info.value.offset == 5
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        '"""{input}"""',
+        "'''\n{input}\n'''",
+        "```text\n{input}\n```",
+        "---\n{input}\n---",
+        '<ticket id="1">\n{input}\n</ticket>',
+    ],
+)
+def test_fenced_input_is_not_warned(shipped_config: Path, template: str) -> None:
+    _set_template(shipped_config, template)
+    assert validate_environments(shipped_config, ["dev"]) == []
+
+
+@pytest.mark.parametrize("template", ["Ticket: {input}", "<a>{input}</b>", '"{input}"'])
+def test_unfenced_input_is_warned(shipped_config: Path, template: str) -> None:
+    _set_template(shipped_config, template)
+    problems = validate_environments(shipped_config, ["dev"])
+    assert [(p.rule, p.severity) for p in problems] == [("template-unfenced", Severity.WARNING)]
+
+
+def test_rules_are_listed_in_one_place() -> None:
+    names = {rule.__name__ for rule in MODEL_RULES + ENVIRONMENT_RULES}
+    assert {"literal_secrets", "credential_refs", "placeholders", "fencing"} <= names
+    assert len(MODEL_RULES) == len(set(MODEL_RULES))
+
+
+def _set_template(root: Path, template: str) -> None:
+    path = root / "environments" / "dev" / "models" / "support-classifier.yaml"
+    text = path.read_text()
+    start = text.index("  promptTemplate: |")
+    end = text.index("  responseSchema:")
+    block = "  promptTemplate: |\n" + "".join(f"    {line}\n" for line in template.splitlines())
+    path.write_text(text[:start] + block + text[end:])
+    assert re.search(r"\{input\}", path.read_text())
