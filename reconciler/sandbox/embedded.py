@@ -1,0 +1,28 @@
+"""The sandbox embedded in a command run with ``--sandbox``: state kept in the config root."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from reconciler.sandbox.server import SandboxServer
+from reconciler.sandbox.settings import ClientSpec, SandboxSettings
+
+DEFAULT_CLIENT_ID = "sandbox"
+DEFAULT_CLIENT_SECRET = "sandbox-secret"  # noqa: S105 - a published default, like the CLI's
+STATE_PATH = Path(".reconciler") / "sandbox" / "state.json"
+
+
+@contextmanager
+def embedded_sandbox(
+    root: Path, *, provision_seconds: tuple[float, float] = (1.0, 3.0)
+) -> Iterator[SandboxServer]:
+    """A started server on a free loopback port, its models in ``root/.reconciler/sandbox/``."""
+    settings = SandboxSettings(
+        clients=(ClientSpec(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET),),
+        provision_seconds=provision_seconds,
+        state_file=root / STATE_PATH,
+    )
+    with SandboxServer(settings) as server:
+        yield server

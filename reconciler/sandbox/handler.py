@@ -1,0 +1,121 @@
+"""The HTTP transport: read a request safely, hand it to the app, write the answer.
+
+Safety first: a body over the size limit is refused with 413 before it is read, a missing or
+chunked length with 411, a stalled client times out, and any bug becomes a 500 platform error
+body, never a stack trace on the wire. Log lines carry method, path and status, never a body.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from reconciler.sandbox.app import GatewayApp, Request, Response
+from reconciler.sandbox.errors import ApiError, server_fault
+
+READ_TIMEOUT_SECONDS = 15.0
+
+
+class SandboxHTTPServer(ThreadingHTTPServer):
+    """A threading server that carries the app and a log sink for its handlers."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(
+        self, address: tuple[str, int], *, app: GatewayApp, log: Callable[[str], None] | None
+    ) -> None:
+        super().__init__(address, SandboxHandler)
+        self.app = app
+        self.log = log
+
+
+class SandboxHandler(BaseHTTPRequestHandler):
+    """One connection; HTTP/1.1 keep-alive so clients reuse it."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = READ_TIMEOUT_SECONDS
+    server: SandboxHTTPServer
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
+
+    def _serve(self) -> None:
+        app = self.server.app
+        try:
+            body = self._read_body(app.settings.max_body_bytes)
+            parts = urlsplit(self.path)
+            request = Request(
+                method=self.command,
+                path=parts.path,
+                query=parts.query,
+                headers={k.lower(): v for k, v in self.headers.items()},
+                body=body,
+            )
+            response = app.handle(request)
+        except ApiError as exc:
+            self.close_connection = True
+            response = app.reject(exc)
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True
+            return
+        except Exception:
+            self.close_connection = True
+            response = app.reject(server_fault(500))
+        self._write(response)
+
+    def _read_body(self, limit: int) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            raise ApiError(
+                411,
+                "length.required",
+                "Chunked request bodies are not supported; send Content-Length.",
+            )
+        raw = self.headers.get("Content-Length", "0") or "0"
+        try:
+            length = int(raw)
+        except ValueError:
+            raise ApiError(
+                400,
+                "bad.request",
+                "Content-Length [{value}] is not a number.",
+                params={"value": raw[:40]},
+            ) from None
+        if length > limit:
+            raise ApiError(
+                413,
+                "request.entity.too.large",
+                "The request body of [{size}] bytes exceeds the limit of [{limit}] bytes.",
+                params={"size": str(length), "limit": str(limit)},
+            )
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _write(self, response: Response) -> None:
+        payload = b"" if response.body is None else json.dumps(response.body).encode()
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def version_string(self) -> str:
+        return "reconcile-sandbox"
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if self.server.log is not None:
+            path = urlsplit(self.path).path
+            self.server.log(f"{self.command} {path} {code}")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the default stderr access log; ``log_request`` is the only log line."""
