@@ -90,6 +90,7 @@ def _as_markdown(verdicts: dict[str, AuditVerdict]) -> str:
     head = "**Audit logs: all verify.**" if not bad else f"**Audit logs failing: {', '.join(bad)}**"
     rows = ["| environment | result | entries | first bad line | reason |", "|---|---|---|---|---|"]
     for env, v in verdicts.items():
+        result = "ok" if v.ok else "FAILED"
         line = v.first_bad_line or ""
-        rows.append(f"| {env} | {'ok' if v.ok else 'FAILED'} | {v.entries} | {line} | {v.reason or ''} |")
+        rows.append(f"| {env} | {result} | {v.entries} | {line} | {v.reason or ''} |")
     return head + "\n\n" + "\n".join(rows) + "\n"

@@ -5,8 +5,8 @@ state files by the rules of ``merge``, check every audit chain the rebase touche
 again, a bounded number of times with a short jittered pause so two racers do not collide in
 lockstep. The rebase runs in a temporary detached worktree, so the user's working tree,
 index and any rebase of their own are never involved; once the push lands, the local branch
-is fast-forwarded to what was pushed (``git merge --ff-only``, which keeps unrelated local
-edits). Problems of configuration (no repository, no remote, detached HEAD) raise
+is moved to what was pushed, keeping the user's staged and unstaged edits (``_move_branch``).
+Problems of configuration (no repository, no remote, detached HEAD) raise
 ConfigError; a push that could not land returns ``pushed=False`` with the reason, because the
 apply it records has already happened and the caller decides what that means.
 """
@@ -48,28 +48,35 @@ def push_state(
     sleep: Callable[[float], None] = time.sleep,
 ) -> PushResult:
     """Push HEAD to ``remote``/``branch`` (default: the current branch), rebasing on rejection."""
-    repo = require_repo(root)
-    branch = branch or _current_branch(repo)
-    if remote not in [r.name for r in repo.remotes]:
-        raise ConfigError(
-            f"git remote {remote!r} is not configured in {repo.working_tree_dir}",
-            hint=f"add it with 'git remote add {remote} URL', or drop --push",
+    with require_repo(root) as repo:
+        branch = branch or _current_branch(repo)
+        if remote not in [r.name for r in repo.remotes]:
+            raise ConfigError(
+                f"git remote {remote!r} is not configured in {repo.working_tree_dir}",
+                hint=f"add it with 'git remote add {remote} URL', or drop --push",
+            )
+        return _push_with_retries(
+            repo, remote=remote, branch=branch, attempts=attempts, sleep=sleep
         )
-    head, rebases, error = repo.head.commit.hexsha, 0, ""
+
+
+def _push_with_retries(
+    repo: Repo, *, remote: str, branch: str, attempts: int, sleep: Callable[[float], None]
+) -> PushResult:
+    head, rebases, error, attempt = repo.head.commit.hexsha, 0, "", 0
     work: _Worktree | None = None
     try:
         for attempt in range(1, attempts + 1):
             error = _try_push(repo, remote=remote, branch=branch, sha=head)
             if not error:
-                return PushResult(True, attempt, head, rebases, _fast_forward(repo, branch, head))
+                return PushResult(True, attempt, head, rebases, _move_branch(repo, branch, head))
             if "rejected" not in error or "hook declined" in error or attempt == attempts:
                 break
             sleep(random.uniform(0.05, 0.25) * attempt)
             work = work or _Worktree(repo, head)
             try:
-                head = rebase_onto(
-                    work.repo, _fetch(repo, remote=remote, branch=branch), identity=bot_identity()
-                )
+                upstream = _fetch(repo, remote=remote, branch=branch)
+                head = rebase_onto(work.repo, upstream, identity=bot_identity())
             except RebaseFailed as exc:
                 return PushResult(False, attempt, head, rebases, str(exc))
             rebases += 1
@@ -106,17 +113,28 @@ def _fetch(repo: Repo, *, remote: str, branch: str) -> str:
     return str(repo.commit(tracking).hexsha)
 
 
-def _fast_forward(repo: Repo, branch: str, sha: str) -> str:
-    if repo.head.commit.hexsha == sha:
+def _move_branch(repo: Repo, branch: str, sha: str) -> str:
+    """Point the local branch at what was pushed, carrying the user's local changes along.
+
+    A rebased commit is not a descendant of the local one, so this is not a fast-forward:
+    ``read-tree -m -u`` is the two-tree switch ``git checkout`` uses (staged and unstaged
+    edits to files the switch does not touch are kept; it refuses rather than overwrite one),
+    then the branch ref moves only if it still points where it did.
+    """
+    old = repo.head.commit.hexsha
+    if old == sha:
         return "pushed"
     if repo.head.is_detached or repo.active_branch.name != branch:
         return f"pushed {sha[:12]}; the local branch was left as it was"
     try:
-        repo.git.merge("--ff-only", "--quiet", sha)
+        repo.git.read_tree("-m", "-u", old, sha)
+        repo.git.update_ref(
+            "-m", "reconcile: rebased state onto the remote", f"refs/heads/{branch}", sha, old
+        )
     except GitCommandError as exc:
         return (
-            f"pushed {sha[:12]} after a rebase, but the local branch could not be "
-            f"fast-forwarded ({first_line(exc)}); run 'git pull --ff-only'"
+            f"pushed {sha[:12]} after a rebase, but the local branch was left as it was "
+            f"({first_line(exc)}); run 'git pull --rebase'"
         )
     return "pushed after rebasing onto the remote"
 

@@ -1,14 +1,17 @@
 """Rebasing our state commits onto the remote branch, resolving state-file conflicts.
 
-Runs ``git rebase`` in a worktree that only this process uses. Each time git stops on a
-conflict, every conflicted file is resolved with ``merge.resolve`` from its two sides (stage 2
-is the branch being rebased onto, stage 3 our commit being replayed) and the rebase continues.
+Runs ``git rebase`` in a worktree that only this process uses, with the ``mergedriver``
+enabled so state files are merged by ``merge.resolve`` whenever both sides changed them. If
+git still stops on a state file (the driver failed), it is resolved the same way from its two
+index stages (2: the branch being rebased onto, 3: our commit being replayed) and the rebase
+continues.
 A conflict in any other file aborts the rebase: that needs a person. Afterwards every audit
 log the rebase changed relative to upstream must verify, so a broken chain is never pushed.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import NoReturn
 
@@ -17,6 +20,7 @@ from git import GitCommandError, Repo
 from reconciler.gitops.chain import verify_log
 from reconciler.gitops.gitutil import first_line
 from reconciler.gitops.merge import resolve
+from reconciler.gitops.mergedriver import driver_environment
 
 _MAX_STOPS = 100
 
@@ -27,11 +31,12 @@ class RebaseFailed(Exception):
 
 def rebase_onto(work: Repo, upstream: str, *, identity: dict[str, str]) -> str:
     """Rebase the worktree's HEAD onto ``upstream``; returns the new HEAD sha."""
-    env = {**identity, "GIT_EDITOR": "true"}
-    try:
-        work.git.rebase("--no-verify", "--quiet", upstream, env=env)
-    except GitCommandError:
-        _resolve_until_done(work, env=env)
+    with tempfile.TemporaryDirectory(prefix="reconcile-merge-") as temp:
+        env = {**identity, "GIT_EDITOR": "true", **driver_environment(Path(temp) / "attributes")}
+        try:
+            work.git.rebase("--no-verify", "--quiet", upstream, env=env)
+        except GitCommandError:
+            _resolve_until_done(work, env=env)
     _check_chains(work, upstream)
     return str(work.head.commit.hexsha)
 

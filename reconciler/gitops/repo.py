@@ -41,12 +41,13 @@ def head_state(root: Path, env: str | None = None) -> HeadState:
     repo = open_repo(root)
     if repo is None:
         return HeadState(commit=None, dirty=False)
-    try:
-        commit: str | None = repo.head.commit.hexsha
-    except ValueError:
-        commit = None
-    folder = in_repo(repo, root, "environments", *([env] if env else []))
-    dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
+    with repo:
+        try:
+            commit: str | None = repo.head.commit.hexsha
+        except ValueError:
+            commit = None
+        folder = in_repo(repo, root, "environments", *([env] if env else []))
+        dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
     return HeadState(commit=commit, dirty=dirty)
 
 
@@ -59,10 +60,21 @@ def commit_state(
     author_email: str | None = None,
 ) -> str | None:
     """Commit only ``state/<env>/``; returns the new sha, or None when nothing changed."""
-    repo = require_repo(root)
-    path = in_repo(repo, root, "state", env)
-    if not (root / "state" / env).exists() and not _tracked(repo, path):
-        return None
+    if SKIP_CI not in message:
+        subject, _, body = message.partition("\n")
+        message = f"{subject} {SKIP_CI}" + (f"\n{body}" if body else "")
+    with require_repo(root) as repo:
+        path = in_repo(repo, root, "state", env)
+        if _stage(repo, path, exists=(root / "state" / env).exists()):
+            _commit(repo, path, message=message, identity=bot_identity(author_name, author_email))
+            return str(repo.head.commit.hexsha)
+    return None
+
+
+def _stage(repo: Repo, path: str, *, exists: bool) -> bool:
+    """Stage ``path`` (additions, edits, deletions); True when it differs from HEAD."""
+    if not exists and not repo.git.ls_files("--", path):
+        return False
     try:
         repo.git.add("-A", "--", path)
     except GitCommandError as exc:
@@ -70,11 +82,10 @@ def commit_state(
             f"cannot stage {path}: {first_line(exc)}",
             hint="make sure .gitignore does not exclude state/",
         ) from exc
-    if not repo.git.status("--porcelain", "--", path):
-        return None
-    if SKIP_CI not in message:
-        subject, _, body = message.partition("\n")
-        message = f"{subject} {SKIP_CI}" + (f"\n{body}" if body else "")
+    return bool(repo.git.status("--porcelain", "--", path))
+
+
+def _commit(repo: Repo, path: str, *, message: str, identity: dict[str, str]) -> None:
     try:
         repo.git.commit(
             "--only",
@@ -84,15 +95,10 @@ def commit_state(
             message,
             "--",
             path,
-            env=bot_identity(author_name, author_email),
+            env=identity,
         )
     except GitCommandError as exc:
         raise ConfigError(
             f"git commit of {path} failed: {first_line(exc)}",
             hint="fix the repository state and rerun with --commit",
         ) from exc
-    return repo.head.commit.hexsha
-
-
-def _tracked(repo: Repo, path: str) -> bool:
-    return bool(repo.git.ls_files("--", path))

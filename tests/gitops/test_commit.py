@@ -1,0 +1,138 @@
+"""Committing state: only ``state/<env>/``, ``[skip ci]``, the bot author, user work untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reconciler.gitops.repo import commit_state, head_commit, head_state
+from reconciler.structs.errors import ConfigError
+from tests.fixtures_gitops import append_entries, git, init_repo, write
+
+
+def _state(repo: Path, env: str = "staging") -> None:
+    append_entries(repo / "state" / env / "audit.jsonl", 2, env=env)
+    write(repo / "state" / env / "snapshot.json", '{"serial": 1}\n')
+
+
+def test_commit_touches_only_the_environments_state(config_repo: Path) -> None:
+    _state(config_repo, "staging")
+    _state(config_repo, "prod")
+    sha = commit_state(config_repo, "staging", message="reconcile(staging): 1 create")
+    assert sha == head_commit(config_repo)
+    files = git(config_repo, "show", "--name-only", "--format=", sha).split()
+    assert files == ["state/staging/audit.jsonl", "state/staging/snapshot.json"]
+    assert "2 files changed" in git(config_repo, "show", "--stat", "--format=", sha)
+    assert "?? state/prod/" in git(config_repo, "status", "--porcelain")
+
+
+def test_message_carries_skip_ci_and_author_is_the_bot(config_repo: Path) -> None:
+    _state(config_repo)
+    sha = commit_state(config_repo, "staging", message="reconcile(staging): applied\n\nbody")
+    subject, author, committer = git(
+        config_repo, "show", "-s", "--format=%s%n%an <%ae>%n%cn <%ce>", sha
+    ).splitlines()
+    assert subject == "reconcile(staging): applied [skip ci]"
+    assert author == committer == "reconcile-bot <reconcile-bot@users.noreply.github.com>"
+    _state(config_repo)
+    sha = commit_state(config_repo, "staging", message="already [skip ci] here")
+    assert git(config_repo, "show", "-s", "--format=%B", sha).count("[skip ci]") == 1
+
+
+def test_author_from_arguments_then_environment(
+    config_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECONCILE_GIT_AUTHOR_NAME", "ops-bot")
+    monkeypatch.setenv("RECONCILE_GIT_AUTHOR_EMAIL", "ops@example.invalid")
+    _state(config_repo)
+    sha = commit_state(config_repo, "staging", message="m")
+    assert (
+        git(config_repo, "show", "-s", "--format=%an <%ae>", sha).strip()
+        == "ops-bot <ops@example.invalid>"
+    )
+    _state(config_repo)
+    sha = commit_state(
+        config_repo, "staging", message="m", author_name="Ann", author_email="ann@example.invalid"
+    )
+    assert (
+        git(config_repo, "show", "-s", "--format=%an <%ae>", sha).strip()
+        == "Ann <ann@example.invalid>"
+    )
+
+
+def test_users_staged_and_dirty_files_stay_as_they_were(config_repo: Path) -> None:
+    staged = config_repo / "environments" / "staging" / "models" / "b.yaml"
+    write(staged, "kind: ModelEndpoint\n")
+    git(config_repo, "add", str(staged))
+    dirty = config_repo / "environments" / "staging" / "models" / "a.yaml"
+    write(dirty, "kind: ModelEndpoint  # edited\n")
+    _state(config_repo)
+    sha = commit_state(config_repo, "staging", message="m")
+    assert git(config_repo, "show", "--name-only", "--format=", sha).split() == [
+        "state/staging/audit.jsonl",
+        "state/staging/snapshot.json",
+    ]
+    status = git(config_repo, "status", "--porcelain").splitlines()
+    assert sorted(status) == [
+        " M environments/staging/models/a.yaml",
+        "A  environments/staging/models/b.yaml",
+    ]
+
+
+def test_nothing_to_commit_returns_none(config_repo: Path) -> None:
+    assert commit_state(config_repo, "staging", message="m") is None
+    _state(config_repo)
+    assert commit_state(config_repo, "staging", message="m") is not None
+    assert commit_state(config_repo, "staging", message="m") is None
+
+
+def test_deleted_state_files_are_committed_as_deletions(config_repo: Path) -> None:
+    _state(config_repo)
+    commit_state(config_repo, "staging", message="m")
+    (config_repo / "state" / "staging" / "snapshot.json").unlink()
+    sha = commit_state(config_repo, "staging", message="m")
+    assert git(config_repo, "show", "--name-status", "--format=", sha).split() == [
+        "D",
+        "state/staging/snapshot.json",
+    ]
+
+
+def test_root_may_be_a_folder_inside_the_repository(tmp_path: Path) -> None:
+    outer = init_repo(tmp_path / "mono")
+    root = outer / "llm-config"
+    _state(root)
+    sha = commit_state(root, "staging", message="m")
+    assert git(outer, "show", "--name-only", "--format=", sha).split() == [
+        "llm-config/state/staging/audit.jsonl",
+        "llm-config/state/staging/snapshot.json",
+    ]
+
+
+def test_ignored_state_is_a_config_error(config_repo: Path) -> None:
+    write(config_repo / ".gitignore", "state/\n")
+    _state(config_repo)
+    with pytest.raises(ConfigError, match="cannot stage") as caught:
+        commit_state(config_repo, "staging", message="m")
+    assert ".gitignore" in (caught.value.hint or "")
+
+
+def test_outside_git_commit_is_a_config_error_and_head_is_none(tmp_path: Path) -> None:
+    assert head_commit(tmp_path) is None
+    with pytest.raises(ConfigError, match="not inside a git working tree"):
+        commit_state(tmp_path, "staging", message="m")
+
+
+def test_head_state_reports_commit_and_dirty_manifests(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    git(empty, "init", "--quiet")
+    assert head_commit(empty) is None
+    repo = init_repo(tmp_path / "repo")
+    clean = head_state(repo)
+    assert clean.commit == git(repo, "rev-parse", "HEAD").strip() and not clean.dirty
+    write(repo / "environments" / "prod" / "models" / "new.yaml", "x: 1\n")
+    assert head_state(repo).dirty and head_state(repo, "prod").dirty
+    assert not head_state(repo, "staging").dirty
+    _state(repo)
+    assert not head_state(repo, "staging").dirty
