@@ -28,7 +28,7 @@ def audit() -> None:
 @click.option("--env", "env", metavar="ENV", default=None, help="Only this environment.")
 @common_options
 @click.pass_context
-def verify(ctx: click.Context, env: str | None, **given: Any) -> None:
+def verify(ctx: click.Context, /, env: str | None, **given: Any) -> None:
     """Check the audit log's hash chain (every environment under state/ by default)."""
     options = build_options(ctx, **given)
 
