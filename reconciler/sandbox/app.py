@@ -164,8 +164,15 @@ def _json_body(request: Request) -> Any:
     if not request.body.strip():
         raise bad_request("The request body is empty; send a JSON object.")
     try:
-        return json.loads(request.body)
+        return json.loads(request.body, parse_constant=_no_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise bad_request(
             "The request body is not valid JSON: {reason}.", reason=str(exc)
         ) from None
+    except RecursionError:
+        raise bad_request("The request body is nested too deeply.") from None
+
+
+def _no_constant(name: str) -> Any:
+    """JSON has no NaN or Infinity, which Python's parser would otherwise accept."""
+    raise ValueError(f"{name} is not a JSON value")

@@ -17,6 +17,8 @@ from reconciler.sandbox.app import GatewayApp, Request, Response
 from reconciler.sandbox.errors import ApiError, server_fault
 
 READ_TIMEOUT_SECONDS = 15.0
+# Larger refused bodies are not read at all: the connection is closed instead.
+DRAIN_LIMIT_BYTES = 32 * 1024 * 1024
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):
@@ -39,6 +41,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     timeout = READ_TIMEOUT_SECONDS
+    disable_nagle_algorithm = True
     server: SandboxHTTPServer
 
     def do_GET(self) -> None:
@@ -87,7 +90,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 "Content-Length [{value}] is not a number.",
                 params={"value": raw[:40]},
             ) from None
+        if length < 0:
+            raise ApiError(400, "bad.request", "Content-Length must not be negative.")
         if length > limit:
+            self._discard(length)
             raise ApiError(
                 413,
                 "request.entity.too.large",
@@ -95,6 +101,15 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 params={"size": str(length), "limit": str(limit)},
             )
         return self.rfile.read(length) if length > 0 else b""
+
+    def _discard(self, length: int) -> None:
+        """Read a refused body (up to a bound) so the client gets the 413, not a reset."""
+        left = min(length, DRAIN_LIMIT_BYTES)
+        while left > 0:
+            chunk = self.rfile.read(min(left, 65536))
+            if not chunk:
+                return
+            left -= len(chunk)
 
     def _write(self, response: Response) -> None:
         payload = b"" if response.body is None else json.dumps(response.body).encode()

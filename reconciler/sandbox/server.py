@@ -51,7 +51,7 @@ class SandboxServer:
             self._httpd = SandboxHTTPServer(self._address, app=self.app, log=self._log)
             self._thread = threading.Thread(
                 target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.1},
+                kwargs={"poll_interval": 0.05},
                 name="reconcile-sandbox",
                 daemon=True,
             )
