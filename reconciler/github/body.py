@@ -47,16 +47,19 @@ def fit_body(text: str, *, cap: int = COMMENT_CAP) -> str:
     if len(text) <= cap:
         return text
     lines = text.split("\n")
-    note = "\n\n" + TRUNCATED_NOTE.format(limit=GITHUB_BODY_LIMIT, shown=0, total=len(lines))
-    budget = cap - len(note) - 20  # room for the digits of "shown"
+    budget = cap - len(_note(shown=len(lines), total=len(lines)))
     states = _states(lines)
+    # Lengths only grow, so the last k that fits with its closers is the longest head.
     keep = max(
         (k for k, s in enumerate(states) if s.length + len(s.closers()) <= budget), default=0
     )
-    head = "\n".join(lines[:keep]) if keep else lines[0][: max(budget - 20, 0)]
-    state = states[keep] if keep else _State(len(head), None, 0)
-    note = "\n\n" + TRUNCATED_NOTE.format(limit=GITHUB_BODY_LIMIT, shown=keep, total=len(lines))
-    return head + state.closers() + note
+    # A first line longer than the cap is cut mid-line: better than an empty comment.
+    head = "\n".join(lines[:keep]) if keep else lines[0][: max(budget, 0)]
+    return head + states[keep].closers() + _note(shown=keep, total=len(lines))
+
+
+def _note(*, shown: int, total: int) -> str:
+    return "\n\n" + TRUNCATED_NOTE.format(limit=GITHUB_BODY_LIMIT, shown=shown, total=total)
 
 
 def _states(lines: list[str]) -> list[_State]:
