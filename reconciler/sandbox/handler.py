@@ -1,8 +1,10 @@
 """The HTTP transport: read a request safely, hand it to the app, write the answer.
 
-Safety first: a body over the size limit is refused with 413 before it is read, a missing or
-chunked length with 411, a stalled client times out, and any bug becomes a 500 platform error
-body, never a stack trace on the wire. Log lines carry method, path and status, never a body.
+Safety first: a body over the size limit is refused with 413 (drained briefly so the client
+sees the answer, not a reset), a chunked body with 411, a stalled client gets 408 after the read
+timeout, malformed request lines get the platform's JSON error instead of http.server's HTML,
+and any bug becomes a 500 error body, never a stack trace on the wire. Log lines carry method,
+path and status, never a body.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from urllib.parse import urlsplit
 from reconciler.sandbox.app import GatewayApp, Request, Response
 from reconciler.sandbox.errors import ApiError, server_fault
 
-READ_TIMEOUT_SECONDS = 15.0
 # Larger refused bodies are not read at all: the connection is closed instead.
 DRAIN_LIMIT_BYTES = 32 * 1024 * 1024
+DRAIN_TIMEOUT_SECONDS = 2.0
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):
@@ -40,9 +42,13 @@ class SandboxHandler(BaseHTTPRequestHandler):
     """One connection; HTTP/1.1 keep-alive so clients reuse it."""
 
     protocol_version = "HTTP/1.1"
-    timeout = READ_TIMEOUT_SECONDS
     disable_nagle_algorithm = True
     server: SandboxHTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        # The per-server read timeout (StreamRequestHandler only knows a class-wide one).
+        self.connection.settimeout(self.server.app.settings.read_timeout)
 
     def do_GET(self) -> None:
         self._serve()
@@ -52,20 +58,20 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         app = self.server.app
         try:
-            body = self._read_body(app.settings.max_body_bytes)
             parts = urlsplit(self.path)
-            request = Request(
-                method=self.command,
-                path=parts.path,
-                query=parts.query,
-                headers={k.lower(): v for k, v in self.headers.items()},
-                body=body,
-            )
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            body = self._read_body(app.settings.max_body_bytes)
+            request = Request(self.command, parts.path, parts.query, headers, body)
             response = app.handle(request)
         except ApiError as exc:
             self.close_connection = True
             response = app.reject(exc)
-        except (TimeoutError, ConnectionError):
+        except TimeoutError:
+            self.close_connection = True
+            response = app.reject(
+                ApiError(408, "request.timeout", "The request body did not arrive in time.")
+            )
+        except ConnectionError:
             self.close_connection = True
             return
         except Exception:
@@ -81,17 +87,14 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 "Chunked request bodies are not supported; send Content-Length.",
             )
         raw = self.headers.get("Content-Length", "0") or "0"
-        try:
-            length = int(raw)
-        except ValueError:
+        if not raw.strip().isdigit():
             raise ApiError(
                 400,
                 "bad.request",
                 "Content-Length [{value}] is not a number.",
                 params={"value": raw[:40]},
-            ) from None
-        if length < 0:
-            raise ApiError(400, "bad.request", "Content-Length must not be negative.")
+            )
+        length = int(raw)
         if length > limit:
             self._discard(length)
             raise ApiError(
@@ -100,16 +103,23 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 "The request body of [{size}] bytes exceeds the limit of [{limit}] bytes.",
                 params={"size": str(length), "limit": str(limit)},
             )
-        return self.rfile.read(length) if length > 0 else b""
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            raise ConnectionError("the client closed the connection mid-body")
+        return body
 
     def _discard(self, length: int) -> None:
-        """Read a refused body (up to a bound) so the client gets the 413, not a reset."""
+        """Read a refused body (bounded in size and time) so the client gets the 413."""
+        self.connection.settimeout(DRAIN_TIMEOUT_SECONDS)
         left = min(length, DRAIN_LIMIT_BYTES)
-        while left > 0:
-            chunk = self.rfile.read(min(left, 65536))
-            if not chunk:
-                return
-            left -= len(chunk)
+        try:
+            while left > 0:
+                chunk = self.rfile.read(min(left, 65536))
+                if not chunk:
+                    return
+                left -= len(chunk)
+        except TimeoutError:
+            return
 
     def _write(self, response: Response) -> None:
         payload = b"" if response.body is None else json.dumps(response.body).encode()
@@ -124,13 +134,21 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(payload)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (bad request line, huge headers) as platform errors."""
+        self.close_connection = True
+        self.request_version = "HTTP/1.1"
+        text = "The request could not be parsed: {reason}."
+        error = ApiError(code, "bad.request", text, params={"reason": message or str(code)})
+        self._write(self.server.app.reject(error))
+
     def version_string(self) -> str:
         return "reconcile-sandbox"
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         if self.server.log is not None:
-            path = urlsplit(self.path).path
-            self.server.log(f"{self.command} {path} {code}")
+            path = urlsplit(getattr(self, "path", "") or "").path
+            self.server.log(f"{self.command or '-'} {path or '-'} {code}")
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the default stderr access log; ``log_request`` is the only log line."""

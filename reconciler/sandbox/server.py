@@ -6,6 +6,8 @@ the other commands, and by tests on port 0 with a ``ManualClock``.
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -51,7 +53,7 @@ class SandboxServer:
             self._httpd = SandboxHTTPServer(self._address, app=self.app, log=self._log)
             self._thread = threading.Thread(
                 target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
+                kwargs={"poll_interval": 0.5},
                 name="reconcile-sandbox",
                 daemon=True,
             )
@@ -59,13 +61,26 @@ class SandboxServer:
         return self.base_url
 
     def stop(self) -> None:
+        """Stop serving at once: the poll loop is woken by a connection instead of timing out."""
         if self._httpd is not None:
-            self._httpd.shutdown()
+            stopper = threading.Thread(target=self._httpd.shutdown, daemon=True)
+            stopper.start()
+            while stopper.is_alive():
+                self._poke()
+                stopper.join(timeout=0.05)
             self._httpd.server_close()
             self._httpd = None
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+
+    def _poke(self) -> None:
+        assert self._httpd is not None
+        host, port = self._httpd.server_address[:2]
+        text = host.decode() if isinstance(host, bytes) else str(host)
+        wildcard = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}  # noqa: S104
+        with contextlib.suppress(OSError):
+            socket.create_connection((wildcard.get(text, text), port), timeout=0.5).close()
 
     def wait(self) -> None:
         """Block until stopped (the foreground ``reconcile sandbox``)."""

@@ -35,6 +35,8 @@ class SandboxSettings:
     # provisioning range.
     delete_seconds: tuple[float, float] | None = None
     max_body_bytes: int = 1024 * 1024
+    # A client that stops sending mid-request gets 408 after this long, never a hung thread.
+    read_timeout: float = 10.0
 
     def __post_init__(self) -> None:
         low, high = self.provision_seconds
