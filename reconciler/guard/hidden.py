@@ -1,0 +1,102 @@
+"""Control, invisible, bidi and tag characters: remove, flag, decode.
+
+``sanitize`` is the only function in the guard whose output is sent onwards: it removes NUL
+and other control characters and nothing else. ``strip_hidden`` prepares a separate copy
+for detection, without the characters a reader cannot see, and decodes Unicode tag
+characters, which spell ASCII invisibly and so can carry a whole hidden instruction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_TAGS = "\U000e0000-\U000e007f"
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_INVISIBLE = (
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2065"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0100-\U000e01ef"
+)
+_FULLWIDTH = "\uff21-\uff3a\uff41-\uff5a"
+# One character class, so the common case (nothing unusual) costs a single fast scan.
+_SUSPECT = re.compile(f"[{_TAGS}{_BIDI}{_INVISIBLE}{_FULLWIDTH}]")
+_FLAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
+_TAG_RUN = re.compile(f"[{_TAGS}]+")
+_HIDDEN = re.compile(f"[{_BIDI}{_INVISIBLE}]")
+_BIDI_CHAR = re.compile(f"[{_BIDI}]")
+_IN_WORD = re.compile(f"[{_INVISIBLE}](?<=[A-Za-z].)[{_INVISIBLE}]*[A-Za-z]")
+_FULLWIDTH_RUN = re.compile(f"[{_FULLWIDTH}]{{4,}}")
+
+
+def _chars(ranges: str) -> frozenset[str]:
+    """Expand a character-class body such as "a-cx" into the set of its characters."""
+    chars: set[str] = set()
+    i = 0
+    while i < len(ranges):
+        if i + 2 < len(ranges) and ranges[i + 1] == "-":
+            chars.update(chr(c) for c in range(ord(ranges[i]), ord(ranges[i + 2]) + 1))
+            i += 3
+        else:
+            chars.add(ranges[i])
+            i += 1
+    return frozenset(chars)
+
+
+_INVISIBLE_SET = _chars(_INVISIBLE)
+_BIDI_SET = _chars(_BIDI)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """Evidence of obfuscation found while preparing the text."""
+
+    reason: str
+    weight: float
+
+
+@dataclass
+class Prepared:
+    """A text without hidden characters, its tag-character payload and the signals seen."""
+
+    visible: str
+    tag_payload: str = ""
+    signals: list[Signal] = field(default_factory=list)
+
+
+def sanitize(text: str) -> str:
+    """Remove NUL and control characters, keeping tab, newline and carriage return."""
+    return _CONTROL.sub("", text)
+
+
+def strip_hidden(text: str) -> Prepared:
+    """Remove invisible, bidi and tag characters; decode tag characters to ASCII."""
+    if "\u00ad" in text:
+        text = text.replace("\u00ad", "")  # soft hyphens are common in pasted text
+    found = set() if text.isascii() else set(_SUSPECT.findall(text))
+    prepared = Prepared(text)
+    if not found:
+        return prepared
+    if any(c >= "\U000e0000" and c <= "\U000e007f" for c in found):
+        _take_tags(prepared)
+    if not found.isdisjoint(_INVISIBLE_SET) and _IN_WORD.search(prepared.visible):
+        prepared.signals.append(Signal("invisible characters inside words", 0.4))
+    if not found.isdisjoint(_BIDI_SET):
+        prepared.signals.append(Signal("bidirectional control characters", 0.3))
+    if not found.isdisjoint(_INVISIBLE_SET | _BIDI_SET):
+        prepared.visible = _HIDDEN.sub("", prepared.visible)
+    if any("\uff21" <= c <= "\uff5a" for c in found) and _FULLWIDTH_RUN.search(prepared.visible):
+        prepared.signals.append(Signal("fullwidth Latin letters", 0.3))
+    return prepared
+
+
+def _take_tags(prepared: Prepared) -> None:
+    """Move tag characters, except those of emoji flag sequences, into the payload."""
+    text = _FLAG_SEQUENCE.sub("", prepared.visible)
+    runs = _TAG_RUN.findall(text)
+    if runs:
+        payload = "".join(chr(ord(c) - 0xE0000) for run in runs for c in run)
+        prepared.tag_payload = sanitize(payload)
+        prepared.signals.append(Signal("hidden Unicode tag characters", 0.5))
+        text = _TAG_RUN.sub("", text)
+    prepared.visible = text

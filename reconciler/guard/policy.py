@@ -1,0 +1,52 @@
+"""The guard's inputs and outputs: a policy value in, a verdict value out.
+
+Both are frozen dataclasses so a verdict can be logged, compared and passed between layers
+without anyone changing it behind the scanner's back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODES = ("block", "flag")
+DEFAULT_THRESHOLD = 1.0
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    """How a scan result turns into a decision.
+
+    ``mode`` "block" refuses input whose score reaches ``threshold``; "flag" lets it through
+    marked as flagged. Input longer than ``max_input_chars`` is always refused, whatever the
+    mode, because the cap bounds cost and scan time rather than expressing a suspicion.
+    """
+
+    mode: str = "block"
+    max_input_chars: int = 16000
+    threshold: float = DEFAULT_THRESHOLD
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"guard mode {self.mode!r} is not one of {', '.join(MODES)}")
+        if self.max_input_chars <= 0:
+            raise ValueError(f"max_input_chars must be positive, got {self.max_input_chars}")
+        if self.threshold <= 0:
+            raise ValueError(f"threshold must be positive, got {self.threshold}")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one scan.
+
+    ``flagged`` means the detectors fired (score at or over the threshold, or over the size
+    cap); ``blocked`` means the input must not be sent; ``allowed`` is its negation.
+    ``sanitized`` is the input with NUL and other control characters removed, the only change
+    the guard ever makes to what is sent.
+    """
+
+    allowed: bool
+    blocked: bool
+    flagged: bool
+    score: float
+    reasons: tuple[str, ...]
+    sanitized: str

@@ -1,0 +1,129 @@
+"""Scan one input: build its detection views, run the phrase rules, score, decide.
+
+The text that is sent is only ever the sanitized input (control characters removed); every
+other transformation happens on throw-away views. A rule counts once however many views it
+matched in; a rule that matched only after undoing an obfuscation adds a small bonus,
+because hiding a phrase is itself evidence of intent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from reconciler.guard import views
+from reconciler.guard.decoding import MAX_BLOBS, MIN_BLOB_CHARS, decode_blobs
+from reconciler.guard.hidden import sanitize, strip_hidden
+from reconciler.guard.phrases_compact import COMPACT_RULES
+from reconciler.guard.phrases_de import RULES as DE
+from reconciler.guard.phrases_en import RULES as EN
+from reconciler.guard.phrases_markup import RULES as MARKUP
+from reconciler.guard.phrases_romance import RULES as ROMANCE
+from reconciler.guard.policy import GuardPolicy, Verdict
+from reconciler.guard.rules import Rule, words_of
+
+ALL_RULES: tuple[Rule, ...] = EN + DE + ROMANCE + MARKUP
+# Every word the rules gate on or spell out: an alternative view is worth building only
+# when it reveals one of them.
+VOCABULARY = frozenset(
+    {w for r in ALL_RULES for w in r.words | r.also}
+    | {s for r in ALL_RULES for s in re.findall(r"[a-z]{4,}", r.pattern.pattern)}
+)
+OBFUSCATION_BONUS = 0.3
+MAX_DEPTH = 1
+_SNIPPET = 60
+
+
+@dataclass
+class _Findings:
+    """Everything one scan found, collected before scoring."""
+
+    hits: dict[int, tuple[Rule, str, str]] = field(default_factory=dict)
+    signals: dict[str, float] = field(default_factory=dict)
+    blobs: int = 0
+
+    def add_hit(self, rule: Rule, snippet: str, via: str) -> None:
+        previous = self.hits.get(id(rule))
+        if previous is None or (previous[2] != "plain" and via == "plain"):
+            self.hits[id(rule)] = (rule, snippet, via)
+
+    def score(self) -> float:
+        total = sum(rule.weight for rule, _, _ in self.hits.values())
+        total += sum(self.signals.values())
+        if any(via != "plain" and rule.weight >= 0.3 for rule, _, via in self.hits.values()):
+            total += OBFUSCATION_BONUS
+        return round(total, 2)
+
+    def reasons(self) -> tuple[str, ...]:
+        ranked = sorted(self.hits.values(), key=lambda hit: -hit[0].weight)
+        lines = [_describe(rule, snippet, via) for rule, snippet, via in ranked]
+        lines += sorted(self.signals, key=lambda reason: -self.signals[reason])
+        return tuple(lines)
+
+
+def _describe(rule: Rule, snippet: str, via: str) -> str:
+    shown = snippet if len(snippet) <= _SNIPPET else snippet[: _SNIPPET - 1] + "…"
+    where = "" if via == "plain" else f", found after undoing {via}"
+    return f"{rule.family} ({rule.lang}, weight {rule.weight}): {shown!r}{where}"
+
+
+def _match_view(view: str, words: set[str], via: str, findings: _Findings) -> None:
+    for rule in ALL_RULES:
+        if via != "plain" and id(rule) in findings.hits:
+            continue
+        if found := rule.find(view, words):
+            findings.add_hit(rule, " ".join(found.group().split()), via)
+
+
+def _alternative_views(base: str, words: set[str]) -> list[tuple[str, str]]:
+    found = [
+        ("leetspeak", views.leet(base, words, VOCABULARY)),
+        ("split words", views.despace(base, words, VOCABULARY)),
+        ("ROT13", views.rot13(base, words)),
+    ]
+    return [(name, view) for name, view in found if view is not None]
+
+
+def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
+    prepared = strip_hidden(text)
+    for signal in prepared.signals:
+        findings.signals[signal.reason] = signal.weight
+    if views.mixed_script(prepared.visible):
+        findings.signals["Latin mixed with Greek or Cyrillic look-alikes"] = 0.4
+    base = views.skeleton(prepared.visible)
+    words = words_of(base)
+    _match_view(base, words, via, findings)
+    for name, view in _alternative_views(base, words):
+        _match_view(view, words_of(view), name if via == "plain" else via, findings)
+    if views.spaced_letters(words):
+        compact = views.compact(base)
+        for rule in COMPACT_RULES:
+            if found := rule.find(compact, set()):
+                findings.add_hit(rule, found.group(), "letter spacing")
+    if prepared.tag_payload:
+        _inspect(prepared.tag_payload, via="tag characters", depth=depth + 1, findings=findings)
+    if depth < MAX_DEPTH and max(map(len, words), default=0) >= MIN_BLOB_CHARS:
+        for kind, decoded in decode_blobs(prepared.visible)[: MAX_BLOBS - findings.blobs]:
+            findings.blobs += 1
+            _inspect(decoded, via=kind, depth=depth + 1, findings=findings)
+
+
+def _decide(policy: GuardPolicy, *, score: float, reasons: tuple[str, ...], text: str) -> Verdict:
+    flagged = score >= policy.threshold
+    blocked = flagged and policy.mode == "block"
+    return Verdict(not blocked, blocked, flagged, score, reasons, text)
+
+
+def scan(text: str, policy: GuardPolicy | None = None) -> Verdict:
+    """Scan ``text`` for prompt injection and decide under ``policy`` (default: block)."""
+    policy = policy or GuardPolicy()
+    sanitized = sanitize(text)
+    if len(text) > policy.max_input_chars:
+        reason = (
+            f"input is {len(text)} characters, over the {policy.max_input_chars}-character cap;"
+            " shorten it or raise max_input_chars"
+        )
+        return Verdict(False, True, True, 0.0, (reason,), sanitized)
+    findings = _Findings()
+    _inspect(sanitized, via="plain", depth=0, findings=findings)
+    return _decide(policy, score=findings.score(), reasons=findings.reasons(), text=sanitized)
