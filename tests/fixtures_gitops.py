@@ -89,12 +89,12 @@ class Remote:
 
 
 @pytest.fixture
-def config_repo(tmp_path: Path) -> Path:
+def gitops_repo(tmp_path: Path) -> Path:
     return init_repo(tmp_path / "config")
 
 
 @pytest.fixture
-def remote(tmp_path: Path) -> Remote:
+def gitops_remote(tmp_path: Path) -> Remote:
     bare = tmp_path / "remote.git"
     bare.mkdir()
     git(bare, "init", "--quiet", "--bare", "-b", "main")
@@ -115,5 +115,5 @@ def remote(tmp_path: Path) -> Remote:
 
 
 @pytest.fixture
-def start_time() -> datetime:
+def gitops_time() -> datetime:
     return datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)

@@ -36,9 +36,9 @@ def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_entry_has_exactly_the_contract_fields(tmp_path: Path, start_time: datetime) -> None:
+def test_entry_has_exactly_the_contract_fields(tmp_path: Path, gitops_time: datetime) -> None:
     path = tmp_path / "state" / "staging" / "audit.jsonl"
-    entry = _append(AuditLog(path, clock=clock_from(start_time)))
+    entry = _append(AuditLog(path, clock=clock_from(gitops_time)))
     assert set(entry) == set(FIELDS) and len(FIELDS) == 14
     assert _lines(path) == [entry]
     assert uuid.UUID(entry["auditId"]).version == 4

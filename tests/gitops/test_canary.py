@@ -29,8 +29,8 @@ def _redacted(spec: dict) -> dict:
     return {"name": spec["name"], "provider": spec["provider"], "credentials": creds}
 
 
-def test_canary_never_reaches_state_git_or_output(remote: Remote, tmp_path: Path) -> None:
-    root = remote.a
+def test_canary_never_reaches_state_git_or_output(gitops_remote: Remote, tmp_path: Path) -> None:
+    root = gitops_remote.a
     log = AuditLog(root / "state" / "staging" / "audit.jsonl")
     entry = log.append(
         environment="staging",
@@ -61,7 +61,7 @@ def test_canary_never_reaches_state_git_or_output(remote: Remote, tmp_path: Path
     outputs = [
         verify.stdout + verify.stderr,
         git(root, "log", "-p", "--all"),
-        git(remote.bare, "log", "-p", "--all"),
+        git(gitops_remote.bare, "log", "-p", "--all"),
         *(
             p.read_text(errors="replace")
             for p in root.rglob("*")

@@ -16,83 +16,83 @@ def _state(repo: Path, env: str = "staging") -> None:
     write(repo / "state" / env / "snapshot.json", '{"serial": 1}\n')
 
 
-def test_commit_touches_only_the_environments_state(config_repo: Path) -> None:
-    _state(config_repo, "staging")
-    _state(config_repo, "prod")
-    sha = commit_state(config_repo, "staging", message="reconcile(staging): 1 create")
-    assert sha == head_commit(config_repo)
-    files = git(config_repo, "show", "--name-only", "--format=", sha).split()
+def test_commit_touches_only_the_environments_state(gitops_repo: Path) -> None:
+    _state(gitops_repo, "staging")
+    _state(gitops_repo, "prod")
+    sha = commit_state(gitops_repo, "staging", message="reconcile(staging): 1 create")
+    assert sha == head_commit(gitops_repo)
+    files = git(gitops_repo, "show", "--name-only", "--format=", sha).split()
     assert files == ["state/staging/audit.jsonl", "state/staging/snapshot.json"]
-    assert "2 files changed" in git(config_repo, "show", "--stat", "--format=", sha)
-    assert "?? state/prod/" in git(config_repo, "status", "--porcelain")
+    assert "2 files changed" in git(gitops_repo, "show", "--stat", "--format=", sha)
+    assert "?? state/prod/" in git(gitops_repo, "status", "--porcelain")
 
 
-def test_message_carries_skip_ci_and_author_is_the_bot(config_repo: Path) -> None:
-    _state(config_repo)
-    sha = commit_state(config_repo, "staging", message="reconcile(staging): applied\n\nbody")
+def test_message_carries_skip_ci_and_author_is_the_bot(gitops_repo: Path) -> None:
+    _state(gitops_repo)
+    sha = commit_state(gitops_repo, "staging", message="reconcile(staging): applied\n\nbody")
     subject, author, committer = git(
-        config_repo, "show", "-s", "--format=%s%n%an <%ae>%n%cn <%ce>", sha
+        gitops_repo, "show", "-s", "--format=%s%n%an <%ae>%n%cn <%ce>", sha
     ).splitlines()
     assert subject == "reconcile(staging): applied [skip ci]"
     assert author == committer == "reconcile-bot <reconcile-bot@users.noreply.github.com>"
-    _state(config_repo)
-    sha = commit_state(config_repo, "staging", message="already [skip ci] here")
-    assert git(config_repo, "show", "-s", "--format=%B", sha).count("[skip ci]") == 1
+    _state(gitops_repo)
+    sha = commit_state(gitops_repo, "staging", message="already [skip ci] here")
+    assert git(gitops_repo, "show", "-s", "--format=%B", sha).count("[skip ci]") == 1
 
 
 def test_author_from_arguments_then_environment(
-    config_repo: Path, monkeypatch: pytest.MonkeyPatch
+    gitops_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RECONCILE_GIT_AUTHOR_NAME", "ops-bot")
     monkeypatch.setenv("RECONCILE_GIT_AUTHOR_EMAIL", "ops@example.invalid")
-    _state(config_repo)
-    sha = commit_state(config_repo, "staging", message="m")
+    _state(gitops_repo)
+    sha = commit_state(gitops_repo, "staging", message="m")
     assert (
-        git(config_repo, "show", "-s", "--format=%an <%ae>", sha).strip()
+        git(gitops_repo, "show", "-s", "--format=%an <%ae>", sha).strip()
         == "ops-bot <ops@example.invalid>"
     )
-    _state(config_repo)
+    _state(gitops_repo)
     sha = commit_state(
-        config_repo, "staging", message="m", author_name="Ann", author_email="ann@example.invalid"
+        gitops_repo, "staging", message="m", author_name="Ann", author_email="ann@example.invalid"
     )
     assert (
-        git(config_repo, "show", "-s", "--format=%an <%ae>", sha).strip()
+        git(gitops_repo, "show", "-s", "--format=%an <%ae>", sha).strip()
         == "Ann <ann@example.invalid>"
     )
 
 
-def test_users_staged_and_dirty_files_stay_as_they_were(config_repo: Path) -> None:
-    staged = config_repo / "environments" / "staging" / "models" / "b.yaml"
+def test_users_staged_and_dirty_files_stay_as_they_were(gitops_repo: Path) -> None:
+    staged = gitops_repo / "environments" / "staging" / "models" / "b.yaml"
     write(staged, "kind: ModelEndpoint\n")
-    git(config_repo, "add", str(staged))
-    dirty = config_repo / "environments" / "staging" / "models" / "a.yaml"
+    git(gitops_repo, "add", str(staged))
+    dirty = gitops_repo / "environments" / "staging" / "models" / "a.yaml"
     write(dirty, "kind: ModelEndpoint  # edited\n")
-    _state(config_repo)
-    sha = commit_state(config_repo, "staging", message="m")
-    assert git(config_repo, "show", "--name-only", "--format=", sha).split() == [
+    _state(gitops_repo)
+    sha = commit_state(gitops_repo, "staging", message="m")
+    assert git(gitops_repo, "show", "--name-only", "--format=", sha).split() == [
         "state/staging/audit.jsonl",
         "state/staging/snapshot.json",
     ]
-    status = git(config_repo, "status", "--porcelain").splitlines()
+    status = git(gitops_repo, "status", "--porcelain").splitlines()
     assert sorted(status) == [
         " M environments/staging/models/a.yaml",
         "A  environments/staging/models/b.yaml",
     ]
 
 
-def test_nothing_to_commit_returns_none(config_repo: Path) -> None:
-    assert commit_state(config_repo, "staging", message="m") is None
-    _state(config_repo)
-    assert commit_state(config_repo, "staging", message="m") is not None
-    assert commit_state(config_repo, "staging", message="m") is None
+def test_nothing_to_commit_returns_none(gitops_repo: Path) -> None:
+    assert commit_state(gitops_repo, "staging", message="m") is None
+    _state(gitops_repo)
+    assert commit_state(gitops_repo, "staging", message="m") is not None
+    assert commit_state(gitops_repo, "staging", message="m") is None
 
 
-def test_deleted_state_files_are_committed_as_deletions(config_repo: Path) -> None:
-    _state(config_repo)
-    commit_state(config_repo, "staging", message="m")
-    (config_repo / "state" / "staging" / "snapshot.json").unlink()
-    sha = commit_state(config_repo, "staging", message="m")
-    assert git(config_repo, "show", "--name-status", "--format=", sha).split() == [
+def test_deleted_state_files_are_committed_as_deletions(gitops_repo: Path) -> None:
+    _state(gitops_repo)
+    commit_state(gitops_repo, "staging", message="m")
+    (gitops_repo / "state" / "staging" / "snapshot.json").unlink()
+    sha = commit_state(gitops_repo, "staging", message="m")
+    assert git(gitops_repo, "show", "--name-status", "--format=", sha).split() == [
         "D",
         "state/staging/snapshot.json",
     ]
@@ -109,11 +109,11 @@ def test_root_may_be_a_folder_inside_the_repository(tmp_path: Path) -> None:
     ]
 
 
-def test_ignored_state_is_a_config_error(config_repo: Path) -> None:
-    write(config_repo / ".gitignore", "state/\n")
-    _state(config_repo)
+def test_ignored_state_is_a_config_error(gitops_repo: Path) -> None:
+    write(gitops_repo / ".gitignore", "state/\n")
+    _state(gitops_repo)
     with pytest.raises(ConfigError, match="cannot stage") as caught:
-        commit_state(config_repo, "staging", message="m")
+        commit_state(gitops_repo, "staging", message="m")
     assert ".gitignore" in (caught.value.hint or "")
 
 

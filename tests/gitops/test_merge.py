@@ -20,13 +20,13 @@ def _snapshot(root: Path, *, serials: int, when: datetime, name: str) -> str:
 
 
 def test_snapshot_tie_keeps_ours_and_serial_passes_upstream(
-    tmp_path: Path, start_time: datetime
+    tmp_path: Path, gitops_time: datetime
 ) -> None:
-    upstream = _snapshot(tmp_path / "u", serials=3, when=start_time, name="up")
-    ours = _snapshot(tmp_path / "o", serials=1, when=start_time, name="ours")
+    upstream = _snapshot(tmp_path / "u", serials=3, when=gitops_time, name="up")
+    ours = _snapshot(tmp_path / "o", serials=1, when=gitops_time, name="ours")
     merged = json.loads(merge_snapshot(upstream=upstream, ours=ours, source="s"))
     assert (merged["serial"], merged["gitCommit"]) == (4, "ours")
-    older = _snapshot(tmp_path / "x", serials=5, when=start_time - timedelta(days=1), name="x")
+    older = _snapshot(tmp_path / "x", serials=5, when=gitops_time - timedelta(days=1), name="x")
     merged = json.loads(merge_snapshot(upstream=upstream, ours=older, source="s"))
     assert (merged["serial"], merged["gitCommit"]) == (5, "up")
     assert merge_snapshot(upstream="", ours=ours, source="s") == ours

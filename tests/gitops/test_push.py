@@ -33,9 +33,9 @@ def _push(clone: Path) -> PushResult:
     return push_state(clone, sleep=lambda _s: None)
 
 
-def _remote_file(remote: Remote, name: str, tmp_path: Path) -> Path:
+def _remote_file(gitops_remote: Remote, name: str, tmp_path: Path) -> Path:
     path = tmp_path / f"remote-{name}"
-    path.write_text(git(remote.bare, "show", f"main:state/staging/{name}"), encoding="utf-8")
+    path.write_text(git(gitops_remote.bare, "show", f"main:state/staging/{name}"), encoding="utf-8")
     return path
 
 
@@ -43,50 +43,54 @@ def _models(lines: str) -> list[str]:
     return [json.loads(line)["model"] for line in lines.splitlines()]
 
 
-def test_a_lone_push_lands_first_time(remote: Remote) -> None:
-    sha = _apply(remote.a, prefix="a")
-    result = _push(remote.a)
+def test_a_lone_push_lands_first_time(gitops_remote: Remote) -> None:
+    sha = _apply(gitops_remote.a, prefix="a")
+    result = _push(gitops_remote.a)
     assert (result.pushed, result.attempts, result.rebases, result.commit) == (True, 1, 0, sha)
-    assert git(remote.bare, "rev-parse", "main").strip() == sha
+    assert git(gitops_remote.bare, "rev-parse", "main").strip() == sha
 
 
 def test_second_pusher_rebases_and_the_chain_stays_linear(
-    remote: Remote, tmp_path: Path, start_time: datetime
+    gitops_remote: Remote, tmp_path: Path, gitops_time: datetime
 ) -> None:
-    _apply(remote.a, prefix="a", when=start_time)
-    _apply(remote.b, prefix="b", when=start_time + timedelta(seconds=5))
-    a_lines = (remote.a / "state" / "staging" / "audit.jsonl").read_text()
-    assert _push(remote.a).pushed
-    result = _push(remote.b)
+    _apply(gitops_remote.a, prefix="a", when=gitops_time)
+    _apply(gitops_remote.b, prefix="b", when=gitops_time + timedelta(seconds=5))
+    a_lines = (gitops_remote.a / "state" / "staging" / "audit.jsonl").read_text()
+    assert _push(gitops_remote.a).pushed
+    result = _push(gitops_remote.b)
     assert (result.pushed, result.attempts, result.rebases) == (True, 2, 1), result
-    log = _remote_file(remote, "audit.jsonl", tmp_path)
+    log = _remote_file(gitops_remote, "audit.jsonl", tmp_path)
     assert verify_log(log).ok and verify_log(log).entries == 4
     assert log.read_text().startswith(a_lines)  # shared history is never rewritten
     assert _models(log.read_text()) == ["a0", "a1", "b0", "b1"]
-    snapshot = json.loads(_remote_file(remote, "snapshot.json", tmp_path).read_text())
+    snapshot = json.loads(_remote_file(gitops_remote, "snapshot.json", tmp_path).read_text())
     assert (snapshot["serial"], snapshot["models"]) == (2, [{"name": "b-model"}])
-    assert git(remote.b, "rev-parse", "HEAD") == git(remote.bare, "rev-parse", "main"), result
-    assert git(remote.bare, "rev-list", "--merges", "main") == ""
-    assert "[skip ci]" in git(remote.bare, "log", "-1", "--format=%s", "main")
+    assert git(gitops_remote.b, "rev-parse", "HEAD") == git(
+        gitops_remote.bare, "rev-parse", "main"
+    ), result
+    assert git(gitops_remote.bare, "rev-list", "--merges", "main") == ""
+    assert "[skip ci]" in git(gitops_remote.bare, "log", "-1", "--format=%s", "main")
 
 
 def test_the_newer_snapshot_wins_a_rebase(
-    remote: Remote, tmp_path: Path, start_time: datetime
+    gitops_remote: Remote, tmp_path: Path, gitops_time: datetime
 ) -> None:
-    _apply(remote.a, prefix="a", when=start_time + timedelta(seconds=5))
-    _apply(remote.b, prefix="b", when=start_time)
-    assert _push(remote.a).pushed and _push(remote.b).pushed
-    snapshot = json.loads(_remote_file(remote, "snapshot.json", tmp_path).read_text())
+    _apply(gitops_remote.a, prefix="a", when=gitops_time + timedelta(seconds=5))
+    _apply(gitops_remote.b, prefix="b", when=gitops_time)
+    assert _push(gitops_remote.a).pushed and _push(gitops_remote.b).pushed
+    snapshot = json.loads(_remote_file(gitops_remote, "snapshot.json", tmp_path).read_text())
     assert (snapshot["serial"], snapshot["models"]) == (2, [{"name": "a-model"}])
 
 
-def test_several_local_applies_rebase_with_rising_serials(remote: Remote, tmp_path: Path) -> None:
-    _apply(remote.a, prefix="a")
-    _apply(remote.b, prefix="b")
-    _apply(remote.b, prefix="c")
-    assert _push(remote.a).pushed
-    assert _push(remote.b).pushed
-    assert _models(_remote_file(remote, "audit.jsonl", tmp_path).read_text()) == [
+def test_several_local_applies_rebase_with_rising_serials(
+    gitops_remote: Remote, tmp_path: Path
+) -> None:
+    _apply(gitops_remote.a, prefix="a")
+    _apply(gitops_remote.b, prefix="b")
+    _apply(gitops_remote.b, prefix="c")
+    assert _push(gitops_remote.a).pushed
+    assert _push(gitops_remote.b).pushed
+    assert _models(_remote_file(gitops_remote, "audit.jsonl", tmp_path).read_text()) == [
         "a0",
         "a1",
         "b0",
@@ -94,8 +98,11 @@ def test_several_local_applies_rebase_with_rising_serials(remote: Remote, tmp_pa
         "c0",
         "c1",
     ]
-    assert verify_log(_remote_file(remote, "audit.jsonl", tmp_path)).ok
-    assert json.loads(_remote_file(remote, "snapshot.json", tmp_path).read_text())["serial"] == 3
+    assert verify_log(_remote_file(gitops_remote, "audit.jsonl", tmp_path)).ok
+    assert (
+        json.loads(_remote_file(gitops_remote, "snapshot.json", tmp_path).read_text())["serial"]
+        == 3
+    )
 
 
 def _race(clones: dict[str, Path]) -> dict[str, PushResult]:
@@ -115,67 +122,70 @@ def _race(clones: dict[str, Path]) -> dict[str, PushResult]:
     return results
 
 
-def test_two_reconcilers_pushing_at_once_both_land(remote: Remote, tmp_path: Path) -> None:
+def test_two_reconcilers_pushing_at_once_both_land(gitops_remote: Remote, tmp_path: Path) -> None:
     for round_ in range(3):
-        _apply(remote.a, prefix=f"a{round_}-")
-        _apply(remote.b, prefix=f"b{round_}-")
-        results = _race({"a": remote.a, "b": remote.b})
+        _apply(gitops_remote.a, prefix=f"a{round_}-")
+        _apply(gitops_remote.b, prefix=f"b{round_}-")
+        results = _race({"a": gitops_remote.a, "b": gitops_remote.b})
         assert all(r.pushed for r in results.values()), results
         assert sum(r.rebases for r in results.values()) >= 1  # both started from one parent
-    log = _remote_file(remote, "audit.jsonl", tmp_path)
+    log = _remote_file(gitops_remote, "audit.jsonl", tmp_path)
     verdict = verify_log(log)
     assert verdict.ok and verdict.entries == 12, verdict
     assert sorted(_models(log.read_text())) == sorted(
         f"{p}{r}-{i}" for p in "ab" for r in range(3) for i in range(2)
     )
-    assert json.loads(_remote_file(remote, "snapshot.json", tmp_path).read_text())["serial"] == 6
+    assert (
+        json.loads(_remote_file(gitops_remote, "snapshot.json", tmp_path).read_text())["serial"]
+        == 6
+    )
 
 
-def test_users_uncommitted_work_survives_a_rebased_push(remote: Remote) -> None:
-    _apply(remote.a, prefix="a")
-    _apply(remote.b, prefix="b")
-    write(remote.b / "environments" / "staging" / "models" / "a.yaml", "edited: true\n")
-    write(remote.b / "environments" / "staging" / "models" / "new.yaml", "new: true\n")
-    git(remote.b, "add", "environments/staging/models/new.yaml")
-    assert _push(remote.a).pushed and _push(remote.b).rebases == 1
-    assert sorted(git(remote.b, "status", "--porcelain").splitlines()) == [
+def test_users_uncommitted_work_survives_a_rebased_push(gitops_remote: Remote) -> None:
+    _apply(gitops_remote.a, prefix="a")
+    _apply(gitops_remote.b, prefix="b")
+    write(gitops_remote.b / "environments" / "staging" / "models" / "a.yaml", "edited: true\n")
+    write(gitops_remote.b / "environments" / "staging" / "models" / "new.yaml", "new: true\n")
+    git(gitops_remote.b, "add", "environments/staging/models/new.yaml")
+    assert _push(gitops_remote.a).pushed and _push(gitops_remote.b).rebases == 1
+    assert sorted(git(gitops_remote.b, "status", "--porcelain").splitlines()) == [
         " M environments/staging/models/a.yaml",
         "A  environments/staging/models/new.yaml",
     ]
-    assert git(remote.b, "worktree", "list").count("\n") == 1
+    assert git(gitops_remote.b, "worktree", "list").count("\n") == 1
 
 
-def test_conflict_outside_state_is_left_to_a_person(remote: Remote) -> None:
-    for clone, text in ((remote.a, "a: 1\n"), (remote.b, "b: 2\n")):
+def test_conflict_outside_state_is_left_to_a_person(gitops_remote: Remote) -> None:
+    for clone, text in ((gitops_remote.a, "a: 1\n"), (gitops_remote.b, "b: 2\n")):
         write(clone / "environments" / "staging" / "models" / "a.yaml", text)
         git(clone, "commit", "--quiet", "-am", "edit manifest")
         _apply(clone, prefix=clone.name)
-    assert _push(remote.a).pushed
-    before = git(remote.b, "rev-parse", "HEAD")
-    result = _push(remote.b)
+    assert _push(gitops_remote.a).pushed
+    before = git(gitops_remote.b, "rev-parse", "HEAD")
+    result = _push(gitops_remote.b)
     assert not result.pushed
     assert "environments/staging/models/a.yaml" in result.detail, result.detail
-    assert git(remote.b, "rev-parse", "HEAD") == before
-    assert git(remote.b, "status", "--porcelain") == ""
-    assert git(remote.b, "worktree", "list").count("\n") == 1
+    assert git(gitops_remote.b, "rev-parse", "HEAD") == before
+    assert git(gitops_remote.b, "status", "--porcelain") == ""
+    assert git(gitops_remote.b, "worktree", "list").count("\n") == 1
 
 
-def test_a_damaged_upstream_chain_is_never_pushed_upon(remote: Remote) -> None:
-    _apply(remote.a, prefix="a", count=3)
-    log = remote.a / "state" / "staging" / "audit.jsonl"
+def test_a_damaged_upstream_chain_is_never_pushed_upon(gitops_remote: Remote) -> None:
+    _apply(gitops_remote.a, prefix="a", count=3)
+    log = gitops_remote.a / "state" / "staging" / "audit.jsonl"
     log.write_text(log.read_text().replace('"model":"a1"', '"model":"zz"'))
-    git(remote.a, "commit", "--quiet", "-am", "tamper")
-    assert _push(remote.a).pushed
-    _apply(remote.b, prefix="b")
-    before = git(remote.bare, "rev-parse", "main")
-    result = _push(remote.b)
+    git(gitops_remote.a, "commit", "--quiet", "-am", "tamper")
+    assert _push(gitops_remote.a).pushed
+    _apply(gitops_remote.b, prefix="b")
+    before = git(gitops_remote.bare, "rev-parse", "main")
+    result = _push(gitops_remote.b)
     assert not result.pushed and "does not verify" in result.detail
-    assert git(remote.bare, "rev-parse", "main") == before
+    assert git(gitops_remote.bare, "rev-parse", "main") == before
 
 
-def test_push_needs_a_remote_and_a_branch(config_repo: Path) -> None:
+def test_push_needs_a_remote_and_a_branch(gitops_repo: Path) -> None:
     with pytest.raises(ConfigError, match="remote 'origin' is not configured"):
-        push_state(config_repo)
-    git(config_repo, "checkout", "--quiet", "--detach")
+        push_state(gitops_repo)
+    git(gitops_repo, "checkout", "--quiet", "--detach")
     with pytest.raises(ConfigError, match="detached"):
-        push_state(config_repo)
+        push_state(gitops_repo)

@@ -18,9 +18,9 @@ MODELS = [
 ]
 
 
-def test_first_snapshot_has_the_contract_fields(tmp_path: Path, start_time: datetime) -> None:
+def test_first_snapshot_has_the_contract_fields(tmp_path: Path, gitops_time: datetime) -> None:
     snap = write_snapshot(
-        tmp_path, "staging", models=MODELS, git_commit="abc123", clock=clock_from(start_time)
+        tmp_path, "staging", models=MODELS, git_commit="abc123", clock=clock_from(gitops_time)
     )
     data = json.loads((tmp_path / "state" / "staging" / "snapshot.json").read_text())
     assert data == {
@@ -41,10 +41,10 @@ def test_serial_rises_by_one_per_write(tmp_path: Path) -> None:
 
 
 def test_text_is_stable_sorted_indented_with_trailing_newline(
-    tmp_path: Path, start_time: datetime
+    tmp_path: Path, gitops_time: datetime
 ) -> None:
     write_snapshot(
-        tmp_path, "dev", models=list(reversed(MODELS)), git_commit="x", clock=lambda: start_time
+        tmp_path, "dev", models=list(reversed(MODELS)), git_commit="x", clock=lambda: gitops_time
     )
     path = tmp_path / "state" / "dev" / "snapshot.json"
     text = path.read_text()
@@ -52,7 +52,7 @@ def test_text_is_stable_sorted_indented_with_trailing_newline(
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True) + "\n"
     (tmp_path / "other").mkdir()
     write_snapshot(
-        tmp_path / "other", "dev", models=MODELS, git_commit="x", clock=lambda: start_time
+        tmp_path / "other", "dev", models=MODELS, git_commit="x", clock=lambda: gitops_time
     )
     assert (tmp_path / "other" / "state" / "dev" / "snapshot.json").read_text() == text
 
