@@ -27,6 +27,7 @@ from reconciler.structs.outcome import ApplyResult, Outcome
 from reconciler.structs.plan import Action, PlanItem
 
 HealthCheck = Callable[[str, str], tuple[bool, str]]
+IN_FLIGHT = ("PROVISIONING", "UPDATING", "DELETING")
 
 
 @dataclass(frozen=True)
@@ -131,13 +132,11 @@ class Applier:
                 getattr(exc, "correlation_id", None),
             )
             return
-        if outcome.action is Action.DELETE:
-            outcome.state = "DELETED"
-            self._emit(Event(outcome.name, "DELETED"))
-        elif model_id is not None:
+        if model_id is not None:
             outcome.model_id = model_id
             now = self._now()
-            self._pending[model_id] = _Pending(outcome, now + self._settings.provision_timeout, now)
+            deadline = now + self._settings.provision_timeout
+            self._pending[model_id] = _Pending(outcome, deadline, now)
 
     def _poll_round(self) -> bool:
         if not self._pending:
@@ -147,7 +146,7 @@ class Applier:
         for model_id, model in states.items():
             pending = self._pending[model_id]
             status = "GONE" if model is None else str(model.get("status", ""))
-            if status in ("PROVISIONING", "UPDATING") and self._now() < pending.deadline:
+            if status in IN_FLIGHT and self._now() < pending.deadline:
                 continue
             progressed = True
             del self._pending[model_id]
@@ -157,11 +156,14 @@ class Applier:
     def _finish(self, pending: _Pending, status: str, model: Mapping[str, Any]) -> None:
         outcome = pending.outcome
         outcome.latency_ms = (self._now() - pending.started) * 1000
-        if status == "ACTIVE":
+        if outcome.action is Action.DELETE and status == "GONE":
+            outcome.state = "DELETED"
+            self._emit(Event(outcome.name, "DELETED"))
+        elif status == "ACTIVE" and outcome.action is not Action.DELETE:
             outcome.state = "ACTIVE"
             self._emit(Event(outcome.name, "ACTIVE"))
             self._check_health(outcome)
-        elif status in ("PROVISIONING", "UPDATING"):
+        elif status in IN_FLIGHT:
             detail = f"not ACTIVE after {self._settings.provision_timeout:.0f}s (still {status})"
             self._fail(outcome, "TIMEOUT", detail, None)
             self._recorder.record(

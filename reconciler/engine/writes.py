@@ -28,7 +28,7 @@ class WriteContext:
 
 
 def perform(item: PlanItem, body: Mapping[str, Any] | None, ctx: WriteContext) -> str | None:
-    """Execute one item; returns the model id to poll, or None (deleted, nothing to wait for)."""
+    """Execute one item; returns the model id to poll until it is ACTIVE (or gone, for a delete)."""
     if item.action is Action.CREATE:
         assert body is not None
         model = ctx.client.create_model(dict(body))
@@ -56,7 +56,7 @@ def perform(item: PlanItem, body: Mapping[str, Any] | None, ctx: WriteContext) -
         assert item.model_id is not None
         ctx.client.delete_model(item.model_id)
         ctx.recorder.record("MODEL_DELETED", item=item, model_id=item.model_id, result="ACCEPTED")
-        return None
+        return item.model_id
     return item.model_id
 
 

@@ -163,7 +163,7 @@ def test_prune_is_blocked_without_permission_and_allowed_with_it(run: Run, sandb
         }
     )
     assert run() == ExitCode.BLOCKED
-    assert run(prune=True) == ExitCode.OK
+    assert run(prune=True) == ExitCode.OK, run.results[-1].failures
     assert [m["name"] for m in live_models(sandbox)] == ["alpha-model"]
     assert "MODEL_DELETED" in audit_actions(run.repo)
 
