@@ -26,7 +26,7 @@ from reconciler.structs.errors import ReconcileError
 from reconciler.structs.outcome import ApplyResult, Outcome
 from reconciler.structs.plan import Action, PlanItem
 
-HealthCheck = Callable[[str, str], tuple[bool, str]]
+HealthCheck = Callable[[str, str], tuple[bool, str] | None]
 IN_FLIGHT = ("PROVISIONING", "UPDATING", "DELETING")
 
 
@@ -188,7 +188,10 @@ class Applier:
     def _check_health(self, outcome: Outcome) -> None:
         if self._health is None or outcome.model_id is None:
             return
-        healthy, detail = self._health(outcome.name, outcome.model_id)
+        verdict = self._health(outcome.name, outcome.model_id)
+        if verdict is None:
+            return
+        healthy, detail = verdict
         outcome.health = "OK" if healthy else "FAILED"
         if not healthy:
             outcome.error = f"health check failed: {detail}"

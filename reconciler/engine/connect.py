@@ -19,7 +19,7 @@ def open_client(
     """Yield a client; with ``sandbox_root`` an embedded sandbox serves it for the duration."""
     policy = config.policy
     if sandbox_root is not None:
-        with embedded_sandbox(sandbox_root) as server:
+        with embedded_sandbox(sandbox_root, organisation=config.name) as server:
             settings = ClientSettings(
                 api_base_url=server.base_url,
                 login_base_url=server.base_url,

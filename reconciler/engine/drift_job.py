@@ -16,6 +16,7 @@ from reconciler.gitops.repo import commit_state, head_commit, push_state
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.manifests import load_environment
 from reconciler.structs.drift import DriftKind, DriftReport
+from reconciler.structs.errors import ReconcileError
 
 
 @dataclass(frozen=True)
@@ -74,4 +75,6 @@ def _record(request: DriftRequest, report: DriftReport) -> None:
         message=f"reconcile({request.environment}): drift detected: {summary} [skip ci]",
     )
     if request.push:
-        push_state(request.root)
+        pushed = push_state(request.root)
+        if not pushed.pushed:
+            raise ReconcileError(f"the drift record was committed but not pushed: {pushed.detail}")

@@ -15,11 +15,11 @@ def guarded_health_check(prepared: Prepared, client: GatewayClient) -> HealthChe
     if not any((m.spec.get("healthCheck") or {}).get("input") for m in loaded.models):
         return None
 
-    def check(name: str, model_id: str) -> tuple[bool, str]:
+    def check(name: str, model_id: str) -> tuple[bool, str] | None:
         model = loaded.model(name)
         text = str(((model.spec.get("healthCheck") or {}) if model else {}).get("input", ""))
         if model is None or not text:
-            return True, "no health check"
+            return None
         try:
             result = invoke_guarded(client, model, model_id, text, policy=loaded.config.policy)
         except ReconcileError as exc:

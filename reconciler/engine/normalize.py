@@ -20,6 +20,7 @@ from reconciler.structs.manifests import (
     ModelEndpoint,
 )
 
+OPTIONAL_FIELDS = ("description", "configuration", "promptTemplate", "responseSchema")
 WRITABLE_FIELDS = (
     "name",
     "description",
@@ -55,15 +56,14 @@ def desired_body(
     )
     body: dict[str, Any] = {
         "name": model.name,
-        "description": spec.get("description", ""),
         "provider": spec["provider"],
         "modelId": spec["modelId"],
         "credentials": creds,
-        "configuration": dict(spec.get("configuration") or {}),
-        "promptTemplate": spec.get("promptTemplate", ""),
-        "responseSchema": spec.get("responseSchema") or {},
         "labels": labels,
     }
+    for key in OPTIONAL_FIELDS:
+        if spec.get(key) not in (None, "", {}):
+            body[key] = spec[key]
     return body
 
 

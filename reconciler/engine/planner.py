@@ -59,7 +59,7 @@ def _present_in_git(
             name=want.name,
             action=Action.CREATE,
             desired=desired,
-            changes=field_changes({}, desired),
+            changes=field_changes({}, {k: v for k, v in desired.items() if k != "name"}),
         )
     model_id, version = str(have.get("id")), _int(have.get("version"))
     if not is_managed(have):

@@ -48,7 +48,10 @@ def record_state(
     if commit or push:
         result.commit = commit_state(root, env, message=_message(env, result, git_commit))
         if push:
-            push_state(root)
+            pushed = push_state(root)
+            result.extra["push"] = pushed.detail
+            if not pushed.pushed:
+                result.push_failed = True
 
 
 def _message(env: str, result: ApplyResult, git_commit: str | None) -> str:

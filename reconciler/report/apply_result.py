@@ -27,6 +27,10 @@ def render_result_text(plan: Plan, result: ApplyResult) -> str:
         )
     if result.commit:
         lines.append(f"Committed state as {result.commit[:12]}")
+    if result.push_failed:
+        lines.append(
+            f"PUSH FAILED (the apply itself is recorded locally): {result.extra.get('push')}"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -11,18 +11,25 @@ from reconciler.sandbox.settings import ClientSpec, SandboxSettings
 
 DEFAULT_CLIENT_ID = "sandbox"
 DEFAULT_CLIENT_SECRET = "sandbox-secret"  # noqa: S105 - a published default, like the CLI's
-STATE_PATH = Path(".reconciler") / "sandbox" / "state.json"
+STATE_DIR = Path(".reconciler") / "sandbox"
 
 
 @contextmanager
 def embedded_sandbox(
-    root: Path, *, provision_seconds: tuple[float, float] = (1.0, 3.0)
+    root: Path,
+    *,
+    organisation: str = "default",
+    provision_seconds: tuple[float, float] = (1.0, 3.0),
 ) -> Iterator[SandboxServer]:
-    """A started server on a free loopback port, its models in ``root/.reconciler/sandbox/``."""
+    """A started server on a free loopback port, its models in ``root/.reconciler/sandbox/``.
+
+    Each ``organisation`` (the CLI passes the environment name) has its own state file, as dev,
+    staging and prod each have their own Genesys Cloud organisation in real life.
+    """
     settings = SandboxSettings(
         clients=(ClientSpec(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET),),
         provision_seconds=provision_seconds,
-        state_file=root / STATE_PATH,
+        state_file=root / STATE_DIR / f"{organisation}.json",
     )
     with SandboxServer(settings) as server:
         yield server

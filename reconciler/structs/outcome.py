@@ -38,6 +38,7 @@ class ApplyResult:
     snapshot_serial: int | None = None
     commit: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    push_failed: bool = False
 
     @property
     def failures(self) -> list[Outcome]:
@@ -47,4 +48,6 @@ class ApplyResult:
     def exit_code(self) -> ExitCode:
         if self.interrupted:
             return ExitCode.INTERRUPTED
-        return ExitCode.INCOMPLETE if self.failures else ExitCode.OK
+        if self.failures or self.push_failed:
+            return ExitCode.INCOMPLETE
+        return ExitCode.OK
