@@ -116,6 +116,7 @@ class ScriptedServer:
 def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -209,6 +210,55 @@ def make_client(
             sleep=fake_clock.sleep,
             monotonic=fake_clock.monotonic,
             rng=random.Random(7),
+        )
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+class ScaledClock:
+    """Virtual time running ``speed`` times faster than the wall clock, shared by both sides.
+
+    The sandbox reads ``now``; the client reads ``monotonic`` and sleeps a ``speed``-th of
+    what it asks. Unlike a ManualClock, parallel sleepers overlap the way real ones do, so a
+    rate limit of 60 per minute can be checked in a couple of seconds.
+    """
+
+    def __init__(self, speed: float) -> None:
+        self.speed = speed
+        self._origin = time.monotonic()
+
+    def now(self) -> float:
+        return 1_700_000_000.0 + (time.monotonic() - self._origin) * self.speed
+
+    def monotonic(self) -> float:
+        return self.now()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds / self.speed)
+
+
+@pytest.fixture
+def sandbox_client() -> Iterator[Callable[..., GatewayClient]]:
+    """Build a client for a sandbox server on the server's clock (ManualClock or ScaledClock)."""
+    made: list[GatewayClient] = []
+
+    def make(server: Any, **overrides: Any) -> GatewayClient:
+        clock = server.clock
+        sleep = clock.sleep if hasattr(clock, "sleep") else clock.advance
+        values: dict[str, Any] = {
+            "api_base_url": server.base_url,
+            "login_base_url": server.base_url,
+            "client_id": "sandbox",
+            "client_secret": "sandbox-secret",
+            "timeout_seconds": 10.0,
+        }
+        values.update(overrides)
+        client = GatewayClient(
+            ClientSettings(**values), sleep=sleep, monotonic=clock.now, rng=random.Random(11)
         )
         made.append(client)
         return client
