@@ -72,3 +72,6 @@ def test_embedded_sandbox_keeps_state_in_the_config_root(tmp_path: Path) -> None
     assert model["id"] in state.read_text()
     with embedded_sandbox(tmp_path) as server:
         assert Api(server).get(model["id"]).json()["status"] == "ACTIVE"
+    with embedded_sandbox(tmp_path, organisation="prod") as server:
+        assert Api(server).get(model["id"]).status_code == 404
+    assert (tmp_path / ".reconciler" / "sandbox" / "prod.json").exists()
