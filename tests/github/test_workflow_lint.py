@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.github.actions_runner import load
 
+# The venv may not be on PATH (pytest run by its full path): call the module directly.
+CHECK_JSONSCHEMA = [sys.executable, "-m", "check_jsonschema"]
 WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
 ENVIRONMENTS = WORKFLOWS.parents[1] / "environments"
 NAMES = ["ci.yml", "plan.yml", "apply.yml", "drift.yml"]
@@ -18,7 +21,7 @@ NAMES = ["ci.yml", "plan.yml", "apply.yml", "drift.yml"]
 @pytest.mark.parametrize("name", NAMES)
 def test_workflow_passes_the_vendored_github_workflow_schema(name: str) -> None:
     done = subprocess.run(
-        ["check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(WORKFLOWS / name)],
+        [*CHECK_JSONSCHEMA, "--builtin-schema", "vendor.github-workflows", str(WORKFLOWS / name)],
         check=False,
         capture_output=True,
         text=True,
@@ -31,7 +34,7 @@ def test_the_schema_check_really_rejects_a_broken_workflow(tmp_path: Path) -> No
     broken = tmp_path / "broken.yml"
     broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n")
     done = subprocess.run(
-        ["check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(broken)],
+        [*CHECK_JSONSCHEMA, "--builtin-schema", "vendor.github-workflows", str(broken)],
         check=False,
         capture_output=True,
         text=True,
