@@ -66,8 +66,10 @@ def parse_client(text: str) -> ClientSpec:
     """
     parts = text.split(":", 2)
     if len(parts) < 2 or not parts[0] or not parts[1]:
+        # Without a colon the text may be a secret: it is never echoed.
+        named = f" {parts[0]!r}" if len(parts) >= 2 else ""
         raise ValueError(
-            f"client {parts[0]!r} must be ID:SECRET[:SCOPES], e.g. reader:s3cret:{READ_SCOPE}"
+            f"client{named} must be ID:SECRET[:SCOPES], e.g. reader:s3cret:{READ_SCOPE}"
         )
     scopes: tuple[str, ...] = ALL_SCOPES
     if len(parts) == 3:
