@@ -114,6 +114,7 @@ def test_serves_until_sigterm_and_persists(started: list[Running], tmp_path: Pat
 def test_bad_options_exit_1_with_a_hint(args: tuple[str, ...], message: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "reconciler", "sandbox", "--port", "0", *args],
+        check=False,
         capture_output=True,
         text=True,
         timeout=30,
@@ -132,6 +133,7 @@ def test_a_busy_port_is_exit_1_naming_it() -> None:
         port = busy.getsockname()[1]
         done = subprocess.run(
             [sys.executable, "-m", "reconciler", "sandbox", "--port", str(port)],
+            check=False,
             capture_output=True,
             text=True,
             timeout=30,

@@ -74,4 +74,4 @@ def test_embedded_sandbox_keeps_state_in_the_config_root(tmp_path: Path) -> None
         assert Api(server).get(model["id"]).json()["status"] == "ACTIVE"
     with embedded_sandbox(tmp_path, organisation="prod") as server:
         assert Api(server).get(model["id"]).status_code == 404
-    assert (tmp_path / ".reconciler" / "sandbox" / "prod.json").exists()
+    assert not (tmp_path / ".reconciler" / "sandbox" / "prod.json").exists()
