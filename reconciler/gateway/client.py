@@ -16,11 +16,11 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
+from reconciler.gateway import shapes
 from reconciler.gateway.calls import Call, Caller, is_ambiguous
-from reconciler.gateway.errors import Conflict, GatewayError, NotFound, ServerError
+from reconciler.gateway.errors import Conflict, GatewayError, NotFound
 from reconciler.gateway.retry import Clock
 from reconciler.gateway.settings import ClientSettings, ClientStats
-from reconciler.gateway.transport import Reply
 
 MODELS = "/api/v2/ai/models"
 MAX_PAGE_SIZE = 100
@@ -51,10 +51,12 @@ class GatewayClient:
         if not 1 <= page_size <= MAX_PAGE_SIZE or page_number < 1:
             raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}, page_number >= 1")
         params = {"pageSize": page_size, "pageNumber": page_number}
-        envelope = _object(self._caller.call(Call("list", "GET", MODELS, params=params)), MODELS)
+        envelope = shapes.object_body(
+            self._caller.call(Call("list", "GET", MODELS, params=params)), MODELS
+        )
         entities = envelope.get("entities")
         if not isinstance(entities, list) or not all(isinstance(e, dict) for e in entities):
-            raise _malformed(f"GET {MODELS}", "an 'entities' list of objects")
+            raise shapes.malformed(f"GET {MODELS}", "an 'entities' list of objects")
         return envelope
 
     def list_models(self, *, page_size: int = MAX_PAGE_SIZE) -> Iterator[dict[str, Any]]:
@@ -62,13 +64,13 @@ class GatewayClient:
         for number in range(1, _MAX_PAGES + 1):
             envelope = self.list_page(number, page_size)
             yield from envelope["entities"]
-            if not _has_next(envelope, number):
+            if not shapes.has_next(envelope, number):
                 return
 
     def get_model(self, model_id: str) -> dict[str, Any]:
         """The model with ``model_id``; ``NotFound`` when there is none."""
         path = _model_path(model_id)
-        return _object(self._caller.call(Call("get", "GET", path)), path)
+        return shapes.object_body(self._caller.call(Call("get", "GET", path)), path)
 
     def find_model_by_name(self, name: str) -> dict[str, Any] | None:
         """The model named ``name``, or None (names are unique per organisation)."""
@@ -81,7 +83,7 @@ class GatewayClient:
         name = body.get("name")
         while True:
             try:
-                return _object(self._caller.call(call, attempts=attempts), MODELS)
+                return shapes.object_body(self._caller.call(call, attempts=attempts), MODELS)
             except Conflict:
                 ambiguous = attempts.saw_ambiguous and isinstance(name, str)
                 found = self.find_model_by_name(str(name)) if ambiguous else None
@@ -102,12 +104,12 @@ class GatewayClient:
         call = Call("update", "PUT", path, body=body)
         attempts = self._caller.attempts(call.label)
         try:
-            return _object(self._caller.call(call, attempts=attempts), path)
+            return shapes.object_body(self._caller.call(call, attempts=attempts), path)
         except Conflict:
             if not attempts.saw_ambiguous:
                 raise
             current = self.get_model(model_id)
-            if not _update_landed(body, current):
+            if not shapes.update_landed(body, current):
                 raise
             return current
 
@@ -126,7 +128,7 @@ class GatewayClient:
         body: dict[str, Any] = {"input": input}
         if options is not None:
             body["options"] = options
-        return _object(
+        return shapes.object_body(
             self._caller.call(Call("invoke", "POST", path, body=body, idempotent=False)), path
         )
 
@@ -147,48 +149,3 @@ def _model_path(model_id: str) -> str:
     if not isinstance(model_id, str) or not model_id:
         raise ValueError("model_id must be a non-empty string")
     return f"{MODELS}/{quote(model_id, safe='')}"
-
-
-def _has_next(envelope: dict[str, Any], number: int) -> bool:
-    if not envelope["entities"]:
-        return False
-    page_count = envelope.get("pageCount")
-    if isinstance(page_count, int) and not isinstance(page_count, bool):
-        return number < page_count
-    return bool(envelope.get("nextUri"))
-
-
-def _object(reply: Reply, path: str) -> dict[str, Any]:
-    if not isinstance(reply.body, dict):
-        raise _malformed(
-            path, "a JSON object", status=reply.status, correlation=reply.correlation_id
-        )
-    return reply.body
-
-
-def _malformed(
-    what: str, expected: str, *, status: int = 0, correlation: str | None = None
-) -> ServerError:
-    return ServerError(
-        f"{what} answered without {expected}",
-        status=status,
-        code="gateway.response.malformed",
-        correlation_id=correlation,
-        hint="check apiBaseUrl points at the Genesys Cloud API host of your region",
-    )
-
-
-def _update_landed(sent: dict[str, Any], live: dict[str, Any]) -> bool:
-    """Our PUT landed if the version moved on by one and the live model holds what we sent."""
-    version = sent.get("version")
-    if not isinstance(version, int) or live.get("version") != version + 1:
-        return False
-    return all(_holds(value, live.get(key)) for key, value in sent.items() if key != "version")
-
-
-def _holds(sent: Any, live: Any) -> bool:
-    if isinstance(sent, dict):
-        return isinstance(live, dict) and all(
-            _holds(v, live.get(k)) for k, v in sent.items() if k != "apiKey"
-        )
-    return bool(sent == live)
