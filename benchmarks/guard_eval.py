@@ -52,24 +52,9 @@ def evaluate(rows: list[dict[str, Any]]) -> dict[str, Any]:
         latencies.append(millis)
         per_source.setdefault(row["source"], []).append((int(row["label"]), flagged))
     outcomes = [item for items in per_source.values() for item in items]
+    by_source = {source: _source_figures(items) for source, items in sorted(per_source.items())}
     attacks = [flagged for label, flagged in outcomes if label == 1]
     benign = [flagged for label, flagged in outcomes if label == 0]
-    by_source: dict[str, dict[str, float | int]] = {}
-    for source, items in sorted(per_source.items()):
-        hits = [flagged for _, flagged in items]
-        key = "recall" if all(label == 1 for label, _ in items) else "fpr"
-        if key == "fpr":
-            hits = [flagged for label, flagged in items if label == 0]
-            attack_hits = [flagged for label, flagged in items if label == 1]
-            if attack_hits:
-                by_source[f"{source}:attacks"] = {
-                    "recall": _rate(attack_hits),
-                    "rows": len(attack_hits),
-                }
-        by_source[source if key == "recall" or len(hits) == len(items) else f"{source}:benign"] = {
-            key: _rate(hits),
-            "rows": len(hits),
-        }
     ordered = sorted(latencies)
     return {
         "pooled": {
@@ -84,6 +69,20 @@ def evaluate(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "p99": round(ordered[int(0.99 * (len(ordered) - 1))], 4),
         },
     }
+
+
+def _source_figures(items: list[tuple[int, bool]]) -> dict[str, float | int]:
+    """Recall for attack rows, false-positive rate for benign rows (both for a mixed source)."""
+    attacks = [flagged for label, flagged in items if label == 1]
+    benign = [flagged for label, flagged in items if label == 0]
+    figures: dict[str, float | int] = {"rows": len(items)}
+    if attacks:
+        figures["recall"] = _rate(attacks)
+    if benign:
+        figures["fpr"] = _rate(benign)
+    if attacks and benign:
+        figures |= {"attacks": len(attacks), "benign": len(benign)}
+    return figures
 
 
 def _rate(flags: list[bool]) -> float:
@@ -123,8 +122,10 @@ def _print_text(result: dict[str, Any]) -> None:
         f"false positives {pooled['fpr']:.1%} on {pooled['benign']} benign"
     )
     for source, figures in result["by_source"].items():
-        metric = "recall" if "recall" in figures else "fpr"
-        print(f"  {source:28} {metric:6} {figures[metric]:7.1%}  ({figures['rows']} rows)")
+        for metric in ("recall", "fpr"):
+            if metric in figures:
+                rows = figures.get("attacks" if metric == "recall" else "benign", figures["rows"])
+                print(f"  {source:28} {metric:6} {figures[metric]:7.1%}  ({rows} rows)")
     latency = result["latency_ms"]
     print(
         f"latency: mean {latency['mean']:.3f} ms, p99 {latency['p99']:.3f} ms; "

@@ -59,7 +59,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "instruction override",
         "de",
-        0.9,
+        1.0,
         r"\b(?:vergiss|vergesst|vergessen sie|ignoriere|ignorieren sie)(?: \w+){0,2}? (?:alles"
         r"|alle[sn]? (?:was|davor|bisherigen|vorherigen)|was (?:wir|ich|du|sie) (?:vorher|zuvor"
         r"|bisher|eben|gerade|gesagt))",
@@ -154,7 +154,17 @@ RULES: tuple[Rule, ...] = (
         "system prompt extraction",
         "de",
         0.5,
-        r"\b(?:systemprompt|system-prompt|systemanweisung(?:en)?|systemnachricht)\b",
-        words="systemprompt system-prompt systemanweisung systemanweisungen systemnachricht",
+        r"\b(?:systemanweisung(?:en)?|systemnachricht)\b",
+        words="systemanweisung systemanweisungen systemnachricht",
+    ),
+    rule(
+        "instruction override",
+        "de",
+        1.0,
+        r"\b(?:lass|lasse|lassen sie|lasst)(?: \w+){0,3}? (?:vorherig|bisherig|vorig|obig|alt)\w*"
+        r"(?: \w+){0,2}? hinter (?:dir|sich|euch)|\babweichend (?:von|zu)(?: den)? (?:vorherig"
+        r"|bisherig|obig|urspr\w*)\w* (?:anweisung|instruktion|regel|vorgabe)\w*",
+        words="hinter abweichend",
+        also="lass lasse lassen lasst abweichend",
     ),
 )

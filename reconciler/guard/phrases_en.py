@@ -11,7 +11,8 @@ from reconciler.guard.rules import Rule, gap, rule
 
 _OVERRIDE = (
     r"(?:ignor(?:e|ing)|disregard(?:ing)?|forget(?:ting)?|overrid(?:e|ing)|bypass(?:ing)?"
-    r"|skip|discard|abandon|drop|neglect|dismiss|set aside|throw away|erase|scrap)"
+    r"|skip|discard|abandon|drop|neglect|dismiss|set aside|throw away|erase|scrap|remove|delete"
+    r"|clear|leave behind|put aside|let go of)"
 )
 _PAST = (
     r"(?:previous(?:ly)?|prior|preceding|above|earlier|former|foregoing|original|initial"
@@ -25,7 +26,8 @@ _NOUN = (
 )
 _VERB_WORDS = (
     "ignore ignoring disregard disregarding forget forgetting override overriding bypass "
-    "bypassing skip discard abandon drop neglect dismiss set throw erase scrap"
+    "bypassing skip discard abandon drop neglect dismiss set throw erase scrap remove delete "
+    "clear leave put let"
 )
 _EXTRACT_WORDS = (
     "reveal show display print output repeat recite tell give share leak dump write spell "
@@ -103,7 +105,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "instruction override",
         "en",
-        0.6,
+        0.7,
         r"\b(?:forget|ignore|disregard)(?: about)? (?:everything|all (?:of )?that|all this)\b",
         words="forget ignore disregard",
         also="everything all",
@@ -185,14 +187,13 @@ RULES: tuple[Rule, ...] = (
         "en",
         1.0,
         r"\b(?:repeat|print|output|show|copy|return|recite|reproduce|write|echo|paste|display"
-        r"|tell me|summari[sz]e|translate)(?: back)?(?: me)?(?: all| the| everything| every word"
+        r"|tell me)(?: back)?(?: me)?(?: all| the| everything| every word"
         r"| each word| of){0,3} (?:text|words|content|lines?|everything|messages?|instructions"
         r"|prompt|sentences?|conversation)? ?(?:above|before (?:this|that|my|the)|preceding"
         r"|verbatim|word for word|from the (?:beginning|start|top)|at the (?:beginning|start|top)"
         r")",
         words="above before preceding verbatim word beginning start top",
-        also="repeat print output show copy return recite reproduce write echo paste display "
-        "tell summarize summarise translate",
+        also="repeat print output show copy return recite reproduce write echo paste display tell",
     ),
     rule(
         "system prompt extraction",
@@ -237,7 +238,9 @@ RULES: tuple[Rule, ...] = (
         1.0,
         r"\b(?:developer|dev|god|jailbreak|jailbroken|dan|dude|evil|chaos|opposite|unrestricted"
         r"|uncensored|unfiltered|unlocked|anarchy|sudo|admin|debug|maintenance|no ?limits?)"
-        r" mode (?:enabled|activated|on|output|response)",
+        r" mode (?:output|response)s?\b|\b(?:god|jailbreak|jailbroken|dan|dude|evil|chaos|opposite"
+        r"|unrestricted|uncensored|unfiltered|unlocked|anarchy|no ?limits?) mode (?:enabled"
+        r"|activated|on)\b",
         words="mode",
         also=_MODE_WORDS,
     ),
@@ -308,7 +311,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "persona",
         "en",
-        0.3,
+        0.4,
         r"\b(?:from now on|starting now|from this (?:point|moment) (?:on|forward)|henceforth"
         r"|for the rest of (?:this|our) conversation)\b",
         words="now henceforth point moment rest",
@@ -364,5 +367,52 @@ RULES: tuple[Rule, ...] = (
         r"\btokens? (?:will be )?(?:deducted|removed|taken)|\b(?:lose|lost) (?:\d+ )?tokens\b",
         words="token tokens",
         also="deducted removed taken lose lost",
+    ),
+    rule(
+        "instruction override",
+        "en",
+        1.0,
+        r"\b(?:contrary to|instead of following|regardless of|in spite of|despite)(?: all| any| the"
+        r"| your){0,2} (?:previous|prior|above|original|earlier|initial|system) (?:instructions"
+        r"|rules|guidelines|directives|prompts?)",
+        words="instructions rules guidelines directives prompt prompts",
+        also="contrary instead regardless spite despite",
+        reach=(60, 4),
+    ),
+    rule(
+        "new task",
+        "en",
+        0.8,
+        r"\byour (?:new |real |actual )?(?:instructions|task|orders) (?:are|is) (?:now )?(?:to|:)",
+        words="instructions task orders",
+        also="your",
+        reach=(30, 30),
+    ),
+    rule(
+        "system prompt extraction",
+        "en",
+        0.8,
+        r"\bwhat (?:is|was|were) (?:written|said|stated|mentioned|typed) (?:above|before|earlier)",
+        words="written said stated mentioned typed",
+        also="above before earlier",
+        reach=(20, 20),
+    ),
+    rule(
+        "persona",
+        "en",
+        0.5,
+        r"\b(?:i want you to|you will|you must|you are to|you shall) act as\b",
+        words="act",
+        also="want will must shall",
+        reach=(30, 8),
+    ),
+    rule("persona", "en", 0.3, r"\bact as (?:a|an|the|my|if)\b", words="act", reach=(2, 14)),
+    rule(
+        "new task",
+        "any",
+        0.4,
+        r"(?:^|[.!?\"]\s*)(?:stop|stopp|halt|achtung)\s*[:!\-]+\s",
+        words="stop stopp halt achtung",
+        reach=(6, 10),
     ),
 )

@@ -18,11 +18,12 @@ from reconciler.guard.phrases_compact import COMPACT_RULES
 from reconciler.guard.phrases_de import RULES as DE
 from reconciler.guard.phrases_en import RULES as EN
 from reconciler.guard.phrases_markup import RULES as MARKUP
+from reconciler.guard.phrases_more import RULES as MORE
 from reconciler.guard.phrases_romance import RULES as ROMANCE
 from reconciler.guard.policy import GuardPolicy, Verdict
 from reconciler.guard.rules import Rule, words_of
 
-ALL_RULES: tuple[Rule, ...] = EN + DE + ROMANCE + MARKUP
+ALL_RULES: tuple[Rule, ...] = EN + DE + ROMANCE + MORE + MARKUP
 # Every word the rules gate on or spell out: an alternative view is worth building only
 # when it reveals one of them.
 VOCABULARY = frozenset(
@@ -79,7 +80,7 @@ def _alternative_views(base: str, words: set[str]) -> list[tuple[str, str]]:
     found = [
         ("leetspeak", views.leet(base, words, VOCABULARY)),
         ("split words", views.despace(base, words, VOCABULARY)),
-        ("ROT13", views.rot13(base, words)),
+        ("ROT13", views.rot13(base, words, VOCABULARY)),
     ]
     return [(name, view) for name, view in found if view is not None]
 

@@ -27,25 +27,6 @@ _SPACED_RUN = re.compile(r"\b[a-z](?:[ .\-_*/|~][a-z]\b){3,}")
 _SEPARATORS = re.compile(r"[ .\-_*/|~]")
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
-# "the you and your is are with for this ignore previous instructions", rotated.
-_ROT13_TELLS = frozenset(
-    [
-        "gur",
-        "lbh",
-        "naq",
-        "lbhe",
-        "vf",
-        "ner",
-        "jvgu",
-        "sbe",
-        "guvf",
-        "vtaber",
-        "cerivbhf",
-        "vafgehpgvbaf",
-        "flfgrz",
-        "cebzcg",
-    ]
-)
 _SPACED_LETTERS = 5
 
 
@@ -54,7 +35,9 @@ def skeleton(text: str) -> str:
     if text.isascii():
         text = text.lower()
     else:
-        text = _MARKS.sub("", unicodedata.normalize("NFKD", text)).casefold()
+        # Fold before and after casefolding: a capital look-alike (a Cyrillic capital Ve for "B")
+        # stops looking like the Latin letter once lowercased.
+        text = fold(_MARKS.sub("", unicodedata.normalize("NFKD", text))).casefold()
         text = text if text.isascii() else fold(text).lower()
     return _HSPACE.sub(" ", text) if "  " in text or "\t" in text else text
 
@@ -98,6 +81,8 @@ def compact(view: str) -> str:
     return _NOT_LETTER.sub("", view)
 
 
-def rot13(view: str, words: set[str]) -> str | None:
-    """Undo ROT13 when the text shows the rotated forms of common words."""
-    return view.translate(_ROT13) if len(words & _ROT13_TELLS) >= 2 else None
+def rot13(view: str, words: set[str], vocabulary: frozenset[str]) -> str | None:
+    """Undo ROT13 when rotating the words reveals at least two the rules know."""
+    rotated = set(" ".join(words).translate(_ROT13).split())
+    known = [w for w in rotated & vocabulary if len(w) >= 4]
+    return view.translate(_ROT13) if len(known) >= 2 else None
