@@ -8,7 +8,7 @@ unique per environment, ``policy.protected``) live in ``reconciler.manifests.che
 
 from __future__ import annotations
 
-from reconciler.manifests.rules import catalogue, environment, model, secrets, template
+from reconciler.manifests.rules import catalogue, environment, injection, model, secrets, template
 from reconciler.manifests.rules.base import Context, Rule
 
 MODEL_RULES: tuple[Rule, ...] = (
@@ -16,6 +16,7 @@ MODEL_RULES: tuple[Rule, ...] = (
     secrets.credential_refs,
     template.placeholders,
     template.fencing,
+    injection.injection_lint,
     model.response_schema,
     model.provider_rules,
     model.reserved_labels,
