@@ -14,6 +14,13 @@ from typing import Any
 import pytest
 import yaml
 
+from reconciler.engine.apply import ApplySettings
+from reconciler.engine.events import Event
+from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
+from reconciler.engine.poller import PollSettings
+from reconciler.gateway import ClientSettings, GatewayClient
+from reconciler.structs.plan import Plan
+
 ENV = "staging"
 KEYS = {
     "OPENAI_API_KEY": "sk-canary-openai-5f3a9c2e7b1d4e6f",
@@ -109,3 +116,64 @@ def make_config_repo(tmp_path: Path) -> Callable[[str], ConfigRepo]:
         return repo
 
     return make
+
+
+class Run:
+    """One invocation of the main job with recording hooks."""
+
+    def __init__(self, repo: ConfigRepo, clock: Any) -> None:
+        self.repo, self.clock = repo, clock
+        self.plans: list[Plan] = []
+        self.results: list[Any] = []
+        self.events: list[Event] = []
+
+    def __call__(
+        self,
+        *,
+        dry_run: bool = False,
+        prune: bool = False,
+        on_event: Callable[[Event], None] | None = None,
+        timeout: float = 120.0,
+    ) -> int:
+        request = JobRequest(
+            root=self.repo.root,
+            environment=ENV,
+            dry_run=dry_run,
+            prune=prune,
+            environ=self.repo.environ,
+        )
+        hooks = JobHooks(
+            show_plan=self.plans.append,
+            confirm=lambda _p: True,
+            show_result=lambda _p, r: self.results.append(r),
+            on_event=on_event or self.events.append,
+            apply_settings=lambda _p: ApplySettings(
+                max_parallel=4,
+                provision_timeout=timeout,
+                poll=PollSettings(initial=1.0, maximum=5.0),
+            ),
+            sleep=self.clock.advance,
+            monotonic=self.clock.now,
+        )
+        return run_job(request, hooks)
+
+    @property
+    def plan(self) -> Plan:
+        return self.plans[-1]
+
+
+@pytest.fixture
+def run(config_repo: ConfigRepo, sandbox_clock: Any) -> Run:
+    return Run(config_repo, sandbox_clock)
+
+
+def live_models(sandbox: Any) -> list[dict[str, Any]]:
+    settings = ClientSettings(
+        api_base_url=sandbox.base_url,
+        login_base_url=sandbox.base_url,
+        client_id="sandbox",
+        client_secret="sandbox-secret",
+        requests_per_minute=6000,
+    )
+    with GatewayClient(settings) as client:
+        return list(client.list_models())

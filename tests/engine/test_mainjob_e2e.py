@@ -7,83 +7,17 @@ that takes "20-40 s" completes in milliseconds without a single real sleep.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from reconciler.engine.apply import ApplySettings
 from reconciler.engine.events import Event
-from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
-from reconciler.engine.poller import PollSettings
+from reconciler.gateway import ClientSettings, GatewayClient
 from reconciler.gitops.audit import verify_log
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.structs.errors import ExitCode
-from reconciler.structs.plan import Action, Plan
-from tests.fixtures_engine import ENV, KEYS, ConfigRepo
-
-
-class Run:
-    """One invocation of the main job with recording hooks."""
-
-    def __init__(self, repo: ConfigRepo, clock: Any) -> None:
-        self.repo, self.clock = repo, clock
-        self.plans: list[Plan] = []
-        self.results: list[Any] = []
-        self.events: list[Event] = []
-
-    def __call__(
-        self,
-        *,
-        dry_run: bool = False,
-        prune: bool = False,
-        on_event: Callable[[Event], None] | None = None,
-        timeout: float = 120.0,
-    ) -> int:
-        request = JobRequest(
-            root=self.repo.root,
-            environment=ENV,
-            dry_run=dry_run,
-            prune=prune,
-            environ=self.repo.environ,
-        )
-        hooks = JobHooks(
-            show_plan=self.plans.append,
-            confirm=lambda _p: True,
-            show_result=lambda _p, r: self.results.append(r),
-            on_event=on_event or self.events.append,
-            apply_settings=lambda _p: ApplySettings(
-                max_parallel=4,
-                provision_timeout=timeout,
-                poll=PollSettings(initial=1.0, maximum=5.0),
-            ),
-            sleep=self.clock.advance,
-            monotonic=self.clock.now,
-        )
-        return run_job(request, hooks)
-
-    @property
-    def plan(self) -> Plan:
-        return self.plans[-1]
-
-
-@pytest.fixture
-def run(config_repo: ConfigRepo, sandbox_clock: Any) -> Run:
-    return Run(config_repo, sandbox_clock)
-
-
-def live_models(sandbox: Any) -> list[dict[str, Any]]:
-    from reconciler.gateway import ClientSettings, GatewayClient
-
-    settings = ClientSettings(
-        api_base_url=sandbox.base_url,
-        login_base_url=sandbox.base_url,
-        client_id="sandbox",
-        client_secret="sandbox-secret",
-        requests_per_minute=6000,
-    )
-    with GatewayClient(settings) as client:
-        return list(client.list_models())
+from reconciler.structs.plan import Action
+from tests.fixtures_engine import ENV, KEYS, ConfigRepo, Run, live_models
 
 
 def audit_actions(repo: ConfigRepo) -> list[str]:
@@ -211,8 +145,6 @@ def test_crash_half_way_then_rerun_finishes_without_duplicates(run: Run, sandbox
 
 
 def test_unmanaged_live_model_is_shown_and_never_touched(run: Run, sandbox: Any) -> None:
-    from reconciler.gateway import ClientSettings, GatewayClient
-
     settings = ClientSettings(
         api_base_url=sandbox.base_url,
         login_base_url=sandbox.base_url,
