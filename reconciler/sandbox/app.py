@@ -7,58 +7,24 @@ Every answer carries an ``ININ-Correlation-Id``; every error body carries it as 
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import uuid
-from dataclasses import dataclass, field
-from typing import Any
 
 from reconciler.sandbox import bodies
 from reconciler.sandbox.auth import TokenIssuer, require_scope
 from reconciler.sandbox.clock import Clock
-from reconciler.sandbox.errors import ApiError, OAuthError, bad_request, server_fault
+from reconciler.sandbox.errors import ApiError, OAuthError, server_fault
 from reconciler.sandbox.invoke import invoke
+from reconciler.sandbox.messages import Request, Response, json_body
 from reconciler.sandbox.ratelimit import RateLimiter
 from reconciler.sandbox.routes import Route, envelope, paging, route
 from reconciler.sandbox.settings import READ_SCOPE, WRITE_SCOPE, SandboxSettings
+from reconciler.sandbox.stats import Stats
 from reconciler.sandbox.store import ModelStore
 
 CORRELATION_HEADER = "ININ-Correlation-Id"
-KINDS = ("token", "list", "get", "create", "update", "delete", "invoke")
 FAULT_STATUSES = (500, 502, 503, 504)
-
-
-@dataclass(frozen=True)
-class Request:
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Response:
-    status: int
-    body: Any
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class Stats:
-    """Request counts by kind, 429s and injected faults; a benchmark's view of the server."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts = dict.fromkeys((*KINDS, "other", "rate_limited", "errors_injected"), 0)
-
-    def add(self, key: str) -> None:
-        with self._lock:
-            self._counts[key] += 1
-
-    def snapshot(self) -> dict[str, int]:
-        with self._lock:
-            return dict(self._counts)
 
 
 class GatewayApp:
@@ -142,7 +108,7 @@ class GatewayApp:
             return Response(200, store.get(model_id))
         if target.kind == "delete":
             return Response(202, store.delete(model_id))
-        body = _json_body(request)
+        body = json_body(request)
         if target.kind == "create":
             return Response(202, store.create(bodies.parse_model_write(body, is_update=False)))
         if target.kind == "update":
@@ -150,29 +116,3 @@ class GatewayApp:
             return Response(202, store.update(model_id, write))
         text, options = bodies.parse_invoke(body)
         return Response(200, invoke(store.active(model_id), text, options))
-
-
-def _json_body(request: Request) -> Any:
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind != "application/json":
-        raise ApiError(
-            415,
-            "unsupported.media.type",
-            "Content-Type [{type}] is not supported; send application/json.",
-            params={"type": kind or "(none)"},
-        )
-    if not request.body.strip():
-        raise bad_request("The request body is empty; send a JSON object.")
-    try:
-        return json.loads(request.body, parse_constant=_no_constant)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise bad_request(
-            "The request body is not valid JSON: {reason}.", reason=str(exc)
-        ) from None
-    except RecursionError:
-        raise bad_request("The request body is nested too deeply.") from None
-
-
-def _no_constant(name: str) -> Any:
-    """JSON has no NaN or Infinity, which Python's parser would otherwise accept."""
-    raise ValueError(f"{name} is not a JSON value")

@@ -15,8 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from reconciler.sandbox.app import GatewayApp, Request, Response
+from reconciler.sandbox.app import GatewayApp
 from reconciler.sandbox.errors import ApiError, server_fault
+from reconciler.sandbox.messages import Request, Response
 
 # Larger refused bodies are not read at all: the connection is closed instead.
 DRAIN_LIMIT_BYTES = 32 * 1024 * 1024

@@ -17,9 +17,10 @@ from typing import Any
 
 from reconciler.sandbox.bodies import ModelWrite
 from reconciler.sandbox.clock import Clock
-from reconciler.sandbox.errors import ApiError, bad_request, conflict, not_found
+from reconciler.sandbox.errors import ApiError, not_found
 from reconciler.sandbox.lifecycle import Record, key_rejection
 from reconciler.sandbox.persistence import StateWriter, load_state
+from reconciler.sandbox.rules import check_name, check_update
 from reconciler.sandbox.settings import SandboxSettings
 
 
@@ -39,7 +40,7 @@ class ModelStore:
 
     def create(self, write: ModelWrite) -> dict[str, Any]:
         with self._session() as now:
-            self._check_name(write.fields["name"], exclude=None)
+            check_name(self._records.values(), write.fields["name"], exclude=None)
             self._seq += 1
             record = Record(
                 id=str(uuid.uuid4()),
@@ -71,8 +72,8 @@ class ModelStore:
     def update(self, model_id: str, write: ModelWrite) -> dict[str, Any]:
         with self._session() as now:
             record = self._find(model_id)
-            self._check_update(record, write, now)
-            self._check_name(write.fields["name"], exclude=model_id)
+            check_update(record, write, now=now)
+            check_name(self._records.values(), write.fields["name"], exclude=model_id)
             record.fields = write.fields
             record.version += 1
             record.modified = now
@@ -131,26 +132,6 @@ class ModelStore:
             return self._writer.stage(list(self._records.values()))
         return 0
 
-    def _check_update(self, record: Record, write: ModelWrite, now: float) -> None:
-        if record.status(now) == "DELETING":
-            raise conflict("Model [{id}] is being deleted and cannot be updated.", id=record.id)
-        if write.version != record.version:
-            raise conflict(
-                "Version [{sent}] of model [{id}] is stale; the current version is "
-                "[{current}]. Read the model again and retry.",
-                sent=str(write.version),
-                id=record.id,
-                current=str(record.version),
-            )
-        if write.fields["provider"] != record.fields["provider"]:
-            raise bad_request(
-                "The provider of model [{id}] cannot change from [{old}] to "
-                "[{new}]; delete the model and create it again (a replace).",
-                id=record.id,
-                old=record.fields["provider"],
-                new=write.fields["provider"],
-            )
-
     def _settle_later(self, record: Record, now: float, api_key: str | None) -> None:
         record.delay = self._random.uniform(*self._settings.provision_seconds)
         record.settle_at = now + record.delay
@@ -158,15 +139,6 @@ class ModelStore:
             record.rejection = key_rejection(record.fields["provider"], api_key)
         record.failure_context = str(uuid.uuid4())
         self._dirty = True
-
-    def _check_name(self, name: str, *, exclude: str | None) -> None:
-        for record in self._records.values():
-            if record.fields["name"] == name and record.id != exclude:
-                raise conflict(
-                    "A model named [{name}] already exists (id [{id}]); names are unique.",
-                    name=name,
-                    id=record.id,
-                )
 
     def _find(self, model_id: str) -> Record:
         record = self._records.get(model_id)

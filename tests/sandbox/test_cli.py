@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from click.testing import CliRunner
 
+from reconciler.cli.sandbox import sandbox
 from tests.sandbox.api import MODELS, model_body
 
 READER_SECRET = "s3cret-reader-value"
@@ -112,18 +114,12 @@ def test_serves_until_sigterm_and_persists(started: list[Running], tmp_path: Pat
     ],
 )
 def test_bad_options_exit_1_with_a_hint(args: tuple[str, ...], message: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "reconciler", "sandbox", "--port", "0", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert done.returncode == 1
-    assert message in done.stderr
-    assert "hint:" in done.stderr
-    assert "onlysecretvalue" not in done.stderr
-    assert done.stdout == ""
+    result = CliRunner().invoke(sandbox, ["--port", "0", *args])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "hint:" in result.stderr
+    assert "onlysecretvalue" not in result.output
+    assert result.stdout == ""
 
 
 def test_a_busy_port_is_exit_1_naming_it() -> None:
