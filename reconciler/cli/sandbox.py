@@ -6,6 +6,7 @@ else goes to stderr. Ctrl-C stops it (exit 130, "interrupted"); SIGTERM stops it
 
 from __future__ import annotations
 
+import ipaddress
 import signal
 import sys
 from pathlib import Path
@@ -82,6 +83,12 @@ def serve(given: dict[str, Any], *, verbose: int) -> int:
         ) from exc
     click.echo(url)
     sys.stdout.flush()
+    if not _is_loopback(given["host"]):
+        click.echo(
+            f"sandbox: warning: {given['host']} is reachable beyond this machine and the "
+            "sandbox has no TLS; use 127.0.0.1 unless you mean it",
+            err=True,
+        )
     names = ", ".join(f"{c.client_id} ({','.join(c.scopes)})" for c in settings.clients)
     click.echo(
         f"sandbox: serving login and api at {url}; clients: {names}; Ctrl-C to stop", err=True
@@ -95,6 +102,13 @@ def serve(given: dict[str, Any], *, verbose: int) -> int:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 class _Terminated(Exception):

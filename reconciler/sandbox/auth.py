@@ -50,7 +50,7 @@ class TokenIssuer:
             self._grants[token] = Grant(
                 client.client_id, client.scopes, self._clock.now() + self._ttl
             )
-        return {"access_token": token, "token_type": "bearer", "expires_in": int(self._ttl)}
+        return {"access_token": token, "token_type": "bearer", "expires_in": max(1, int(self._ttl))}
 
     def _authenticate(self, authorization: str | None) -> ClientSpec:
         scheme, _, encoded = (authorization or "").partition(" ")

@@ -10,6 +10,7 @@ path and status, never a body.
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,6 +35,8 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     def __init__(
         self, address: tuple[str, int], *, app: GatewayApp, log: Callable[[str], None] | None
     ) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, SandboxHandler)
         self.app = app
         self.log = log

@@ -125,3 +125,11 @@ def test_scopes_are_per_client_and_named_when_missing(
         assert answer.json()["messageParams"] == {"scope": "ai:models:read"}
     invoke = reader.call("POST", f"{MODELS}/{created.json()['id']}/invoke", json={"input": "x"})
     assert invoke.status_code == 403
+
+
+def test_short_ttls_still_announce_a_positive_lifetime(
+    sandbox_factory: Callable[..., SandboxServer],
+) -> None:
+    server = sandbox_factory(token_ttl=0.5)
+    answer = token_call(server, auth=("sandbox", "sandbox-secret"), data=GRANT)
+    assert answer.json()["expires_in"] == 1
