@@ -27,6 +27,7 @@ def open_client(
                 client_secret=DEFAULT_CLIENT_SECRET,
                 requests_per_minute=policy.requests_per_minute,
                 pool_size=max(policy.max_parallel, 4),
+                environment=config.name,
             )
             with GatewayClient(settings) as client:
                 yield client
@@ -43,6 +44,7 @@ def open_client(
         ),
         requests_per_minute=policy.requests_per_minute,
         pool_size=max(policy.max_parallel, 4),
+        environment=config.name,
     )
     with GatewayClient(settings) as client:
         yield client

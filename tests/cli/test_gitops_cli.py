@@ -1,0 +1,155 @@
+"""Issue 7's acceptance, as a user runs it: --commit, audit verify, drift, import, promote."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import git
+import pytest
+
+from reconciler.gateway import ClientSettings, GatewayClient
+from reconciler.sandbox import SandboxServer, SandboxSettings
+from reconciler.sandbox.embedded import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, STATE_DIR
+from reconciler.structs.errors import ExitCode
+
+SHIPPED = Path(__file__).resolve().parents[2] / "environments"
+CANARY = "sk-canary-7a1f0c9e5b3d2e4f6a8b"
+
+
+def cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "STAGING_OPENAI_API_KEY": CANARY}
+    return subprocess.run(
+        [sys.executable, "-m", "reconciler", *args, "--root", str(root)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env=env,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "config"
+    shutil.copytree(SHIPPED, root / "environments")
+    (root / ".gitignore").write_text(".reconciler/\n")
+    with git.Repo.init(root) as repo:
+        with repo.config_writer() as cfg:
+            cfg.set_value("user", "name", "Test User")
+            cfg.set_value("user", "email", "test@example.invalid")
+        repo.git.add(A=True)
+        repo.git.commit("-m", "manifests")
+    return root
+
+
+def apply(root: Path) -> None:
+    result = cli(root, "--env", "staging", "--sandbox", "--yes", "--commit")
+    assert result.returncode == ExitCode.OK, result.stderr + result.stdout
+
+
+def edit_live(root: Path, name: str, **changes: Any) -> None:
+    """Change a model behind git's back, through the sandbox API itself."""
+    state = root / STATE_DIR / "staging.json"
+    with SandboxServer(SandboxSettings(state_file=state)) as server:
+        settings = ClientSettings(
+            api_base_url=server.base_url,
+            login_base_url=server.base_url,
+            client_id=DEFAULT_CLIENT_ID,
+            client_secret=DEFAULT_CLIENT_SECRET,
+        )
+        with GatewayClient(settings) as client:
+            model = client.find_model_by_name(name)
+            assert model is not None
+            body = {
+                k: v
+                for k, v in model.items()
+                if k
+                not in (
+                    "id",
+                    "status",
+                    "errorReason",
+                    "errors",
+                    "dateCreated",
+                    "dateModified",
+                    "selfUri",
+                )
+            }
+            body["configuration"] = {**body.get("configuration", {}), **changes}
+            client.update_model(str(model["id"]), body)
+
+
+def test_commit_touches_only_state_and_audit_detects_any_edit(repo: Path) -> None:
+    apply(repo)
+    with git.Repo(repo) as r:
+        message = r.git.log("-1", "--format=%B")
+        files = r.git.show("--name-only", "--format=", "HEAD").split()
+        patch = r.git.log("-p")
+    assert "[skip ci]" in message
+    assert sorted(files) == ["state/staging/audit.jsonl", "state/staging/snapshot.json"]
+    assert cli(repo, "audit", "verify", "--env", "staging").returncode == 0
+    log = repo / "state" / "staging" / "audit.jsonl"
+    original = log.read_bytes()
+    for offset in (10, len(original) // 2, len(original) - 5):
+        tampered = bytearray(original)
+        tampered[offset] = ord("0") if tampered[offset] != ord("0") else ord("1")
+        log.write_bytes(bytes(tampered))
+        result = cli(repo, "audit", "verify", "--env", "staging")
+        assert result.returncode == ExitCode.INVALID, offset
+        assert "line" in result.stdout + result.stderr
+    log.write_bytes(original)
+    assert CANARY not in patch and "sandbox-secret" not in patch  # the whole history
+
+
+def test_drift_names_the_field_changed_outside_git(repo: Path) -> None:
+    apply(repo)
+    assert cli(repo, "drift", "--env", "staging", "--sandbox").returncode == ExitCode.OK
+    edit_live(repo, "support-classifier", temperature=0.9)
+    result = cli(repo, "drift", "--env", "staging", "--sandbox", "--format", "json")
+    assert result.returncode == ExitCode.CHANGES_PENDING, result.stderr
+    doc = json.loads(result.stdout)
+    (item,) = doc["drifted"]
+    assert item["name"] == "support-classifier"
+    assert [c["path"] for c in item["changes"]] == ["configuration.temperature"]
+    recorded = cli(repo, "drift", "--env", "staging", "--sandbox", "--commit")
+    assert recorded.returncode == ExitCode.CHANGES_PENDING
+    last = json.loads((repo / "state/staging/audit.jsonl").read_text().splitlines()[-1])
+    assert last["action"] == "DRIFT_DETECTED" and last["model"] == "support-classifier"
+    assert cli(repo, "--env", "staging", "--sandbox", "--yes").returncode == ExitCode.OK
+    assert cli(repo, "drift", "--env", "staging", "--sandbox").returncode == ExitCode.OK
+
+
+def test_import_then_plan_shows_no_changes(repo: Path) -> None:
+    apply(repo)
+    models = repo / "environments" / "staging" / "models"
+    refused = cli(repo, "import", "--env", "staging", "--sandbox")
+    assert refused.returncode == ExitCode.INVALID and "--force" in refused.stderr
+    shutil.rmtree(models)
+    imported = cli(repo, "import", "--env", "staging", "--sandbox")
+    assert imported.returncode == ExitCode.OK, imported.stderr
+    text = (models / "support-classifier.yaml").read_text()
+    assert "${SUPPORT_CLASSIFIER_API_KEY}" in text and "reconcile/" not in text
+    assert cli(repo, "validate", "--env", "staging").returncode == ExitCode.OK
+    plan = cli(repo, "--env", "staging", "--sandbox", "--dry-run", "--format", "json")
+    doc = json.loads(plan.stdout)
+    for item in doc["update"]:  # secrets are the only difference: new variable names
+        assert {c["path"] for c in item["changes"]} == {"labels.reconcile/credentials-sha256"}
+    assert doc["create"] == doc["replace"] == doc["delete"] == []
+
+
+def test_promote_keeps_target_credentials_and_prints_the_diff(repo: Path) -> None:
+    target = repo / "environments" / "staging" / "models" / "support-classifier.yaml"
+    before = target.read_text()
+    result = cli(repo, "promote", "--from", "dev", "--to", "staging", "support-classifier")
+    assert result.returncode == ExitCode.OK, result.stderr
+    after = target.read_text()
+    assert after != before and result.stdout.startswith("---")
+    source = (repo / "environments" / "dev" / "models" / "support-classifier.yaml").read_text()
+    assert "STAGING_OPENAI_API_KEY" in after and "DEV_OPENAI_API_KEY" in source
+    assert "DEV_OPENAI_API_KEY" not in after
+    assert cli(repo, "validate", "--env", "staging").returncode == ExitCode.OK
