@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from reconciler.engine.connect import open_client
+from reconciler.engine.manifest_text import manifest_document, render_manifest
 from reconciler.engine.normalize import comparable, is_managed
 from reconciler.manifests import load_environment
 from reconciler.structs.errors import ConfigError
@@ -66,15 +65,7 @@ def manifest_for(model: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("configuration", "promptTemplate", "responseSchema"):
         if key in live:
             spec[key] = live[key]
-    metadata: dict[str, Any] = {"name": name}
-    if labels:
-        metadata["labels"] = labels
-    return {
-        "apiVersion": "reconciler/v1",
-        "kind": "ModelEndpoint",
-        "metadata": metadata,
-        "spec": spec,
-    }
+    return manifest_document(name, labels, spec)
 
 
 def run_import(request: ImportRequest) -> list[Imported]:
@@ -98,7 +89,7 @@ def run_import(request: ImportRequest) -> list[Imported]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for model, path in targets:
-        text = yaml.safe_dump(manifest_for(model), sort_keys=False, allow_unicode=True, width=100)
+        text = render_manifest(manifest_for(model))
         path.write_text(text, encoding="utf-8")
         out.append(
             Imported(

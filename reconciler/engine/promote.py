@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from reconciler.engine.manifest_text import manifest_document, render_manifest
 from reconciler.manifests import load_environment
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.manifests import ModelEndpoint
@@ -38,15 +37,7 @@ def promoted_manifest(source: ModelEndpoint, target: ModelEndpoint | None) -> di
             if key in target.spec:
                 spec[key] = target.spec[key]
         labels.update(target.labels)
-    metadata: dict[str, Any] = {"name": source.name}
-    if labels:
-        metadata["labels"] = labels
-    return {
-        "apiVersion": "reconciler/v1",
-        "kind": "ModelEndpoint",
-        "metadata": metadata,
-        "spec": spec,
-    }
+    return manifest_document(source.name, labels, spec)
 
 
 def run_promote(
@@ -72,9 +63,7 @@ def run_promote(
         existing = target.model(model.name)
         path = folder / f"{model.name}.yaml"
         before = path.read_text(encoding="utf-8") if path.exists() else ""
-        after = yaml.safe_dump(
-            promoted_manifest(model, existing), sort_keys=False, allow_unicode=True, width=100
-        )
+        after = render_manifest(promoted_manifest(model, existing))
         diff = "".join(
             difflib.unified_diff(
                 before.splitlines(keepends=True),
