@@ -14,12 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>*_`~#|/\\"
-# ASCII punctuation that separates words; str.translate has a fast path for ASCII text.
-_SEPARATORS = '.,;:!?"()[]{}<>*_`~#|\\-'
-_TO_SPACE = str.maketrans(_SEPARATORS, " " * len(_SEPARATORS))
+from reconciler.guard.gating import ViewText
+
 REACH = 150  # characters either side of a gate word that a match may span
-MAX_WINDOWS = 48  # past this many occurrences one full search is cheaper
 
 
 @dataclass(frozen=True)
@@ -35,50 +32,29 @@ class Rule:
     also: frozenset[str] = frozenset()
     reach: tuple[int, int] = (REACH, REACH)
 
-    def find(self, view: str, words: set[str]) -> re.Match[str] | None:
+    def find(self, view: ViewText) -> re.Match[str] | None:
         """Search the view near the rule's gate words; None when it does not match.
 
         Literal-gated rules start with that literal, which the regex engine finds with a
         fast substring search, so they search the whole view.
         """
-        if self.also and self.also.isdisjoint(words):
+        if self.also and self.also.isdisjoint(view.words):
             return None
+        text = view.text
         for literal in self.literals:
-            if literal in view:
-                return self.pattern.search(view)
-        anchors = self.words & words
+            if literal in text:
+                return self.pattern.search(text)
+        anchors = self.words & view.words
         if not anchors:
             return None
-        windows = _windows(view, anchors, self.reach)
+        windows = view.windows(anchors, self.reach)
         if windows is None:
-            return self.pattern.search(view)
+            return self.pattern.search(text)
+        search = self.pattern.search
         for start, end in windows:
-            if found := self.pattern.search(view, start, end):
+            if found := search(text, start, end):
                 return found
         return None
-
-
-def _windows(
-    view: str, anchors: frozenset[str], reach: tuple[int, int]
-) -> list[tuple[int, int]] | None:
-    """Merged spans around each anchor occurrence, or None when there are too many."""
-    before, after = reach
-    spans: list[tuple[int, int]] = []
-    for anchor in anchors:
-        at = view.find(anchor)
-        while at != -1:
-            if len(spans) >= MAX_WINDOWS:
-                return None
-            spans.append((max(0, at - before), at + len(anchor) + after))
-            at = view.find(anchor, at + 1)
-    spans.sort()
-    merged = [spans[0]]
-    for start, end in spans[1:]:
-        if start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def rule(
@@ -118,11 +94,41 @@ def gap(n: int) -> str:
     return rf"(?:\s+[\w'-]+){{0,{n}}}?\s+"
 
 
-def words_of(view: str) -> set[str]:
-    """The view's distinct words: split at whitespace and punctuation, hyphens included."""
-    if view.isascii():
-        return set(view.translate(_TO_SPACE).split())
-    words = {token.strip(_EDGE_PUNCTUATION) for token in set(view.split())}
-    for token in [w for w in words if "-" in w]:
-        words.update(token.split("-"))
-    return words
+class RuleSet:
+    """Rules in their order, indexed by word so that a view visits only rules it can match.
+
+    Each rule gets a bit; a view's candidates are the rules one of whose gate words (or
+    literals) it has, and which have one of their ``also`` words too.
+    """
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+        self._literal = self._unconditional = 0
+        self._gate: dict[str, int] = {}
+        self._also: dict[str, int] = {}
+        for bit, each in enumerate(rules):
+            if each.literals:
+                self._literal |= 1 << bit
+            if not each.also:
+                self._unconditional |= 1 << bit
+            for word in each.words:
+                self._gate[word] = self._gate.get(word, 0) | 1 << bit
+            for word in each.also:
+                self._also[word] = self._also.get(word, 0) | 1 << bit
+        self._gate_words = frozenset(self._gate)
+        self._also_words = frozenset(self._also)
+
+    def candidates(self, view: ViewText) -> list[Rule]:
+        """The rules whose gates the view passes, in their original order."""
+        gate, also = self._literal, self._unconditional
+        for word in view.words & self._gate_words:
+            gate |= self._gate[word]
+        for word in view.words & self._also_words:
+            also |= self._also[word]
+        mask = gate & also
+        found = []
+        while mask:
+            low = mask & -mask
+            found.append(self.rules[low.bit_length() - 1])
+            mask ^= low
+        return found

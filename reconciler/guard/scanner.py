@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from reconciler.guard import views
 from reconciler.guard.decoding import MAX_BLOBS, MIN_BLOB_CHARS, decode_blobs
+from reconciler.guard.gating import ViewText
 from reconciler.guard.hidden import sanitize, strip_hidden
 from reconciler.guard.phrases_compact import COMPACT_RULES
 from reconciler.guard.phrases_de import RULES as DE
@@ -21,9 +22,10 @@ from reconciler.guard.phrases_markup import RULES as MARKUP
 from reconciler.guard.phrases_more import RULES as MORE
 from reconciler.guard.phrases_romance import RULES as ROMANCE
 from reconciler.guard.policy import GuardPolicy, Verdict
-from reconciler.guard.rules import Rule, words_of
+from reconciler.guard.rules import Rule, RuleSet
 
 ALL_RULES: tuple[Rule, ...] = EN + DE + ROMANCE + MORE + MARKUP
+_RULE_SET = RuleSet(ALL_RULES)
 # Every word the rules gate on or spell out: an alternative view is worth building only
 # when it reveals one of them.
 VOCABULARY = frozenset(
@@ -68,11 +70,11 @@ def _describe(rule: Rule, snippet: str, via: str) -> str:
     return f"{rule.family} ({rule.lang}, weight {rule.weight}): {shown!r}{where}"
 
 
-def _match_view(view: str, words: set[str], via: str, findings: _Findings) -> None:
-    for rule in ALL_RULES:
+def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
+    for rule in _RULE_SET.candidates(view):
         if via != "plain" and id(rule) in findings.hits:
             continue
-        if found := rule.find(view, words):
+        if found := rule.find(view):
             findings.add_hit(rule, " ".join(found.group().split()), via)
 
 
@@ -91,15 +93,15 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
         findings.signals[signal.reason] = signal.weight
     if views.mixed_script(prepared.visible):
         findings.signals["Latin mixed with Greek or Cyrillic look-alikes"] = 0.4
-    base = views.skeleton(prepared.visible)
-    words = words_of(base)
-    _match_view(base, words, via, findings)
-    for name, view in _alternative_views(base, words):
-        _match_view(view, words_of(view), name if via == "plain" else via, findings)
+    base = ViewText(views.skeleton(prepared.visible))
+    words = base.words
+    _match_view(base, via, findings)
+    for name, view in _alternative_views(base.text, words):
+        _match_view(ViewText(view), name if via == "plain" else via, findings)
     if views.spaced_letters(words):
-        compact = views.compact(base)
+        compact = ViewText(views.compact(base.text), set())
         for rule in COMPACT_RULES:
-            if found := rule.find(compact, set()):
+            if found := rule.find(compact):
                 findings.add_hit(rule, found.group(), "letter spacing")
     if prepared.tag_payload:
         _inspect(prepared.tag_payload, via="tag characters", depth=depth + 1, findings=findings)

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from reconciler.guard.confusables import fold
+from reconciler.guard.hidden import non_ascii
 
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_GREEK_CYRILLIC = re.compile("[\u0370-\u03ff\u0400-\u04ff]")
 _MIXED_SCRIPT = re.compile("[\u0370-\u03ff\u0400-\u04ff](?:(?<=[A-Za-z].)|(?=[A-Za-z]))")
 _HSPACE = re.compile(r"[^\S\n]{2,}|\t")
 _LEET_CHARS = frozenset("0134579@$|!+")
@@ -25,26 +29,46 @@ _LEET = str.maketrans("0134579@$|!+", "oieastgaslit")
 _IN_WORD_PUNCT = re.compile(r"(?<=[a-z])[.\-_*|~^+]+(?=[a-z])")
 _SPACED_RUN = re.compile(r"\b[a-z](?:[ .\-_*/|~][a-z]\b){3,}")
 _SEPARATORS = re.compile(r"[ .\-_*/|~]")
+_TOKEN_REST = re.compile(r"\S*")
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
 _SPACED_LETTERS = 5
+_CACHED_RUN = 8  # longer runs (whole words of another script) rarely recur
 
 
 def skeleton(text: str) -> str:
-    """Fold compatibility forms, accents, case and look-alike letters to plain lowercase."""
-    if text.isascii():
-        text = text.lower()
-    else:
-        # Fold before and after casefolding: a capital look-alike (a Cyrillic capital Ve for "B")
-        # stops looking like the Latin letter once lowercased.
-        text = fold(_MARKS.sub("", unicodedata.normalize("NFKD", text))).casefold()
-        text = text if text.isascii() else fold(text).lower()
+    """Fold compatibility forms, accents, case and look-alike letters to plain lowercase.
+
+    Only the runs of non-ASCII characters need the Unicode work, and the same few runs
+    (typographic quotes, dashes) recur from text to text, so each run is folded once.
+    """
+    if not text.isascii():
+        text = _NON_ASCII_RUN.sub(_fold_match, text)
+    text = text.lower()
     return _HSPACE.sub(" ", text) if "  " in text or "\t" in text else text
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    run = match.group()
+    return _fold_short_run(run) if len(run) <= _CACHED_RUN else _fold_run(run)
+
+
+def _fold_run(run: str) -> str:
+    # Fold before and after casefolding: a capital look-alike (a Cyrillic capital Ve for "B")
+    # stops looking like the Latin letter once lowercased.
+    run = fold(_MARKS.sub("", unicodedata.normalize("NFKD", run))).casefold()
+    return run if run.isascii() else fold(run).lower()
+
+
+_fold_short_run = lru_cache(maxsize=4096)(_fold_run)
 
 
 def mixed_script(text: str) -> bool:
     """Tell whether a word mixes Latin with Greek or Cyrillic letters, a homoglyph tell."""
-    return not text.isascii() and _MIXED_SCRIPT.search(text) is not None
+    return (
+        _GREEK_CYRILLIC.search(non_ascii(text)) is not None
+        and _MIXED_SCRIPT.search(text) is not None
+    )
 
 
 def leet(view: str, words: set[str], vocabulary: frozenset[str]) -> str | None:
@@ -58,17 +82,31 @@ def leet(view: str, words: set[str], vocabulary: frozenset[str]) -> str | None:
 
 def despace(view: str, words: set[str], vocabulary: frozenset[str]) -> str | None:
     """Join letters split by spaces or punctuation ("i g n o r e", "ign.ore")."""
-    spaced = spaced_letters(words)
-    if not spaced and not _PUNCT_SPOT.search(view):
-        return None
-    if not spaced:
-        split = [t for t in set(view.split()) if not t.isalnum()]
-        revealed = {_IN_WORD_PUNCT.sub("", t).strip(_EDGE) for t in split}
-        if revealed.isdisjoint(vocabulary - words):
-            return None
-    else:
+    if spaced_letters(words):
         view = _SPACED_RUN.sub(lambda m: _SEPARATORS.sub("", m.group()), view)
+    elif not _joins_known_word(view, words, vocabulary):
+        return None
     return _IN_WORD_PUNCT.sub("", view)
+
+
+def _joins_known_word(view: str, words: set[str], vocabulary: frozenset[str]) -> bool:
+    """Tell whether dropping punctuation inside a token spells a known word not yet seen.
+
+    Only the tokens around a letter-punctuation-letter spot are looked at, so ordinary
+    prose, with a hyphenated word here and there, costs one scan of the view.
+    """
+    covered = 0
+    for spot in _PUNCT_SPOT.finditer(view):
+        at = spot.start()
+        if at < covered:
+            continue
+        start = max(view.rfind(" ", 0, at), view.rfind("\n", 0, at), view.rfind("\r", 0, at))
+        rest = _TOKEN_REST.match(view, at)
+        covered = rest.end() if rest else at + 1
+        token = _IN_WORD_PUNCT.sub("", view[start + 1 : covered]).strip(_EDGE)
+        if token in vocabulary and token not in words:
+            return True
+    return False
 
 
 def spaced_letters(words: set[str]) -> bool:
@@ -83,6 +121,11 @@ def compact(view: str) -> str:
 
 def rot13(view: str, words: set[str], vocabulary: frozenset[str]) -> str | None:
     """Undo ROT13 when rotating the words reveals at least two the rules know."""
-    rotated = set(" ".join(words).translate(_ROT13).split())
-    known = [w for w in rotated & vocabulary if len(w) >= 4]
+    known = words & _rotated(vocabulary)
     return view.translate(_ROT13) if len(known) >= 2 else None
+
+
+@lru_cache(maxsize=4)
+def _rotated(vocabulary: frozenset[str]) -> frozenset[str]:
+    """The known words of four letters or more, ROT13-encoded."""
+    return frozenset(w.translate(_ROT13) for w in vocabulary if len(w) >= 4)
