@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ASCII_BYTES = bytes(range(128))
@@ -26,9 +27,7 @@ _FULLWIDTH = "\uff21-\uff3a\uff41-\uff5a"
 _SUSPECT = re.compile(f"[{_TAGS}{_BIDI}{_INVISIBLE}{_FULLWIDTH}]")
 _FLAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
 _TAG_RUN = re.compile(f"[{_TAGS}]+")
-_HIDDEN = re.compile(f"[{_BIDI}{_INVISIBLE}]")
 _BIDI_CHAR = re.compile(f"[{_BIDI}]")
-_IN_WORD = re.compile(f"[{_INVISIBLE}](?<=[A-Za-z].)[{_INVISIBLE}]*[A-Za-z]")
 _FULLWIDTH_RUN = re.compile(f"[{_FULLWIDTH}]{{4,}}")
 
 
@@ -48,6 +47,7 @@ def _chars(ranges: str) -> frozenset[str]:
 
 _INVISIBLE_SET = _chars(_INVISIBLE)
 _BIDI_SET = _chars(_BIDI)
+_HIDDEN_SET = _INVISIBLE_SET | _BIDI_SET
 
 
 @dataclass(frozen=True)
@@ -101,15 +101,27 @@ def strip_hidden(text: str) -> Prepared:
         return prepared
     if any(c >= "\U000e0000" and c <= "\U000e007f" for c in found):
         _take_tags(prepared)
-    if not found.isdisjoint(_INVISIBLE_SET) and _IN_WORD.search(prepared.visible):
+    invisible = frozenset(found & _INVISIBLE_SET)
+    if invisible and _in_word(invisible).search(prepared.visible):
         prepared.signals.append(Signal("invisible characters inside words", 0.4))
     if not found.isdisjoint(_BIDI_SET):
         prepared.signals.append(Signal("bidirectional control characters", 0.3))
-    if not found.isdisjoint(_INVISIBLE_SET | _BIDI_SET):
-        prepared.visible = _HIDDEN.sub("", prepared.visible)
+    for char in found & _HIDDEN_SET:
+        prepared.visible = prepared.visible.replace(char, "")
     if any("\uff21" <= c <= "\uff5a" for c in found) and _FULLWIDTH_RUN.search(prepared.visible):
         prepared.signals.append(Signal("fullwidth Latin letters", 0.3))
     return prepared
+
+
+@lru_cache(maxsize=64)
+def _in_word(invisible: frozenset[str]) -> re.Pattern[str]:
+    """An invisible character between letters, starting with one of those the text has.
+
+    Starting with the few characters actually present, rather than the whole class, lets
+    the regex engine skip to them with a fast literal search.
+    """
+    first = "".join(sorted(invisible))
+    return re.compile(f"[{first}](?<=[A-Za-z].)[{_INVISIBLE}]*[A-Za-z]")
 
 
 def _take_tags(prepared: Prepared) -> None:

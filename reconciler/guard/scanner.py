@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from reconciler.guard import views
 from reconciler.guard.decoding import MAX_BLOBS, MIN_BLOB_CHARS, decode_blobs
+from reconciler.guard.folding import skeleton
 from reconciler.guard.gating import ViewText
 from reconciler.guard.hidden import sanitize, strip_hidden
 from reconciler.guard.phrases_compact import COMPACT_RULES
@@ -93,7 +94,7 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
         findings.signals[signal.reason] = signal.weight
     if views.mixed_script(prepared.visible):
         findings.signals["Latin mixed with Greek or Cyrillic look-alikes"] = 0.4
-    base = ViewText(views.skeleton(prepared.visible))
+    base = ViewText(skeleton(prepared.visible))
     words = base.words
     _match_view(base, via, findings)
     for name, view in _alternative_views(base.text, words):

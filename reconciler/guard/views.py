@@ -9,17 +9,12 @@ letters, undoing ROT13. That keeps the common case, plain prose, to a single vie
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
-from reconciler.guard.confusables import fold
 from reconciler.guard.hidden import non_ascii
 
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _GREEK_CYRILLIC = re.compile("[\u0370-\u03ff\u0400-\u04ff]")
 _MIXED_SCRIPT = re.compile("[\u0370-\u03ff\u0400-\u04ff](?:(?<=[A-Za-z].)|(?=[A-Za-z]))")
-_HSPACE = re.compile(r"[^\S\n]{2,}|\t")
 _LEET_CHARS = frozenset("0134579@$|!+")
 _LEET_SPOT = re.compile(r"[0134579@$](?:(?<=[a-z].)|(?=[a-z]))")
 _PUNCT_SPOT = re.compile(r"[.\-_*|~^+](?<=[a-z].)(?=[a-z])")
@@ -33,34 +28,6 @@ _TOKEN_REST = re.compile(r"\S*")
 _NOT_LETTER = re.compile(r"[^a-z]+")
 _ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
 _SPACED_LETTERS = 5
-_CACHED_RUN = 8  # longer runs (whole words of another script) rarely recur
-
-
-def skeleton(text: str) -> str:
-    """Fold compatibility forms, accents, case and look-alike letters to plain lowercase.
-
-    Only the runs of non-ASCII characters need the Unicode work, and the same few runs
-    (typographic quotes, dashes) recur from text to text, so each run is folded once.
-    """
-    if not text.isascii():
-        text = _NON_ASCII_RUN.sub(_fold_match, text)
-    text = text.lower()
-    return _HSPACE.sub(" ", text) if "  " in text or "\t" in text else text
-
-
-def _fold_match(match: re.Match[str]) -> str:
-    run = match.group()
-    return _fold_short_run(run) if len(run) <= _CACHED_RUN else _fold_run(run)
-
-
-def _fold_run(run: str) -> str:
-    # Fold before and after casefolding: a capital look-alike (a Cyrillic capital Ve for "B")
-    # stops looking like the Latin letter once lowercased.
-    run = fold(_MARKS.sub("", unicodedata.normalize("NFKD", run))).casefold()
-    return run if run.isascii() else fold(run).lower()
-
-
-_fold_short_run = lru_cache(maxsize=4096)(_fold_run)
 
 
 def mixed_script(text: str) -> bool:
