@@ -7,12 +7,11 @@ was written, and ``-v`` prints it too.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
-import time
 import traceback
 from collections.abc import Callable
-from pathlib import Path
 
 import click
 
@@ -31,17 +30,27 @@ def guarded(action: Callable[[], int], *, verbose: int = 0) -> None:
         code = int(ExitCode.INTERRUPTED)
     except click.exceptions.Exit:
         raise
+    except BrokenPipeError:
+        code = _quiet_broken_pipe()
     except Exception:
         code = _report_unexpected(verbose)
     sys.exit(code)
 
 
+def _quiet_broken_pipe() -> int:
+    """``reconcile ... | head`` closed the pipe: not an error worth a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return int(ExitCode.OK)
+
+
 def _report_unexpected(verbose: int) -> int:
     text = traceback.format_exc()
-    log = Path(tempfile.gettempdir()) / f"reconcile-crash-{time.strftime('%Y%m%dT%H%M%S')}.log"
     try:
-        log.write_text(text, encoding="utf-8")
-        where = f"traceback written to {log}"
+        fd, name = tempfile.mkstemp(prefix="reconcile-crash-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as log:
+            log.write(text)
+        where = f"traceback written to {name}"
     except OSError:
         where = "traceback could not be written"
     click.echo(

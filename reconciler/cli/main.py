@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -19,6 +20,7 @@ from reconciler.cli.promote import promote
 from reconciler.cli.run import run_main_job
 from reconciler.cli.sandbox import sandbox
 from reconciler.cli.validate import validate
+from reconciler.structs.errors import ExitCode
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,4 +51,14 @@ for command in (validate, drift, import_, promote, audit, invoke, cost, sandbox,
 
 
 def main() -> None:
-    cli(prog_name="reconcile")
+    """Entry point. Click's own usage errors exit 2, which CONTRACT section 4 reserves for
+    "changes pending" (CI scripts treat it as success), so they are mapped to 1 here."""
+    try:
+        code = cli.main(prog_name="reconcile", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(int(ExitCode.INVALID))
+    sys.exit(code if isinstance(code, int) else 0)

@@ -74,6 +74,11 @@ class Applier:
         self._pending: dict[str, _Pending] = {}
         self._result = ApplyResult()
 
+    @property
+    def result(self) -> ApplyResult:
+        """What is known so far (also after ``run`` raised)."""
+        return self._result
+
     def run(self) -> ApplyResult:
         items = [i for i in self._prepared.plan.items if _to_execute(i)]
         outcomes = {
@@ -112,7 +117,7 @@ class Applier:
             done, _ = wait(list(running), timeout=0) if running else (set(), set())
             for future in done:
                 self._collect(future, running.pop(future))
-            progressed = bool(done) | self._poll_round()
+            progressed = bool(done) | self._safe_poll_round()
             if not running and not self._pending:
                 break
             interval = self._poller.next_interval(progressed=progressed)
@@ -137,6 +142,22 @@ class Applier:
             now = self._now()
             deadline = now + self._settings.provision_timeout
             self._pending[model_id] = _Pending(outcome, deadline, now)
+
+    def _safe_poll_round(self) -> bool:
+        """Poll; when status cannot be read (API down past the client's retries), the pending
+        models end as UNKNOWN rather than aborting the run unrecorded."""
+        try:
+            return self._poll_round()
+        except ReconcileError as exc:
+            for pending in self._pending.values():
+                self._fail(
+                    pending.outcome,
+                    "UNKNOWN",
+                    f"status could not be read: {exc.message}",
+                    getattr(exc, "correlation_id", None),
+                )
+            self._pending.clear()
+            return True
 
     def _poll_round(self) -> bool:
         if not self._pending:
@@ -212,16 +233,16 @@ class Applier:
                 self._collect(future, outcome)
         for pending in self._pending.values():
             pending.outcome.state = "INTERRUPTED"
+            pending.outcome.error = "accepted, still in progress; the next run waits for it"
         for outcome in self._result.outcomes:
             if outcome.state == "PENDING":
-                outcome.state = "SKIPPED"
+                outcome.state, outcome.error = "SKIPPED", "not started (interrupted)"
 
 
 def _to_execute(item: PlanItem) -> bool:
     if item.blocked:
         return False
-    in_progress = item.action is Action.NOOP and (item.reason or "").startswith("still")
-    return item.action.writes or in_progress
+    return item.action.writes or item.in_progress
 
 
 def _verb(action: Action) -> str:

@@ -17,12 +17,14 @@ from reconciler.engine.connect import open_client
 from reconciler.engine.events import EventSink, ignore
 from reconciler.engine.prepare import Prepared, prepare
 from reconciler.engine.recorder import Recorder
+from reconciler.engine.secrets import require_references
 from reconciler.engine.writeback import record_state
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.audit import default_actor
-from reconciler.gitops.repo import head_commit
+from reconciler.gitops.preflight import check_writeback
+from reconciler.gitops.repo import head_state
 from reconciler.manifests import load_environment
-from reconciler.structs.errors import ConfigError, ExitCode
+from reconciler.structs.errors import ConfigError, ExitCode, ReconcileError
 from reconciler.structs.outcome import ApplyResult
 from reconciler.structs.plan import Plan
 
@@ -58,6 +60,7 @@ class JobHooks:
 def run_job(request: JobRequest, hooks: JobHooks) -> int:
     """Plan, show, and apply when asked; returns the exit code of CONTRACT section 4."""
     loaded = load_environment(request.root, request.environment)
+    require_references(loaded, request.environ, sandbox=request.sandbox)
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
         prepared = prepare(
@@ -71,6 +74,8 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
             return int(ExitCode.CHANGES_PENDING if plan.has_changes else ExitCode.OK)
         if not plan.has_changes and not _in_progress(plan):
             return int(ExitCode.OK)
+        if request.commit or request.push:
+            check_writeback(request.root, push=request.push)
         if not hooks.confirm(plan):
             raise ConfigError("apply cancelled; nothing was changed")
         result = _apply(request, prepared, client, hooks)
@@ -81,45 +86,85 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
 def _apply(
     request: JobRequest, prepared: Prepared, client: GatewayClient, hooks: JobHooks
 ) -> ApplyResult:
+    """Run the applier, then record state whatever happened: a crash or an API failure half
+    way still leaves a snapshot of what is live and an audit entry for the run."""
     config = prepared.loaded.config
-    commit = head_commit(request.root)
+    commit = manifests_commit(request.root, config.name)
     recorder = Recorder(
         request.root / "state" / config.name / "audit.jsonl",
         environment=config.name,
         actor=default_actor(),
         git_commit=commit,
     )
-    settings = (
-        hooks.apply_settings(prepared)
-        if hooks.apply_settings
-        else ApplySettings(
-            max_parallel=config.policy.max_parallel,
-            provision_timeout=config.policy.provision_timeout_seconds,
-        )
-    )
     applier = Applier(
         prepared,
         client,
-        settings=settings,
+        settings=_settings(prepared, hooks),
         recorder=recorder,
         on_event=hooks.on_event,
         health_check=hooks.make_health_check(prepared, client),
         sleep=hooks.sleep,
         monotonic=hooks.monotonic,
     )
-    result = applier.run()
-    record_state(
-        request.root,
-        prepared=prepared,
-        client=client,
-        recorder=recorder,
-        result=result,
-        git_commit=commit,
-        commit=request.commit,
-        push=request.push,
-    )
+    result = ApplyResult()
+    try:
+        result = applier.run()
+    except ReconcileError as exc:
+        result = applier.result
+        result.problems.append(f"apply stopped: {exc.render()}")
+    finally:
+        _record(
+            request=request,
+            prepared=prepared,
+            client=client,
+            recorder=recorder,
+            result=result,
+            commit=commit,
+        )
     return result
 
 
+def _record(
+    *,
+    request: JobRequest,
+    prepared: Prepared,
+    client: GatewayClient,
+    recorder: Recorder,
+    result: ApplyResult,
+    commit: str | None,
+) -> None:
+    try:
+        record_state(
+            request.root,
+            prepared=prepared,
+            client=client,
+            recorder=recorder,
+            result=result,
+            git_commit=commit,
+            commit=request.commit,
+            push=request.push,
+        )
+    except ReconcileError as exc:
+        result.problems.append(f"recording state failed: {exc.render()}")
+
+
+def _settings(prepared: Prepared, hooks: JobHooks) -> ApplySettings:
+    if hooks.apply_settings:
+        return hooks.apply_settings(prepared)
+    policy = prepared.loaded.config.policy
+    return ApplySettings(
+        max_parallel=policy.max_parallel, provision_timeout=policy.provision_timeout_seconds
+    )
+
+
 def _in_progress(plan: Plan) -> bool:
-    return any(i.reason and i.reason.startswith("still") for i in plan.items)
+    return any(i.in_progress for i in plan.items)
+
+
+def manifests_commit(root: Path, environment: str) -> str | None:
+    """The commit the manifests come from; ``-dirty`` when the environment has local edits,
+    so the record never claims a commit that does not contain what was applied."""
+    state = head_state(root, environment)
+    if state.commit is None:
+        return None
+    return f"{state.commit}-dirty" if state.dirty else state.commit

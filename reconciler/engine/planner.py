@@ -7,7 +7,7 @@ function serves the dry run, the apply and the benchmarks.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reconciler.engine.diff import field_changes
@@ -115,8 +115,9 @@ def _present_in_git(
         return item(Action.UPDATE, changes + failed, reason="live endpoint is FAILED; re-applying")
     if changes:
         return item(Action.UPDATE, changes)
-    reason = f"still {status}" if status in IN_PROGRESS else None
-    return item(Action.NOOP, (), reason=reason)
+    if status in IN_PROGRESS:
+        return replace(item(Action.NOOP, (), reason=f"still {status}"), in_progress=True)
+    return item(Action.NOOP, ())
 
 
 def _absent_from_git(

@@ -51,7 +51,7 @@ def record_state(
             pushed = push_state(root)
             result.extra["push"] = pushed.detail
             if not pushed.pushed:
-                result.push_failed = True
+                result.problems.append(f"push failed (committed locally): {pushed.detail}")
 
 
 def _message(env: str, result: ApplyResult, git_commit: str | None) -> str:

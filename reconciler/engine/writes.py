@@ -14,6 +14,7 @@ from typing import Any
 from reconciler.engine.recorder import Recorder
 from reconciler.gateway import GatewayClient
 from reconciler.gateway.errors import Conflict, NotFound
+from reconciler.structs.errors import ConfigError
 from reconciler.structs.plan import Action, PlanItem
 
 
@@ -43,7 +44,11 @@ def perform(item: PlanItem, body: Mapping[str, Any] | None, ctx: WriteContext) -
         return str(updated.get("id", item.model_id))
     if item.action is Action.REPLACE:
         assert body is not None and item.model_id is not None
-        _delete_and_wait(ctx, item.model_id)
+        ctx.client.delete_model(item.model_id)
+        ctx.recorder.record(
+            "MODEL_DELETED", item=item, model_id=item.model_id, result="ACCEPTED (replace)"
+        )
+        _wait_gone(ctx, item.model_id)
         model = ctx.client.create_model(dict(body))
         ctx.recorder.record(
             "MODEL_REPLACED",
@@ -63,19 +68,25 @@ def perform(item: PlanItem, body: Mapping[str, Any] | None, ctx: WriteContext) -
 def _update(
     ctx: WriteContext, model_id: str, body: Mapping[str, Any], version: int | None
 ) -> Mapping[str, Any]:
-    """PUT with the version we planned against; on a 409, re-read once and apply on top."""
+    """PUT with the version the plan was made against.
+
+    A 409 means someone changed the endpoint after the plan was shown: writing over it would
+    apply something nobody reviewed, so the item fails and the next run re-plans it.
+    """
     if version is None:
         version = int(ctx.client.get_model(model_id).get("version", 1))
     try:
         return ctx.client.update_model(model_id, {**body, "version": version})
-    except Conflict:
-        fresh = ctx.client.get_model(model_id)
-        return ctx.client.update_model(model_id, {**body, "version": fresh.get("version")})
+    except Conflict as exc:
+        raise ConfigError(
+            f"the endpoint changed after the plan was made (planned against version {version}); "
+            "nothing was written to it",
+            hint="run again to see and apply a fresh plan",
+        ) from exc
 
 
-def _delete_and_wait(ctx: WriteContext, model_id: str) -> None:
+def _wait_gone(ctx: WriteContext, model_id: str) -> None:
     """A replace must free the name before creating again: wait until the old one is gone."""
-    ctx.client.delete_model(model_id)
     deadline = ctx.monotonic() + ctx.delete_timeout
     while ctx.monotonic() < deadline:
         try:

@@ -10,15 +10,14 @@ from reconciler.structs.plan import Plan
 
 def render_result_text(plan: Plan, result: ApplyResult) -> str:
     ok = len(result.outcomes) - len(result.failures)
-    head = f"Apply of '{plan.environment}': {ok} succeeded, {len(result.failures)} failed"
+    head = f"Apply of '{plan.environment}': {ok} succeeded, {len(result.failures)} not finished"
     if result.interrupted:
         head += " (interrupted: no new changes were started)"
     lines = [head]
     for outcome in result.failures:
         where = f" (correlation id {outcome.correlation_id})" if outcome.correlation_id else ""
         lines.append(
-            f"  FAILED {outcome.name} [{outcome.action.value}] {outcome.state}: "
-            f"{outcome.error}{where}"
+            f"  {outcome.state} {outcome.name} [{outcome.action.value}]: {outcome.error}{where}"
         )
     if result.snapshot_serial is not None:
         lines.append(
@@ -27,10 +26,7 @@ def render_result_text(plan: Plan, result: ApplyResult) -> str:
         )
     if result.commit:
         lines.append(f"Committed state as {result.commit[:12]}")
-    if result.push_failed:
-        lines.append(
-            f"PUSH FAILED (the apply itself is recorded locally): {result.extra.get('push')}"
-        )
+    lines += [f"PROBLEM: {problem}" for problem in result.problems]
     return "\n".join(lines) + "\n"
 
 
@@ -40,6 +36,7 @@ def result_document(result: ApplyResult) -> dict[str, Any]:
         "exitCode": int(result.exit_code),
         "snapshotSerial": result.snapshot_serial,
         "commit": result.commit,
+        "problems": list(result.problems),
         "outcomes": [
             {
                 "name": o.name,

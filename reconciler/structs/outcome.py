@@ -31,14 +31,19 @@ class Outcome:
 
 @dataclass
 class ApplyResult:
-    """Outcomes of every write, in plan order, plus whether the run was interrupted."""
+    """Outcomes of every write, in plan order, plus whether the run was interrupted.
+
+    ``problems`` are failures after changes were made (reading status, writing the snapshot,
+    committing or pushing): the apply happened, so they make it incomplete (exit 3), never
+    "nothing was changed".
+    """
 
     outcomes: list[Outcome] = field(default_factory=list)
     interrupted: bool = False
     snapshot_serial: int | None = None
     commit: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    push_failed: bool = False
+    problems: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[Outcome]:
@@ -48,6 +53,6 @@ class ApplyResult:
     def exit_code(self) -> ExitCode:
         if self.interrupted:
             return ExitCode.INTERRUPTED
-        if self.failures or self.push_failed:
+        if self.failures or self.problems:
             return ExitCode.INCOMPLETE
         return ExitCode.OK

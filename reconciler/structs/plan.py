@@ -58,6 +58,7 @@ class PlanItem:
     desired: dict[str, Any] | None = None
     live_version: int | None = None
     cost: CostLine | None = None
+    in_progress: bool = False  # live is still PROVISIONING/UPDATING: apply waits for it
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
