@@ -1,8 +1,9 @@
 """Attach projected monthly cost to a plan: per model before and after, and the budget verdict.
 
 "Before" prices what is live (its provider and modelId) at the usage the manifest declares;
-"after" prices the manifest. A model git no longer has keeps its last known usage only through
-the snapshot, so a delete shows its before cost as unknown rather than a silent zero.
+"after" prices the manifest. A model git no longer has is priced at the usage recorded in the
+last snapshot, so a delete shows what it saves; without one its before cost is "not priced",
+never a silent zero.
 """
 
 from __future__ import annotations
@@ -18,14 +19,23 @@ from reconciler.structs.manifests import LoadedEnvironment
 from reconciler.structs.plan import Action, CostLine, Plan, PlanItem
 
 
-def price_plan(plan: Plan, *, loaded: LoadedEnvironment, live: Iterable[Mapping[str, Any]]) -> Plan:
+def price_plan(
+    plan: Plan,
+    *,
+    loaded: LoadedEnvironment,
+    live: Iterable[Mapping[str, Any]],
+    last_usage: Mapping[str, Any] | None = None,
+) -> Plan:
     live_by_name = {str(m.get("name")): m for m in live}
+    last_usage = last_usage or {}
     items, lines = [], []
     for item in plan.items:
         if item.action is Action.UNMANAGED:
             items.append(item)
             continue
-        line = _cost_line(item, loaded=loaded, live=live_by_name.get(item.name))
+        line = _cost_line(
+            item, loaded=loaded, live=live_by_name.get(item.name), usage=last_usage.get(item.name)
+        )
         items.append(replace(item, cost=line))
         lines.append((item.name, line.before, line.after))
     summary = evaluate_budget(budget=loaded.config.budget, lines=lines)
@@ -33,10 +43,10 @@ def price_plan(plan: Plan, *, loaded: LoadedEnvironment, live: Iterable[Mapping[
 
 
 def _cost_line(
-    item: PlanItem, *, loaded: LoadedEnvironment, live: Mapping[str, Any] | None
+    item: PlanItem, *, loaded: LoadedEnvironment, live: Mapping[str, Any] | None, usage: Any
 ) -> CostLine:
     manifest = loaded.model(item.name)
-    usage = manifest.spec.get("usage") if manifest else None
+    usage = manifest.spec.get("usage") if manifest else usage
     pricing = manifest.spec.get("pricing") if manifest else None
     after: Decimal | None = None
     if manifest is not None:

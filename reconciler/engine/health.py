@@ -28,6 +28,10 @@ def guarded_health_check(prepared: Prepared, client: GatewayClient) -> HealthChe
             return False, "health check input was blocked by the guard: " + "; ".join(
                 result.verdict.reasons
             )
-        return True, f"{result.latency_ms:.0f} ms, {result.completion_tokens} completion tokens"
+        cost = f"${result.cost_usd:.6f}" if result.cost_usd is not None else "not priced"
+        return True, (
+            f"{result.latency_ms:.0f} ms, {result.prompt_tokens} prompt + "
+            f"{result.completion_tokens} completion tokens, {cost}"
+        )
 
     return check

@@ -64,7 +64,12 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
         prepared = prepare(
-            loaded, client, environ=request.environ, sandbox=request.sandbox, prune=request.prune
+            loaded,
+            client,
+            environ=request.environ,
+            sandbox=request.sandbox,
+            prune=request.prune,
+            root=request.root,
         )
         plan = prepared.plan
         hooks.show_plan(plan)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from reconciler.engine.costing import price_plan
@@ -15,6 +16,7 @@ from reconciler.engine.normalize import desired_body
 from reconciler.engine.planner import Desired, compute_plan
 from reconciler.engine.secrets import require_references, resolve_model_credentials
 from reconciler.gateway import GatewayClient
+from reconciler.gitops.snapshot import Snapshot, read_snapshot
 from reconciler.structs.manifests import LoadedEnvironment
 from reconciler.structs.plan import Plan
 
@@ -51,8 +53,9 @@ def prepare(
     environ: Mapping[str, str],
     sandbox: bool,
     prune: bool,
+    root: Path | None = None,
 ) -> Prepared:
-    """Plan one environment against what is live now."""
+    """Plan one environment against what is live now (``root`` gives the last snapshot)."""
     desired = desired_models(loaded, environ, sandbox=sandbox)
     live = list(client.list_models())
     plan = compute_plan(
@@ -62,7 +65,8 @@ def prepare(
         policy=loaded.config.policy,
         prune=prune,
     )
-    plan = price_plan(plan, loaded=loaded, live=live)
+    snapshot = read_snapshot(root, loaded.config.name) if root else None
+    plan = price_plan(plan, loaded=loaded, live=live, last_usage=last_known_usage(snapshot))
     warnings = tuple(p.render() for p in loaded.warnings)
     plan = replace(plan, warnings=plan.warnings + warnings)
     return Prepared(
@@ -71,3 +75,10 @@ def prepare(
         bodies={d.name: d.body for d in desired},
         live={str(m.get("name")): m for m in live},
     )
+
+
+def last_known_usage(snapshot: Snapshot | None) -> dict[str, Any]:
+    """``spec.usage`` per model as last applied: prices a delete after git forgot the model."""
+    if snapshot is None:
+        return {}
+    return {str(m.get("name")): m["usage"] for m in snapshot.models if m.get("usage")}

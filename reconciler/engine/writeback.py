@@ -6,14 +6,16 @@ it records the truth even when some writes failed or the run was interrupted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from reconciler.engine.normalize import environment_of, is_managed, redacted
-from reconciler.engine.prepare import Prepared
+from reconciler.engine.prepare import Prepared, last_known_usage
 from reconciler.engine.recorder import Recorder
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.repo import commit_state, push_state
-from reconciler.gitops.snapshot import write_snapshot
+from reconciler.gitops.snapshot import read_snapshot, write_snapshot
 from reconciler.structs.outcome import ApplyResult
 
 
@@ -29,22 +31,27 @@ def record_state(
     push: bool,
 ) -> None:
     env = prepared.loaded.config.name
+    previous = read_snapshot(root, env)
+    usage = last_known_usage(previous)
+    usage.update({m.name: m.spec["usage"] for m in prepared.loaded.models if "usage" in m.spec})
     live = [
-        redacted(m)
+        _with_usage(redacted(m), usage)
         for m in client.list_models()
         if is_managed(m) and environment_of(m) in (None, env)
     ]
-    snapshot = write_snapshot(root, env, models=live, git_commit=git_commit)
-    result.snapshot_serial = snapshot.serial
+    serial = (previous.serial if previous else 0) + 1
     ok = len(result.outcomes) - len(result.failures)
+    # CONFIG_SYNC goes first so the snapshot's anchor on the audit chain covers it.
     recorder.record(
         "CONFIG_SYNC",
         item=None,
         name="*",
         model_id=None,
-        result=f"snapshot serial {snapshot.serial}: {ok} applied, {len(result.failures)} failed",
-        payload={"serial": snapshot.serial},
+        result=f"snapshot serial {serial}: {ok} applied, {len(result.failures)} not finished",
+        payload={"serial": serial},
     )
+    snapshot = write_snapshot(root, env, models=live, git_commit=git_commit)
+    result.snapshot_serial = snapshot.serial
     if commit or push:
         result.commit = commit_state(root, env, message=_message(env, result, git_commit))
         if push:
@@ -52,6 +59,12 @@ def record_state(
             result.extra["push"] = pushed.detail
             if not pushed.pushed:
                 result.problems.append(f"push failed (committed locally): {pushed.detail}")
+
+
+def _with_usage(model: dict[str, Any], usage: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep the reconciler-side ``usage`` next to the live model (never sent to the API)."""
+    known = usage.get(str(model.get("name")))
+    return {**model, "usage": known} if known else model
 
 
 def _message(env: str, result: ApplyResult, git_commit: str | None) -> str:

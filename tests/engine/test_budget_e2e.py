@@ -37,3 +37,16 @@ def test_mini_to_4o_shows_the_delta_and_a_budget_below_it_blocks(run: Run, sandb
     run.repo.write_environment(policy=POLICY, budget={"monthlyUsd": 1100})
     assert run() == ExitCode.OK
     assert live_models(sandbox)[0]["modelId"] == "gpt-4o"
+
+
+def test_a_delete_is_priced_from_the_last_snapshot(run: Run) -> None:
+    run.repo.write_environment(policy={**POLICY, "prune": True})
+    run.repo.write_model("support-classifier", usage=USAGE)
+    run.repo.write_model("old-model", usage=USAGE)
+    assert run() == ExitCode.OK
+    run.repo.remove_model("old-model")
+    assert run(dry_run=True, prune=True) == ExitCode.CHANGES_PENDING
+    (delete,) = run.plan.by_action(Action.DELETE)
+    assert delete.cost is not None
+    assert delete.cost.before == Decimal("62.1") and delete.cost.after == 0
+    assert run.plan.cost is not None and run.plan.cost.delta == Decimal("-62.1")

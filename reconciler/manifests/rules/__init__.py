@@ -23,6 +23,7 @@ MODEL_RULES: tuple[Rule, ...] = (
     model.long_creative_output,
     catalogue.output_limit,
     catalogue.priced,
+    catalogue.usage_declared,
 )
 
 ENVIRONMENT_RULES: tuple[Rule, ...] = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from reconciler.cost.catalogue import max_output_tokens
+from reconciler.cost.catalogue import lookup
 from reconciler.cost.pricing import has_price
 from reconciler.manifests.document import Document
 from reconciler.manifests.rules.base import Context
@@ -24,8 +24,8 @@ def output_limit(doc: Document, ctx: Context) -> Iterable[Problem]:
     if ids is None:
         return
     provider, model_id = ids
-    limit = max_output_tokens(provider, model_id)
-    if limit is None:
+    entry = lookup(provider, model_id)
+    if entry is None:
         yield doc.problem(
             ("spec", "modelId"),
             rule="model-unknown",
@@ -35,8 +35,14 @@ def output_limit(doc: Document, ctx: Context) -> Iterable[Problem]:
             fix="check the spelling, or refresh the catalogue if the model is new",
         )
         return
+    limit = entry.max_output_tokens
     max_tokens = doc.get(("spec", "configuration", "maxTokens"))
-    if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and max_tokens > limit:
+    if (
+        limit is not None
+        and isinstance(max_tokens, int)
+        and not isinstance(max_tokens, bool)
+        and max_tokens > limit
+    ):
         yield doc.problem(
             ("spec", "configuration", "maxTokens"),
             rule="max-tokens",
@@ -67,6 +73,21 @@ def priced(doc: Document, ctx: Context) -> Iterable[Problem]:
         severity=severity,
         message=f"no price is known for {provider} model '{model_id}'; {why}",
         fix="add spec.pricing with inputUsdPer1M and outputUsdPer1M",
+    )
+
+
+def usage_declared(doc: Document, ctx: Context) -> Iterable[Problem]:
+    """Rule ``usage-missing``: without ``spec.usage`` a model's cost is unknown, which a budget
+    cannot accept (error) and a projection must not hide (warning)."""
+    if doc.get(("spec", "usage")) is not None or _ids(doc) is None:
+        return
+    yield doc.problem(
+        ("spec",),
+        rule="usage-missing",
+        severity=Severity.ERROR if ctx.has_budget else Severity.WARNING,
+        message="spec.usage is missing, so the model's monthly cost cannot be projected"
+        + (f" and environment '{ctx.environment}' has a budget" if ctx.has_budget else ""),
+        fix="add spec.usage with requestsPerDay, avgPromptTokens and avgCompletionTokens",
     )
 
 
