@@ -1,13 +1,9 @@
-"""One logical API call: token, pacing, sending, error mapping and the retry decisions.
+"""One logical API call: token, pacing, sending, and retrying what ``retry`` says may be retried.
 
-Which failures are retried is decided here and nowhere else:
-
-- 429 is always retried after its ``Retry-After``: the server did not act on the request.
-- A connection that was never opened is always retried: nothing reached the server.
-- 500/502/503/504, timeouts and cut-off connections are *ambiguous* (the server may have acted);
-  only idempotent calls are resent. Non-idempotent ones (create, invoke) raise, and the caller
-  decides (create re-checks by name first).
-- 401 re-authenticates once; anything else raises its typed error at once.
+A ``Caller`` holds what all the calls of one client share: the token cache (fetched once,
+refreshed early), the token bucket that paces requests, the connection pool and the counters.
+A 401 re-authenticates once, whatever ``retry`` says, because a token can be revoked or expire
+early; what an error reply means (its typed error and hint) is ``replies``'s business.
 """
 
 from __future__ import annotations
@@ -16,21 +12,12 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.gateway import auth
-from reconciler.gateway.errors import (
-    Forbidden,
-    GatewayError,
-    RateLimited,
-    ServerError,
-    Unauthorized,
-    from_response,
-)
+from reconciler.gateway import auth, replies, retry
+from reconciler.gateway.errors import GatewayError, RateLimited, Unauthorized
 from reconciler.gateway.ratelimit import TokenBucket
-from reconciler.gateway.retry import Attempts, Clock, RetryPolicy, parse_retry_after
+from reconciler.gateway.retry import Attempts, Clock, RetryPolicy
 from reconciler.gateway.settings import ClientSettings, ClientStats
-from reconciler.gateway.transport import Reply, SendFailed, Transport
-
-TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+from reconciler.gateway.transport import Reply, Transport
 
 
 @dataclass(frozen=True)
@@ -50,13 +37,6 @@ class Call:
         return f"{self.method} {self.path}"
 
 
-def is_ambiguous(error: GatewayError) -> bool:
-    """True when the server may have acted on a request that failed."""
-    if isinstance(error, SendFailed):
-        return error.maybe_sent
-    return isinstance(error, ServerError) and error.status in TRANSIENT_STATUSES
-
-
 class Caller:
     """Sends ``Call``s for one client: shared token cache, rate limiter, pool and counters."""
 
@@ -71,7 +51,10 @@ class Caller:
             pool_size=settings.pool_size, timeout_seconds=settings.timeout_seconds
         )
         self.limiter = TokenBucket(
-            settings.requests_per_minute, monotonic=clock.monotonic, sleep=clock.sleep
+            settings.requests_per_minute,
+            monotonic=clock.monotonic,
+            sleep=clock.sleep,
+            capacity=settings.burst_capacity,
         )
         self.tokens = auth.TokenCache(self._fetch_token, monotonic=clock.monotonic)
 
@@ -97,16 +80,7 @@ class Caller:
 
     def pause_or_raise(self, error: GatewayError, attempts: Attempts, *, idempotent: bool) -> None:
         """Sleep before retrying ``error``, or raise it when it must not (or cannot) be retried."""
-        retry_after = None
-        if isinstance(error, RateLimited):
-            retry_after = error.retry_after if error.retry_after is not None else 1.0
-        elif is_ambiguous(error):
-            if not idempotent:
-                raise error
-            attempts.saw_ambiguous = True
-        elif not isinstance(error, SendFailed):
-            raise error
-        attempts.pause(error, retry_after=retry_after)
+        retry.pause_or_raise(error, attempts, idempotent=idempotent)
         self.stats.count_retry()
 
     def _api_once(self, call: Call, token: str) -> Reply:
@@ -121,26 +95,11 @@ class Caller:
         )
         if 200 <= reply.status < 300:
             return reply
-        raise self._api_error(call, reply)
-
-    def _api_error(self, call: Call, reply: Reply) -> GatewayError:
-        error = from_response(
-            status=reply.status,
-            body=reply.body,
-            correlation_id=reply.correlation_id,
-            what=call.label,
+        raise self._counted(
+            replies.api_error(
+                reply, method=call.method, what=call.label, client_id=self.settings.client_id
+            )
         )
-        if isinstance(error, RateLimited):
-            self.stats.count_rate_limited()
-            error.retry_after = parse_retry_after(reply.headers.get("Retry-After"))
-        if isinstance(error, Forbidden):
-            scope = "ai:models:read" if call.method == "GET" else "ai:models:write"
-            error.message = f"{error.message}; the OAuth client lacks scope {scope}"
-            error.args = (error.message,)
-            error.hint = f"grant {scope} to OAuth client {self.settings.client_id!r}"
-        elif isinstance(error, Unauthorized):
-            error.hint = "the token was refused twice; check the OAuth client is still active"
-        return error
 
     def _fetch_token(self) -> tuple[str, float]:
         url = self.settings.login_base_url + "/oauth/token"
@@ -162,20 +121,19 @@ class Caller:
         )
         if 200 <= reply.status < 300:
             return reply
-        body = reply.body if isinstance(reply.body, dict) else {}
-        if reply.status == 401 or (reply.status == 400 and body.get("error") == "invalid_client"):
-            raise auth.invalid_client(
-                status=reply.status,
-                environment=self.settings.environment,
+        raise self._counted(
+            replies.token_error(
+                reply,
+                url=url,
                 client_id=self.settings.client_id,
+                environment=self.settings.environment,
             )
-        error = from_response(
-            status=reply.status, body=body, correlation_id=reply.correlation_id, what=f"POST {url}"
         )
+
+    def _counted(self, error: GatewayError) -> GatewayError:
         if isinstance(error, RateLimited):
             self.stats.count_rate_limited()
-            error.retry_after = parse_retry_after(reply.headers.get("Retry-After"))
-        raise error
+        return error
 
     def close(self) -> None:
         """Release pooled connections."""

@@ -17,9 +17,9 @@ from typing import Any
 from urllib.parse import quote
 
 from reconciler.gateway import shapes
-from reconciler.gateway.calls import Call, Caller, is_ambiguous
+from reconciler.gateway.calls import Call, Caller
 from reconciler.gateway.errors import Conflict, GatewayError, NotFound
-from reconciler.gateway.retry import Clock
+from reconciler.gateway.retry import Clock, is_ambiguous
 from reconciler.gateway.settings import ClientSettings, ClientStats
 
 MODELS = "/api/v2/ai/models"

@@ -3,20 +3,28 @@
 No ``requests`` or ``urllib3`` exception leaves the package; they are chained with ``from e``.
 Each error carries the HTTP status, the platform error ``code``, its ``message`` and the
 correlation id (``contextId`` / ``ININ-Correlation-Id``) a Genesys support case asks for.
-All are ``ApiUnavailable``, so one that nobody handles ends the run with exit code 5.
+
+All are ``GatewayError`` so callers can catch them together, but the exit code of one that
+nobody handles depends on whose fault it is. The API refusing *this request* (400, 404, 409) is
+invalid input: exit 1. Not getting through at all (no connection, TLS, refused credentials,
+missing scope, 429 or 5xx past the retry budget) is a ``GatewayUnavailable``, which is an
+``ApiUnavailable``: exit 5, "cannot reach or authenticate".
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from reconciler.structs.errors import ApiUnavailable
+from reconciler.structs.errors import ApiUnavailable, ExitCode, ReconcileError
 
 _MAX_MESSAGE = 300
 
 
-class GatewayError(ApiUnavailable):
+class GatewayError(ReconcileError):
     """A Gateway call failed; ``status`` is 0 when no HTTP response arrived."""
+
+    # The API answered and refused this request; ``GatewayUnavailable`` covers the rest.
+    exit_code = ExitCode.INVALID
 
     def __init__(
         self,
@@ -38,11 +46,17 @@ class GatewayError(ApiUnavailable):
         return f"{text}\n  correlation id: {self.correlation_id}" if self.correlation_id else text
 
 
+class GatewayUnavailable(GatewayError, ApiUnavailable):
+    """The call did not get through: nothing was changed by it (exit 5)."""
+
+    exit_code = ExitCode.UNREACHABLE
+
+
 class BadRequest(GatewayError):
-    """400: the request was refused as invalid (e.g. a provider change needs a replace)."""
+    """400 (or another 4xx): the request was refused as invalid (a provider change, say)."""
 
 
-class Unauthorized(GatewayError):
+class Unauthorized(GatewayUnavailable):
     """401 that survived one re-authentication."""
 
 
@@ -50,7 +64,7 @@ class AuthError(Unauthorized):
     """The token endpoint refused the client credentials (``invalid_client``)."""
 
 
-class Forbidden(GatewayError):
+class Forbidden(GatewayUnavailable):
     """403: the OAuth client lacks a scope."""
 
 
@@ -62,17 +76,17 @@ class Conflict(GatewayError):
     """409: stale ``version``, duplicate name, or invoke of a model that is not ACTIVE."""
 
 
-class RateLimited(GatewayError):
+class RateLimited(GatewayUnavailable):
     """429 past the retry budget; ``retry_after`` is the server's requested wait in seconds."""
 
     retry_after: float | None = None
 
 
-class ServerError(GatewayError):
+class ServerError(GatewayUnavailable):
     """5xx past the retry budget, or a response that is not what the API promises."""
 
 
-class TransportError(GatewayError):
+class TransportError(GatewayUnavailable):
     """No usable response: connection refused or reset, timeout, TLS failure."""
 
 

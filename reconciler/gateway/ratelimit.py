@@ -2,9 +2,10 @@
 
 The platform allows ``requestsPerMinute`` per token and answers 429 past it; pacing on our side
 keeps a parallel apply under the limit instead of bouncing off it. The bucket holds one second's
-worth of requests at most, so no window of the server (fixed or sliding) sees a burst above the
-rate. A caller reserves its slot under the lock (the balance may go negative) and sleeps outside
-it, so waiting threads queue in order without holding the lock.
+worth of requests at most by default (``ClientSettings.burst_seconds`` sizes it), so no window of
+the server (fixed or sliding) sees a burst above the rate. A caller reserves its slot under the
+lock (the balance may go negative) and sleeps outside it, so waiting threads queue in order
+without holding the lock.
 """
 
 from __future__ import annotations

@@ -1,10 +1,20 @@
-"""The retry schedule: how long to wait before the next attempt, and when to give up.
+"""Which failures are retried, how long to wait before the next attempt, and when to give up.
 
-Retries are explicit so they can be tested: a 429 waits for its ``Retry-After`` (capped), other
-transient failures back off exponentially with full jitter (a random wait between zero and the
-exponential bound, so parallel workers do not retry in lock step). One logical call gives up
-after ``max_attempts`` or once the next wait would overrun its time budget, and re-raises the
-last error. Sleep, clock and randomness are injected so tests never wait.
+Which failures are retried is decided here and nowhere else (``pause_or_raise``):
+
+- 429 is always retried after its ``Retry-After``: the server did not act on the request.
+- A connection that was never opened is retried: nothing reached the server.
+- 500/502/503/504, timeouts and cut-off connections are *ambiguous* (the server may have acted);
+  only idempotent calls are resent. Non-idempotent ones (create, invoke) raise, and the caller
+  decides (create re-checks by name first).
+- A TLS failure (an untrusted certificate, say) is not retried: it would meet the same
+  certificate again. Anything else (400, 403, 404, 409...) raises at once.
+
+The schedule is explicit so it can be tested: a 429 waits for its ``Retry-After`` (capped),
+other transient failures back off exponentially with full jitter (a random wait between zero
+and the exponential bound, so parallel workers do not retry in lock step). One logical call
+gives up after ``max_attempts`` or once the next wait would overrun its time budget, and
+re-raises the last error. Sleep, clock and randomness are injected so tests never wait.
 """
 
 from __future__ import annotations
@@ -14,9 +24,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reconciler.gateway.errors import GatewayError
+from reconciler.gateway.errors import GatewayError, RateLimited, ServerError
+from reconciler.gateway.failures import SendFailed
 
 log = logging.getLogger("reconciler.gateway")
+
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,27 @@ class Attempts:
             return min(max(retry_after, 0.0), self.policy.retry_after_cap)
         bound = min(self.policy.max_delay, self.policy.base_delay * 2 ** (self.number - 1))
         return self.clock.rng.uniform(0.0, bound)
+
+
+def is_ambiguous(error: GatewayError) -> bool:
+    """True when the server may have acted on a request that failed."""
+    if isinstance(error, SendFailed):
+        return error.maybe_sent
+    return isinstance(error, ServerError) and error.status in TRANSIENT_STATUSES
+
+
+def pause_or_raise(error: GatewayError, attempts: Attempts, *, idempotent: bool) -> None:
+    """Sleep before retrying ``error``, or raise it when it must not (or cannot) be retried."""
+    retry_after = None
+    if isinstance(error, RateLimited):
+        retry_after = error.retry_after if error.retry_after is not None else 1.0
+    elif is_ambiguous(error):
+        if not idempotent:
+            raise error
+        attempts.saw_ambiguous = True
+    elif not (isinstance(error, SendFailed) and error.retryable):
+        raise error
+    attempts.pause(error, retry_after=retry_after)
 
 
 def parse_retry_after(value: str | None) -> float | None:

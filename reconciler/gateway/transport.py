@@ -1,10 +1,10 @@
 """One HTTP exchange over a pooled session, with every library failure turned into ours.
 
-This is the only module that touches ``requests``. It sends with a (connect, read) timeout,
-never follows redirects (a redirect could carry the bearer token to another host), reads at most
-``MAX_BODY`` bytes, and returns a ``Reply`` or raises ``TransportError``. Whether a failed
-request may have reached the server is recorded in ``maybe_sent``, because that decides whether
-a non-idempotent call can be resent.
+This module (with ``failures``, which reads its exceptions) is the only one that touches
+``requests``. It sends with a (connect, read) timeout, never follows redirects (a redirect could
+carry the bearer token to another host), reads at most ``MAX_BODY`` bytes, and returns a
+``Reply`` or raises ``failures.SendFailed`` (a ``TransportError``). What a failed send means
+(could it have reached the server, is another attempt worth it) is decided in ``failures``.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import HTTPError as Urllib3Error
-from urllib3.exceptions import NewConnectionError
 
-from reconciler.gateway.errors import ServerError, TransportError
+from reconciler.gateway import failures
+from reconciler.gateway.errors import ServerError
 
 MAX_BODY = 8 * 1024 * 1024
 _CHUNK = 64 * 1024
@@ -32,18 +32,6 @@ class Reply:
     body: Any
     headers: dict[str, str]
     correlation_id: str | None
-
-
-class SendFailed(TransportError):
-    """No response; ``maybe_sent`` says whether the server could have acted on the request."""
-
-    def __init__(self, message: str, *, maybe_sent: bool) -> None:
-        super().__init__(
-            message,
-            code="transport.error",
-            hint="check apiBaseUrl/loginBaseUrl and that the host is reachable from here",
-        )
-        self.maybe_sent = maybe_sent
 
 
 class Transport:
@@ -63,7 +51,7 @@ class Transport:
                 method, url, timeout=self._timeout, allow_redirects=False, stream=True, **kwargs
             )
         except (requests.RequestException, Urllib3Error) as e:
-            raise _send_failed(e, method=method, url=url) from e
+            raise failures.send_failed(e, method=method, url=url) from e
         with response:
             raw = _read_limited(response, method=method, url=url)
         headers = dict(response.headers)
@@ -73,26 +61,6 @@ class Transport:
     def close(self) -> None:
         """Close pooled connections."""
         self._session.close()
-
-
-def _send_failed(e: Exception, *, method: str, url: str) -> SendFailed:
-    not_sent = isinstance(e, requests.ConnectTimeout) or (
-        isinstance(e, requests.ConnectionError) and _caused_by(e, NewConnectionError)
-    )
-    kind = "timed out" if isinstance(e, requests.Timeout) else "could not connect or was cut off"
-    return SendFailed(f"{method} {url} {kind} ({type(e).__name__})", maybe_sent=not not_sent)
-
-
-def _caused_by(e: BaseException, kind: type[BaseException]) -> bool:
-    seen: BaseException | None = e
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, kind) or any(isinstance(a, kind) for a in seen.args):
-            return True
-        reason = getattr(seen, "reason", None)
-        seen = reason if isinstance(reason, BaseException) else seen.__context__
-    return False
 
 
 def _read_limited(response: requests.Response, *, method: str, url: str) -> bytes:
@@ -109,10 +77,7 @@ def _read_limited(response: requests.Response, *, method: str, url: str) -> byte
                 )
             chunks.append(chunk)
     except (requests.RequestException, Urllib3Error) as e:
-        raise SendFailed(
-            f"{method} {url} was cut off while reading the response ({type(e).__name__})",
-            maybe_sent=True,
-        ) from e
+        raise failures.cut_off(e, method=method, url=url) from e
     return b"".join(chunks)
 
 

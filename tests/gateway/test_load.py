@@ -81,6 +81,7 @@ def test_with_a_30_percent_error_rate_calls_succeed_or_raise_typed_and_nothing_d
     lock = threading.Lock()
 
     def work(n: int) -> None:
+        value: object
         try:
             if n % 5 == 0:
                 model = client.create_model(spec(f"faulty-{n:03d}"))

@@ -53,3 +53,24 @@ def test_the_client_paces_api_calls_but_not_token_requests(
         client.get_model("m1")
     assert sum(fake_clock.sleeps) == pytest.approx(9 * 0.5)
     assert client.stats.calls["get"] == 11 and client.stats.calls["token"] == 1
+
+
+def test_a_shorter_burst_holds_fewer_tokens_but_keeps_the_rate(fake_clock: FakeClock) -> None:
+    # 6000/min for a benchmark running 25x faster than life: the real burst is 4 requests.
+    bucket = TokenBucket(
+        6000, monotonic=fake_clock.monotonic, sleep=fake_clock.sleep, capacity=100 / 25
+    )
+    waits = [bucket.acquire() for _ in range(7)]
+    assert waits == pytest.approx([0.0] * 4 + [0.01] * 3)
+
+
+def test_the_client_sizes_its_burst_from_burst_seconds(
+    scripted: ScriptedServer, make_client: Callable[..., GatewayClient], fake_clock: FakeClock
+) -> None:
+    scripted.on("GET", "/api/v2/ai/models/m1", Answer(200, {"id": "m1"}))
+    # 600/min is 10 a second; a tenth of a second's burst is a single request.
+    client = make_client(requests_per_minute=600, burst_seconds=0.1)
+    for _ in range(11):
+        client.get_model("m1")
+    assert fake_clock.sleeps == pytest.approx([0.1] * 10)
+    assert client.settings.burst_capacity == 1.0
