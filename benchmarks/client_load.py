@@ -6,6 +6,9 @@ Scenarios: 200 calls sequentially and from 8 threads against a sandbox limited t
 a minute (client paced at the same 60/min), and 200 calls with a 30 % injected 5xx rate. Time
 is virtual: sandbox and client share a clock running ``--speed`` times faster than the wall
 clock, so one "minute" of traffic takes 60/speed real seconds. ``--speed 1`` runs in real time.
+The client's token bucket runs on that clock too, so its burst (one virtual second of the rate)
+is the real one and ``burst_seconds`` keeps its default; a benchmark that instead multiplies the
+rate by a factor on the wall clock must pass ``burst_seconds=1 / factor``.
 """
 
 from __future__ import annotations

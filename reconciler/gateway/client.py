@@ -1,10 +1,9 @@
 """Typed methods over the Gateway model API (CONTRACT section 6).
 
-The methods add what only they know to the generic retry rules of ``calls``: a create that
-failed ambiguously is never blindly resent (the name is looked up first, so a lost response never
-makes a duplicate); an update whose retry meets 409 re-reads the model to see whether the first
-attempt landed; a delete that finds nothing is done. Every body the server returns is checked to
-be the shape promised before it is handed on.
+The methods add what only they know to the generic rules of ``retry``: an ambiguous create is
+never blindly resent (the name is looked up first, so a lost response makes no duplicate); an
+update whose retry meets 409 re-reads the model to see whether the first attempt landed; a delete
+that finds nothing is done. Every body the server returns is checked before it is handed on.
 """
 
 from __future__ import annotations
