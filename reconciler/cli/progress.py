@@ -13,7 +13,7 @@ from typing import TextIO
 
 from reconciler.engine.events import Event
 
-FINAL = ("ACTIVE", "FAILED", "TIMEOUT", "ERROR", "DELETED", "unhealthy")
+FINAL = ("ACTIVE", "FAILED", "TIMEOUT", "ERROR", "UNKNOWN", "DELETED", "healthy", "unhealthy")
 
 
 class ProgressPrinter:
@@ -36,7 +36,7 @@ class ProgressPrinter:
             self._out.flush()
 
     def _redraw(self, event: Event) -> None:
-        if event.state in ("FAILED", "TIMEOUT", "ERROR", "unhealthy"):
+        if event.state in ("FAILED", "TIMEOUT", "ERROR", "UNKNOWN", "unhealthy"):
             self._out.write(f"\r\x1b[K{event.name}: {event.state}: {event.detail}\n")
         done = sum(1 for s in self._states.values() if s in FINAL)
         busy = len(self._states) - done

@@ -1,7 +1,7 @@
 """The main job: ``reconcile --env ENV [--dry-run]``.
 
-Parses nothing itself (the group did); it chooses reporters for the format, the confirmation
-behaviour for the terminal, and hands everything to ``engine.mainjob.run_job``.
+Parses nothing itself (the group did); a ``Presenter`` chooses reporters for the format and
+the confirmation behaviour for the terminal, and ``engine.mainjob.run_job`` does the work.
 """
 
 from __future__ import annotations
@@ -12,15 +12,65 @@ import click
 
 from reconciler.cli.options import CommonOptions
 from reconciler.cli.progress import ProgressPrinter
+from reconciler.engine.events import Event
 from reconciler.engine.health import guarded_health_check
 from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
-from reconciler.report.apply_result import render_result_text, result_document
+from reconciler.report.apply_result import (
+    render_result_markdown,
+    render_result_text,
+    result_document,
+)
 from reconciler.report.plan_json import plan_document, render_json
 from reconciler.report.plan_markdown import render_plan_markdown
 from reconciler.report.plan_text import render_plan_text
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.outcome import ApplyResult
 from reconciler.structs.plan import Plan
+
+
+class Presenter:
+    """Everything the main job shows or asks, for one output format."""
+
+    def __init__(self, env: str, *, dry_run: bool, options: CommonOptions) -> None:
+        self.env, self.dry_run, self.options = env, dry_run, options
+        self.progress: ProgressPrinter | None = None
+
+    def show_plan(self, plan: Plan) -> None:
+        fmt = self.options.fmt
+        if fmt == "text":
+            click.echo(render_plan_text(plan, colour=sys.stdout.isatty()), nl=False)
+        elif fmt == "markdown":
+            click.echo(render_plan_markdown(plan))
+        elif self.dry_run or not plan.has_changes:
+            click.echo(render_json(plan_document(plan)), nl=False)
+
+    def confirm(self, plan: Plan) -> bool:
+        if not self.options.yes:
+            if not sys.stdin.isatty():
+                raise ConfigError(
+                    "refusing to change anything without --yes when not on a terminal",
+                    hint="rerun with --yes, or --dry-run to look",
+                )
+            question = f"Apply {len(plan.pending)} change(s) to '{self.env}'?"
+            if not click.confirm(question, default=False, err=True):
+                return False
+        self.progress = ProgressPrinter(total=len(plan.pending))
+        return True
+
+    def on_event(self, event: Event) -> None:
+        if self.progress is not None:
+            self.progress(event)
+
+    def show_result(self, plan: Plan, result: ApplyResult) -> None:
+        if self.progress is not None:
+            self.progress.finish()
+        if self.options.fmt == "json":
+            doc = plan_document(plan) | {"result": result_document(result)}
+            click.echo(render_json(doc), nl=False)
+        elif self.options.fmt == "markdown":
+            click.echo(render_result_markdown(plan, result), nl=False)
+        else:
+            click.echo(render_result_text(plan, result), nl=False)
 
 
 def run_main_job(env: str, *, dry_run: bool, options: CommonOptions) -> int:
@@ -33,48 +83,12 @@ def run_main_job(env: str, *, dry_run: bool, options: CommonOptions) -> int:
         commit=options.commit,
         push=options.push,
     )
-    state: dict[str, ProgressPrinter] = {}
-
-    def show_plan(plan: Plan) -> None:
-        if options.fmt == "text":
-            click.echo(render_plan_text(plan, colour=sys.stdout.isatty()), nl=False)
-        elif options.fmt == "markdown":
-            click.echo(render_plan_markdown(plan))
-        elif dry_run or not plan.has_changes:
-            click.echo(render_json(plan_document(plan)), nl=False)
-
-    def confirm(plan: Plan) -> bool:
-        if not options.yes:
-            if not sys.stdin.isatty():
-                raise ConfigError(
-                    "refusing to change anything without --yes when not on a terminal",
-                    hint="rerun with --yes, or --dry-run to look",
-                )
-            if not click.confirm(
-                f"Apply {len(plan.pending)} change(s) to '{env}'?", default=False, err=True
-            ):
-                return False
-        state["progress"] = ProgressPrinter(total=len(plan.pending))
-        return True
-
-    def show_result(plan: Plan, result: ApplyResult) -> None:
-        if "progress" in state:
-            state["progress"].finish()
-        if options.fmt == "json":
-            doc = plan_document(plan) | {"result": result_document(result)}
-            click.echo(render_json(doc), nl=False)
-        else:
-            click.echo(render_result_text(plan, result), nl=False)
-
-    def on_event(event: object) -> None:
-        if "progress" in state:
-            state["progress"](event)  # type: ignore[arg-type]
-
+    presenter = Presenter(env, dry_run=dry_run, options=options)
     hooks = JobHooks(
-        show_plan=show_plan,
-        confirm=confirm,
-        show_result=show_result,
-        on_event=on_event,
+        show_plan=presenter.show_plan,
+        confirm=presenter.confirm,
+        show_result=presenter.show_result,
+        on_event=presenter.on_event,
         make_health_check=guarded_health_check,
     )
     return run_job(request, hooks)

@@ -16,7 +16,6 @@ from typing import Any
 import click
 
 from reconciler.cli.boundary import guarded
-from reconciler.cli.options import build_options, common_options
 from reconciler.sandbox import SandboxServer, SandboxSettings
 from reconciler.sandbox.settings import parse_client, parse_range
 from reconciler.structs.errors import ConfigError
@@ -61,12 +60,10 @@ from reconciler.structs.errors import ConfigError
     "--token-ttl", type=float, default=86400.0, show_default=True, help="Token lifetime in seconds."
 )
 @click.option("--seed", type=int, default=None, help="Seed delays and faults reproducibly.")
-@common_options
-@click.pass_context
-def sandbox(ctx: click.Context, /, **given: Any) -> None:
-    """run the Gateway API emulator on loopback."""
-    options = build_options(ctx, **given)
-    guarded(lambda: serve(given, verbose=options.verbose), verbose=options.verbose)
+@click.option("-v", "--verbose", count=True, help="Log each request (method, path, status).")
+def sandbox(verbose: int, **given: Any) -> None:
+    """Run the Gateway API emulator on loopback; prints its base URL first."""
+    guarded(lambda: serve(given, verbose=verbose), verbose=verbose)
 
 
 def serve(given: dict[str, Any], *, verbose: int) -> int:

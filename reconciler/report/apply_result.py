@@ -30,6 +30,28 @@ def render_result_text(plan: Plan, result: ApplyResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_result_markdown(plan: Plan, result: ApplyResult) -> str:
+    """The apply outcome for a job summary: one row per change, problems called out."""
+    ok = len(result.outcomes) - len(result.failures)
+    lines = [
+        f"### reconcile apply: `{plan.environment}`",
+        "",
+        f"**{ok} succeeded, {len(result.failures)} not finished**"
+        + (" (interrupted)" if result.interrupted else ""),
+        "",
+        "| model | action | state | detail |",
+        "|---|---|---|---|",
+    ]
+    for o in result.outcomes:
+        detail = (o.error or "").replace("|", "\\|")
+        lines.append(f"| `{o.name}` | {o.action.value} | {o.state} | {detail} |")
+    if result.snapshot_serial is not None:
+        lines += ["", f"Snapshot serial {result.snapshot_serial}."]
+    if result.problems:
+        lines += ["", "> [!WARNING]", *[f"> {p}" for p in result.problems]]
+    return "\n".join(lines) + "\n"
+
+
 def result_document(result: ApplyResult) -> dict[str, Any]:
     return {
         "interrupted": result.interrupted,

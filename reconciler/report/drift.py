@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from reconciler.report.values import short
+from reconciler.report.values import short, short_pair
 from reconciler.structs.drift import DriftKind, DriftReport
 
 _KINDS = (DriftKind.DRIFTED, DriftKind.MISSING, DriftKind.PENDING, DriftKind.UNMANAGED)
@@ -28,7 +28,7 @@ def render_drift_text(report: DriftReport) -> str:
             note = f" ({item.note})" if item.note else ""
             lines.append(f"  {kind.value:9} {item.name}{note}")
             lines += [
-                f"      {c.path}: {short(c.old, 40)} -> {short(c.new, 40)}" for c in item.changes
+                f"      {c.path}: {' → '.join(short_pair(c.old, c.new))}" for c in item.changes
             ]
     if not report.found:
         lines.append("No drift: git, the last snapshot and live agree.")

@@ -22,7 +22,8 @@ def render_plan_markdown(plan: Plan, *, title: str = "reconcile plan") -> str:
         lines.append("")
         lines += ["<details><summary>Field changes</summary>", ""]
         for item in changed:
-            lines += _details(item)
+            if item.changes:
+                lines += _details(item)
         lines += ["</details>", ""]
     else:
         lines += ["No changes: the live endpoints match git.", ""]
@@ -33,6 +34,9 @@ def render_plan_markdown(plan: Plan, *, title: str = "reconcile plan") -> str:
 
 
 def _row(item: PlanItem) -> str:
+    if item.action is Action.UNMANAGED:
+        note = item.blocked or item.reason or "not managed by reconcile; never changed"
+        return f"| | `{item.name}` | unmanaged: {note} | |"
     cost = ""
     if item.cost is not None:
         cost = f"{money(item.cost.before)} → {money(item.cost.after)}"

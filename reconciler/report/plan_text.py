@@ -6,7 +6,7 @@ Colour only when writing to a TTY (the caller decides); unchanged models are one
 from __future__ import annotations
 
 from reconciler.report.cost import render_cost_summary_text
-from reconciler.report.values import ORDER, SYMBOLS, counts_line, money, short
+from reconciler.report.values import ORDER, SYMBOLS, counts_line, money, short, short_pair
 from reconciler.structs.plan import Action, Plan, PlanItem
 
 _COLOURS = {
@@ -52,7 +52,8 @@ def _item(item: PlanItem, *, colour: bool) -> list[str]:
         elif item.action is Action.DELETE:
             out.append(f"        {change.path}: {short(change.old)}")
         else:
-            out.append(f"        {change.path}: {short(change.old, 40)} -> {short(change.new, 40)}")
+            old, new = short_pair(change.old, change.new)
+            out.append(f"        {change.path}: {old} → {new}")
     if item.cost is not None and item.cost.before != item.cost.after:
-        out.append(f"        monthly cost: {money(item.cost.before)} -> {money(item.cost.after)}")
+        out.append(f"        monthly cost: {money(item.cost.before)} → {money(item.cost.after)}")
     return out

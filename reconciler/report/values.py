@@ -24,12 +24,23 @@ def short(value: Any, limit: int = 72) -> str:
     """A one-line rendering of a field value, cut with an ellipsis past ``limit``."""
     if value is None:
         return "(none)"
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    text = text.replace("\n", "\\n")
-    if isinstance(value, str):
-        text = json.dumps(text)[1:-1]
-        text = f'"{text}"'
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def short_pair(old: Any, new: Any, limit: int = 40) -> tuple[str, str]:
+    """Both sides of a change; long strings are shown from just before their first
+    difference, so a one-word edit deep in a prompt template is visible."""
+    if not (isinstance(old, str) and isinstance(new, str)):
+        return short(old, limit), short(new, limit)
+    first = next(
+        (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b),
+        min(len(old), len(new)),
+    )
+    start = max(0, first - 15)
+    if start == 0:
+        return short(old, limit), short(new, limit)
+    return "…" + short(old[start:], limit - 1)[1:], "…" + short(new[start:], limit - 1)[1:]
 
 
 def counts_line(plan: Plan) -> str:
