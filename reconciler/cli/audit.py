@@ -1,7 +1,9 @@
 """`reconcile audit verify`: check the hash chain of every environment's audit log.
 
 Every environment is checked and reported before the exit status is decided, so one broken
-log does not hide another. Exit 0 when all verify, 1 (invalid input) otherwise.
+log does not hide another. Exit 0 when all verify, 1 (invalid input) otherwise. An ``--env``
+that names no environment (none under ``state/`` or ``environments/``) is an error rather than
+an empty success, because a typo must not pass as a verified log.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from reconciler.cli.boundary import guarded
 from reconciler.cli.options import build_options, common_options
 from reconciler.gitops.audit import AuditVerdict
 from reconciler.gitops.state import audit_path, state_environments, verify_environment
-from reconciler.structs.errors import ExitCode
+from reconciler.manifests import list_environments
+from reconciler.structs.errors import ConfigError, ExitCode
 
 
 @click.group("audit")
@@ -33,13 +36,23 @@ def verify(ctx: click.Context, /, env: str | None, **given: Any) -> None:
     options = build_options(ctx, **given)
 
     def action() -> int:
-        envs = [env] if env else state_environments(options.root)
+        envs = [_known(options.root, env)] if env else state_environments(options.root)
         verdicts = {name: verify_environment(options.root, name) for name in envs}
         click.echo(_render(options.fmt, root=options.root, verdicts=verdicts), nl=False)
         ok = all(v.ok for v in verdicts.values())
         return int(ExitCode.OK if ok else ExitCode.INVALID)
 
     guarded(action, verbose=options.verbose)
+
+
+def _known(root: Path, env: str) -> str:
+    known = sorted(set(state_environments(root)) | set(list_environments(root)))
+    if env not in known:
+        raise ConfigError(
+            f"unknown environment {env!r} (known: {', '.join(known) or 'none'})",
+            hint="environments are the folders of state/ and of environments/ under --root",
+        )
+    return env
 
 
 def _render(fmt: str, *, root: Path, verdicts: dict[str, AuditVerdict]) -> str:

@@ -11,16 +11,18 @@ reports as such and which this class refuses to append after.
 
 from __future__ import annotations
 
+import configparser
 import fcntl
 import getpass
 import json
 import os
-import subprocess
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from git import GitError
 
 from reconciler.gitops.canonical import (
     ACTIONS,
@@ -31,6 +33,7 @@ from reconciler.gitops.canonical import (
     without_secrets,
 )
 from reconciler.gitops.chain import AuditVerdict, verify_log
+from reconciler.gitops.gitutil import open_repo
 from reconciler.structs.errors import ConfigError
 
 __all__ = ["AuditLog", "AuditVerdict", "default_actor", "payload_hash", "verify_log"]
@@ -43,24 +46,29 @@ def payload_hash(spec: Mapping[str, Any]) -> str:
     return sha256_hex(canonical(without_secrets(spec)))
 
 
-def default_actor(environ: Mapping[str, str] | None = None) -> str:
+def default_actor(root: Path | None = None, *, environ: Mapping[str, str] | None = None) -> str:
     """Who is acting: GITHUB_ACTOR in Actions, else git user.name, else the login name.
 
-    Only a name is recorded: an e-mail address is cut to its local part.
+    ``user.name`` is read as git sees it in the repository holding ``root`` (the config repo,
+    which ``--root`` may put anywhere), not in the process's current folder; callers pass it,
+    and only an old caller that does not falls back to the current folder. Only a name is
+    recorded: an e-mail address is cut to its local part.
     """
     env = os.environ if environ is None else environ
-    actor = env.get("GITHUB_ACTOR") or _git_user_name() or env.get("USER") or _login()
+    actor = env.get("GITHUB_ACTOR") or _git_user_name(root) or env.get("USER") or _login()
     return actor.split("@", 1)[0] or "unknown"
 
 
-def _git_user_name() -> str:
+def _git_user_name(root: Path | None) -> str:
+    """``user.name`` from every config level git reads for ``root``'s repository, or ''."""
     try:
-        done = subprocess.run(
-            ["git", "config", "user.name"], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
+        repo = open_repo(root if root is not None else Path.cwd())
+        if repo is None:
+            return ""
+        with repo, repo.config_reader() as reader:
+            return str(reader.get_value("user", "name", default="")).strip()
+    except (GitError, OSError, ValueError, configparser.Error):
         return ""
-    return done.stdout.strip()
 
 
 def _login() -> str:

@@ -5,8 +5,10 @@ longer matches the content; a deleted, inserted or reordered line breaks the ``p
 of the line after it (or of the moved line itself); reformatting a line without changing its
 value fails the canonical-bytes check. A forged line inserted with a correct own hash and a
 correct link to its predecessor is caught on the *next* line, whose link it cannot fix without
-rewriting every later entry. Appending forged entries at the very end is outside what a chain
-alone can detect; the git history of the file is the witness for that.
+rewriting every later entry. Deleting entries from the very end leaves a shorter valid chain;
+the snapshot's anchor (``anchor``, checked by ``state.verify_environment``) catches that.
+Appending forged entries at the very end is outside what a chain alone can detect; the git
+history of the file is the witness for that.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from typing import Any
 from reconciler.gitops.canonical import ACTIONS, FIELDS, GENESIS, canonical, entry_hash
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def audit_path(root: Path, env: str) -> Path:
+    return root / "state" / env / "audit.jsonl"
 
 
 @dataclass(frozen=True)

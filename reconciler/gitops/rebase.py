@@ -5,22 +5,25 @@ enabled so state files are merged by ``merge.resolve`` whenever both sides chang
 git still stops on a state file (the driver failed), it is resolved the same way from its two
 index stages (2: the branch being rebased onto, 3: our commit being replayed) and the rebase
 continues.
-A conflict in any other file aborts the rebase: that needs a person. Afterwards every audit
-log the rebase changed relative to upstream must verify, so a broken chain is never pushed.
+A conflict in any other file aborts the rebase: that needs a person. Afterwards the snapshots'
+audit anchors are moved to where their entries landed (``reanchor``), and every environment
+whose state the rebase changed relative to upstream must verify (chain and anchor), so a
+broken chain is never pushed.
 """
 
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import NoReturn
 
 from git import GitCommandError, Repo
 
-from reconciler.gitops.chain import verify_log
 from reconciler.gitops.gitutil import first_line
 from reconciler.gitops.merge import resolve
 from reconciler.gitops.mergedriver import driver_environment
+from reconciler.gitops.reanchor import reanchor, state_files
+from reconciler.gitops.state import verify_environment
 
 _MAX_STOPS = 100
 
@@ -31,13 +34,15 @@ class RebaseFailed(Exception):
 
 def rebase_onto(work: Repo, upstream: str, *, identity: dict[str, str]) -> str:
     """Rebase the worktree's HEAD onto ``upstream``; returns the new HEAD sha."""
+    before = str(work.head.commit.hexsha)
     with tempfile.TemporaryDirectory(prefix="reconcile-merge-") as temp:
         env = {**identity, "GIT_EDITOR": "true", **driver_environment(Path(temp) / "attributes")}
         try:
             work.git.rebase("--no-verify", "--quiet", upstream, env=env)
         except GitCommandError:
             _resolve_until_done(work, env=env)
-    _check_chains(work, upstream)
+    reanchor(work, before=before, upstream=upstream, identity=identity)
+    _check_state(work, upstream)
     return str(work.head.commit.hexsha)
 
 
@@ -75,15 +80,15 @@ def _stage(work: Repo, stage: int, path: str) -> str:
         return ""
 
 
-def _check_chains(work: Repo, upstream: str) -> None:
-    changed = work.git.diff("--name-only", upstream, "HEAD").splitlines()
-    for path in changed:
-        if not path.endswith("audit.jsonl"):
-            continue
-        verdict = verify_log(Path(str(work.working_tree_dir)) / path)
+def _check_state(work: Repo, upstream: str) -> None:
+    envs = {PurePosixPath(p).parent for p in state_files(work, upstream)}
+    for folder in sorted(envs):
+        root = Path(str(work.working_tree_dir)) / folder.parent.parent
+        verdict = verify_environment(root, folder.name)
         if not verdict.ok:
+            log = (folder / "audit.jsonl").as_posix()
             raise RebaseFailed(
-                f"after rebasing, {path} line {verdict.first_bad_line} does not "
+                f"after rebasing, {log} line {verdict.first_bad_line} does not "
                 f"verify ({verdict.reason}); nothing was pushed"
             )
 

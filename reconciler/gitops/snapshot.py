@@ -5,6 +5,8 @@ indent, models sorted by name, a trailing newline. It is replaced atomically (te
 the same folder, fsync, ``os.replace``) so a crash leaves either the old or the new snapshot,
 never half of one. ``serial`` counts applies: it is read from the previous file and never reset
 silently, which is why a damaged previous snapshot is an error rather than serial 1.
+``auditHead`` anchors the audit log's head as it was when the snapshot was written (see
+``anchor``), so deleting the log's last entries is detected although the chain stays valid.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reconciler.gitops.anchor import AuditHead, head_from_json, read_head
 from reconciler.gitops.canonical import find_secret
+from reconciler.gitops.chain import audit_path
 from reconciler.structs.errors import ConfigError
 
 FORMAT_VERSION = 1
@@ -34,6 +38,7 @@ class Snapshot:
     generated_at: str
     git_commit: str | None
     models: tuple[dict[str, Any], ...]
+    audit_head: AuditHead | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +48,7 @@ class Snapshot:
             "generatedAt": self.generated_at,
             "gitCommit": self.git_commit,
             "models": list(self.models),
+            "auditHead": self.audit_head.to_json() if self.audit_head else None,
         }
 
 
@@ -66,6 +72,7 @@ def parse(text: str, *, source: str) -> Snapshot:
             generated_at=str(data["generatedAt"]),
             git_commit=data.get("gitCommit"),
             models=tuple(data.get("models") or ()),
+            audit_head=head_from_json(data.get("auditHead"), source=source),
         )
     except (ValueError, TypeError, KeyError) as exc:
         raise ConfigError(
@@ -92,7 +99,11 @@ def write_snapshot(
     git_commit: str | None,
     clock: Callable[[], datetime] | None = None,
 ) -> Snapshot:
-    """Write the next snapshot (serial + 1) of ``models``, which must already be redacted."""
+    """Write the next snapshot (serial + 1) of ``models``, which must already be redacted.
+
+    The audit log's current head is read from ``state/<env>/audit.jsonl`` and recorded, so
+    entries appended before this call are covered by the anchor and later ones are not.
+    """
     _refuse_secrets(models, env=env)
     previous = read_snapshot(root, env)
     now = (clock or (lambda: datetime.now(UTC)))().astimezone(UTC)
@@ -103,6 +114,7 @@ def write_snapshot(
         generated_at=now.isoformat(timespec="seconds").replace("+00:00", "Z"),
         git_commit=git_commit,
         models=tuple(sorted((dict(m) for m in models), key=_order)),
+        audit_head=read_head(audit_path(root, env)),
     )
     atomic_write(snapshot_path(root, env), render(snapshot))
     return snapshot

@@ -1,18 +1,21 @@
 """Which environments have state under ``state/``, and verifying one environment's audit log.
 
-A chain cannot notice that its whole file was deleted, but a snapshot can: an environment
-with a snapshot (so at least one apply) and no audit log lost its log, and fails verification.
+A chain cannot notice that its whole file was deleted, or that its last lines were, but a
+snapshot can: an environment with a snapshot (so at least one apply) and no audit log lost its
+log, and a log shorter than the head the snapshot anchored (``auditHead``), or with another
+entry at that line, lost or rewrote entries. Both fail verification.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from reconciler.gitops.chain import AuditVerdict, verify_log
+from reconciler.gitops.anchor import check_anchor
+from reconciler.gitops.chain import AuditVerdict, audit_path, verify_log
+from reconciler.gitops.snapshot import read_snapshot, snapshot_path
+from reconciler.structs.errors import ConfigError
 
-
-def audit_path(root: Path, env: str) -> Path:
-    return root / "state" / env / "audit.jsonl"
+__all__ = ["audit_path", "state_environments", "verify_environment"]
 
 
 def state_environments(root: Path) -> list[str]:
@@ -29,9 +32,10 @@ def state_environments(root: Path) -> list[str]:
 
 
 def verify_environment(root: Path, env: str) -> AuditVerdict:
-    """The verdict on ``state/<env>/audit.jsonl``, including a log missing beside a snapshot."""
+    """The verdict on ``state/<env>/audit.jsonl``: its chain, and the snapshot's anchor on it."""
     path = audit_path(root, env)
-    if not path.exists() and (path.parent / "snapshot.json").exists():
+    has_snapshot = snapshot_path(root, env).exists()
+    if not path.exists() and has_snapshot:
         return AuditVerdict(
             ok=False,
             entries=0,
@@ -39,4 +43,19 @@ def verify_environment(root: Path, env: str) -> AuditVerdict:
             reason="audit.jsonl is missing although snapshot.json records an apply: "
             "restore the log from the git history",
         )
-    return verify_log(path)
+    verdict = verify_log(path)
+    if not verdict.ok or not has_snapshot:
+        return verdict
+    try:
+        snapshot = read_snapshot(root, env)
+    except ConfigError as exc:
+        return AuditVerdict(
+            ok=False,
+            entries=verdict.entries,
+            reason=f"snapshot.json cannot be read, so the log's head cannot be checked: "
+            f"{exc.message}",
+        )
+    head = snapshot.audit_head if snapshot else None
+    if head is None:
+        return verdict
+    return check_anchor(path, head, entries=verdict.entries) or verdict

@@ -15,7 +15,7 @@ import pytest
 from reconciler.gitops.audit import AuditLog, default_actor, payload_hash, verify_log
 from reconciler.gitops.canonical import FIELDS, GENESIS
 from reconciler.structs.errors import ConfigError
-from tests.fixtures_gitops import append_entries, clock_from
+from tests.fixtures_gitops import append_entries, clock_from, git, init_repo
 
 
 def _append(log: AuditLog, model: str = "m", action: str = "MODEL_CREATED") -> dict:
@@ -119,7 +119,24 @@ def test_payload_hash_is_canonical_and_ignores_secret_values() -> None:
     assert re.fullmatch(r"[0-9a-f]{64}", payload_hash({}))
 
 
-def test_default_actor_prefers_github_actor_and_never_records_an_email() -> None:
-    assert default_actor({"GITHUB_ACTOR": "octocat", "USER": "ci"}) == "octocat"
-    assert default_actor({"GITHUB_ACTOR": "someone@example.com"}) == "someone"
-    assert "@" not in default_actor({})
+def test_default_actor_prefers_github_actor_and_never_records_an_email(tmp_path: Path) -> None:
+    assert default_actor(tmp_path, environ={"GITHUB_ACTOR": "octocat", "USER": "ci"}) == "octocat"
+    assert default_actor(tmp_path, environ={"GITHUB_ACTOR": "someone@example.com"}) == "someone"
+    assert "@" not in default_actor(tmp_path, environ={})
+
+
+def test_default_actor_reads_git_config_of_the_root_not_of_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = init_repo(tmp_path / "config")
+    git(repo, "config", "user.name", "Root Person")
+    elsewhere = init_repo(tmp_path / "elsewhere")
+    git(elsewhere, "config", "user.name", "Cwd Person")
+    monkeypatch.chdir(elsewhere)
+    assert default_actor(repo, environ={"USER": "login"}) == "Root Person"
+    assert default_actor(repo / "environments", environ={}) == "Root Person"  # a subfolder
+
+
+def test_default_actor_outside_a_repository_falls_back_to_the_login(tmp_path: Path) -> None:
+    (tmp_path / ".git").write_text("gitdir: /nonexistent\n")  # a broken repository is ignored
+    assert default_actor(tmp_path, environ={"USER": "ci@host"}) == "ci"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from reconciler.gitops.snapshot import write_snapshot
 from tests.fixtures_gitops import append_entries, write
 
 
@@ -88,3 +89,21 @@ def test_a_deleted_log_beside_a_snapshot_fails(tmp_path: Path) -> None:
 def test_no_state_at_all_is_fine(tmp_path: Path) -> None:
     done = reconcile("audit", "verify", "--root", str(tmp_path))
     assert (done.returncode, done.stdout) == (0, "no audit logs under state/\n")
+
+
+def test_an_unknown_env_is_an_error_naming_the_known_ones(root: Path) -> None:
+    write(root / "environments" / "qa" / "environment.yaml", "kind: Environment\n")
+    done = reconcile("audit", "verify", "--env", "nosuch", "--root", str(root))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert "unknown environment 'nosuch' (known: dev, prod, qa)" in done.stderr
+    known = reconcile("audit", "verify", "--env", "qa", "--root", str(root))
+    assert (known.returncode, known.stdout) == (0, "qa: ok: 0 entries (no audit log yet)\n")
+
+
+def test_deleting_the_last_line_after_a_snapshot_fails(root: Path) -> None:
+    write_snapshot(root, "dev", models=[], git_commit=None)
+    path = root / "state" / "dev" / "audit.jsonl"
+    path.write_text("".join(path.read_text().splitlines(keepends=True)[:-1]))
+    done = reconcile("audit", "verify", "--env", "dev", "--root", str(root))
+    assert done.returncode == 1
+    assert done.stdout.startswith("dev: FAILED: state/dev/audit.jsonl line 3: the log ends at")

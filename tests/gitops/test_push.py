@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.gitops.audit import verify_log
+from reconciler.gitops.audit import AuditVerdict, verify_log
 from reconciler.gitops.push import PushResult
 from reconciler.gitops.repo import commit_state, push_state
 from reconciler.gitops.snapshot import write_snapshot
+from reconciler.gitops.state import verify_environment
 from reconciler.structs.errors import ConfigError
 from tests.fixtures_gitops import Remote, append_entries, git, write
 
@@ -37,6 +38,15 @@ def _remote_file(gitops_remote: Remote, name: str, tmp_path: Path) -> Path:
     path = tmp_path / f"remote-{name}"
     path.write_text(git(gitops_remote.bare, "show", f"main:state/staging/{name}"), encoding="utf-8")
     return path
+
+
+def _remote_verdict(gitops_remote: Remote, tmp_path: Path) -> AuditVerdict:
+    """Audit chain and snapshot anchor of the remote's state, as `audit verify` judges them."""
+    root = tmp_path / "remote-root"
+    for name in ("audit.jsonl", "snapshot.json"):
+        text = git(gitops_remote.bare, "show", f"main:state/staging/{name}")
+        write(root / "state" / "staging" / name, text)
+    return verify_environment(root, "staging")
 
 
 def _models(lines: str) -> list[str]:
@@ -65,6 +75,10 @@ def test_second_pusher_rebases_and_the_chain_stays_linear(
     assert _models(log.read_text()) == ["a0", "a1", "b0", "b1"]
     snapshot = json.loads(_remote_file(gitops_remote, "snapshot.json", tmp_path).read_text())
     assert (snapshot["serial"], snapshot["models"]) == (2, [{"name": "b-model"}])
+    last = json.loads(log.read_text().splitlines()[-1])  # b's anchor followed b1 to line 4
+    assert snapshot["auditHead"] == {"entries": 4, "hash": last["hash"]}
+    assert _remote_verdict(gitops_remote, tmp_path).ok
+    assert git(gitops_remote.bare, "rev-list", "--count", "main") == "3\n"  # amended, not added
     assert git(gitops_remote.b, "rev-parse", "HEAD") == git(
         gitops_remote.bare, "rev-parse", "main"
     ), result
@@ -80,6 +94,8 @@ def test_the_newer_snapshot_wins_a_rebase(
     assert _push(gitops_remote.a).pushed and _push(gitops_remote.b).pushed
     snapshot = json.loads(_remote_file(gitops_remote, "snapshot.json", tmp_path).read_text())
     assert (snapshot["serial"], snapshot["models"]) == (2, [{"name": "a-model"}])
+    assert snapshot["auditHead"]["entries"] == 2  # a's own anchor, on lines never rewritten
+    assert _remote_verdict(gitops_remote, tmp_path).ok
 
 
 def test_several_local_applies_rebase_with_rising_serials(
@@ -103,6 +119,7 @@ def test_several_local_applies_rebase_with_rising_serials(
         json.loads(_remote_file(gitops_remote, "snapshot.json", tmp_path).read_text())["serial"]
         == 3
     )
+    assert _remote_verdict(gitops_remote, tmp_path).ok
 
 
 def _race(clones: dict[str, Path]) -> dict[str, PushResult]:
@@ -139,6 +156,7 @@ def test_two_reconcilers_pushing_at_once_both_land(gitops_remote: Remote, tmp_pa
         json.loads(_remote_file(gitops_remote, "snapshot.json", tmp_path).read_text())["serial"]
         == 6
     )
+    assert _remote_verdict(gitops_remote, tmp_path).ok
 
 
 def test_users_uncommitted_work_survives_a_rebased_push(gitops_remote: Remote) -> None:

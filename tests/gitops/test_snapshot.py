@@ -30,6 +30,7 @@ def test_first_snapshot_has_the_contract_fields(tmp_path: Path, gitops_time: dat
         "generatedAt": "2026-01-02T03:04:06Z",
         "gitCommit": "abc123",
         "models": [MODELS[1], MODELS[0]],
+        "auditHead": None,  # no audit log yet
     }
     assert read_snapshot(tmp_path, "staging") == snap
 
