@@ -40,7 +40,7 @@ class ViewText:
         """Where ``anchor`` occurs as a substring, at most ``MAX_WINDOWS + 1`` of them."""
         found = self._found.get(anchor)
         if found is None:
-            found = self._found[anchor] = _positions(self.text, anchor)
+            found = self._found[anchor] = _positions(self.text, anchor, MAX_WINDOWS)
         return found
 
     def windows(self, anchors: frozenset[str], reach: Span) -> list[Span] | None:
@@ -67,10 +67,11 @@ class ViewText:
         return merged
 
 
-def _positions(text: str, anchor: str) -> list[int]:
+def _positions(text: str, anchor: str, limit: int) -> list[int]:
+    """Where ``anchor`` occurs, stopping once more than ``limit`` are found."""
     found: list[int] = []
     at = text.find(anchor)
-    while at != -1 and len(found) <= MAX_WINDOWS:
+    while at != -1 and len(found) <= limit:
         found.append(at)
         at = text.find(anchor, at + 1)
     return found

@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass
 
 from reconciler.guard.gating import ViewText
+from reconciler.guard.prefilter import start_literals
 
 REACH = 150  # characters either side of a gate word that a match may span
+MAX_TRIES = 24  # places to try a match at before one search of the window is cheaper
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Rule:
     literals: tuple[str, ...]
     also: frozenset[str] = frozenset()
     reach: tuple[int, int] = (REACH, REACH)
+    starts: tuple[str, ...] | None = None
 
     def find(self, view: ViewText) -> re.Match[str] | None:
         """Search the view near the rule's gate words; None when it does not match.
@@ -47,14 +50,51 @@ class Rule:
         anchors = self.words & view.words
         if not anchors:
             return None
-        windows = view.windows(anchors, self.reach)
-        if windows is None:
-            return self.pattern.search(text)
-        search = self.pattern.search
+        windows = view.windows(anchors, self.reach) or [(0, len(text))]
         for start, end in windows:
-            if found := search(text, start, end):
+            if self.starts:
+                found = _match_at_starts(self.pattern, text, self.starts, start, end)
+            else:
+                found = self.pattern.search(text, start, end)
+            if found:
                 return found
         return None
+
+
+def _match_at_starts(
+    pattern: re.Pattern[str], text: str, literals: tuple[str, ...], start: int, end: int
+) -> re.Match[str] | None:
+    """The leftmost match in ``[start, end)``, tried only where an opening literal occurs.
+
+    Every match begins with one of the literals, so trying those places in order finds the
+    same match as a search of the whole window, without the regex engine trying its
+    alternation at every other position. Past a handful of places one search is cheaper.
+    """
+    places: list[int] = []
+    for literal in literals:
+        at = text.find(literal, start, end)
+        while at != -1:
+            places.append(at)
+            if len(places) > MAX_TRIES:
+                return pattern.search(text, _first_start(text, literals, start, end), end)
+            at = text.find(literal, at + 1, end)
+    places.sort()
+    match = pattern.match
+    for at in places:
+        if found := match(text, at, end):
+            return found
+    return None
+
+
+def _first_start(text: str, literals: tuple[str, ...], start: int, end: int) -> int:
+    """Where the first opening literal lies wholly inside ``[start, end)``; ``end`` if none."""
+    best = end
+    for literal in literals:
+        # Look only before the best place so far (a literal there may overlap it).
+        at = text.find(literal, start, min(best + len(literal) - 1, end))
+        if at != -1:
+            best = at
+    return best
 
 
 def rule(
@@ -86,6 +126,7 @@ def rule(
         literals,
         frozenset(also.split()),
         reach,
+        None if literals else start_literals(compiled),
     )
 
 
