@@ -112,19 +112,32 @@ class Applier:
         return perform(item, self._prepared.bodies.get(item.name), ctx)
 
     def _loop(self, futures: dict[Future[str | None], Outcome]) -> None:
+        """Collect writes as they finish and poll what is pending.
+
+        While writes are still being sent, polls run at the slowest interval: they share the
+        rate limit with the writes, and a model created early rarely decides the total time.
+        Once the last write is out, polling speeds up with backoff and jitter.
+        """
         running = dict(futures)
+        next_poll = self._now()
         while running or self._pending:
             done, _ = wait(list(running), timeout=0) if running else (set(), set())
             for future in done:
                 self._collect(future, running.pop(future))
-            progressed = bool(done) | self._safe_poll_round()
+            if self._pending and (not running or self._now() >= next_poll):
+                progressed = self._safe_poll_round()
+                interval = self._poller.next_interval(progressed=progressed)
+                if running:
+                    interval = self._settings.poll.maximum
+                next_poll = self._now() + interval
             if not running and not self._pending:
                 break
-            interval = self._poller.next_interval(progressed=progressed)
-            if running and not self._pending:
-                wait(list(running), timeout=interval, return_when=FIRST_COMPLETED)
+            if running:
+                wait(
+                    list(running), timeout=self._settings.poll.initial, return_when=FIRST_COMPLETED
+                )
             else:
-                self._sleep(interval)
+                self._sleep(max(0.0, next_poll - self._now()))
 
     def _collect(self, future: Future[str | None], outcome: Outcome) -> None:
         try:

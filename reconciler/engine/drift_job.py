@@ -11,6 +11,7 @@ from reconciler.engine.connect import open_client
 from reconciler.engine.drift import compute_drift
 from reconciler.engine.prepare import desired_models
 from reconciler.engine.recorder import Recorder
+from reconciler.engine.secrets import require_references
 from reconciler.gitops.audit import default_actor
 from reconciler.gitops.repo import commit_state, head_commit, push_state
 from reconciler.gitops.snapshot import read_snapshot
@@ -31,6 +32,7 @@ class DriftRequest:
 
 def run_drift(request: DriftRequest) -> DriftReport:
     loaded = load_environment(request.root, request.environment)
+    require_references(loaded, request.environ, sandbox=request.sandbox)
     desired = desired_models(loaded, request.environ, sandbox=request.sandbox)
     snapshot = read_snapshot(request.root, request.environment)
     sandbox_root = request.root if request.sandbox else None

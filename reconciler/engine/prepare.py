@@ -14,7 +14,7 @@ from typing import Any
 from reconciler.engine.costing import price_plan
 from reconciler.engine.normalize import desired_body
 from reconciler.engine.planner import Desired, compute_plan
-from reconciler.engine.secrets import require_references, resolve_model_credentials
+from reconciler.engine.secrets import resolve_model_credentials
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.snapshot import Snapshot, read_snapshot
 from reconciler.structs.manifests import LoadedEnvironment
@@ -35,7 +35,6 @@ def desired_models(
     loaded: LoadedEnvironment, environ: Mapping[str, str], *, sandbox: bool
 ) -> list[Desired]:
     """API bodies for every manifest, secrets resolved (every missing variable named)."""
-    require_references(loaded, environ, sandbox=sandbox)
     credentials = resolve_model_credentials(list(loaded.models), environ, sandbox=sandbox)
     out = []
     for model in loaded.models:
