@@ -10,7 +10,9 @@ from reconciler.structs.plan import Plan
 
 def render_result_text(plan: Plan, result: ApplyResult) -> str:
     ok = len(result.outcomes) - len(result.failures)
-    head = f"Apply of '{plan.environment}': {ok} succeeded, {len(result.failures)} not finished"
+    head = f"Apply of '{plan.environment}': {ok} succeeded"
+    if result.failures:
+        head += f", {len(result.failures)} not finished"
     if result.interrupted:
         head += " (interrupted: no new changes were started)"
     lines = [head]
