@@ -17,7 +17,7 @@ from reconciler.guard.hidden import non_ascii
 
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
-_SPACES = re.compile(" {2,}")
+_SPACES = re.compile("   *")  # two or more: written so the engine sees a literal prefix
 _HSPACE = re.compile(r"[^\S\n](?:[^\S\n]+|(?<=\t))")  # 2+ blanks, or a tab
 _ODD_BLANKS = "\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
 _FEW_CHARS = 32
@@ -31,8 +31,9 @@ def skeleton(text: str) -> str:
     text = text.lower()
     if "  " not in text and "\t" not in text:
         return text
-    # Plain double spaces are the common case: a literal search finds them fast. Runs that
-    # mix other blanks, and single tabs, need the general expression.
+    # Plain double spaces are the common case; an expression that opens with two literal
+    # spaces lets the regex engine jump between them. Runs that mix other blanks, and
+    # single tabs, need the general expression.
     text = _SPACES.sub(" ", text)
     if any(blank in text for blank in _ODD_BLANKS) or (
         not text.isascii() and any(c.isspace() for c in set(non_ascii(text)))
@@ -45,8 +46,13 @@ def _fold_non_ascii(text: str) -> str:
     chars = set(non_ascii(text))
     if len(chars) <= _FEW_CHARS:
         folded = {char: _fold_char(char) for char in chars}
-        if all(out is not None and chars.isdisjoint(out) for out in folded.values()):
-            for char, out in folded.items():
+        changed = {char: out for char, out in folded.items() if out != char}
+        # Replacing one character after another equals one pass when no replacement
+        # brings in a character that is replaced itself.
+        if None not in folded.values() and all(
+            changed.keys().isdisjoint(out or "") for out in changed.values()
+        ):
+            for char, out in changed.items():
                 text = text.replace(char, out or "")
             return text
     return _NON_ASCII_RUN.sub(_fold_match, text)
