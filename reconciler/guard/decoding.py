@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from itertools import compress
 
 MAX_BLOBS = 4
 MIN_BLOB_CHARS = 16
@@ -17,6 +18,7 @@ MAX_BLOB_CHARS = 24000
 _BASE64 = re.compile(rf"[A-Za-z0-9+/_-]{{{MIN_BLOB_CHARS},}}={{0,2}}")
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2}:?){8,}")
 _PRINTABLE_SHARE = 0.9
+_DIGIT_OR_UPPER = re.compile("[0-9A-Z]")  # blobs are ASCII, so this is isdigit or isupper
 
 
 def _readable(raw: bytes) -> str | None:
@@ -25,12 +27,14 @@ def _readable(raw: bytes) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    if text.isprintable():
+        return text or None
     printable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
     return text if text and printable >= _PRINTABLE_SHARE * len(text) else None
 
 
 def _from_base64(blob: str) -> str | None:
-    if not any(c.isdigit() or c.isupper() for c in blob[:64]):
+    if not _DIGIT_OR_UPPER.search(blob, 0, 64):
         return None  # a long lowercase word, not an encoding
     padded = blob.rstrip("=")
     padded += "=" * (-len(padded) % 4)
@@ -55,9 +59,9 @@ def decode_blobs(text: str) -> list[tuple[str, str]]:
     characters only, which keeps the scan of ordinary prose to one ``split``.
     """
     found: list[tuple[str, str]] = []
-    for token in text.split():
-        if len(token) < MIN_BLOB_CHARS:
-            continue
+    tokens = text.split()
+    # Picking the long tokens with C-level iterators keeps prose cheap to pass over.
+    for token in compress(tokens, map(MIN_BLOB_CHARS.__le__, map(len, tokens))):
         for kind, pattern, decoder in _DECODERS:
             for match in pattern.finditer(token):
                 decoded = decoder(match.group()[:MAX_BLOB_CHARS])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import filterfalse
 
 from reconciler.guard.hidden import non_ascii
 
@@ -42,7 +43,7 @@ def leet(view: str, words: set[str], vocabulary: frozenset[str]) -> str | None:
     """Read digits and symbols as letters, when that spells a word the rules know."""
     if not _LEET_SPOT.search(view):
         return None
-    mixed = [w for w in words if not w.isalpha() and not _LEET_CHARS.isdisjoint(w)]
+    mixed = [w for w in filterfalse(str.isalpha, words) if not _LEET_CHARS.isdisjoint(w)]
     revealed = {w.translate(_LEET) for w in mixed}
     return view.translate(_LEET) if not revealed.isdisjoint(vocabulary) else None
 
