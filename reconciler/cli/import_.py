@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import click
 
 from reconciler.cli.boundary import guarded
 from reconciler.cli.options import CommonOptions, build_options, common_options
-from reconciler.engine.importer import ImportRequest, run_import
+from reconciler.engine.importer import Imported, ImportRequest, ImportResult, run_import
+
+_UNMANAGED = (
+    "unmanaged: add label reconcile/managed-by: reconcile to the live endpoint "
+    "to let reconcile manage it"
+)
 
 
 @click.command("import")
@@ -26,21 +33,56 @@ def import_(
 
 
 def _run(env: str, names: tuple[str, ...], force: bool, options: CommonOptions) -> int:
-    imported = run_import(
+    result = run_import(
         ImportRequest(
             root=options.root, environment=env, names=names, force=force, sandbox=options.sandbox
         )
     )
-    for item in imported:
-        note = (
-            ""
-            if item.managed
-            else " (unmanaged: add label reconcile/managed-by: reconcile "
-            "to the live endpoint to let reconcile manage it)"
-        )
-        click.echo(
-            f"wrote {item.path.relative_to(options.root)}: set ${{{item.variable}}} "
-            f"to its API key{note}"
-        )
-    click.echo(f"{len(imported)} manifest(s) written")
+    if options.fmt == "json":
+        click.echo(_as_json(env, result, options.root))
+    elif options.fmt == "markdown":
+        click.echo(_as_markdown(env, result, options.root), nl=False)
+    else:
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        for item in result.written:
+            note = "" if item.managed else f" ({_UNMANAGED})"
+            click.echo(
+                f"wrote {_rel(item, options.root)}: set ${{{item.variable}}} to its API key{note}"
+            )
+        click.echo(f"{len(result.written)} manifest(s) written")
     return 0
+
+
+def _rel(item: Imported, root: Path) -> str:
+    return item.path.relative_to(root).as_posix()
+
+
+def _as_json(env: str, result: ImportResult, root: Path) -> str:
+    report = {
+        "formatVersion": 1,
+        "environment": env,
+        "written": [
+            {
+                "name": item.name,
+                "path": _rel(item, root),
+                "variable": item.variable,
+                "managed": item.managed,
+                "overwritten": item.overwritten,
+            }
+            for item in result.written
+        ],
+        "warnings": list(result.warnings),
+    }
+    return json.dumps(report, indent=2)
+
+
+def _as_markdown(env: str, result: ImportResult, root: Path) -> str:
+    lines = [f"**Imported {len(result.written)} manifest(s) into `{env}`.**", ""]
+    for item in result.written:
+        verb = "overwrote" if item.overwritten else "wrote"
+        note = "" if item.managed else f" ({_UNMANAGED})"
+        lines.append(f"- {verb} `{_rel(item, root)}`: set `${{{item.variable}}}`{note}")
+    if result.warnings:
+        lines += ["", "Skipped:", *(f"- {w}" for w in result.warnings)]
+    return "\n".join(lines) + "\n"

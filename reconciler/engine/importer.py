@@ -2,24 +2,38 @@
 
 Server fields and empty values are stripped, reserved labels dropped, and the API key (which the
 API never returns) becomes a predictable ``${<NAME>_API_KEY}`` reference, so importing and then
-planning shows no changes once that variable holds the key.
+planning shows no changes once that variable holds the key. Live names are untrusted input: a
+name that breaks the manifest name rule could reach outside the models folder as a path, so it
+is skipped with a warning before any path is built, as are endpoints labelled for another
+environment. Overwriting (``--force``) keeps what only the manifest knows: its ``${VAR}``
+credentials references, its reconciler-side fields and labels the live endpoint lacks. The
+files are written all-or-nothing: if the environment no longer validates, every file is put
+back and the validation error raised. The one exception is what only the user can supply and
+no API returns (``spec.usage`` and prices, which a budget requires): those errors on imported
+files become warnings naming the file and the fix, or import could never onboard an
+environment that has a budget.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reconciler.engine.connect import open_client
-from reconciler.engine.manifest_text import manifest_document, render_manifest
-from reconciler.engine.normalize import comparable, is_managed
+from reconciler.engine.manifest_text import manifest_document, render_manifest, write_manifests
+from reconciler.engine.normalize import comparable, environment_of, is_managed
 from reconciler.manifests import load_environment
+from reconciler.manifests.refs import is_ref
 from reconciler.structs.errors import ConfigError
-from reconciler.structs.manifests import RESERVED_LABEL_PREFIX
+from reconciler.structs.manifests import RESERVED_LABEL_PREFIX, ModelEndpoint
+
+NAME_RULE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+MANIFEST_ONLY = ("usage", "healthCheck", "pricing", "guard")
+OWED_BY_USER = frozenset({"usage-missing", "price-missing"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,13 @@ class Imported:
     path: Path
     variable: str
     managed: bool
+    overwritten: bool = False
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    written: tuple[Imported, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def key_variable(name: str) -> str:
@@ -45,7 +66,7 @@ def key_variable(name: str) -> str:
     return re.sub(r"[^A-Z0-9]", "_", name.upper()) + "_API_KEY"
 
 
-def manifest_for(model: Mapping[str, Any]) -> dict[str, Any]:
+def manifest_for(model: Mapping[str, Any], existing: ModelEndpoint | None = None) -> dict[str, Any]:
     """A ModelEndpoint manifest from a live model (no secret: the API never returns keys)."""
     live = comparable(model)
     name = str(live["name"])
@@ -54,49 +75,98 @@ def manifest_for(model: Mapping[str, Any]) -> dict[str, Any]:
         for k, v in (live.get("labels") or {}).items()
         if not k.startswith(RESERVED_LABEL_PREFIX)
     }
-    spec: dict[str, Any] = {}
-    for key in ("description", "provider", "modelId"):
-        if key in live:
-            spec[key] = live[key]
+    spec: dict[str, Any] = {k: live[k] for k in ("description", "provider", "modelId") if k in live}
     spec["credentials"] = {
         "apiKey": "${" + key_variable(name) + "}",
         **(live.get("credentials") or {}),
     }
-    for key in ("configuration", "promptTemplate", "responseSchema"):
-        if key in live:
-            spec[key] = live[key]
+    spec.update(
+        {k: live[k] for k in ("configuration", "promptTemplate", "responseSchema") if k in live}
+    )
+    if existing is not None:
+        _keep_manifest_side(spec, labels, existing)
     return manifest_document(name, labels, spec)
 
 
-def run_import(request: ImportRequest) -> list[Imported]:
+def _keep_manifest_side(
+    spec: dict[str, Any], labels: dict[str, str], existing: ModelEndpoint
+) -> None:
+    """What the live endpoint cannot tell: references, reconciler-side fields, extra labels."""
+    refs = {k: v for k, v in (existing.spec.get("credentials") or {}).items() if is_ref(v)}
+    spec["credentials"] = {**spec["credentials"], **refs}
+    spec.update({k: existing.spec[k] for k in MANIFEST_ONLY if k in existing.spec})
+    for key, value in existing.labels.items():
+        labels.setdefault(key, value)
+
+
+def run_import(request: ImportRequest) -> ImportResult:
     loaded = load_environment(request.root, request.environment)
-    folder = request.root / "environments" / request.environment / "models"
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
-        live = [
-            m for m in client.list_models() if not request.names or m.get("name") in request.names
-        ]
+        everything = list(client.list_models())
+    live = [m for m in everything if not request.names or m.get("name") in request.names]
     unknown = set(request.names) - {str(m.get("name")) for m in live}
     if unknown:
         raise ConfigError(f"not live in '{request.environment}': {', '.join(sorted(unknown))}")
-    targets = [(m, folder / f"{m['name']}.yaml") for m in live]
+    chosen, warnings = _importable(live, env=request.environment)
+    folder = request.root / "environments" / request.environment / "models"
+    targets = [(m, folder / f"{m['name']}.yaml") for m in chosen]
     clashes = [str(p.relative_to(request.root)) for _, p in targets if p.exists()]
     if clashes and not request.force:
         raise ConfigError(
             f"refusing to overwrite {', '.join(clashes)}",
             hint="pass --force to overwrite, or name other models",
         )
-    folder.mkdir(parents=True, exist_ok=True)
+    texts: dict[Path, str] = {}
     out = []
     for model, path in targets:
-        text = render_manifest(manifest_for(model))
-        path.write_text(text, encoding="utf-8")
-        out.append(
-            Imported(
-                name=str(model["name"]),
-                path=path,
-                variable=key_variable(str(model["name"])),
-                managed=is_managed(model),
+        existing = loaded.model(str(model["name"])) if path.exists() else None
+        document = manifest_for(model, existing)
+        previous = path.read_text(encoding="utf-8") if path.exists() else None
+        texts[path] = render_manifest(document, previous=previous)
+        out.append(_imported(model, path, document, overwritten=previous is not None))
+    owed = write_manifests(request.root, request.environment, texts, owed=OWED_BY_USER)
+    warnings += [f"to do before the next plan: {p.render()}" for p in owed]
+    return ImportResult(written=tuple(out), warnings=tuple(warnings))
+
+
+def _importable(
+    live: Sequence[Mapping[str, Any]], *, env: str
+) -> tuple[list[Mapping[str, Any]], list[str]]:
+    """The models that may become files of ``env``, and a warning for each one skipped."""
+    chosen, warnings = [], []
+    for model in live:
+        name, owner = model.get("name"), environment_of(model)
+        if not isinstance(name, str) or not NAME_RULE.match(name):
+            warnings.append(
+                f"skipped live model {_shown(name)}: its name breaks the manifest name rule "
+                "(3-64 characters, lowercase letters, digits and '-'), so it cannot be a file "
+                "name; rename it in the Gateway to import it"
             )
-        )
-    return out
+        elif owner is not None and owner != env:
+            warnings.append(
+                f"skipped {name}: it is labelled reconcile/environment={owner}, "
+                f"so it belongs to '{owner}', not '{env}'"
+            )
+        else:
+            chosen.append(model)
+    return chosen, warnings
+
+
+def _imported(
+    model: Mapping[str, Any], path: Path, document: Mapping[str, Any], *, overwritten: bool
+) -> Imported:
+    reference = str(document["spec"]["credentials"]["apiKey"])
+    return Imported(
+        name=str(model["name"]),
+        path=path,
+        variable=reference.removeprefix("${").removesuffix("}"),
+        managed=is_managed(model),
+        overwritten=overwritten,
+    )
+
+
+def _shown(name: Any) -> str:
+    """A name from the API as a short, printable Python literal (it may hold anything)."""
+    text = repr(name)
+    return text if len(text) <= 80 else text[:77] + "..."

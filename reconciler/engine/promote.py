@@ -2,23 +2,37 @@
 
 What moves is the model itself (provider, modelId, configuration, prompt, schema). What stays
 is the target's own: its credentials references (each environment has its own keys), its
-labels (they name teams, cost centres, tiers per environment) and its usage figures (traffic
-differs per environment). A new model in the target takes the source's references as they are.
+labels (they name teams, cost centres, tiers per environment), its usage figures (traffic
+differs), pricing (agreements differ) and guard settings. A model new to the target must not
+use the source's keys: references named ``${<SOURCE>_...}`` are renamed ``${<TARGET>_...}``, and
+any other reference is refused, because its target name cannot be guessed, unless
+``keep_refs`` (then it is copied unchanged).
+Whether a file changes is decided on the parsed documents, never on formatting; the result is
+validated before anything is written (a dry run validates a temporary copy).
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.manifest_text import manifest_document, render_manifest
+from reconciler.engine.diff import field_changes
+from reconciler.engine.manifest_text import (
+    check_manifests,
+    manifest_document,
+    render_manifest,
+    write_manifests,
+)
 from reconciler.manifests import load_environment
+from reconciler.manifests.refs import REF
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.manifests import ModelEndpoint
+from reconciler.structs.plan import FieldChange
 
-TARGET_OWNED = ("credentials", "usage", "guard")
+TARGET_OWNED = ("credentials", "usage", "pricing", "guard")
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,13 @@ class Promotion:
     path: Path
     diff: str
     created: bool
+    changes: tuple[FieldChange, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def env_prefix(env: str) -> str:
+    """``dev`` -> ``DEV_``: how an environment's variables are named by convention."""
+    return re.sub(r"[^A-Z0-9]", "_", env.upper()) + "_"
 
 
 def promoted_manifest(source: ModelEndpoint, target: ModelEndpoint | None) -> dict[str, Any]:
@@ -40,6 +61,34 @@ def promoted_manifest(source: ModelEndpoint, target: ModelEndpoint | None) -> di
     return manifest_document(source.name, labels, spec)
 
 
+def retarget_credentials(
+    model: ModelEndpoint, *, source_env: str, target_env: str
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Credentials with source references renamed; refused references; notes on literals."""
+    old, new = env_prefix(source_env), env_prefix(target_env)
+    refused: list[str] = []
+    notes: list[str] = []
+
+    out: dict[str, Any] = {}
+    for key, value in (model.spec.get("credentials") or {}).items():
+        if isinstance(value, str) and REF.search(value):
+            for name in REF.findall(value):
+                if not name.startswith(old):
+                    refused.append(f"{model.name} credentials.{key} ${{{name}}}")
+            out[key] = REF.sub(lambda m: _renamed(m[1], old=old, new=new), value)
+        else:
+            out[key] = value
+            notes.append(
+                f"credentials.{key} copied from '{source_env}' as it is: "
+                f"check it is right for '{target_env}'"
+            )
+    return out, refused, notes
+
+
+def _renamed(name: str, *, old: str, new: str) -> str:
+    return "${" + (new + name.removeprefix(old) if name.startswith(old) else name) + "}"
+
+
 def run_promote(
     root: Path,
     *,
@@ -47,6 +96,7 @@ def run_promote(
     target_env: str,
     names: tuple[str, ...] = (),
     dry_run: bool = False,
+    keep_refs: bool = False,
 ) -> list[Promotion]:
     if source_env == target_env:
         raise ConfigError("--from and --to name the same environment")
@@ -58,37 +108,78 @@ def run_promote(
         raise ConfigError(f"not in '{source_env}': {', '.join(sorted(unknown))}")
     folder = root / "environments" / target_env / "models"
     out: list[Promotion] = []
-    originals: dict[Path, str | None] = {}
+    texts: dict[Path, str] = {}
+    refused: list[str] = []
     for model in chosen:
         existing = target.model(model.name)
-        path = folder / f"{model.name}.yaml"
-        before = path.read_text(encoding="utf-8") if path.exists() else ""
-        after = render_manifest(promoted_manifest(model, existing))
-        diff = "".join(
-            difflib.unified_diff(
-                before.splitlines(keepends=True),
-                after.splitlines(keepends=True),
-                fromfile=f"a/{path.relative_to(root)}",
-                tofile=f"b/{path.relative_to(root)}",
-            )
-        )
-        if diff and not dry_run:
-            originals[path] = before if path.exists() else None
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(after, encoding="utf-8")
-        out.append(Promotion(name=model.name, path=path, diff=diff, created=not before))
-    _validate_or_restore(root, target_env, originals)
+        path = root / existing.source if existing else folder / f"{model.name}.yaml"
+        promoted, bad, notes = _for_target(model, existing, source_env, target_env)
+        refused += [] if keep_refs else bad
+        promotion, text = _promotion(root, path, promoted, existing, notes=notes)
+        if text is not None:
+            texts[path] = text
+        out.append(promotion)
+    if refused:
+        raise _refusal(refused, source_env=source_env, target_env=target_env)
+    if texts:
+        (check_manifests if dry_run else write_manifests)(root, target_env, texts)
     return out
 
 
-def _validate_or_restore(root: Path, env: str, originals: dict[Path, str | None]) -> None:
-    """A promotion that leaves the target invalid is undone: nothing half-applied."""
-    try:
-        load_environment(root, env)
-    except ConfigError:
-        for path, text in originals.items():
-            if text is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_text(text, encoding="utf-8")
-        raise
+def _for_target(
+    model: ModelEndpoint, existing: ModelEndpoint | None, source_env: str, target_env: str
+) -> tuple[ModelEndpoint, list[str], list[str]]:
+    """The model as it goes to the target: a new one with its references renamed."""
+    if existing is not None:
+        return model, [], []
+    credentials, refused, notes = retarget_credentials(
+        model, source_env=source_env, target_env=target_env
+    )
+    spec = {**model.spec, "credentials": credentials}
+    return ModelEndpoint(name=model.name, spec=spec, labels=model.labels), refused, notes
+
+
+def _promotion(
+    root: Path,
+    path: Path,
+    model: ModelEndpoint,
+    existing: ModelEndpoint | None,
+    *,
+    notes: list[str],
+) -> tuple[Promotion, str | None]:
+    """What promoting ``model`` changes (decided on parsed documents) and the new file text."""
+    after = promoted_manifest(model, existing)
+    before = manifest_document(existing.name, existing.labels, existing.spec) if existing else {}
+    changes = field_changes(before, after)
+    if not changes:
+        return Promotion(name=model.name, path=path, diff="", created=False), None
+    previous = path.read_text(encoding="utf-8") if existing is not None else ""
+    text = render_manifest(after, previous=previous or None)
+    relative = path.relative_to(root).as_posix()
+    diff = "".join(
+        difflib.unified_diff(
+            previous.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile="/dev/null" if existing is None else f"a/{relative}",
+            tofile=f"b/{relative}",
+        )
+    )
+    promotion = Promotion(
+        name=model.name,
+        path=path,
+        diff=diff,
+        created=existing is None,
+        changes=changes,
+        notes=tuple(notes),
+    )
+    return promotion, text
+
+
+def _refusal(refused: list[str], *, source_env: str, target_env: str) -> ConfigError:
+    return ConfigError(
+        f"not promoted: a model new to '{target_env}' would keep '{source_env}' credentials "
+        f"references that do not follow the {env_prefix(source_env)}* naming, so their "
+        f"'{target_env}' names cannot be derived: {'; '.join(refused)}; nothing was written",
+        hint=f"add the model to '{target_env}' first (promote then keeps its references), "
+        "or pass --keep-refs to copy the references unchanged",
+    )

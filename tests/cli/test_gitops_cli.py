@@ -129,11 +129,20 @@ def test_import_then_plan_shows_no_changes(repo: Path) -> None:
     models = repo / "environments" / "staging" / "models"
     refused = cli(repo, "import", "--env", "staging", "--sandbox")
     assert refused.returncode == ExitCode.INVALID and "--force" in refused.stderr
+    forced = cli(repo, "import", "--env", "staging", "--sandbox", "--force")
+    assert forced.returncode == ExitCode.OK, forced.stderr
+    kept = (models / "support-classifier.yaml").read_text()  # the manifest's own side survives
+    assert "${STAGING_OPENAI_API_KEY}" in kept and "requestsPerDay: 2000" in kept
+    plan = cli(repo, "--env", "staging", "--sandbox", "--dry-run", "--format", "json")
+    assert plan.returncode == ExitCode.OK, plan.stdout + plan.stderr  # same keys: no change
     shutil.rmtree(models)
     imported = cli(repo, "import", "--env", "staging", "--sandbox")
     assert imported.returncode == ExitCode.OK, imported.stderr
+    assert "usage-missing" in imported.stderr  # staging has a budget: usage is the user's to add
     text = (models / "support-classifier.yaml").read_text()
     assert "${SUPPORT_CLASSIFIER_API_KEY}" in text and "reconcile/" not in text
+    environment = repo / "environments" / "staging" / "environment.yaml"
+    environment.write_text(environment.read_text().split("  budget:")[0])
     assert cli(repo, "validate", "--env", "staging").returncode == ExitCode.OK
     plan = cli(repo, "--env", "staging", "--sandbox", "--dry-run", "--format", "json")
     doc = json.loads(plan.stdout)
