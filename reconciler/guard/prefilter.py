@@ -18,6 +18,8 @@ import importlib
 import re
 from typing import Any
 
+MAX_TRIES = 24  # places to try a match at before one search of the window is cheaper
+
 
 def start_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """The shortest set of literals one of which every match begins with, or None."""
@@ -35,6 +37,42 @@ def start_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     # A literal that extends another adds no position the shorter one does not find.
     kept = sorted(set(found), key=len)
     return tuple(lit for i, lit in enumerate(kept) if not any(lit.startswith(k) for k in kept[:i]))
+
+
+def match_at_starts(
+    pattern: re.Pattern[str], text: str, literals: tuple[str, ...], start: int, end: int
+) -> re.Match[str] | None:
+    """The leftmost match in ``[start, end)``, tried only where an opening literal occurs.
+
+    Every match begins with one of the literals, so trying those places in order finds the
+    same match as a search of the whole window, without the regex engine trying its
+    alternation at every other position. Past a handful of places one search is cheaper.
+    """
+    places: list[int] = []
+    for literal in literals:
+        at = text.find(literal, start, end)
+        while at != -1:
+            places.append(at)
+            if len(places) > MAX_TRIES:
+                return pattern.search(text, _first_start(text, literals, start, end), end)
+            at = text.find(literal, at + 1, end)
+    places.sort()
+    match = pattern.match
+    for at in places:
+        if found := match(text, at, end):
+            return found
+    return None
+
+
+def _first_start(text: str, literals: tuple[str, ...], start: int, end: int) -> int:
+    """Where the first opening literal lies wholly inside ``[start, end)``; ``end`` if none."""
+    best = end
+    for literal in literals:
+        # Look only before the best place so far (a literal there may overlap it).
+        at = text.find(literal, start, min(best + len(literal) - 1, end))
+        if at != -1:
+            best = at
+    return best
 
 
 def _starts(items: list[tuple[Any, Any]], c: Any) -> list[str] | None:

@@ -4,9 +4,10 @@ A rule is a precompiled regular expression over a detection view (lowercase, acc
 look-alikes folded) with a weight and a family. Running every expression over a whole 4 KB
 view costs far more than the latency budget: Python's regex engine pays per position. So a
 rule names the whole words (or, for markup, the literal snippets) without which it cannot
-match; the view's word set is built once, and a rule whose words are present is run only in
-windows around their occurrences. Expressions use bounded repetition only, so no input can
-make them backtrack catastrophically.
+match; the view's word set is built once, a ``RuleSet`` visits only the rules whose words
+are present, and each runs only in windows around their occurrences, and there only where
+one of its opening literals occurs (see ``prefilter``). Expressions use bounded repetition
+only, so no input can make them backtrack catastrophically.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ import re
 from dataclasses import dataclass
 
 from reconciler.guard.gating import ViewText
-from reconciler.guard.prefilter import start_literals
+from reconciler.guard.prefilter import match_at_starts, start_literals
 
 REACH = 150  # characters either side of a gate word that a match may span
-MAX_TRIES = 24  # places to try a match at before one search of the window is cheaper
 
 
 @dataclass(frozen=True)
@@ -53,48 +53,12 @@ class Rule:
         windows = view.windows(anchors, self.reach) or [(0, len(text))]
         for start, end in windows:
             if self.starts:
-                found = _match_at_starts(self.pattern, text, self.starts, start, end)
+                found = match_at_starts(self.pattern, text, self.starts, start, end)
             else:
                 found = self.pattern.search(text, start, end)
             if found:
                 return found
         return None
-
-
-def _match_at_starts(
-    pattern: re.Pattern[str], text: str, literals: tuple[str, ...], start: int, end: int
-) -> re.Match[str] | None:
-    """The leftmost match in ``[start, end)``, tried only where an opening literal occurs.
-
-    Every match begins with one of the literals, so trying those places in order finds the
-    same match as a search of the whole window, without the regex engine trying its
-    alternation at every other position. Past a handful of places one search is cheaper.
-    """
-    places: list[int] = []
-    for literal in literals:
-        at = text.find(literal, start, end)
-        while at != -1:
-            places.append(at)
-            if len(places) > MAX_TRIES:
-                return pattern.search(text, _first_start(text, literals, start, end), end)
-            at = text.find(literal, at + 1, end)
-    places.sort()
-    match = pattern.match
-    for at in places:
-        if found := match(text, at, end):
-            return found
-    return None
-
-
-def _first_start(text: str, literals: tuple[str, ...], start: int, end: int) -> int:
-    """Where the first opening literal lies wholly inside ``[start, end)``; ``end`` if none."""
-    best = end
-    for literal in literals:
-        # Look only before the best place so far (a literal there may overlap it).
-        at = text.find(literal, start, min(best + len(literal) - 1, end))
-        if at != -1:
-            best = at
-    return best
 
 
 def rule(

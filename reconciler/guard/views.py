@@ -1,9 +1,10 @@
 """Detection views: the same text with one family of obfuscations undone.
 
-The base view folds compatibility forms (fullwidth, mathematical letters), accents, case and
-look-alike letters. The other views are built only when the base view shows a sign that they
-could reveal a word the rules know (``stems``): reading digits as letters, joining split
-letters, undoing ROT13. That keeps the common case, plain prose, to a single view.
+The base view (``folding.skeleton``) folds compatibility forms, accents, case and look-alike
+letters. The views here are built only when the base view shows a sign that they could
+reveal a word the rules know: reading digits as letters, joining split letters, undoing
+ROT13. That keeps the common case, plain prose, to a single view, and the signs are checked
+with set operations and C-level scans rather than loops over every word.
 """
 
 from __future__ import annotations
