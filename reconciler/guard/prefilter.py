@@ -35,7 +35,7 @@ def start_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     if not found:
         return None
     # A literal that extends another adds no position the shorter one does not find.
-    kept = sorted(set(found), key=len)
+    kept = sorted(set(found), key=lambda lit: (len(lit), lit))
     return tuple(lit for i, lit in enumerate(kept) if not any(lit.startswith(k) for k in kept[:i]))
 
 
