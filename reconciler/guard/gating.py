@@ -29,12 +29,13 @@ def words_of(view: str) -> set[str]:
 class ViewText:
     """A view, its word set, and the occurrences of gate words found so far."""
 
-    __slots__ = ("_found", "text", "words")
+    __slots__ = ("_found", "_windows", "text", "words")
 
     def __init__(self, text: str, words: set[str] | None = None) -> None:
         self.text = text
         self.words = words_of(text) if words is None else words
         self._found: dict[str, list[int]] = {}
+        self._windows: dict[tuple[frozenset[str], Span], list[Span] | None] = {}
 
     def occurrences(self, anchor: str) -> list[int]:
         """Where ``anchor`` occurs as a substring, at most ``MAX_WINDOWS + 1`` of them."""
@@ -44,7 +45,17 @@ class ViewText:
         return found
 
     def windows(self, anchors: frozenset[str], reach: Span) -> list[Span] | None:
-        """Merged spans around each anchor occurrence, or None when there are too many."""
+        """Merged spans around each anchor occurrence, or None when there are too many.
+
+        Rules that share gate words and reach (several override rules gate on the same
+        nouns) share the result.
+        """
+        key = (anchors, reach)
+        if key not in self._windows:
+            self._windows[key] = self._merged_spans(anchors, reach)
+        return self._windows[key]
+
+    def _merged_spans(self, anchors: frozenset[str], reach: Span) -> list[Span] | None:
         before, after = reach
         spans: list[Span] = []
         for anchor in anchors:
