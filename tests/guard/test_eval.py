@@ -59,7 +59,8 @@ def test_4kb_input_scans_well_under_a_millisecond() -> None:
     text = (sentence * 60)[:4096]
     scan(text)
     best = min(_mean_ms(text) for _ in range(3))
-    assert best < 1.0, f"{best:.3f} ms"
+    # About 0.15 ms on the 2-core dev machine; the margin absorbs a busy machine.
+    assert best < 0.5, f"{best:.3f} ms"
 
 
 def _mean_ms(text: str, repeats: int = 50) -> float:
