@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import statistics
-import time
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-from reconciler.guard import scan
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = ROOT.parent / "shared" / "data" / "guard" / "dev.jsonl"
@@ -52,24 +48,6 @@ def test_json_output_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     }
     assert set(result["latency_ms"]) == {"mean", "p99"}
     assert result["obfuscation"]["base64"] == {"detection": 1.0, "rows": 1}
-
-
-def test_4kb_input_scans_well_under_a_millisecond() -> None:
-    sentence = "The committee reviewed the quarterly budget and approved two new projects. "
-    text = (sentence * 60)[:4096]
-    scan(text)
-    best = min(_mean_ms(text) for _ in range(3))
-    # About 0.15 ms on the 2-core dev machine; the margin absorbs a busy machine.
-    assert best < 0.5, f"{best:.3f} ms"
-
-
-def _mean_ms(text: str, repeats: int = 50) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        scan(text)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.fmean(times)
 
 
 @pytest.mark.skipif(not SHARED_DATA.is_file(), reason="shared guard data set not present")
