@@ -44,7 +44,7 @@ def promote(
     names: tuple[str, ...],
     **given: Any,
 ) -> None:
-    """Copy model specs; the target keeps its credentials references, labels and usage."""
+    """Copy model specs; the target keeps its credentials refs, labels, usage, pricing, guard."""
     options = build_options(ctx, **given)
     guarded(
         lambda: _run(source, target, names, options, dry_run=dry_run, keep_refs=keep_refs),

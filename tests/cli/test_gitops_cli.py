@@ -102,6 +102,10 @@ def test_commit_touches_only_state_and_audit_detects_any_edit(repo: Path) -> Non
         result = cli(repo, "audit", "verify", "--env", "staging")
         assert result.returncode == ExitCode.INVALID, offset
         assert "line" in result.stdout + result.stderr
+    lines = original.splitlines(keepends=True)
+    log.write_bytes(b"".join(lines[:-1]))  # the chain alone stays valid: the snapshot's anchor
+    result = cli(repo, "audit", "verify", "--env", "staging")
+    assert result.returncode == ExitCode.INVALID and f"line {len(lines)}" in result.stdout
     log.write_bytes(original)
     assert CANARY not in patch and "sandbox-secret" not in patch  # the whole history
 
