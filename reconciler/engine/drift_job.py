@@ -55,7 +55,7 @@ def _record(request: DriftRequest, report: DriftReport) -> None:
     recorder = Recorder(
         request.root / "state" / request.environment / "audit.jsonl",
         environment=request.environment,
-        actor=default_actor(),
+        actor=default_actor(request.root),
         git_commit=commit,
     )
     for item in report.items:

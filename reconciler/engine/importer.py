@@ -26,6 +26,8 @@ from typing import Any
 from reconciler.engine.connect import open_client
 from reconciler.engine.manifest_text import manifest_document, render_manifest, write_manifests
 from reconciler.engine.normalize import comparable, environment_of, is_managed
+from reconciler.engine.prepare import last_known_usage
+from reconciler.gitops.snapshot import read_snapshot
 from reconciler.manifests import load_environment
 from reconciler.manifests.refs import is_ref
 from reconciler.structs.errors import ConfigError
@@ -66,7 +68,11 @@ def key_variable(name: str) -> str:
     return re.sub(r"[^A-Z0-9]", "_", name.upper()) + "_API_KEY"
 
 
-def manifest_for(model: Mapping[str, Any], existing: ModelEndpoint | None = None) -> dict[str, Any]:
+def manifest_for(
+    model: Mapping[str, Any],
+    existing: ModelEndpoint | None = None,
+    usage: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """A ModelEndpoint manifest from a live model (no secret: the API never returns keys)."""
     live = comparable(model)
     name = str(live["name"])
@@ -83,6 +89,8 @@ def manifest_for(model: Mapping[str, Any], existing: ModelEndpoint | None = None
     spec.update(
         {k: live[k] for k in ("configuration", "promptTemplate", "responseSchema") if k in live}
     )
+    if usage:
+        spec["usage"] = dict(usage)
     if existing is not None:
         _keep_manifest_side(spec, labels, existing)
     return manifest_document(name, labels, spec)
@@ -117,11 +125,13 @@ def run_import(request: ImportRequest) -> ImportResult:
             f"refusing to overwrite {', '.join(clashes)}",
             hint="pass --force to overwrite, or name other models",
         )
+    # The API does not know usage; the last snapshot remembers what was applied.
+    usage = last_known_usage(read_snapshot(request.root, request.environment))
     texts: dict[Path, str] = {}
     out = []
     for model, path in targets:
         existing = loaded.model(str(model["name"])) if path.exists() else None
-        document = manifest_for(model, existing)
+        document = manifest_for(model, existing, usage.get(str(model["name"])))
         previous = path.read_text(encoding="utf-8") if path.exists() else None
         texts[path] = render_manifest(document, previous=previous)
         out.append(_imported(model, path, document, overwritten=previous is not None))

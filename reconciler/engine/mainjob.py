@@ -98,7 +98,7 @@ def _apply(
     recorder = Recorder(
         request.root / "state" / config.name / "audit.jsonl",
         environment=config.name,
-        actor=default_actor(),
+        actor=default_actor(request.root),
         git_commit=commit,
     )
     applier = Applier(

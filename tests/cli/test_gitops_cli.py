@@ -142,12 +142,11 @@ def test_import_then_plan_shows_no_changes(repo: Path) -> None:
     shutil.rmtree(models)
     imported = cli(repo, "import", "--env", "staging", "--sandbox")
     assert imported.returncode == ExitCode.OK, imported.stderr
-    assert "usage-missing" in imported.stderr  # staging has a budget: usage is the user's to add
+    assert "usage-missing" not in imported.stderr
     text = (models / "support-classifier.yaml").read_text()
     assert "${SUPPORT_CLASSIFIER_API_KEY}" in text and "reconcile/" not in text
-    environment = repo / "environments" / "staging" / "environment.yaml"
-    environment.write_text(environment.read_text().split("  budget:")[0])
-    assert cli(repo, "validate", "--env", "staging").returncode == ExitCode.OK
+    assert "requestsPerDay: 2000" in text  # usage comes back from the last snapshot
+    assert cli(repo, "validate", "--env", "staging").returncode == ExitCode.OK  # budget kept
     plan = cli(repo, "--env", "staging", "--sandbox", "--dry-run", "--format", "json")
     doc = json.loads(plan.stdout)
     for item in doc["update"]:  # secrets are the only difference: new variable names
