@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reconciler.engine.apply import HealthCheck
 from reconciler.engine.invocation import invoke_guarded
 from reconciler.engine.prepare import Prepared
+from reconciler.engine.settle import HealthCheck
 from reconciler.gateway import GatewayClient
 from reconciler.structs.errors import ReconcileError
 

@@ -12,12 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconciler.engine.apply import Applier, ApplySettings, HealthCheck
+from reconciler.engine.apply import Applier, ApplySettings
 from reconciler.engine.connect import open_client
 from reconciler.engine.events import EventSink, ignore
 from reconciler.engine.prepare import Prepared, prepare
 from reconciler.engine.recorder import Recorder
 from reconciler.engine.secrets import require_references
+from reconciler.engine.settle import HealthCheck
 from reconciler.engine.writeback import record_state
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.audit import default_actor
