@@ -19,11 +19,10 @@ from reconciler.engine.prepare import Prepared, prepare
 from reconciler.engine.recorder import Recorder
 from reconciler.engine.secrets import require_references
 from reconciler.engine.settle import HealthCheck
-from reconciler.engine.writeback import record_state
+from reconciler.engine.writeback import manifests_commit, record_state
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.audit import default_actor
 from reconciler.gitops.preflight import check_writeback
-from reconciler.gitops.repo import head_state
 from reconciler.manifests import load_environment
 from reconciler.structs.errors import ConfigError, ExitCode, ReconcileError
 from reconciler.structs.outcome import ApplyResult
@@ -119,27 +118,6 @@ def _apply(
         result = applier.result
         result.problems.append(f"apply stopped: {exc.render()}")
     finally:
-        _record(
-            request=request,
-            prepared=prepared,
-            client=client,
-            recorder=recorder,
-            result=result,
-            commit=commit,
-        )
-    return result
-
-
-def _record(
-    *,
-    request: JobRequest,
-    prepared: Prepared,
-    client: GatewayClient,
-    recorder: Recorder,
-    result: ApplyResult,
-    commit: str | None,
-) -> None:
-    try:
         record_state(
             request.root,
             prepared=prepared,
@@ -150,8 +128,7 @@ def _record(
             commit=request.commit,
             push=request.push,
         )
-    except ReconcileError as exc:
-        result.problems.append(f"recording state failed: {exc.render()}")
+    return result
 
 
 def _settings(prepared: Prepared, hooks: JobHooks) -> ApplySettings:
@@ -165,12 +142,3 @@ def _settings(prepared: Prepared, hooks: JobHooks) -> ApplySettings:
 
 def _in_progress(plan: Plan) -> bool:
     return any(i.in_progress for i in plan.items)
-
-
-def manifests_commit(root: Path, environment: str) -> str | None:
-    """The commit the manifests come from; ``-dirty`` when the environment has local edits,
-    so the record never claims a commit that does not contain what was applied."""
-    state = head_state(root, environment)
-    if state.commit is None:
-        return None
-    return f"{state.commit}-dirty" if state.dirty else state.commit

@@ -14,8 +14,9 @@ from reconciler.engine.normalize import environment_of, is_managed, redacted
 from reconciler.engine.prepare import Prepared, last_known_usage
 from reconciler.engine.recorder import Recorder
 from reconciler.gateway import GatewayClient
-from reconciler.gitops.repo import commit_state, push_state
+from reconciler.gitops.repo import commit_state, head_state, push_state
 from reconciler.gitops.snapshot import read_snapshot, write_snapshot
+from reconciler.structs.errors import ReconcileError
 from reconciler.structs.outcome import ApplyResult
 
 
@@ -29,6 +30,41 @@ def record_state(
     git_commit: str | None,
     commit: bool,
     push: bool,
+) -> None:
+    """Record state; a failure here (git, disk) comes after changes were made, so it is
+    reported as a problem of the apply (exit 3), never as "nothing was changed"."""
+    try:
+        snapshot_and_audit(
+            root,
+            prepared=prepared,
+            client=client,
+            recorder=recorder,
+            result=result,
+            git_commit=git_commit,
+        )
+        if commit or push:
+            _commit_and_push(root, prepared.loaded.config.name, result, git_commit, push=push)
+    except ReconcileError as exc:
+        result.problems.append(f"recording state failed: {exc.render()}")
+
+
+def manifests_commit(root: Path, environment: str) -> str | None:
+    """The commit the manifests come from; ``-dirty`` when the environment has local edits,
+    so the record never claims a commit that does not contain what was applied."""
+    state = head_state(root, environment)
+    if state.commit is None:
+        return None
+    return f"{state.commit}-dirty" if state.dirty else state.commit
+
+
+def snapshot_and_audit(
+    root: Path,
+    *,
+    prepared: Prepared,
+    client: GatewayClient,
+    recorder: Recorder,
+    result: ApplyResult,
+    git_commit: str | None,
 ) -> None:
     env = prepared.loaded.config.name
     previous = read_snapshot(root, env)
@@ -52,13 +88,17 @@ def record_state(
     )
     snapshot = write_snapshot(root, env, models=live, git_commit=git_commit)
     result.snapshot_serial = snapshot.serial
-    if commit or push:
-        result.commit = commit_state(root, env, message=_message(env, result, git_commit))
-        if push:
-            pushed = push_state(root)
-            result.extra["push"] = pushed.detail
-            if not pushed.pushed:
-                result.problems.append(f"push failed (committed locally): {pushed.detail}")
+
+
+def _commit_and_push(
+    root: Path, env: str, result: ApplyResult, git_commit: str | None, *, push: bool
+) -> None:
+    result.commit = commit_state(root, env, message=_message(env, result, git_commit))
+    if push:
+        pushed = push_state(root)
+        result.extra["push"] = pushed.detail
+        if not pushed.pushed:
+            result.problems.append(f"push failed (committed locally): {pushed.detail}")
 
 
 def _with_usage(model: dict[str, Any], usage: Mapping[str, Any]) -> dict[str, Any]:
