@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.engine.connect import open_client
-from reconciler.engine.manifest_text import manifest_document, render_manifest, write_manifests
+from reconciler.engine.manifest_files import write_manifests
+from reconciler.engine.manifest_text import manifest_document, render_manifest
 from reconciler.engine.normalize import comparable, environment_of, is_managed
 from reconciler.engine.prepare import last_known_usage
 from reconciler.gitops.snapshot import read_snapshot

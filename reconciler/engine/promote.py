@@ -20,12 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.engine.diff import field_changes
-from reconciler.engine.manifest_text import (
-    check_manifests,
-    manifest_document,
-    render_manifest,
-    write_manifests,
-)
+from reconciler.engine.manifest_files import check_manifests, write_manifests
+from reconciler.engine.manifest_text import manifest_document, render_manifest
 from reconciler.manifests import load_environment
 from reconciler.manifests.refs import REF
 from reconciler.structs.errors import ConfigError
