@@ -75,8 +75,13 @@ def invalid_client(*, status: int, environment: str | None, client_id: str) -> A
     """The error for credentials the login host refused."""
     where = f"environment {environment}" if environment else "this environment"
     return AuthError(
-        f"the login host refused OAuth client {client_id!r} (invalid_client, HTTP {status})",
+        f"the login host refused OAuth client {masked(client_id)} (invalid_client, HTTP {status})",
         status=status,
         code="invalid_client",
         hint=f"check clientId/clientSecret for {where}",
     )
+
+
+def masked(client_id: str) -> str:
+    """Enough of a client id to tell which one, not enough to use it: ids live in secrets too."""
+    return f"'{client_id[:4]}…'" if len(client_id) > 6 else "'…'"

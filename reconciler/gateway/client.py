@@ -86,7 +86,7 @@ class GatewayClient:
             except Conflict:
                 ambiguous = attempts.saw_ambiguous and isinstance(name, str)
                 found = self.find_model_by_name(str(name)) if ambiguous else None
-                if found is None:
+                if found is None or not _ours(found, body):
                     raise
                 return found
             except GatewayError as e:
@@ -94,7 +94,7 @@ class GatewayClient:
                     raise
                 self._caller.pause_or_raise(e, attempts, idempotent=True)
                 found = self.find_model_by_name(name)
-                if found is not None:
+                if found is not None and _ours(found, body):
                     return found
 
     def update_model(self, model_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -148,3 +148,12 @@ def _model_path(model_id: str) -> str:
     if not isinstance(model_id, str) or not model_id:
         raise ValueError("model_id must be a non-empty string")
     return f"{MODELS}/{quote(model_id, safe='')}"
+
+
+def _ours(found: dict[str, Any], body: dict[str, Any]) -> bool:
+    """After a lost response, a model with our name is ours only if it carries every label we
+    sent (for the reconciler: managed-by, environment and key fingerprint); anything else is
+    someone else's model and must not be adopted."""
+    sent = body.get("labels") or {}
+    have = found.get("labels") or {}
+    return isinstance(have, dict) and all(have.get(k) == v for k, v in sent.items())

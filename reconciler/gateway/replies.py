@@ -9,6 +9,7 @@ refusing the client (401, or 400 ``invalid_client``) means wrong client credenti
 from __future__ import annotations
 
 from reconciler.gateway import auth
+from reconciler.gateway.auth import masked
 from reconciler.gateway.errors import (
     Forbidden,
     GatewayError,
@@ -25,9 +26,9 @@ def api_error(reply: Reply, *, method: str, what: str, client_id: str) -> Gatewa
     error = _typed(reply, what=what)
     if isinstance(error, Forbidden):
         scope = "ai:models:read" if method == "GET" else "ai:models:write"
-        error.message = f"{error.message}; the OAuth client lacks scope {scope}"
+        error.message = f"{error.message.rstrip('.')}; the OAuth client lacks scope {scope}"
         error.args = (error.message,)
-        error.hint = f"grant {scope} to OAuth client {client_id!r}"
+        error.hint = f"grant {scope} to OAuth client {masked(client_id)}"
     elif isinstance(error, Unauthorized):
         error.hint = "the token was refused twice; check the OAuth client is still active"
     return error
