@@ -159,6 +159,12 @@ def _importable(
                 f"skipped {name}: it is labelled reconcile/environment={owner}, "
                 f"so it belongs to '{owner}', not '{env}'"
             )
+        elif not is_managed(model):
+            warnings.append(
+                f"skipped {name}: it is not managed by reconcile, so a manifest for it would "
+                "block every plan of this environment; to manage it, add the label "
+                "reconcile/managed-by: reconcile to the live endpoint, then import it"
+            )
         else:
             chosen.append(model)
     return chosen, warnings

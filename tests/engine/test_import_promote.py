@@ -45,6 +45,9 @@ def snapshot_of(folder: Path) -> dict[str, str]:
     return {p.name: p.read_text() for p in sorted(folder.iterdir())}
 
 
+MANAGED = {"reconcile/managed-by": "reconcile"}
+
+
 def live(name: str, **fields: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": name,
@@ -53,7 +56,7 @@ def live(name: str, **fields: Any) -> dict[str, Any]:
         "credentials": {"apiKey": "sk-test-key", "endpoint": "https://api.openai.com/v1"},
         "configuration": {"temperature": 0.3, "maxTokens": 200},
         "promptTemplate": PROMPT,
-        "labels": {"team": "support"},
+        "labels": {"team": "support", **MANAGED},
     }
     return {**body, **fields}
 
@@ -105,12 +108,20 @@ def test_models_of_another_environment_are_skipped(root: Path) -> None:
         root,
         "staging",
         live("from-dev", labels={"reconcile/environment": "dev"}),
-        live("ours", labels={"reconcile/environment": "staging", "team": "a"}),
+        live("ours", labels={"reconcile/environment": "staging", "team": "a", **MANAGED}),
     )
     result = do_import(root)
     assert [item.name for item in result.written] == ["ours"]
     assert any("from-dev" in w and "belongs to 'dev'" in w for w in result.warnings)
     assert not (models_of(root, "staging") / "from-dev.yaml").exists()
+
+
+def test_unmanaged_models_are_skipped_so_plans_are_not_blocked(root: Path) -> None:
+    seed(root, "staging", live("hand-made", labels={"team": "x"}), live("ours"))
+    result = do_import(root)
+    assert [item.name for item in result.written] == ["ours"]
+    assert any("hand-made" in w and "not managed by reconcile" in w for w in result.warnings)
+    assert not (models_of(root, "staging") / "hand-made.yaml").exists()
 
 
 def test_fresh_models_in_a_budgeted_environment_owe_their_usage(root: Path) -> None:
@@ -125,7 +136,7 @@ def test_an_import_that_breaks_validation_restores_every_file(root: Path) -> Non
     seed(
         root,
         "staging",
-        live("support-classifier", labels={"Cost Centre": "x"}),  # not a valid label key
+        live("support-classifier", labels={"Cost Centre": "x", **MANAGED}),  # invalid label key
         live("brand-new"),
     )
     with pytest.raises(ValidationFailed) as caught:
@@ -180,7 +191,7 @@ def test_import_cli_json_and_markdown(root: Path) -> None:
             "name": "json-one",
             "path": "environments/dev/models/json-one.yaml",
             "variable": "JSON_ONE_API_KEY",
-            "managed": False,
+            "managed": True,
             "overwritten": True,
         }
     ]
