@@ -37,11 +37,15 @@ def guarded(action: Callable[[], int], *, verbose: int = 0) -> None:
     sys.exit(code)
 
 
+BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
+
+
 def _quiet_broken_pipe() -> int:
-    """``reconcile ... | head`` closed the pipe: not an error worth a traceback."""
+    """``reconcile ... | head`` closed the pipe: no traceback, but no false success either
+    (the real outcome was not seen, so it must not read as 0 under ``set -o pipefail``)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-    return int(ExitCode.OK)
+    return BROKEN_PIPE
 
 
 def _report_unexpected(verbose: int) -> int:

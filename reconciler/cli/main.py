@@ -38,6 +38,11 @@ def cli(ctx: click.Context, /, env: str | None, dry_run: bool, **given: Any) -> 
     4 blocked by policy, 5 API unreachable or auth failed, 130 interrupted.
     """
     if ctx.invoked_subcommand is not None:
+        if env is not None or dry_run:
+            raise click.UsageError(
+                f"--env/--dry-run before '{ctx.invoked_subcommand}' belong to the main job; "
+                f"put them after it: reconcile {ctx.invoked_subcommand} --env ENV"
+            )
         return
     if env is None:
         click.echo(ctx.get_help())

@@ -55,7 +55,7 @@ class ProgressPrinter:
 
     @staticmethod
     def _row(event: Event) -> str:
-        mark = "x" if event.state in BAD else "+" if event.state in FINAL else "~"
+        mark = "✗" if event.state in BAD else "✓" if event.state in FINAL else "…"
         detail = f"  {event.detail}" if event.detail and event.state in BAD else ""
         return f"  {mark} {event.name:<40} {event.state}{detail}"
 

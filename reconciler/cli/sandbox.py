@@ -23,7 +23,13 @@ from reconciler.structs.errors import ConfigError
 
 @click.command("sandbox")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=8787, show_default=True, help="Port; 0 picks a free one.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8787,
+    show_default=True,
+    help="Port; 0 picks a free one.",
+)
 @click.option(
     "--state",
     "state",

@@ -22,6 +22,7 @@ from reconciler.engine.recorder import Recorder
 from reconciler.engine.settle import HealthCheck, Settler, fail
 from reconciler.engine.writes import WriteContext, perform
 from reconciler.gateway import GatewayClient
+from reconciler.gateway.errors import Forbidden, Unauthorized
 from reconciler.structs.errors import ReconcileError
 from reconciler.structs.outcome import ApplyResult, Outcome
 from reconciler.structs.plan import Action, PlanItem
@@ -69,6 +70,7 @@ class Applier:
         )
         self._stop = threading.Event()
         self._result = ApplyResult()
+        self.auth_error: ReconcileError | None = None
 
     @property
     def result(self) -> ApplyResult:
@@ -139,8 +141,15 @@ class Applier:
         try:
             model_id = future.result()
         except (ReconcileError, TimeoutError) as exc:
+            if isinstance(exc, Unauthorized | Forbidden):
+                self._stop.set()  # every other write would be refused the same way
+                self.auth_error = self.auth_error or exc
             message = str(getattr(exc, "message", exc))
             fail(outcome, "ERROR", message, getattr(exc, "correlation_id", None), emit=self._emit)
+            return
+        except Exception as exc:  # a bug or a hostile reply: this item fails, the rest go on
+            message = f"unexpected error: {type(exc).__name__}: {exc}"
+            fail(outcome, "ERROR", message, None, emit=self._emit)
             return
         if model_id is not None:
             self._settler.track(model_id, outcome)

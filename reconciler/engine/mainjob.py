@@ -92,7 +92,8 @@ def _apply(
     request: JobRequest, prepared: Prepared, client: GatewayClient, hooks: JobHooks
 ) -> ApplyResult:
     """Run the applier, then record state whatever happened: a crash or an API failure half
-    way still leaves a snapshot of what is live and an audit entry for the run."""
+    way still leaves a snapshot of what is live and an audit entry for the run. A run that
+    changed nothing writes no snapshot (the serial counts applies that did something)."""
     config = prepared.loaded.config
     commit = manifests_commit(request.root, config.name)
     recorder = Recorder(
@@ -111,23 +112,27 @@ def _apply(
         sleep=hooks.sleep,
         monotonic=hooks.monotonic,
     )
-    result = ApplyResult()
+    result = applier.result
     try:
-        result = applier.run()
+        applier.run()
+    except KeyboardInterrupt:  # a second Ctrl-C while in-flight calls were finishing
+        result.interrupted = True
     except ReconcileError as exc:
-        result = applier.result
         result.problems.append(f"apply stopped: {exc.render()}")
     finally:
-        record_state(
-            request.root,
-            prepared=prepared,
-            client=client,
-            recorder=recorder,
-            result=result,
-            git_commit=commit,
-            commit=request.commit,
-            push=request.push,
-        )
+        if applier.auth_error is not None and recorder.entries == 0:
+            raise applier.auth_error  # refused before any change: exit 5, nothing changed
+        if recorder.entries or any(o.ok for o in result.outcomes):
+            record_state(
+                request.root,
+                prepared=prepared,
+                client=client,
+                recorder=recorder,
+                result=result,
+                git_commit=commit,
+                commit=request.commit,
+                push=request.push,
+            )
     return result
 
 

@@ -28,6 +28,8 @@ def render_result_text(plan: Plan, result: ApplyResult) -> str:
         )
     if result.commit:
         lines.append(f"Committed state as {result.commit[:12]}")
+    if "push" in result.extra:
+        lines.append(f"Push: {result.extra['push']}")
     lines += [f"PROBLEM: {problem}" for problem in result.problems]
     return "\n".join(lines) + "\n"
 

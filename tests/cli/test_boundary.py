@@ -13,7 +13,11 @@ from reconciler.structs.errors import ExitCode
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "reconciler", *args], check=False, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "reconciler", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -42,3 +46,11 @@ def test_network_guard_refuses_non_loopback() -> None:
     with pytest.raises(RuntimeError, match="non-loopback"):
         sock.connect(("192.0.2.1", 80))
     sock.close()
+
+
+def test_usage_errors_exit_1_never_2() -> None:
+    """Click would exit 2, which CONTRACT section 4 reserves for "changes pending"."""
+    for args in (["nosuch"], ["--format", "xml", "--env", "x"], ["drift"]):
+        result = run_cli(*args)
+        assert result.returncode == ExitCode.INVALID, args
+        assert "Error:" in result.stderr

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from reconciler.sandbox import SystemClock
@@ -146,3 +145,42 @@ def test_ctrl_c_stops_new_work_records_in_flight_and_exits_130(
     snapshot = json.loads((repo.root / "state" / ENV / "snapshot.json").read_text())
     assert {m["status"] for m in snapshot["models"]} == {"PROVISIONING"}
     assert "interrupted" in (out + err)
+
+
+def test_a_read_only_client_exits_5_and_records_nothing(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    from reconciler.sandbox import ClientSpec
+
+    server = sandbox_factory(
+        clock=SystemClock(),
+        provision_seconds=(0.0, 0.0),
+        clients=(ClientSpec("reader", "reader-secret", ("ai:models:read",)),),
+    )
+    repo = make_config_repo(server.base_url)
+    repo.write_model("alpha-model")
+    repo.environ.update(GENESYS_CLIENT_ID="reader", GENESYS_CLIENT_SECRET="reader-secret")
+    result = reconcile(repo, "--env", ENV, "--yes")
+    assert result.returncode == ExitCode.UNREACHABLE, result.stderr
+    assert "ai:models:write" in result.stderr
+    assert not (repo.root / "state").exists()  # nothing changed, nothing recorded
+
+
+def test_a_blocked_apply_still_prints_its_json_plan(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    repo = fast_repo(sandbox_factory, make_config_repo)
+    repo.write_environment(budget={"monthlyUsd": 1})
+    result = reconcile(repo, "--env", ENV, "--yes", "--format", "json")
+    assert result.returncode == ExitCode.BLOCKED
+    doc = json.loads(result.stdout)
+    assert doc["cost"]["breach"] and len(doc["create"]) == 2
+
+
+def test_main_job_options_before_a_subcommand_are_refused(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    repo = fast_repo(sandbox_factory, make_config_repo)
+    result = reconcile(repo, "--env", "nosuch", "validate")
+    assert result.returncode == ExitCode.INVALID
+    assert "put them after it" in result.stderr

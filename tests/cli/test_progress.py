@@ -32,8 +32,8 @@ def test_live_mode_redraws_one_row_per_model_in_place() -> None:
     last = out.getvalue().rsplit("\x1b[3F", 1)[1]  # the final redraw moves up 3 rows
     rows = [r.removeprefix("\x1b[2K") for r in last.splitlines()]
     assert rows[0].endswith("1/2 done, 0 failed")
-    assert rows[1].split() == ["~", "beta", "creating"]
-    assert rows[2].split() == ["+", "alpha", "ACTIVE"]
+    assert rows[1].split() == ["…", "beta", "creating"]
+    assert rows[2].split() == ["✓", "alpha", "ACTIVE"]
 
 
 def test_live_mode_caps_rows_for_large_applies() -> None:
