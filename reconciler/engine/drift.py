@@ -27,7 +27,7 @@ def compute_drift(
 ) -> DriftReport:
     want = {d.name: comparable(d.body) for d in desired}
     last = {str(m.get("name")): m for m in snapshot} if snapshot is not None else None
-    here = {str(m.get("name")): m for m in live}
+    here = {str(m.get("name")): m for m in live if m.get("status") != "DELETING"}
     items = []
     for name in sorted(set(want) | set(here) | set(last or {})):
         item = _classify(name, want.get(name), last, here.get(name), environment)

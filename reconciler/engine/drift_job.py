@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reconciler.engine.connect import open_client
 from reconciler.engine.drift import compute_drift
+from reconciler.engine.planner import compute_plan
 from reconciler.engine.prepare import desired_models
 from reconciler.engine.recorder import Recorder
 from reconciler.engine.secrets import require_references
@@ -38,6 +39,13 @@ def run_drift(request: DriftRequest) -> DriftReport:
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
         live = list(client.list_models())
+    plan = compute_plan(
+        environment=request.environment,
+        desired=desired,
+        live=live,
+        policy=loaded.config.policy,
+        prune=False,
+    )
     report = compute_drift(
         environment=request.environment,
         desired=desired,
@@ -45,6 +53,7 @@ def run_drift(request: DriftRequest) -> DriftReport:
         live=live,
         snapshot_serial=snapshot.serial if snapshot else None,
     )
+    report = replace(report, plan=plan)
     if request.commit and report.found:
         _record(request, report)
     return report

@@ -35,13 +35,30 @@ def compute_plan(
     policy: Policy,
     prune: bool,
 ) -> Plan:
-    """One PlanItem per name seen in git or live, sorted by name."""
-    live_by_name = {str(m.get("name")): m for m in live}
+    """One PlanItem per name seen in git or live, sorted by name.
+
+    A live endpoint that is DELETING counts as gone: it is never updated, and a manifest of
+    the same name is created once the old one has disappeared.
+    """
+    everything = list(live)
+    deleting = {
+        str(m.get("name")): str(m.get("id")) for m in everything if m.get("status") == "DELETING"
+    }
+    live_by_name = {str(m.get("name")): m for m in everything if str(m.get("name")) not in deleting}
     items: list[PlanItem] = []
     wanted = {d.name: d for d in desired}
     for name in sorted(set(wanted) | set(live_by_name)):
         want, have = wanted.get(name), live_by_name.get(name)
-        if want is None and have is not None:
+        if want is not None and name in deleting:
+            item = _present_in_git(want, None, environment=environment, policy=policy)
+            items.append(
+                replace(
+                    item,
+                    model_id=deleting[name],
+                    reason="created once the endpoint being deleted is gone",
+                )
+            )
+        elif want is None and have is not None:
             items.append(
                 _absent_from_git(have, environment=environment, policy=policy, prune=prune)
             )

@@ -32,6 +32,8 @@ def perform(item: PlanItem, body: Mapping[str, Any] | None, ctx: WriteContext) -
     """Execute one item; returns the model id to poll until it is ACTIVE (or gone, for a delete)."""
     if item.action is Action.CREATE:
         assert body is not None
+        if item.model_id is not None:  # an endpoint of that name is still DELETING
+            _wait_gone(ctx, item.model_id)
         model = ctx.client.create_model(dict(body))
         ctx.recorder.record(
             "MODEL_CREATED", item=item, model_id=str(model["id"]), result="ACCEPTED"

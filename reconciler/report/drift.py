@@ -6,6 +6,7 @@ import json
 
 from reconciler.report.values import short, short_pair
 from reconciler.structs.drift import DriftKind, DriftReport
+from reconciler.structs.plan import Action
 
 _KINDS = (DriftKind.DRIFTED, DriftKind.MISSING, DriftKind.PENDING, DriftKind.UNMANAGED)
 _WORDS = {
@@ -44,6 +45,10 @@ def render_drift_json(report: DriftReport) -> str:
     }
     for kind in DriftKind:
         doc[kind.value] = [i.as_dict() for i in report.of(kind)]
+    for action in Action:  # what an apply would do now (CONTRACT section 4 lists)
+        doc[action.value] = (
+            [i.as_dict() for i in report.plan.by_action(action)] if report.plan else []
+        )
     return json.dumps(doc, indent=2, default=str) + "\n"
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from reconciler.structs.plan import FieldChange
+from reconciler.structs.plan import FieldChange, Plan
 
 
 class DriftKind(StrEnum):
@@ -41,6 +41,7 @@ class DriftReport:
     environment: str
     items: tuple[DriftItem, ...]
     snapshot_serial: int | None = None
+    plan: Plan | None = None  # what an apply would do now, for the JSON lists of CONTRACT 4
 
     def of(self, kind: DriftKind) -> list[DriftItem]:
         return [i for i in self.items if i.kind is kind]

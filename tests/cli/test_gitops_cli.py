@@ -119,6 +119,8 @@ def test_drift_names_the_field_changed_outside_git(repo: Path) -> None:
     doc = json.loads(result.stdout)
     (item,) = doc["drifted"]
     assert item["name"] == "support-classifier"
+    (fix,) = doc["update"]  # the lists of CONTRACT section 4: what an apply would do now
+    assert fix["name"] == "support-classifier" and doc["formatVersion"] == 1
     assert [c["path"] for c in item["changes"]] == ["configuration.temperature"]
     recorded = cli(repo, "drift", "--env", "staging", "--sandbox", "--commit")
     assert recorded.returncode == ExitCode.CHANGES_PENDING

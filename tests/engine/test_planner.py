@@ -142,3 +142,11 @@ def test_failed_live_model_is_reapplied() -> None:
 def test_comparable_drops_api_key() -> None:
     d = desired(model())
     assert "apiKey" not in comparable(d.body).get("credentials", {})
+
+
+def test_a_deleting_endpoint_counts_as_gone() -> None:
+    d = desired(model())
+    deleting = live_from(d, status="DELETING", id="old-1")
+    (item,) = plan_for([d], [deleting]).items
+    assert item.action is Action.CREATE and item.model_id == "old-1"
+    assert plan_for([], [deleting], prune=True, policy=Policy(prune=True)).items == ()
