@@ -8,13 +8,13 @@ the network in clear text.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
 
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.hosts import is_loopback_host
 
 SANDBOX_REGION = "sandbox"
 
@@ -73,13 +73,3 @@ def check_base_url(url: str) -> str:
             hint="use https; plain http is only allowed for 127.0.0.0/8, ::1 and localhost",
         )
     return url.rstrip("/")
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for localhost, 127.0.0.0/8 and ::1."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from reconciler.manifests.document import Document
 from reconciler.manifests.rules.base import Context
+from reconciler.structs.hosts import is_loopback_host
 from reconciler.structs.problems import Problem
 
 
@@ -25,7 +25,7 @@ def base_urls(doc: Document, ctx: Context) -> Iterable[Problem]:
         parts = urlsplit(url)
         if parts.scheme == "https" and parts.hostname:
             continue
-        if parts.scheme == "http" and _loopback(parts.hostname):
+        if parts.scheme == "http" and is_loopback_host(parts.hostname):
             continue
         yield doc.problem(
             path,
@@ -34,14 +34,3 @@ def base_urls(doc: Document, ctx: Context) -> Iterable[Problem]:
             f"loopback), got '{url[:60]}'",
             fix="use https://..., or http://127.0.0.1:PORT for a local sandbox",
         )
-
-
-def _loopback(host: str | None) -> bool:
-    if host in (None, ""):
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
