@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
 import vcr
@@ -90,7 +91,7 @@ def test_the_scrubber_redacts_tokens_keys_and_form_secrets() -> None:
         and b"sk-abc" not in scrubbed["body"]["string"]
     )
     assert scrub_body("grant_type=client_credentials&client_secret=x") == (
-        "grant_type=client_credentials&client_secret=REDACTED"
+        f"grant_type=client_credentials&client_secret={quote_plus(REDACTED)}"
     )
 
 
