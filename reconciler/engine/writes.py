@@ -35,36 +35,40 @@ def perform(item: PlanItem, body: Mapping[str, Any] | None, ctx: WriteContext) -
         if item.model_id is not None:  # an endpoint of that name is still DELETING
             _wait_gone(ctx, item.model_id)
         model = ctx.client.create_model(dict(body))
-        ctx.recorder.record(
-            "MODEL_CREATED", item=item, model_id=str(model["id"]), result="ACCEPTED"
-        )
+        _record(ctx, "MODEL_CREATED", item, str(model["id"]), "ACCEPTED")
         return str(model["id"])
     if item.action is Action.UPDATE:
         assert body is not None and item.model_id is not None
         updated = _update(ctx, item.model_id, body, item.live_version)
-        ctx.recorder.record("MODEL_UPDATED", item=item, model_id=item.model_id, result="ACCEPTED")
+        _record(ctx, "MODEL_UPDATED", item, item.model_id, "ACCEPTED")
         return str(updated.get("id", item.model_id))
     if item.action is Action.REPLACE:
         assert body is not None and item.model_id is not None
         ctx.client.delete_model(item.model_id)
-        ctx.recorder.record(
-            "MODEL_DELETED", item=item, model_id=item.model_id, result="ACCEPTED (replace)"
-        )
+        _record(ctx, "MODEL_DELETED", item, item.model_id, "ACCEPTED (replace)")
         _wait_gone(ctx, item.model_id)
         model = ctx.client.create_model(dict(body))
-        ctx.recorder.record(
-            "MODEL_REPLACED",
-            item=item,
-            model_id=str(model["id"]),
-            result=f"ACCEPTED (replaced {item.model_id})",
+        _record(
+            ctx, "MODEL_REPLACED", item, str(model["id"]), f"ACCEPTED (replaced {item.model_id})"
         )
         return str(model["id"])
     if item.action is Action.DELETE:
         assert item.model_id is not None
         ctx.client.delete_model(item.model_id)
-        ctx.recorder.record("MODEL_DELETED", item=item, model_id=item.model_id, result="ACCEPTED")
+        _record(ctx, "MODEL_DELETED", item, item.model_id, "ACCEPTED")
         return item.model_id
     return item.model_id
+
+
+def _record(ctx: WriteContext, action: str, item: PlanItem, model_id: str, result: str) -> None:
+    """An audit entry carrying the platform's correlation id of the call just accepted."""
+    ctx.recorder.record(
+        action,
+        item=item,
+        model_id=model_id,
+        result=result,
+        correlation_id=ctx.client.last_correlation_id,
+    )
 
 
 def _update(

@@ -9,6 +9,7 @@ early; what an error reply means (its typed error and hint) is ``replies``'s bus
 from __future__ import annotations
 
 import base64
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +58,12 @@ class Caller:
             capacity=settings.burst_capacity,
         )
         self.tokens = auth.TokenCache(self._fetch_token, monotonic=clock.monotonic)
+        self._local = threading.local()
+
+    @property
+    def last_correlation_id(self) -> str | None:
+        """``ININ-Correlation-Id`` of this thread's last successful reply (for audit records)."""
+        return getattr(self._local, "correlation_id", None)
 
     def attempts(self, label: str) -> Attempts:
         """A fresh attempt counter and time budget for one logical call."""
@@ -69,7 +76,9 @@ class Caller:
         while True:
             token = self.tokens.get()
             try:
-                return self._api_once(call, token)
+                reply = self._api_once(call, token)
+                self._local.correlation_id = reply.correlation_id
+                return reply
             except Unauthorized:
                 if reauthenticated:
                     raise

@@ -71,6 +71,11 @@ class GatewayClient:
         path = _model_path(model_id)
         return shapes.object_body(self._caller.call(Call("get", "GET", path)), path)
 
+    @property
+    def last_correlation_id(self) -> str | None:
+        """The platform's correlation id of this thread's last successful call."""
+        return self._caller.last_correlation_id
+
     def find_model_by_name(self, name: str) -> dict[str, Any] | None:
         """The model named ``name``, or None (names are unique per organisation)."""
         return next((m for m in self.list_models() if m.get("name") == name), None)

@@ -181,3 +181,14 @@ def test_no_secret_reaches_state_files(run: Run) -> None:
             text = path.read_text()
             assert KEYS["OPENAI_API_KEY"] not in text
             assert "sandbox-secret" not in text
+
+
+def test_audit_entries_carry_the_platforms_correlation_id(run: Run) -> None:
+    run.repo.write_model("alpha-model")
+    assert run() == ExitCode.OK
+    path = run.repo.root / "state" / ENV / "audit.jsonl"
+    entries = [json.loads(line) for line in path.read_text().splitlines()]
+    created = next(e for e in entries if e["action"] == "MODEL_CREATED")
+    sync = next(e for e in entries if e["action"] == "CONFIG_SYNC")
+    assert created["correlationId"] != sync["correlationId"]  # not the run id
+    assert len(created["correlationId"]) >= 16
