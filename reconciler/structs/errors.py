@@ -43,12 +43,6 @@ class ConfigError(ReconcileError):
     exit_code = ExitCode.INVALID
 
 
-class PolicyBlocked(ReconcileError):
-    """A change refused by policy (budget, delete without --prune, protected replace)."""
-
-    exit_code = ExitCode.BLOCKED
-
-
 class ApiUnavailable(ReconcileError):
     """The API could not be reached or refused our credentials; nothing was changed."""
 
