@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from reconciler.cost.money import usd
 from reconciler.report.cost import render_cost_summary_markdown
-from reconciler.report.values import ORDER, SYMBOLS, counts_line, money, short
+from reconciler.report.values import ORDER, SYMBOLS, counts_line, short
 from reconciler.structs.plan import Action, Plan, PlanItem
 
 
@@ -39,7 +40,7 @@ def _row(item: PlanItem) -> str:
         return f"| | `{item.name}` | unmanaged: {note} | |"
     cost = ""
     if item.cost is not None:
-        cost = f"{money(item.cost.before)} → {money(item.cost.after)}"
+        cost = f"{usd(item.cost.before)} → {usd(item.cost.after)}"
     blocked = " (blocked)" if item.blocked else ""
     return f"| `{SYMBOLS[item.action]}` | `{item.name}` | {item.action.value}{blocked} | {cost} |"
 

@@ -5,8 +5,9 @@ Colour only when writing to a TTY (the caller decides); unchanged models are one
 
 from __future__ import annotations
 
+from reconciler.cost.money import usd
 from reconciler.report.cost import render_cost_summary_text
-from reconciler.report.values import ORDER, SYMBOLS, counts_line, money, short, short_pair
+from reconciler.report.values import ORDER, SYMBOLS, counts_line, short, short_pair
 from reconciler.structs.plan import Action, Plan, PlanItem
 
 _COLOURS = {
@@ -55,5 +56,5 @@ def _item(item: PlanItem, *, colour: bool) -> list[str]:
             old, new = short_pair(change.old, change.new)
             out.append(f"        {change.path}: {old} → {new}")
     if item.cost is not None and item.cost.before != item.cost.after:
-        out.append(f"        monthly cost: {money(item.cost.before)} → {money(item.cost.after)}")
+        out.append(f"        monthly cost: {usd(item.cost.before)} → {usd(item.cost.after)}")
     return out

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
-from reconciler.cost.money import usd
 from reconciler.structs.plan import Action, Plan
 
 SYMBOLS = {
@@ -54,7 +52,3 @@ def counts_line(plan: Plan) -> str:
         Action.UNMANAGED: "unmanaged",
     }
     return ", ".join(f"{len(plan.by_action(a))} {words[a]}" for a in ORDER)
-
-
-def money(value: Decimal | None) -> str:
-    return usd(value)
