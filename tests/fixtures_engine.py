@@ -167,13 +167,18 @@ def run(config_repo: ConfigRepo, sandbox_clock: Any) -> Run:
     return Run(config_repo, sandbox_clock)
 
 
-def live_models(sandbox: Any) -> list[dict[str, Any]]:
+def default_client(server: Any) -> GatewayClient:
+    """A client of a sandbox server with its default OAuth client, as a user's script has."""
     settings = ClientSettings(
-        api_base_url=sandbox.base_url,
-        login_base_url=sandbox.base_url,
+        api_base_url=server.base_url,
+        login_base_url=server.base_url,
         client_id="sandbox",
         client_secret="sandbox-secret",
         requests_per_minute=6000,
     )
-    with GatewayClient(settings) as client:
+    return GatewayClient(settings)
+
+
+def live_models(sandbox: Any) -> list[dict[str, Any]]:
+    with default_client(sandbox) as client:
         return list(client.list_models())

@@ -13,10 +13,10 @@ from typing import Any
 import git
 import pytest
 
-from reconciler.gateway import ClientSettings, GatewayClient
 from reconciler.sandbox import SandboxServer, SandboxSettings
-from reconciler.sandbox.embedded import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, STATE_DIR
+from reconciler.sandbox.embedded import STATE_DIR
 from reconciler.structs.errors import ExitCode
+from tests.fixtures_engine import default_client
 
 SHIPPED = Path(__file__).resolve().parents[2] / "environments"
 CANARY = "sk-canary-7a1f0c9e5b3d2e4f6a8b"
@@ -56,32 +56,28 @@ def apply(root: Path) -> None:
 def edit_live(root: Path, name: str, **changes: Any) -> None:
     """Change a model behind git's back, through the sandbox API itself."""
     state = root / STATE_DIR / "staging.json"
-    with SandboxServer(SandboxSettings(state_file=state)) as server:
-        settings = ClientSettings(
-            api_base_url=server.base_url,
-            login_base_url=server.base_url,
-            client_id=DEFAULT_CLIENT_ID,
-            client_secret=DEFAULT_CLIENT_SECRET,
-        )
-        with GatewayClient(settings) as client:
-            model = client.find_model_by_name(name)
-            assert model is not None
-            body = {
-                k: v
-                for k, v in model.items()
-                if k
-                not in (
-                    "id",
-                    "status",
-                    "errorReason",
-                    "errors",
-                    "dateCreated",
-                    "dateModified",
-                    "selfUri",
-                )
-            }
-            body["configuration"] = {**body.get("configuration", {}), **changes}
-            client.update_model(str(model["id"]), body)
+    with (
+        SandboxServer(SandboxSettings(state_file=state)) as server,
+        default_client(server) as client,
+    ):
+        model = client.find_model_by_name(name)
+        assert model is not None
+        body = {
+            k: v
+            for k, v in model.items()
+            if k
+            not in (
+                "id",
+                "status",
+                "errorReason",
+                "errors",
+                "dateCreated",
+                "dateModified",
+                "selfUri",
+            )
+        }
+        body["configuration"] = {**body.get("configuration", {}), **changes}
+        client.update_model(str(model["id"]), body)
 
 
 def test_commit_touches_only_state_and_audit_detects_any_edit(repo: Path) -> None:

@@ -20,12 +20,12 @@ from reconciler.cli.main import cli
 from reconciler.engine.importer import ImportRequest, run_import
 from reconciler.engine.manifest_text import MODELINE, manifest_document, render_manifest
 from reconciler.engine.promote import run_promote
-from reconciler.gateway import ClientSettings, GatewayClient
 from reconciler.manifests import load_environment
 from reconciler.sandbox import SandboxServer, SandboxSettings
-from reconciler.sandbox.embedded import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, STATE_DIR
+from reconciler.sandbox.embedded import STATE_DIR
 from reconciler.structs.errors import ConfigError, ExitCode
 from reconciler.structs.problems import ValidationFailed
+from tests.fixtures_engine import default_client
 
 SHIPPED = Path(__file__).resolve().parents[2] / "environments"
 PROMPT = "Classify the ticket.\n<ticket>\n{input}\n</ticket>\n"
@@ -63,16 +63,12 @@ def live(name: str, **fields: Any) -> dict[str, Any]:
 
 def seed(root: Path, env: str, *bodies: dict[str, Any]) -> None:
     """Create live models through the sandbox API the CLI's ``--sandbox`` would talk to."""
-    with SandboxServer(SandboxSettings(state_file=root / STATE_DIR / f"{env}.json")) as server:
-        settings = ClientSettings(
-            api_base_url=server.base_url,
-            login_base_url=server.base_url,
-            client_id=DEFAULT_CLIENT_ID,
-            client_secret=DEFAULT_CLIENT_SECRET,
-        )
-        with GatewayClient(settings) as client:
-            for body in bodies:
-                client.create_model(body)
+    with (
+        SandboxServer(SandboxSettings(state_file=root / STATE_DIR / f"{env}.json")) as server,
+        default_client(server) as client,
+    ):
+        for body in bodies:
+            client.create_model(body)
 
 
 def do_import(root: Path, *names: str, force: bool = False) -> Any:

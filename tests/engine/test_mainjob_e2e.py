@@ -12,12 +12,11 @@ from typing import Any
 import pytest
 
 from reconciler.engine.events import Event
-from reconciler.gateway import ClientSettings, GatewayClient
 from reconciler.gitops.audit import verify_log
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.structs.errors import ExitCode
 from reconciler.structs.plan import Action
-from tests.fixtures_engine import ENV, KEYS, ConfigRepo, Run, live_models
+from tests.fixtures_engine import ENV, KEYS, ConfigRepo, Run, default_client, live_models
 
 
 class SimulatedCrash(BaseException):
@@ -149,13 +148,7 @@ def test_crash_half_way_then_rerun_finishes_without_duplicates(run: Run, sandbox
 
 
 def test_unmanaged_live_model_is_shown_and_never_touched(run: Run, sandbox: Any) -> None:
-    settings = ClientSettings(
-        api_base_url=sandbox.base_url,
-        login_base_url=sandbox.base_url,
-        client_id="sandbox",
-        client_secret="sandbox-secret",
-    )
-    with GatewayClient(settings) as client:
+    with default_client(sandbox) as client:
         client.create_model(
             {
                 "name": "hand-made",
