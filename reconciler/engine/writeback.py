@@ -34,7 +34,7 @@ def record_state(
     """Record state; a failure here (git, disk) comes after changes were made, so it is
     reported as a problem of the apply (exit 3), never as "nothing was changed"."""
     try:
-        snapshot_and_audit(
+        _snapshot_and_audit(
             root,
             prepared=prepared,
             client=client,
@@ -57,7 +57,7 @@ def manifests_commit(root: Path, environment: str) -> str | None:
     return f"{state.commit}-dirty" if state.dirty else state.commit
 
 
-def snapshot_and_audit(
+def _snapshot_and_audit(
     root: Path,
     *,
     prepared: Prepared,
