@@ -1,4 +1,8 @@
-"""``reconcile``: the group that runs the main job and hosts every subcommand."""
+"""``reconcile``: the group that runs the main job and hosts every subcommand.
+
+Subcommands are listed in ``COMMANDS``, one ``Lazy`` line each (name, where the click command
+lives, its one-line help), and imported only when run: ``--help`` loads click and this table.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,63 @@ from typing import Any
 import click
 
 from reconciler import __version__
-from reconciler.cli.audit import audit
 from reconciler.cli.boundary import guarded
-from reconciler.cli.cost import cost
-from reconciler.cli.drift import drift
-from reconciler.cli.github import github
-from reconciler.cli.import_ import import_
-from reconciler.cli.invoke import invoke
+from reconciler.cli.lazy import Lazy, LazyGroup, load
 from reconciler.cli.options import build_options, common_options
-from reconciler.cli.promote import promote
-from reconciler.cli.run import run_main_job
-from reconciler.cli.sandbox import sandbox
-from reconciler.cli.validate import validate
 from reconciler.structs.errors import ExitCode
 
+# One line per subcommand; the help must match the command's docstring (tests/cli/test_lazy.py).
+COMMANDS = (
+    Lazy("audit", "reconciler.cli.audit:audit", "Audit log commands."),
+    Lazy(
+        "cost",
+        "reconciler.cli.cost:cost",
+        "Projected monthly cost (30-day month) per model and in total, against the budget.",
+    ),
+    Lazy(
+        "drift",
+        "reconciler.cli.drift:drift",
+        "Compare git, the last snapshot and live; exit 2 when they disagree.",
+    ),
+    Lazy(
+        "github",
+        "reconciler.cli.github:github",
+        "Post reports to pull requests, issues and the job summary (for the workflows).",
+    ),
+    Lazy(
+        "import",
+        "reconciler.cli.import_:import_",
+        "Write a manifest for each live model (or those NAMEd); keys become ${VAR} references.",
+    ),
+    Lazy(
+        "invoke",
+        "reconciler.cli.invoke:invoke",
+        "Screen INPUT with the prompt-injection guard, then invoke endpoint NAME.",
+    ),
+    Lazy(
+        "promote",
+        "reconciler.cli.promote:promote",
+        "Copy model specs; the target keeps its credentials refs, labels, usage, pricing, guard.",
+    ),
+    Lazy(
+        "sandbox",
+        "reconciler.cli.sandbox:sandbox",
+        "Run the Gateway API emulator on loopback; prints its base URL first.",
+    ),
+    Lazy(
+        "validate",
+        "reconciler.cli.validate:validate",
+        "Check manifests and environments offline; exit 1 on any error.",
+    ),
+)
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option("--env", "env", metavar="ENV", help="Environment to reconcile (the main job).")
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
 @common_options
@@ -48,11 +93,8 @@ def cli(ctx: click.Context, /, env: str | None, dry_run: bool, **given: Any) -> 
         click.echo(ctx.get_help())
         ctx.exit(1)
     options = build_options(ctx, **given)
+    run_main_job = load("reconciler.cli.run:run_main_job")
     guarded(lambda: run_main_job(env, dry_run=dry_run, options=options), verbose=options.verbose)
-
-
-for command in (validate, drift, import_, promote, audit, invoke, cost, sandbox, github):
-    cli.add_command(command)
 
 
 def main() -> None:
