@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from jsonschema import Draft202012Validator
 
 from reconciler.manifests.document import Document, dotted
+from reconciler.manifests.metaschema import is_schema
 from reconciler.manifests.refs import REF
 from reconciler.manifests.rules.base import Context
 from reconciler.structs.manifests import RESERVED_LABEL_PREFIX
@@ -72,8 +74,8 @@ def response_schema(doc: Document, ctx: Context) -> Iterable[Problem]:
     schema = doc.get(path)
     if not isinstance(schema, dict):
         return
-    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
-    for error in meta.iter_errors(schema):
+    # The quick verdict first; jsonschema (1.5 ms a schema) only to word what is wrong.
+    for error in () if is_schema(schema) else _metaschema().iter_errors(schema):
         where = (*path, *error.absolute_path)
         yield doc.problem(
             where,
@@ -95,6 +97,11 @@ def response_schema(doc: Document, ctx: Context) -> Iterable[Problem]:
             message="spec.responseSchema must list the answer's properties",
             fix="add properties: with one entry per field of the answer",
         )
+
+
+@cache
+def _metaschema() -> Draft202012Validator:
+    return Draft202012Validator(Draft202012Validator.META_SCHEMA)
 
 
 def reserved_labels(doc: Document, ctx: Context) -> Iterable[Problem]:
