@@ -3,10 +3,14 @@
 Composed graphs share aliased nodes, so they stay small even for a "billion laughs" file; the
 expansion happens here, one counted node at a time, and stops at ``MAX_NODES``. Duplicate
 keys, merge keys and non-standard tags are refused here because only here are they visible.
+So are values JSON cannot carry (timestamps, binary, sets, NaN, infinities): a manifest is
+sent to the API and written to plans and snapshots as JSON, and such a value would otherwise
+pass validation and fail later, far from its line.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import yaml
@@ -18,6 +22,13 @@ MAX_NODES = 20_000
 MAX_DEPTH = 40
 _STD_MAP = "tag:yaml.org,2002:map"
 _STD_SEQ = "tag:yaml.org,2002:seq"
+_NOT_JSON = {
+    "tag:yaml.org,2002:timestamp": ("a timestamp", 'quote it, e.g. "2001-12-14"'),
+    "tag:yaml.org,2002:binary": ("binary data", "write the value as plain text"),
+    "tag:yaml.org,2002:set": ("a set", "use a list [a, b] or a mapping {a: b}"),
+    "tag:yaml.org,2002:omap": ("an ordered map", "use a plain mapping"),
+    "tag:yaml.org,2002:pairs": ("a list of pairs", "use a plain mapping"),
+}
 
 
 def too_deep(source: str, line: int) -> FileRejected:
@@ -55,6 +66,9 @@ class NodeBuilder:
         if depth > MAX_DEPTH:
             raise too_deep(self.source, line)
         self.lines.setdefault(path, line)
+        if node.tag in _NOT_JSON:
+            what, fix = _NOT_JSON[node.tag]
+            raise self._not_json(line, what, fix)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth=depth)
         if isinstance(node, yaml.SequenceNode):
@@ -106,7 +120,7 @@ class NodeBuilder:
         if isinstance(node, yaml.ScalarNode) and node.style == "|":
             self.blocks[path] = node.start_mark.line + 2
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise reject(
                 self.source,
@@ -115,6 +129,19 @@ class NodeBuilder:
                 message=f"unsupported YAML tag '{node.tag}'",
                 fix="remove the '!' tag; manifests use plain values",
             ) from exc
+        if isinstance(value, float) and not math.isfinite(value):
+            what = "NaN (not a number)" if math.isnan(value) else "an infinity"
+            raise self._not_json(node.start_mark.line + 1, what, "write a finite number")
+        return value
+
+    def _not_json(self, line: int, what: str, fix: str) -> FileRejected:
+        return reject(
+            self.source,
+            line,
+            rule="yaml-not-json",
+            message=f"the value is {what}, which JSON (and so the Gateway API) cannot carry",
+            fix=fix,
+        )
 
     def _check_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
