@@ -14,6 +14,7 @@ from reconciler.manifests.rules.base import Context, Rule
 MODEL_RULES: tuple[Rule, ...] = (
     secrets.literal_secrets,
     secrets.credential_refs,
+    secrets.misplaced_refs,
     template.placeholders,
     template.fencing,
     injection.injection_lint,
@@ -29,6 +30,7 @@ MODEL_RULES: tuple[Rule, ...] = (
 ENVIRONMENT_RULES: tuple[Rule, ...] = (
     secrets.literal_secrets,
     secrets.credential_refs,
+    secrets.misplaced_refs,
     environment.base_urls,
 )
 

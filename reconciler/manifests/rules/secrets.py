@@ -1,8 +1,13 @@
-"""Literal secrets anywhere in a manifest, and credentials that are not ``${VAR}`` references.
+"""Literal secrets anywhere in a manifest, and ``${VAR}`` references outside secret fields.
 
 A key pasted into a manifest is leaked the moment it is pushed, so any string that looks like
 a provider key is an error wherever it sits (a prompt template is a classic place). Messages
 show at most the first four characters: enough to recognise the key, useless to an attacker.
+
+The secret fields are the ones the schema marks with ``"x-secret": true``. They must hold
+exactly one reference, and no other field may hold one: a reference anywhere else would be
+resolved into a value that plans, snapshots and commits show in the clear (a key smuggled
+into ``credentials.endpoint``'s URL, say).
 """
 
 from __future__ import annotations
@@ -11,11 +16,13 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import Any
 
 from reconciler.manifests.document import Document, Path, dotted
 from reconciler.manifests.refs import REF, is_ref
 from reconciler.manifests.rules.base import Context
+from reconciler.manifests.schemas import ENVIRONMENT_SCHEMA, MODEL_SCHEMA, load_schema
 from reconciler.structs.problems import Problem
 
 _PATTERNS = (
@@ -76,9 +83,7 @@ def literal_secrets(doc: Document, ctx: Context) -> Iterable[Problem]:
 
 def credential_refs(doc: Document, ctx: Context) -> Iterable[Problem]:
     """Rule ``secret-ref``: secret fields hold exactly one ``${VAR}`` reference."""
-    fields = ("apiKey",) if doc.get(("kind",)) == "ModelEndpoint" else ("clientId", "clientSecret")
-    for name in fields:
-        path = ("spec", "credentials", name)
+    for path in secret_fields(_schema_of(doc)):
         value = doc.get(path)
         if value is None or is_ref(value) or (isinstance(value, str) and find_secret(value)):
             continue
@@ -86,8 +91,44 @@ def credential_refs(doc: Document, ctx: Context) -> Iterable[Problem]:
             path,
             rule="secret-ref",
             message=f"{dotted(path)} must be a ${{VAR}} reference, not a literal",
-            fix=f"write {name}: ${{SOME_VARIABLE}} and set that variable where reconcile runs",
+            fix=f"write {path[-1]}: ${{SOME_VARIABLE}} and set that variable where reconcile runs",
         )
+
+
+def misplaced_refs(doc: Document, ctx: Context) -> Iterable[Problem]:
+    """Rule ``secret-ref-misplaced``: no ``${VAR}`` reference outside the secret fields."""
+    allowed = secret_fields(_schema_of(doc))
+    for path, text in _strings(doc.data, ()):
+        match = REF.search(text)
+        if match is None or path in allowed:
+            continue
+        yield doc.problem(
+            path,
+            rule="secret-ref-misplaced",
+            line=doc.line_in(path, match.start()),
+            message=f"{dotted(path)} contains the reference {match.group()}; references are "
+            f"allowed only in secret fields ({', '.join(dotted(p) for p in allowed)})",
+            fix="write the value itself here; a reference outside a secret field would copy "
+            "its value into plans, snapshots and git in the clear",
+        )
+
+
+@cache
+def secret_fields(schema: str) -> tuple[Path, ...]:
+    """The field paths the schema marks ``"x-secret": true``: the only homes of references."""
+    found: list[Path] = []
+    stack: list[tuple[Path, Any]] = [((), load_schema(schema))]
+    while stack:
+        path, node = stack.pop()
+        if node.get("x-secret") is True:
+            found.append(path)
+        for name, child in (node.get("properties") or {}).items():
+            stack.append(((*path, name), child))
+    return tuple(sorted(found))
+
+
+def _schema_of(doc: Document) -> str:
+    return MODEL_SCHEMA if doc.get(("kind",)) == "ModelEndpoint" else ENVIRONMENT_SCHEMA
 
 
 def _strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
