@@ -63,6 +63,13 @@ from reconciler.structs.errors import ConfigError
 )
 @click.option("--error-rate-token", is_flag=True, help="Inject faults on /oauth/token too.")
 @click.option(
+    "--lost-reply-rate",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Fraction of writes performed and then answered 502 (a reply lost on the way).",
+)
+@click.option(
     "--token-ttl", type=float, default=86400.0, show_default=True, help="Token lifetime in seconds."
 )
 @click.option("--seed", type=int, default=None, help="Seed delays and faults reproducibly.")
@@ -131,6 +138,7 @@ def _settings(given: dict[str, Any]) -> SandboxSettings:
             rate_limit=given["rate_limit"],
             error_rate=given["error_rate"],
             error_rate_token=given["error_rate_token"],
+            lost_reply_rate=given["lost_reply_rate"],
             token_ttl=given["token_ttl"],
             state_file=given["state"],
             seed=given["seed"],

@@ -12,9 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reconciler.engine.accounting import cause_of, interrupted_runs, unaccounted_changes
 from reconciler.engine.apply import Applier, ApplySettings
 from reconciler.engine.connect import open_client
 from reconciler.engine.events import EventSink, ignore
+from reconciler.engine.normalize import comparable
 from reconciler.engine.prepare import Prepared, prepare
 from reconciler.engine.recorder import Recorder
 from reconciler.engine.secrets import require_references
@@ -73,12 +75,13 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
         )
         plan = prepared.plan
         hooks.show_plan(plan)
-        if plan.blocked or (plan.cost is not None and plan.cost.breach):
-            return int(ExitCode.BLOCKED)
+        blocked = plan.blocked or (plan.cost is not None and plan.cost.breach)
         if request.dry_run:
-            return int(ExitCode.CHANGES_PENDING if plan.has_changes else ExitCode.OK)
-        if not plan.has_changes and not _in_progress(plan):
-            return int(ExitCode.OK)
+            pending = ExitCode.CHANGES_PENDING if plan.has_changes else ExitCode.OK
+            return int(ExitCode.BLOCKED if blocked else pending)
+        if blocked or (not plan.has_changes and not _in_progress(plan)):
+            _record_unaccounted(request, prepared, client)
+            return int(ExitCode.BLOCKED if blocked else ExitCode.OK)
         if request.commit or request.push:
             check_writeback(request.root, push=request.push)
         if not hooks.confirm(plan):
@@ -88,20 +91,71 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
         return int(result.exit_code)
 
 
+def _recorder(request: JobRequest, env: str, commit: str | None) -> Recorder:
+    return Recorder(
+        request.root / "state" / env / "audit.jsonl",
+        environment=env,
+        actor=default_actor(request.root),
+        git_commit=commit,
+    )
+
+
+def _recover(request: JobRequest, prepared: Prepared, recorder: Recorder) -> int:
+    """MODEL_RECOVERED entries for live changes the log does not account for (see
+    ``accounting``); returns how many were written."""
+    env = prepared.loaded.config.name
+    found = unaccounted_changes(request.root, env, prepared.live.values())
+    if not found:
+        return 0
+    cause = cause_of(interrupted_runs(request.root, env))
+    live = {str(m.get("id")): m for m in prepared.live.values()}
+    for change in found:
+        recorder.record(
+            "MODEL_RECOVERED",
+            item=None,
+            name=change.name,
+            model_id=change.model_id,
+            result=change.describe(cause),
+            payload=comparable(live.get(change.model_id, {})),
+        )
+    return len(found)
+
+
+def _record_unaccounted(request: JobRequest, prepared: Prepared, client: GatewayClient) -> None:
+    """A run with nothing to apply still records what the log misses, and snapshots it: the
+    rerun after a crash is what makes the crashed run's changes part of the record."""
+    env = prepared.loaded.config.name
+    commit = manifests_commit(request.root, env)
+    recorder = _recorder(request, env, commit)
+    if not _recover(request, prepared, recorder):
+        return
+    if request.commit or request.push:
+        check_writeback(request.root, push=request.push)
+    result = ApplyResult()
+    record_state(
+        request.root,
+        prepared=prepared,
+        client=client,
+        recorder=recorder,
+        result=result,
+        git_commit=commit,
+        commit=request.commit,
+        push=request.push,
+    )
+    if result.problems:
+        raise ConfigError("; ".join(result.problems))
+
+
 def _apply(
     request: JobRequest, prepared: Prepared, client: GatewayClient, hooks: JobHooks
 ) -> ApplyResult:
     """Run the applier, then record state whatever happened: a crash or an API failure half
     way still leaves a snapshot of what is live and an audit entry for the run. A run that
-    changed nothing writes no snapshot (the serial counts applies that did something)."""
+    changed nothing and found nothing unrecorded writes no snapshot."""
     config = prepared.loaded.config
     commit = manifests_commit(request.root, config.name)
-    recorder = Recorder(
-        request.root / "state" / config.name / "audit.jsonl",
-        environment=config.name,
-        actor=default_actor(request.root),
-        git_commit=commit,
-    )
+    recorder = _recorder(request, config.name, commit)
+    _recover(request, prepared, recorder)
     applier = Applier(
         prepared,
         client,
@@ -121,6 +175,7 @@ def _apply(
         result.problems.append(f"apply stopped: {exc.render()}")
     finally:
         if applier.auth_error is not None and recorder.entries == 0:
+            recorder.withdraw_intents()
             raise applier.auth_error  # refused before any change: exit 5, nothing changed
         if recorder.entries or any(o.ok for o in result.outcomes):
             record_state(

@@ -1,4 +1,10 @@
-"""Audit records for one run: who, from which commit, with which payload, under which run id."""
+"""Audit records for one run: who, from which commit, with which payload, under which run id.
+
+Before each write the run appends an intent entry (the write's action, result ``INTENT (run
+<id>)``, correlation id the run id), and after the API accepts it the ``ACCEPTED`` entry. An
+intent with no CONFIG_SYNC of its run after it marks a run that was interrupted; the start of
+the next run names it in the MODEL_RECOVERED entries of what that run changed unrecorded.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +30,24 @@ class Recorder:
         self._git_commit = git_commit
         self._lock = threading.Lock()
         self.run_id = str(uuid.uuid4())
-        self.entries = 0
+        self.entries = 0  # entries that record something that happened (not intents)
+
+    def record_intent(self, action: str, item: PlanItem) -> None:
+        """Announce a write before it is sent, so a crash during it leaves a trace."""
+        self._append(
+            action,
+            name=item.name,
+            model_id=item.model_id,
+            payload=item.desired or {},
+            correlation_id=self.run_id,
+            result=f"INTENT (run {self.run_id})",
+        )
+
+    def withdraw_intents(self) -> None:
+        """Take back this run's intents when none of its writes happened (see AuditLog)."""
+        if self._log is not None and self.entries == 0:
+            with self._lock:
+                self._log.withdraw(self.run_id)
 
     def record(
         self,
@@ -37,19 +60,40 @@ class Recorder:
         correlation_id: str | None = None,
         payload: Mapping[str, Any] | None = None,
     ) -> None:
-        if self._log is None:
-            return
         spec = payload if payload is not None else (item.desired if item else None) or {}
+        written = self._append(
+            action,
+            name=name or (item.name if item else ""),
+            model_id=model_id,
+            payload=spec,
+            correlation_id=correlation_id or self.run_id,
+            result=result,
+        )
+        if written:
+            self.entries += 1
+
+    def _append(
+        self,
+        action: str,
+        *,
+        name: str,
+        model_id: str | None,
+        payload: Mapping[str, Any],
+        correlation_id: str,
+        result: str,
+    ) -> bool:
+        if self._log is None:
+            return False
         with self._lock:
             self._log.append(
                 environment=self._environment,
                 action=action,
-                model=name or (item.name if item else ""),
+                model=name,
                 model_id=model_id,
-                payload_hash=payload_hash(spec),
+                payload_hash=payload_hash(payload),
                 actor=self._actor,
                 git_commit=self._git_commit,
-                correlation_id=correlation_id or self.run_id,
+                correlation_id=correlation_id,
                 result=result,
             )
-            self.entries += 1
+        return True

@@ -1,7 +1,8 @@
 """The write call behind each planned change, run in a worker thread.
 
-Each function returns the id to poll (or None when nothing needs polling) and records the
-mutation in the audit log the moment the API accepts it, so a crash right after loses nothing.
+Each function returns the id to poll (or None when nothing needs polling). Every write call is
+announced by an intent entry just before it is sent and recorded the moment the API accepts
+it, so a crash at any point leaves a trace in the local log (see ``recorder``).
 """
 
 from __future__ import annotations
@@ -34,19 +35,23 @@ def perform(item: PlanItem, body: Mapping[str, Any] | None, ctx: WriteContext) -
         assert body is not None
         if item.model_id is not None:  # an endpoint of that name is still DELETING
             _wait_gone(ctx, item.model_id)
+        ctx.recorder.record_intent("MODEL_CREATED", item)
         model = ctx.client.create_model(dict(body))
         _record(ctx, "MODEL_CREATED", item, str(model["id"]), "ACCEPTED")
         return str(model["id"])
     if item.action is Action.UPDATE:
         assert body is not None and item.model_id is not None
+        ctx.recorder.record_intent("MODEL_UPDATED", item)
         updated = _update(ctx, item.model_id, body, item.live_version)
         _record(ctx, "MODEL_UPDATED", item, item.model_id, "ACCEPTED")
         return str(updated.get("id", item.model_id))
     if item.action is Action.REPLACE:
         assert body is not None and item.model_id is not None
+        ctx.recorder.record_intent("MODEL_DELETED", item)
         ctx.client.delete_model(item.model_id)
         _record(ctx, "MODEL_DELETED", item, item.model_id, "ACCEPTED (replace)")
         _wait_gone(ctx, item.model_id)
+        ctx.recorder.record_intent("MODEL_REPLACED", item)
         model = ctx.client.create_model(dict(body))
         _record(
             ctx, "MODEL_REPLACED", item, str(model["id"]), f"ACCEPTED (replaced {item.model_id})"
@@ -54,6 +59,7 @@ def perform(item: PlanItem, body: Mapping[str, Any] | None, ctx: WriteContext) -
         return str(model["id"])
     if item.action is Action.DELETE:
         assert item.model_id is not None
+        ctx.recorder.record_intent("MODEL_DELETED", item)
         ctx.client.delete_model(item.model_id)
         _record(ctx, "MODEL_DELETED", item, item.model_id, "ACCEPTED")
         return item.model_id

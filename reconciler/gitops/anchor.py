@@ -96,6 +96,13 @@ def check_anchor(path: Path, head: AuditHead, *, entries: int) -> AuditVerdict |
     return None
 
 
+def entries_after(path: Path, line: int) -> Iterator[dict[str, Any]]:
+    """The parsed entries after complete line ``line`` (0 for all of them)."""
+    for number, entry in _entries(path):
+        if number > line and entry is not None:
+            yield entry
+
+
 def _entries(path: Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
     """Complete lines, numbered from 1, parsed when they are JSON objects (else None)."""
     try:

@@ -132,6 +132,28 @@ class AuditLog:
             _fsync_dir(self.path.parent)
         return entry
 
+    def withdraw(self, correlation_id: str) -> int:
+        """Remove the trailing entries of ``correlation_id`` (a run's own intents, when the API
+        refused its first write: nothing happened, so nothing is left on record); returns how
+        many. Entries of anyone else, or before them, are never touched."""
+        if not self.path.exists():
+            return 0
+        with self.path.open("r+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            lines = handle.read().splitlines(keepends=True)
+            keep = len(lines)
+            while keep and _correlation(lines[keep - 1]) == correlation_id:
+                keep -= 1
+            handle.truncate(sum(len(line) for line in lines[:keep]))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if keep == 0:  # the run created the log: leave no trace of it, folders included
+            self.path.unlink()
+            for folder in (self.path.parent, self.path.parent.parent):
+                if folder.name and not any(folder.iterdir()):
+                    folder.rmdir()
+        return len(lines) - keep
+
     def _timestamp(self) -> str:
         now = self._clock().astimezone(UTC)
         return now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -161,6 +183,14 @@ def _last_hash(handle: Any, path: Path) -> str:
         f"{path}: the last entry is damaged, so new entries cannot be chained",
         hint="run 'reconcile audit verify' and restore the file from git",
     )
+
+
+def _correlation(line: bytes) -> str | None:
+    try:
+        entry = json.loads(line.decode("utf-8"))
+    except ValueError:
+        return None
+    return str(entry.get("correlationId")) if isinstance(entry, dict) else None
 
 
 def _fsync_dir(directory: Path) -> None:

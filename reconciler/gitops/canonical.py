@@ -42,6 +42,8 @@ ACTIONS = frozenset(
         "PROVISION_TIMEOUT",
         "DRIFT_DETECTED",
         "CONFIG_SYNC",
+        "MODEL_RECOVERED",
+        "LOCK_BROKEN",
     }
 )
 

@@ -2,6 +2,8 @@
 
 The order of checks is the platform's: routing, injected faults (an unhealthy edge answers
 before anything else), authentication, the per-token rate limit, the scope, then the body.
+A lost reply is the one fault injected after acting: the write is done, the answer is a 502,
+so clients must find out what happened rather than assume nothing did.
 Every answer carries an ``ININ-Correlation-Id``; every error body carries it as ``contextId``.
 """
 
@@ -25,6 +27,7 @@ from reconciler.sandbox.store import ModelStore
 
 CORRELATION_HEADER = "ININ-Correlation-Id"
 FAULT_STATUSES = (500, 502, 503, 504)
+WRITE_KINDS = frozenset({"create", "update", "delete"})
 
 
 class GatewayApp:
@@ -74,7 +77,11 @@ class GatewayApp:
             self.stats.add("rate_limited")
             raise
         require_scope(grant, READ_SCOPE if request.method == "GET" else WRITE_SCOPE)
-        return self._models(target, request)
+        response = self._models(target, request)
+        if target.kind in WRITE_KINDS and self._lose_reply():
+            self.stats.add("replies_lost")
+            raise server_fault(502)
+        return response
 
     def _maybe_fail(self, kind: str) -> None:
         if kind == "token" and not self.settings.error_rate_token:
@@ -85,6 +92,15 @@ class GatewayApp:
         if unlucky:
             self.stats.add("errors_injected")
             raise server_fault(status)
+
+    def _lose_reply(self) -> bool:
+        """True for the fraction of writes whose reply is lost (no draw when the mode is off,
+        so seeded runs of the other faults are unchanged)."""
+        rate = self.settings.lost_reply_rate
+        if rate <= 0.0:
+            return False
+        with self._random_lock:
+            return self._random.random() < rate
 
     def _token(self, request: Request) -> Response:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -20,6 +20,7 @@ def embedded_sandbox(
     *,
     organisation: str = "default",
     provision_seconds: tuple[float, float] = (1.0, 3.0),
+    lost_reply_rate: float = 0.0,
 ) -> Iterator[SandboxServer]:
     """A started server on a free loopback port, its models in ``root/.reconciler/sandbox/``.
 
@@ -30,6 +31,7 @@ def embedded_sandbox(
         clients=(ClientSpec(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET),),
         provision_seconds=provision_seconds,
         state_file=root / STATE_DIR / f"{organisation}.json",
+        lost_reply_rate=lost_reply_rate,
     )
     with SandboxServer(settings) as server:
         yield server

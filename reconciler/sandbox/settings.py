@@ -28,6 +28,8 @@ class SandboxSettings:
     rate_limit: int = 300
     error_rate: float = 0.0
     error_rate_token: bool = False
+    # Writes performed and then answered 502, as when the reply is lost on the way back.
+    lost_reply_rate: float = 0.0
     token_ttl: float = 86400.0
     state_file: Path | None = None
     seed: int | None = None
@@ -46,6 +48,8 @@ class SandboxSettings:
             raise ValueError("rate_limit must be at least 1 request per minute")
         if not 0.0 <= self.error_rate <= 1.0:
             raise ValueError("error_rate must be a fraction between 0 and 1")
+        if not 0.0 <= self.lost_reply_rate <= 1.0:
+            raise ValueError("lost_reply_rate must be a fraction between 0 and 1")
         if self.token_ttl <= 0:
             raise ValueError("token_ttl must be positive")
         if not self.clients:

@@ -12,7 +12,9 @@ class Stats:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._counts = dict.fromkeys((*KINDS, "other", "rate_limited", "errors_injected"), 0)
+        self._counts = dict.fromkeys(
+            (*KINDS, "other", "rate_limited", "errors_injected", "replies_lost"), 0
+        )
 
     def add(self, key: str) -> None:
         with self._lock:

@@ -24,8 +24,10 @@ class SimulatedCrash(BaseException):
 
 
 def audit_actions(repo: ConfigRepo) -> list[str]:
+    """The actions of what happened (intent entries only announce a write)."""
     path = repo.root / "state" / ENV / "audit.jsonl"
-    return [json.loads(line)["action"] for line in path.read_text().splitlines()]
+    entries = [json.loads(line) for line in path.read_text().splitlines()]
+    return [e["action"] for e in entries if not e["result"].startswith("INTENT")]
 
 
 def test_dry_run_shows_creates_and_changes_nothing(run: Run, sandbox: Any) -> None:
@@ -181,7 +183,7 @@ def test_audit_entries_carry_the_platforms_correlation_id(run: Run) -> None:
     assert run() == ExitCode.OK
     path = run.repo.root / "state" / ENV / "audit.jsonl"
     entries = [json.loads(line) for line in path.read_text().splitlines()]
-    created = next(e for e in entries if e["action"] == "MODEL_CREATED")
+    created = next(e for e in entries if e["result"] == "ACCEPTED")
     sync = next(e for e in entries if e["action"] == "CONFIG_SYNC")
     assert created["correlationId"] != sync["correlationId"]  # not the run id
     assert len(created["correlationId"]) >= 16

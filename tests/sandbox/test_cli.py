@@ -110,6 +110,7 @@ def test_serves_until_sigterm_and_persists(started: list[Running], tmp_path: Pat
         (("--client", "a:b:ai:models:delete"), "unknown scopes"),
         (("--provision-seconds", "5:1"), "MIN:MAX"),
         (("--error-rate", "1.5"), "error_rate"),
+        (("--lost-reply-rate", "2"), "lost_reply_rate"),
         (("--rate-limit", "0"), "rate_limit"),
     ],
 )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 import requests
 
-from reconciler.sandbox import ManualClock, SandboxServer
+from reconciler.sandbox import ManualClock, SandboxServer, SandboxSettings
 from tests.sandbox.api import MODELS, Api, model_body
 
 ERROR_KEYS = {
@@ -121,3 +122,27 @@ def test_stats_count_requests_by_kind(sandbox: SandboxServer, sandbox_clock: Man
         k: stats[k] for k in ("token", "list", "get", "create", "update", "delete", "invoke")
     } == dict.fromkeys(("token", "list", "get", "create", "update", "delete", "invoke"), 1)
     assert stats["rate_limited"] == stats["errors_injected"] == 0
+
+
+def test_lost_reply_mode_performs_the_write_then_answers_502(
+    sandbox_factory: Callable[..., SandboxServer],
+) -> None:
+    """A reply lost on the way: the server acted, the client only sees a 502."""
+    server = sandbox_factory(lost_reply_rate=1.0, seed=2)
+    api = Api(server)
+    answer = api.call("POST", MODELS, json=model_body())
+    assert answer.status_code == 502
+    assert set(answer.json()) == ERROR_KEYS
+    listed = api.call("GET", MODELS).json()["entities"]
+    assert [m["name"] for m in listed] == [model_body()["name"]]
+    model = listed[0]
+    updated = api.call("PUT", f"{MODELS}/{model['id']}", json={**model_body(), "version": 1})
+    assert updated.status_code == 502
+    assert api.get(model["id"]).json()["version"] == 2
+    assert server.stats["replies_lost"] == 2
+    assert server.stats["errors_injected"] == 0
+
+
+def test_lost_reply_rate_is_checked(sandbox_factory: Callable[..., SandboxServer]) -> None:
+    with pytest.raises(ValueError, match="lost_reply_rate"):
+        SandboxSettings(lost_reply_rate=-0.1)
