@@ -14,8 +14,6 @@ from typing import TextIO
 
 from reconciler.engine.events import Event
 
-FINAL = ("ACTIVE", "FAILED", "TIMEOUT", "ERROR", "UNKNOWN", "DELETED", "healthy", "unhealthy")
-BAD = ("FAILED", "TIMEOUT", "ERROR", "UNKNOWN", "unhealthy")
 MAX_ROWS = 15
 
 
@@ -41,8 +39,8 @@ class ProgressPrinter:
             self._out.flush()
 
     def _redraw(self) -> None:
-        done = sum(1 for e in self._states.values() if e.state in FINAL)
-        failed = sum(1 for e in self._states.values() if e.state in BAD)
+        done = sum(1 for e in self._states.values() if e.state.final)
+        failed = sum(1 for e in self._states.values() if e.state.failed)
         rows = [f"[{self._elapsed()}] {done}/{self._total} done, {failed} failed"]
         events = list(self._states.values())
         hidden = max(0, len(events) - MAX_ROWS)
@@ -55,8 +53,8 @@ class ProgressPrinter:
 
     @staticmethod
     def _row(event: Event) -> str:
-        mark = "✗" if event.state in BAD else "✓" if event.state in FINAL else "…"
-        detail = f"  {event.detail}" if event.detail and event.state in BAD else ""
+        mark = "✗" if event.state.failed else "✓" if event.state.final else "…"
+        detail = f"  {event.detail}" if event.detail and event.state.failed else ""
         return f"  {mark} {event.name:<40} {event.state}{detail}"
 
     def finish(self) -> None:

@@ -24,7 +24,7 @@ from reconciler.engine.writes import WriteContext, perform
 from reconciler.gateway import GatewayClient
 from reconciler.gateway.errors import Forbidden, Unauthorized
 from reconciler.structs.errors import ReconcileError
-from reconciler.structs.outcome import ApplyResult, Outcome
+from reconciler.structs.outcome import ApplyResult, Outcome, State
 from reconciler.structs.plan import Action, PlanItem
 
 
@@ -145,11 +145,13 @@ class Applier:
                 self._stop.set()  # every other write would be refused the same way
                 self.auth_error = self.auth_error or exc
             message = str(getattr(exc, "message", exc))
-            fail(outcome, "ERROR", message, getattr(exc, "correlation_id", None), emit=self._emit)
+            fail(
+                outcome, State.ERROR, message, getattr(exc, "correlation_id", None), emit=self._emit
+            )
             return
         except Exception as exc:  # a bug or a hostile reply: this item fails, the rest go on
             message = f"unexpected error: {type(exc).__name__}: {exc}"
-            fail(outcome, "ERROR", message, None, emit=self._emit)
+            fail(outcome, State.ERROR, message, None, emit=self._emit)
             return
         if model_id is not None:
             self._settler.track(model_id, outcome)
@@ -161,14 +163,14 @@ class Applier:
         self._result.interrupted = True
         pool.shutdown(wait=True, cancel_futures=True)
         for future, outcome in futures.items():
-            if future.done() and not future.cancelled() and outcome.state == "PENDING":
+            if future.done() and not future.cancelled() and outcome.state is State.PENDING:
                 self._collect(future, outcome)
         for pending in self._settler.pending.values():
-            pending.outcome.state = "INTERRUPTED"
+            pending.outcome.state = State.INTERRUPTED
             pending.outcome.error = "accepted, still in progress; the next run waits for it"
         for outcome in self._result.outcomes:
-            if outcome.state == "PENDING":
-                outcome.state, outcome.error = "SKIPPED", "not started (interrupted)"
+            if outcome.state is State.PENDING:
+                outcome.state, outcome.error = State.SKIPPED, "not started (interrupted)"
 
 
 def _to_execute(item: PlanItem) -> bool:
@@ -177,10 +179,10 @@ def _to_execute(item: PlanItem) -> bool:
     return item.action.writes or item.in_progress
 
 
-def _verb(action: Action) -> str:
+def _verb(action: Action) -> State:
     return {
-        Action.CREATE: "creating",
-        Action.UPDATE: "updating",
-        Action.REPLACE: "replacing",
-        Action.DELETE: "deleting",
-    }.get(action, "waiting")
+        Action.CREATE: State.CREATING,
+        Action.UPDATE: State.UPDATING,
+        Action.REPLACE: State.REPLACING,
+        Action.DELETE: State.DELETING,
+    }.get(action, State.WAITING)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reconciler.structs.outcome import State
+
 
 @dataclass(frozen=True)
 class Event:
-    """One model changed state (``state`` is an API status or a step such as "creating")."""
+    """One model changed state (an API status, or a step such as "creating")."""
 
     name: str
-    state: str
+    state: State
     detail: str = ""
 
 

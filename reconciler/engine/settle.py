@@ -15,7 +15,7 @@ from reconciler.engine.events import Event, EventSink
 from reconciler.engine.poller import Poller
 from reconciler.engine.recorder import Recorder
 from reconciler.structs.errors import ReconcileError
-from reconciler.structs.outcome import Outcome
+from reconciler.structs.outcome import Outcome, State
 from reconciler.structs.plan import Action
 
 HealthCheck = Callable[[str, str], tuple[bool, str] | None]
@@ -61,7 +61,7 @@ class Settler:
             for pending in self.pending.values():
                 fail(
                     pending.outcome,
-                    "UNKNOWN",
+                    State.UNKNOWN,
                     f"status could not be read: {exc.message}",
                     getattr(exc, "correlation_id", None),
                     emit=self._emit,
@@ -87,15 +87,15 @@ class Settler:
         outcome = pending.outcome
         outcome.latency_ms = (self._now() - pending.started) * 1000
         if outcome.action is Action.DELETE and status == "GONE":
-            outcome.state = "DELETED"
-            self._emit(Event(outcome.name, "DELETED"))
+            outcome.state = State.DELETED
+            self._emit(Event(outcome.name, State.DELETED))
         elif status == "ACTIVE" and outcome.action is not Action.DELETE:
-            outcome.state = "ACTIVE"
-            self._emit(Event(outcome.name, "ACTIVE"))
+            outcome.state = State.ACTIVE
+            self._emit(Event(outcome.name, State.ACTIVE))
             self._check_health(outcome)
         elif status in IN_FLIGHT:
             detail = f"not finished after {self._timeout:.0f}s (still {status})"
-            fail(outcome, "TIMEOUT", detail, None, emit=self._emit)
+            fail(outcome, State.TIMEOUT, detail, None, emit=self._emit)
             self._recorder.record(
                 "PROVISION_TIMEOUT",
                 item=None,
@@ -106,7 +106,7 @@ class Settler:
         else:
             reason = str(model.get("errorReason") or f"endpoint is {status}")
             correlation = _correlation(model)
-            fail(outcome, "FAILED", reason, correlation, emit=self._emit)
+            fail(outcome, State.FAILED, reason, correlation, emit=self._emit)
             self._recorder.record(
                 "PROVISION_FAILED",
                 item=None,
@@ -126,11 +126,11 @@ class Settler:
         outcome.health = "OK" if healthy else "FAILED"
         if not healthy:
             outcome.error = f"health check failed: {detail}"
-        self._emit(Event(outcome.name, "healthy" if healthy else "unhealthy", detail))
+        self._emit(Event(outcome.name, State.HEALTHY if healthy else State.UNHEALTHY, detail))
 
 
 def fail(
-    outcome: Outcome, state: str, error: str, correlation: str | None, *, emit: EventSink
+    outcome: Outcome, state: State, error: str, correlation: str | None, *, emit: EventSink
 ) -> None:
     outcome.state, outcome.error, outcome.correlation_id = state, error, correlation
     emit(Event(outcome.name, state, error))

@@ -1,14 +1,65 @@
-"""What happened to each model during an apply, and the exit code that follows."""
+"""What happened to each model during an apply, and the exit code that follows.
+
+``State`` is the one list of the states a model goes through in an apply: the engine sets
+them, progress events carry them, reporters show them. Whether a state is final or a failure
+is decided here, never by string lists elsewhere.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from reconciler.structs.errors import ExitCode
 from reconciler.structs.plan import Action
 
-SUCCESS_STATES = ("ACTIVE", "DELETED")
+
+class State(StrEnum):
+    """Where one planned change is. Steps are lower case, states of the API upper case."""
+
+    PENDING = "PENDING"
+    CREATING = "creating"
+    UPDATING = "updating"
+    REPLACING = "replacing"
+    DELETING = "deleting"
+    WAITING = "waiting"
+    ACTIVE = "ACTIVE"
+    DELETED = "DELETED"
+    HEALTHY = "healthy"
+    UNHEALTHY = "unhealthy"
+    FAILED = "FAILED"
+    TIMEOUT = "TIMEOUT"
+    ERROR = "ERROR"
+    UNKNOWN = "UNKNOWN"
+    INTERRUPTED = "INTERRUPTED"
+    SKIPPED = "SKIPPED"
+
+    @property
+    def succeeded(self) -> bool:
+        return self in (State.ACTIVE, State.DELETED, State.HEALTHY)
+
+    @property
+    def failed(self) -> bool:
+        return self in _FAILURES
+
+    @property
+    def final(self) -> bool:
+        """Nothing more will happen to the model in this run."""
+        return self.succeeded or self.failed
+
+
+_FAILURES = frozenset(
+    {
+        State.UNHEALTHY,
+        State.FAILED,
+        State.TIMEOUT,
+        State.ERROR,
+        State.UNKNOWN,
+        State.INTERRUPTED,
+        State.SKIPPED,
+    }
+)
 
 
 @dataclass
@@ -17,7 +68,7 @@ class Outcome:
 
     name: str
     action: Action
-    state: str = "PENDING"
+    state: State = State.PENDING
     model_id: str | None = None
     error: str | None = None
     correlation_id: str | None = None
@@ -26,7 +77,7 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        return self.state in SUCCESS_STATES and self.health != "FAILED"
+        return self.state in (State.ACTIVE, State.DELETED) and self.health != "FAILED"
 
 
 @dataclass

@@ -6,14 +6,15 @@ import io
 
 from reconciler.cli.progress import MAX_ROWS, ProgressPrinter
 from reconciler.engine.events import Event
+from reconciler.structs.outcome import State
 
 
 def test_plain_mode_writes_one_line_per_state_change() -> None:
     out = io.StringIO()
     printer = ProgressPrinter(out, total=2, live=False)
-    printer(Event("alpha", "creating"))
-    printer(Event("alpha", "ACTIVE"))
-    printer(Event("beta", "FAILED", "key rejected"))
+    printer(Event("alpha", State.CREATING))
+    printer(Event("alpha", State.ACTIVE))
+    printer(Event("beta", State.FAILED, "key rejected"))
     lines = out.getvalue().splitlines()
     assert [line.split("] ", 1)[1] for line in lines] == [
         "alpha: creating",
@@ -26,9 +27,9 @@ def test_plain_mode_writes_one_line_per_state_change() -> None:
 def test_live_mode_redraws_one_row_per_model_in_place() -> None:
     out = io.StringIO()
     printer = ProgressPrinter(out, total=2, live=True)
-    printer(Event("alpha", "creating"))
-    printer(Event("beta", "creating"))
-    printer(Event("alpha", "ACTIVE"))
+    printer(Event("alpha", State.CREATING))
+    printer(Event("beta", State.CREATING))
+    printer(Event("alpha", State.ACTIVE))
     last = out.getvalue().rsplit("\x1b[3F", 1)[1]  # the final redraw moves up 3 rows
     rows = [r.removeprefix("\x1b[2K") for r in last.splitlines()]
     assert rows[0].endswith("1/2 done, 0 failed")
@@ -40,7 +41,7 @@ def test_live_mode_caps_rows_for_large_applies() -> None:
     out = io.StringIO()
     printer = ProgressPrinter(out, total=100, live=True)
     for i in range(40):
-        printer(Event(f"model-{i:02d}", "creating"))
+        printer(Event(f"model-{i:02d}", State.CREATING))
     last_block = out.getvalue().split("F")[-1]
     assert f"{40 - MAX_ROWS} more" in last_block
     assert "model-39" in last_block and "model-00" not in last_block
