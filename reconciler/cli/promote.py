@@ -16,8 +16,8 @@ import click
 from reconciler.cli.boundary import guarded
 from reconciler.cli.options import CommonOptions, build_options, common_options
 from reconciler.engine.promote import Promotion, run_promote
+from reconciler.structs.diffs import FieldChange
 from reconciler.structs.errors import ExitCode
-from reconciler.structs.plan import FieldChange
 
 
 @click.command("promote")
@@ -88,7 +88,7 @@ def _summary(item: Promotion) -> str:
     head = "new in the target" if item.created else f"{len(item.changes)} field(s) changed"
     lines = [f"{item.name}: {head}"]
     if not item.created:
-        lines += [f"  {c.path}: {_show(c.old)} -> {_show(c.new)}" for c in item.changes]
+        lines += [f"  {c.dotted}: {_show(c.old)} -> {_show(c.new)}" for c in item.changes]
     lines += [f"  note: {note}" for note in item.notes]
     return "\n".join(lines) + "\n"
 
@@ -135,7 +135,7 @@ def _as_markdown(done: list[Promotion], *, source: str, target: str, dry_run: bo
     for item in changed:
         fence = "`" * max(3, _longest_backtick_run(item.diff) + 1)
         out += ["", "<details>", f"<summary>{_md_summary(item)}</summary>", ""]
-        out += [f"- `{c.path}`: {_show(c.old)} → {_show(c.new)}" for c in _fields(item)]
+        out += [f"- `{c.dotted}`: {_show(c.old)} → {_show(c.new)}" for c in _fields(item)]
         out += [f"- note: {note}" for note in item.notes]
         out += ["", f"{fence}diff", item.diff.rstrip("\n"), fence, "", "</details>"]
     return "\n".join(out) + "\n"

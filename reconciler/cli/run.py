@@ -41,7 +41,7 @@ class Presenter:
             click.echo(render_plan_text(plan, colour=sys.stdout.isatty()), nl=False)
         elif fmt == "markdown":
             click.echo(render_plan_markdown(plan))
-        elif self.dry_run or not plan.has_changes or _blocked(plan):
+        elif self.dry_run or not plan.has_changes or plan.refused:
             click.echo(render_json(plan_document(plan)), nl=False)
 
     def confirm(self, plan: Plan) -> bool:
@@ -71,11 +71,6 @@ class Presenter:
             click.echo(render_result_markdown(plan, result), nl=False)
         else:
             click.echo(render_result_text(plan, result), nl=False)
-
-
-def _blocked(plan: Plan) -> bool:
-    """A plan that will be refused: the JSON plan is the only answer the caller gets."""
-    return bool(plan.blocked) or (plan.cost is not None and plan.cost.breach is not None)
 
 
 def run_main_job(env: str, *, dry_run: bool, options: CommonOptions) -> int:

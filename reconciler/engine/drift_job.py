@@ -69,7 +69,7 @@ def _record(request: DriftRequest, report: DriftReport) -> None:
     )
     for item in report.items:
         if item.kind in (DriftKind.DRIFTED, DriftKind.MISSING):
-            fields = ", ".join(c.path for c in item.changes) or (item.note or "")
+            fields = ", ".join(c.dotted for c in item.changes) or (item.note or "")
             recorder.record(
                 "DRIFT_DETECTED",
                 item=None,

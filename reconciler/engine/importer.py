@@ -31,11 +31,12 @@ from reconciler.engine.prepare import last_known_usage
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.manifests import load_environment
 from reconciler.manifests.refs import is_ref
+from reconciler.structs import fields
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.fields import Restore
 from reconciler.structs.manifests import RESERVED_LABEL_PREFIX, ModelEndpoint
 
 NAME_RULE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
-MANIFEST_ONLY = ("usage", "healthCheck", "pricing", "guard")
 OWED_BY_USER = frozenset({"usage-missing", "price-missing"})
 
 
@@ -82,14 +83,13 @@ def manifest_for(
         for k, v in (live.get("labels") or {}).items()
         if not k.startswith(RESERVED_LABEL_PREFIX)
     }
-    spec: dict[str, Any] = {k: live[k] for k in ("description", "provider", "modelId") if k in live}
-    spec["credentials"] = {
-        "apiKey": "${" + key_variable(name) + "}",
-        **(live.get("credentials") or {}),
-    }
-    spec.update(
-        {k: live[k] for k in ("configuration", "promptTemplate", "responseSchema") if k in live}
-    )
+    spec: dict[str, Any] = {}
+    for entry in fields.model_fields().spec:
+        if entry.secrets:  # the API never returns them: a reference to fill in instead
+            refs = {key: "${" + key_variable(name) + "}" for key in entry.secrets}
+            spec[entry.name] = {**refs, **(live.get(entry.name) or {})}
+        elif entry.restore is Restore.LIVE and entry.name in live:
+            spec[entry.name] = live[entry.name]
     if usage:
         spec["usage"] = dict(usage)
     if existing is not None:
@@ -103,7 +103,9 @@ def _keep_manifest_side(
     """What the live endpoint cannot tell: references, reconciler-side fields, extra labels."""
     refs = {k: v for k, v in (existing.spec.get("credentials") or {}).items() if is_ref(v)}
     spec["credentials"] = {**spec["credentials"], **refs}
-    spec.update({k: existing.spec[k] for k in MANIFEST_ONLY if k in existing.spec})
+    table = fields.model_fields()
+    kept = table.restored_from(Restore.MANIFEST) + table.restored_from(Restore.SNAPSHOT)
+    spec.update({k: existing.spec[k] for k in kept if k in existing.spec})
     for key, value in existing.labels.items():
         labels.setdefault(key, value)
 

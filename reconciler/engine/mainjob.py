@@ -75,7 +75,7 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
         )
         plan = prepared.plan
         hooks.show_plan(plan)
-        blocked = plan.blocked or (plan.cost is not None and plan.cost.breach)
+        blocked = plan.refused
         if request.dry_run:
             pending = ExitCode.CHANGES_PENDING if plan.has_changes else ExitCode.OK
             return int(ExitCode.BLOCKED if blocked else pending)

@@ -3,7 +3,8 @@
 A plan must show exactly, and only, what would change: server fields (id, status, version,
 dates), empty values and key order must never cause a diff, and the API key is compared by the
 fingerprint label the reconciler keeps on every endpoint, never by value (the API never returns
-the key anyway).
+the key anyway). Which fields are sent, and which of their keys are secret, comes from the
+field table (``structs/fields.py``).
 """
 
 from __future__ import annotations
@@ -12,25 +13,13 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from reconciler.structs import fields
 from reconciler.structs.manifests import (
     LABEL_CREDENTIALS,
     LABEL_ENVIRONMENT,
     LABEL_MANAGED_BY,
     MANAGED_BY_VALUE,
     ModelEndpoint,
-)
-
-OPTIONAL_FIELDS = ("description", "configuration", "promptTemplate", "responseSchema")
-WRITABLE_FIELDS = (
-    "name",
-    "description",
-    "provider",
-    "modelId",
-    "credentials",
-    "configuration",
-    "promptTemplate",
-    "responseSchema",
-    "labels",
 )
 
 
@@ -54,38 +43,34 @@ def desired_body(
             LABEL_CREDENTIALS: fingerprint(api_key),
         }
     )
-    body: dict[str, Any] = {
-        "name": model.name,
-        "provider": spec["provider"],
-        "modelId": spec["modelId"],
-        "credentials": creds,
-        "labels": labels,
-    }
-    for key in OPTIONAL_FIELDS:
-        if spec.get(key) not in (None, "", {}):
-            body[key] = spec[key]
-    return body
+    body: dict[str, Any] = {"name": model.name, "credentials": creds, "labels": labels}
+    for entry in fields.model_fields().sent:
+        value = spec.get(entry.name)
+        if entry.name not in body and (entry.required or value not in (None, "", {})):
+            body[entry.name] = value
+    return {f.name: body[f.name] for f in fields.model_fields().sent if f.name in body}
 
 
 def comparable(model: Mapping[str, Any]) -> dict[str, Any]:
-    """Writable fields only, without the API key and without empty values."""
+    """The fields the API holds, without their secrets and without empty values."""
     out: dict[str, Any] = {}
-    for key in WRITABLE_FIELDS:
-        value = model.get(key)
-        if key == "credentials" and isinstance(value, Mapping):
-            value = {k: v for k, v in value.items() if k != "apiKey"}
+    for entry in fields.model_fields().sent:
+        value = model.get(entry.name)
+        if entry.secrets and isinstance(value, Mapping):
+            value = {k: v for k, v in value.items() if k not in entry.secrets}
         cleaned = _drop_empty(value)
         if cleaned is not None:
-            out[key] = cleaned
+            out[entry.name] = cleaned
     return out
 
 
 def redacted(model: Mapping[str, Any]) -> dict[str, Any]:
     """A live or desired model fit for snapshots and reports: no key, server fields kept."""
     out = {k: v for k, v in model.items() if k not in ("selfUri",)}
-    creds = out.get("credentials")
-    if isinstance(creds, Mapping):
-        out["credentials"] = {k: v for k, v in creds.items() if k != "apiKey"}
+    for entry in fields.model_fields().sent:
+        value = out.get(entry.name)
+        if entry.secrets and isinstance(value, Mapping):
+            out[entry.name] = {k: v for k, v in value.items() if k not in entry.secrets}
     return _drop_empty(out) or {}
 
 

@@ -12,8 +12,9 @@ from typing import Any
 
 from reconciler.engine.diff import field_changes
 from reconciler.engine.normalize import comparable, environment_of, is_managed
+from reconciler.structs.diffs import FieldChange, change
 from reconciler.structs.manifests import Policy
-from reconciler.structs.plan import Action, FieldChange, Plan, PlanItem
+from reconciler.structs.plan import Action, Plan, PlanItem
 
 IN_PROGRESS = ("PROVISIONING", "UPDATING")
 
@@ -128,7 +129,7 @@ def _present_in_git(
         )
     status = str(have.get("status", ""))
     if status == "FAILED":
-        failed = (FieldChange(path="status", old="FAILED", new="ACTIVE"),)
+        failed = (change(("status",), "FAILED", "ACTIVE"),)
         return item(Action.UPDATE, changes + failed, reason="live endpoint is FAILED; re-applying")
     if changes:
         return item(Action.UPDATE, changes)

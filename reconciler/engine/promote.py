@@ -24,11 +24,11 @@ from reconciler.engine.manifest_files import check_manifests, write_manifests
 from reconciler.engine.manifest_text import manifest_document, render_manifest
 from reconciler.manifests import load_environment
 from reconciler.manifests.refs import REF
+from reconciler.structs import fields
+from reconciler.structs.diffs import FieldChange
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.fields import Promote
 from reconciler.structs.manifests import ModelEndpoint
-from reconciler.structs.plan import FieldChange
-
-TARGET_OWNED = ("credentials", "usage", "pricing", "guard")
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def promoted_manifest(source: ModelEndpoint, target: ModelEndpoint | None) -> di
     spec = dict(source.spec)
     labels = dict(source.labels)
     if target is not None:
-        for key in TARGET_OWNED:
+        for key in fields.model_fields().promoted(Promote.TARGET):
             if key in target.spec:
                 spec[key] = target.spec[key]
         labels.update(target.labels)

@@ -19,6 +19,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from reconciler.manifests.document import Document, dotted
+from reconciler.structs import fields
+from reconciler.structs.fields import FieldTable
 from reconciler.structs.problems import Problem
 
 MODEL_SCHEMA = "model-endpoint.schema.json"
@@ -34,13 +36,28 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(load_schema(name))
+def _validator(name: str, table: FieldTable) -> Draft202012Validator:
+    return Draft202012Validator(
+        _with_table(load_schema(name), table) if name == MODEL_SCHEMA else load_schema(name)
+    )
+
+
+def _with_table(schema: dict[str, Any], table: FieldTable) -> dict[str, Any]:
+    """A field of the table the schema does not describe is accepted as any value. The shipped
+    schema describes every field (a test proves it); this lets a field added to the table
+    alone flow through validation while its schema entry is written."""
+    spec = schema["properties"]["spec"]
+    missing: dict[str, Any] = {f.name: {} for f in table.spec if f.name not in spec["properties"]}
+    if not missing:
+        return schema
+    extended = {**spec, "properties": {**spec["properties"], **missing}}
+    return {**schema, "properties": {**schema["properties"], "spec": extended}}
 
 
 def schema_problems(doc: Document, *, schema: str) -> list[Problem]:
     """Every schema violation in ``doc``, each at the line of the offending field."""
-    errors = sorted(_validator(schema).iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
+    validator = _validator(schema, fields.model_fields())
+    errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
     return [problem for error in errors for problem in _explain(doc, error)]
 
 

@@ -29,7 +29,7 @@ def render_drift_text(report: DriftReport) -> str:
             note = f" ({item.note})" if item.note else ""
             lines.append(f"  {kind.value:9} {item.name}{note}")
             lines += [
-                f"      {c.path}: {' → '.join(short_pair(c.old, c.new))}" for c in item.changes
+                f"      {c.dotted}: {' → '.join(short_pair(c.old, c.new))}" for c in item.changes
             ]
     if not report.found:
         lines.append("No drift: git, the last snapshot and live agree.")
@@ -59,14 +59,17 @@ def render_drift_markdown(report: DriftReport) -> str:
     lines += ["| model | finding | fields |", "|---|---|---|"]
     for kind in _KINDS:
         for item in report.of(kind):
-            fields = ", ".join(f"`{c.path}`" for c in item.changes[:6]) or (item.note or "")
+            fields = ", ".join(f"`{c.dotted}`" for c in item.changes[:6]) or (item.note or "")
             lines.append(f"| `{item.name}` | {_WORDS[kind]} | {fields} |")
     lines += ["", "<details><summary>Field changes</summary>", ""]
     for item in report.items:
         if item.changes:
             lines += [f"**{item.name}** ({item.kind.value})", "", "```diff"]
             for c in item.changes:
-                lines += [f"- {c.path}: {short(c.old, 100)}", f"+ {c.path}: {short(c.new, 100)}"]
+                lines += [
+                    f"- {c.dotted}: {short(c.old, 100)}",
+                    f"+ {c.dotted}: {short(c.new, 100)}",
+                ]
             lines += ["```", ""]
     lines += ["</details>", ""]
     return "\n".join(lines)

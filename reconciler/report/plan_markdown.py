@@ -49,8 +49,8 @@ def _details(item: PlanItem) -> list[str]:
     out = [f"**{item.name}** ({item.action.value})", "", "```diff"]
     for change in item.changes:
         if change.old is not None:
-            out.append(f"- {change.path}: {short(change.old, 100)}")
+            out.append(f"- {change.dotted}: {short(change.old, 100)}")
         if change.new is not None:
-            out.append(f"+ {change.path}: {short(change.new, 100)}")
+            out.append(f"+ {change.dotted}: {short(change.new, 100)}")
     out += ["```", ""]
     return out

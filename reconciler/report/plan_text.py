@@ -49,12 +49,12 @@ def _item(item: PlanItem, *, colour: bool) -> list[str]:
         return out
     for change in item.changes:
         if item.action is Action.CREATE:
-            out.append(f"        {change.path}: {short(change.new)}")
+            out.append(f"        {change.dotted}: {short(change.new)}")
         elif item.action is Action.DELETE:
-            out.append(f"        {change.path}: {short(change.old)}")
+            out.append(f"        {change.dotted}: {short(change.old)}")
         else:
             old, new = short_pair(change.old, change.new)
-            out.append(f"        {change.path}: {old} → {new}")
+            out.append(f"        {change.dotted}: {old} → {new}")
     if item.cost is not None and item.cost.before != item.cost.after:
         out.append(f"        monthly cost: {usd(item.cost.before)} → {usd(item.cost.after)}")
     return out

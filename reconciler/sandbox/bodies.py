@@ -2,7 +2,8 @@
 
 Read-only server fields (``id``, ``status``...) are accepted and ignored, because clients send
 a model they read back with PUT. Everything else unknown is a 400 that names the field, so a
-typo never silently drops a setting.
+typo never silently drops a setting. Which fields a model has comes from the reconciler's
+field table (``structs/fields.py``), so the emulator and the reconciler cannot disagree.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.sandbox.errors import invalid_field
+from reconciler.structs import fields
 
 PROVIDERS = ("openai", "azure", "anthropic", "bedrock")
 SERVER_FIELDS = frozenset(
@@ -38,36 +40,30 @@ def parse_model_write(body: Any, *, is_update: bool) -> ModelWrite:
     """Check a POST or PUT body of ``/api/v2/ai/models``."""
     if not isinstance(body, dict):
         raise invalid_field("(body)", "must be a JSON object")
-    allowed = {
-        *STRING_FIELDS,
-        "provider",
-        "credentials",
-        "configuration",
-        "responseSchema",
-        "labels",
-        "version",
-    }
+    allowed = {f.name for f in fields.model_fields().sent} | {"version"}
     for key in body:
         if key not in allowed and key not in SERVER_FIELDS:
             raise invalid_field(key, "is not a field of a model")
-    fields: dict[str, Any] = {}
+    stored: dict[str, Any] = {}
     for key, limit in STRING_FIELDS.items():
         if key in body:
-            fields[key] = _string(body[key], key, limit=limit)
+            stored[key] = _string(body[key], key, limit=limit)
     for key in ("name", "modelId"):
-        if not fields.get(key, "").strip():
+        if not stored.get(key, "").strip():
             raise invalid_field(key, "is required")
-    fields["provider"] = _provider(body.get("provider"))
-    credentials, api_key = _credentials(body.get("credentials"), fields["provider"])
-    fields["credentials"] = credentials
+    stored["provider"] = _provider(body.get("provider"))
+    credentials, api_key = _credentials(body.get("credentials"), stored["provider"])
+    stored["credentials"] = credentials
     if "configuration" in body:
-        fields["configuration"] = _configuration(body["configuration"])
+        stored["configuration"] = _configuration(body["configuration"])
     if "responseSchema" in body:
-        fields["responseSchema"] = _response_schema(body["responseSchema"])
-    fields["labels"] = _labels(body.get("labels", {}))
+        stored["responseSchema"] = _response_schema(body["responseSchema"])
+    stored["labels"] = _labels(body.get("labels", {}))
+    # A field of the table without a check of its own here is kept as sent.
+    stored.update({k: v for k, v in body.items() if k in allowed - {"version"} - set(stored)})
     if api_key is None and not is_update:
         raise invalid_field("credentials.apiKey", "is required when a model is created")
-    return ModelWrite(fields, api_key, _version(body, required=is_update))
+    return ModelWrite(stored, api_key, _version(body, required=is_update))
 
 
 def _string(value: Any, field: str, *, limit: int) -> str:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from reconciler.structs.plan import FieldChange, Plan
+from reconciler.structs.diffs import FieldChange
+from reconciler.structs.plan import Plan
 
 
 class DriftKind(StrEnum):

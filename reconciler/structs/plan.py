@@ -11,6 +11,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from reconciler.structs.diffs import FieldChange
+
 
 class Action(StrEnum):
     CREATE = "create"
@@ -23,18 +25,6 @@ class Action(StrEnum):
     @property
     def writes(self) -> bool:
         return self in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One changed field: a dotted path with the old and the new (redacted) value."""
-
-    path: str
-    old: Any
-    new: Any
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "old": self.old, "new": self.new}
 
 
 @dataclass(frozen=True)
@@ -137,6 +127,12 @@ class Plan:
     @property
     def has_changes(self) -> bool:
         return bool(self.pending)
+
+    @property
+    def refused(self) -> bool:
+        """The one answer to "will this plan be refused": a policy block or a budget breach.
+        A refused plan changes nothing and exits 4."""
+        return bool(self.blocked) or (self.cost is not None and self.cost.breach is not None)
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -261,7 +261,7 @@ def test_the_diff_shows_only_real_changes_and_keeps_comments(root: Path) -> None
         "-  configuration: {temperature: 0.2, maxTokens: 1000, topP: 0.95}",
         "+  configuration: {temperature: 0.3, maxTokens: 1000, topP: 0.95}",
     ]
-    assert [c.path for c in done.changes] == ["spec.configuration.temperature"]
+    assert [c.dotted for c in done.changes] == ["spec.configuration.temperature"]
     text = target.read_text()
     assert text.startswith("# owned by the contact-centre team\n" + MODELINE + "\n")
     assert "modelId: gpt-4o                     # the model deployed" in text

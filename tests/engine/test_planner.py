@@ -8,6 +8,7 @@ import pytest
 
 from reconciler.engine.normalize import comparable, desired_body, fingerprint
 from reconciler.engine.planner import Desired, compute_plan
+from reconciler.structs.diffs import DiffOp
 from reconciler.structs.manifests import ModelEndpoint, Policy
 from reconciler.structs.plan import Action
 
@@ -82,8 +83,8 @@ def test_update_lists_field_paths_with_old_and_new() -> None:
     live = live_from(desired(model()))
     (item,) = plan_for([d], [live]).items
     assert item.action is Action.UPDATE
-    assert [(c.path, c.old, c.new) for c in item.changes] == [
-        ("configuration.temperature", 0.1, 0.2)
+    assert [(c.path, c.op, c.old, c.new) for c in item.changes] == [
+        (("configuration", "temperature"), DiffOp.CHANGE, 0.1, 0.2)
     ]
     assert item.live_version == 3
 
@@ -92,7 +93,7 @@ def test_key_rotation_shows_as_fingerprint_change_not_value() -> None:
     live = live_from(desired(model(), key=KEY))
     (item,) = plan_for([desired(model(), key="sk-rotated-key-999999")], [live]).items
     assert item.action is Action.UPDATE
-    assert [c.path for c in item.changes] == ["labels.reconcile/credentials-sha256"]
+    assert [c.dotted for c in item.changes] == ["labels.reconcile/credentials-sha256"]
     assert "sk-rotated" not in repr(item)
 
 
