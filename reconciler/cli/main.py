@@ -41,6 +41,11 @@ COMMANDS = (
         "Write a manifest for each live model (or those NAMEd); keys become ${VAR} references.",
     ),
     Lazy(
+        "init",
+        "reconciler.cli.init:init",
+        "Write a new config repository: environments, schemas, workflows, pre-commit, README.",
+    ),
+    Lazy(
         "invoke",
         "reconciler.cli.invoke:invoke",
         "Screen INPUT with the prompt-injection guard, then invoke endpoint NAME.",

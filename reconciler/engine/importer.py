@@ -25,7 +25,7 @@ from typing import Any
 
 from reconciler.engine.connect import open_client
 from reconciler.engine.manifest_files import write_manifests
-from reconciler.engine.manifest_text import manifest_document, render_manifest
+from reconciler.engine.manifest_text import manifest_document, render_manifest, schema_modeline
 from reconciler.engine.normalize import comparable, environment_of, is_managed
 from reconciler.engine.prepare import last_known_usage
 from reconciler.gitops.snapshot import read_snapshot
@@ -136,7 +136,9 @@ def run_import(request: ImportRequest) -> ImportResult:
         existing = loaded.model(str(model["name"])) if path.exists() else None
         document = manifest_for(model, existing, usage.get(str(model["name"])))
         previous = path.read_text(encoding="utf-8") if path.exists() else None
-        texts[path] = render_manifest(document, previous=previous)
+        texts[path] = render_manifest(
+            document, previous=previous, modeline=schema_modeline(request.root)
+        )
         out.append(_imported(model, path, document, overwritten=previous is not None))
     owed = write_manifests(request.root, request.environment, texts, owed=OWED_BY_USER)
     warnings += [f"to do before the next plan: {p.render()}" for p in owed]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -50,7 +51,15 @@ def header_of(text: str) -> str | None:
     return "\n".join(lines) or None
 
 
-def render_manifest(document: Mapping[str, Any], *, previous: str | None = None) -> str:
+def schema_modeline(root: Path) -> str | None:
+    """The schema modeline, if ``root`` has the ``schemas/`` it points at (``reconcile init``
+    writes them); a modeline to a missing file only makes editors report an error."""
+    return MODELINE if (root / "schemas" / "model-endpoint.schema.json").is_file() else None
+
+
+def render_manifest(
+    document: Mapping[str, Any], *, previous: str | None = None, modeline: str | None = MODELINE
+) -> str:
     """The file text for ``document``, keeping the comments of the ``previous`` text if any."""
     body = yaml.serialize(
         _node(dict(document), indent=0, level=0),
@@ -58,8 +67,9 @@ def render_manifest(document: Mapping[str, Any], *, previous: str | None = None)
         allow_unicode=True,
         width=1 << 16,
     )
-    header = header_of(previous or "") or MODELINE
-    return f"{header}\n{_keep_line_comments(body, previous or '')}"
+    header = header_of(previous or "") or modeline
+    text = _keep_line_comments(body, previous or "")
+    return f"{header}\n{text}" if header else text
 
 
 def _keep_line_comments(text: str, previous: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 from reconciler.engine.diff import field_changes
 from reconciler.engine.manifest_files import check_manifests, write_manifests
-from reconciler.engine.manifest_text import manifest_document, render_manifest
+from reconciler.engine.manifest_text import manifest_document, render_manifest, schema_modeline
 from reconciler.manifests import load_environment
 from reconciler.manifests.refs import REF
 from reconciler.structs import fields
@@ -150,7 +150,7 @@ def _promotion(
     if not changes:
         return Promotion(name=model.name, path=path, diff="", created=False), None
     previous = path.read_text(encoding="utf-8") if existing is not None else ""
-    text = render_manifest(after, previous=previous or None)
+    text = render_manifest(after, previous=previous or None, modeline=schema_modeline(root))
     relative = path.relative_to(root).as_posix()
     diff = "".join(
         difflib.unified_diff(

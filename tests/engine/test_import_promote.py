@@ -34,6 +34,7 @@ PROMPT = "Classify the ticket.\n<ticket>\n{input}\n</ticket>\n"
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     shutil.copytree(SHIPPED, tmp_path / "config" / "environments")
+    shutil.copytree(SHIPPED.parent / "schemas", tmp_path / "config" / "schemas")  # the modeline's
     return tmp_path / "config"
 
 
