@@ -74,6 +74,9 @@ class Caller:
         attempts = attempts or self.attempts(call.label)
         reauthenticated = False
         while True:
+            # The slot first, then the token: a wait for the slot can outlast a short-lived
+            # token, and one taken before the wait would be sent expired.
+            self.limiter.acquire()
             token = self.tokens.get()
             try:
                 reply = self._api_once(call, token)
@@ -93,7 +96,6 @@ class Caller:
         self.stats.count_retry()
 
     def _api_once(self, call: Call, token: str) -> Reply:
-        self.limiter.acquire()
         self.stats.count_call(call.kind)
         reply = self.transport.send(
             call.method,

@@ -4,7 +4,8 @@ The order of checks is the platform's: routing, injected faults (an unhealthy ed
 before anything else), authentication, the per-token rate limit, the scope, then the body.
 A lost reply is the one fault injected after acting: the write is done, the answer is a 502,
 so clients must find out what happened rather than assume nothing did.
-Every answer carries an ``ININ-Correlation-Id``; every error body carries it as ``contextId``.
+Every answer carries an ``ININ-Correlation-Id`` (every error body carries it as ``contextId``)
+and the ``inin-ratelimit-*`` headers of the caller's token.
 """
 
 from __future__ import annotations
@@ -51,14 +52,14 @@ class GatewayApp:
         except ApiError as exc:
             response = Response(exc.status, exc.body(context), dict(exc.headers))
         response.headers[CORRELATION_HEADER] = context
+        response.headers.update(self.limiter.headers(_bearer(request)))
         return response
 
     def reject(self, error: ApiError) -> Response:
         """An error answer for a request the transport refused before it reached ``handle``."""
         context = str(uuid.uuid4())
-        return Response(
-            error.status, error.body(context), {**error.headers, CORRELATION_HEADER: context}
-        )
+        headers = {**error.headers, CORRELATION_HEADER: context, **self.limiter.headers(None)}
+        return Response(error.status, error.body(context), headers)
 
     def _dispatch(self, request: Request) -> Response:
         try:
@@ -132,3 +133,8 @@ class GatewayApp:
             return Response(202, store.update(model_id, write))
         text, options = bodies.parse_invoke(body)
         return Response(200, invoke(store.active(model_id), text, options))
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token if scheme.lower() == "bearer" else None

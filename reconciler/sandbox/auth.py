@@ -50,7 +50,12 @@ class TokenIssuer:
             self._grants[token] = Grant(
                 client.client_id, client.scopes, self._clock.now() + self._ttl
             )
-        return {"access_token": token, "token_type": "bearer", "expires_in": max(1, int(self._ttl))}
+        return {"access_token": token, "token_type": "bearer", "expires_in": self._lifetime()}
+
+    def _lifetime(self) -> int | float:
+        """Whole seconds, as the platform announces; a sub-second test lifetime as it is,
+        because announcing more than the truth makes clients send tokens already expired."""
+        return int(self._ttl) if self._ttl >= 1 else self._ttl
 
     def _authenticate(self, authorization: str | None) -> ClientSpec:
         scheme, _, encoded = (authorization or "").partition(" ")

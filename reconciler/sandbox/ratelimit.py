@@ -2,6 +2,8 @@
 
 The bucket refills continuously at ``rate / 60`` per second on the injected clock, so bursts up
 to the per-minute limit pass and a steady rate above it gets 429 with an honest Retry-After.
+Every answer reports the bucket as the platform's ``inin-ratelimit-*`` headers do: requests
+counted in the window, requests allowed, and seconds until the window is whole again.
 """
 
 from __future__ import annotations
@@ -41,3 +43,17 @@ class RateLimiter:
             params={"retryAfter": str(wait)},
             headers={"Retry-After": str(wait)},
         )
+
+    def headers(self, key: str | None) -> dict[str, str]:
+        """The ``inin-ratelimit-*`` headers for ``key`` (a token), without spending anything;
+        a request with no known token sees an untouched window."""
+        now = self._clock.now()
+        with self._lock:
+            level, since = self._buckets.get(key or "", (self._capacity, now))
+        level = min(self._capacity, level + max(0.0, now - since) * self._refill)
+        used = self._capacity - level
+        return {
+            "inin-ratelimit-count": str(math.ceil(used - 1e-9)),
+            "inin-ratelimit-allowed": str(int(self._capacity)),
+            "inin-ratelimit-reset": str(math.ceil(used / self._refill - 1e-9)),
+        }

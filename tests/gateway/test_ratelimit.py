@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from reconciler.gateway import GatewayClient
 from reconciler.gateway.ratelimit import TokenBucket
-from tests.fixtures_gateway import Answer, FakeClock, ScriptedServer
+from reconciler.sandbox import SandboxServer
+from tests.fixtures_gateway import Answer, FakeClock, ScaledClock, ScriptedServer
+from tests.gateway.test_sandbox import spec
 
 
 def test_the_bucket_spaces_calls_at_the_rate_after_a_one_second_burst(
@@ -74,3 +77,17 @@ def test_the_client_sizes_its_burst_from_burst_seconds(
         client.get_model("m1")
     assert fake_clock.sleeps == pytest.approx([0.1] * 10)
     assert client.settings.burst_capacity == 1.0
+
+
+def test_short_lived_tokens_survive_a_tight_rate_limit_because_the_slot_comes_first(
+    sandbox_factory: Callable[..., SandboxServer],
+    sandbox_client: Callable[..., GatewayClient],
+) -> None:
+    # 0.3 s tokens and 120 requests a minute across 8 workers: a caller queues for seconds.
+    # A token fetched before that wait is stale when sent; one fetched after is not.
+    server = sandbox_factory(clock=ScaledClock(20), token_ttl=0.3, provision_seconds=(0.0, 0.0))
+    client = sandbox_client(server, requests_per_minute=120, pool_size=8)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        created = list(pool.map(lambda n: client.create_model(spec(f"short-{n:02d}")), range(50)))
+    assert len({model["id"] for model in created}) == 50
+    assert len(list(client.list_models())) == 50

@@ -146,3 +146,32 @@ def test_lost_reply_mode_performs_the_write_then_answers_502(
 def test_lost_reply_rate_is_checked(sandbox_factory: Callable[..., SandboxServer]) -> None:
     with pytest.raises(ValueError, match="lost_reply_rate"):
         SandboxSettings(lost_reply_rate=-0.1)
+
+
+RATE_HEADERS = ("inin-ratelimit-count", "inin-ratelimit-allowed", "inin-ratelimit-reset")
+
+
+def test_every_response_carries_the_rate_limit_headers(
+    sandbox_factory: Callable[..., SandboxServer],
+) -> None:
+    clock = ManualClock()
+    server = sandbox_factory(rate_limit=6, clock=clock)
+    api = Api(server)
+    counted = [api.call("GET", MODELS) for _ in range(6)]
+    others = [
+        api.call("GET", MODELS),  # 429
+        api.call("GET", f"{MODELS}/missing"),
+        requests.get(server.base_url + MODELS, timeout=10),  # no token: 401
+        requests.post(server.base_url + "/oauth/token", timeout=10),  # no client: 401
+        requests.get(server.base_url + "/api/v2/elsewhere", timeout=10),  # 404
+    ]
+    for answer in counted + others:
+        assert all(name in answer.headers for name in RATE_HEADERS), answer.status_code
+        assert answer.headers["inin-ratelimit-allowed"] == "6"
+    assert [int(a.headers["inin-ratelimit-count"]) for a in counted] == [1, 2, 3, 4, 5, 6]
+    limited = others[0]
+    assert limited.status_code == 429 and limited.headers["inin-ratelimit-count"] == "6"
+    # One request a ten seconds comes back: six spent means a minute until the window is full.
+    assert limited.headers["inin-ratelimit-reset"] == "60"
+    clock.advance(30)
+    assert api.call("GET", MODELS).headers["inin-ratelimit-count"] == "4"
