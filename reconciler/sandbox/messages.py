@@ -46,13 +46,19 @@ def json_body(request: Request) -> Any:
     if not request.body.strip():
         raise bad_request("The request body is empty; send a JSON object.")
     try:
-        return json.loads(request.body, parse_constant=_no_constant)
+        value = json.loads(request.body, parse_constant=_no_constant)
+        # ``\udc80`` escapes parse to lone surrogates, which are no text and crash whatever
+        # encodes them later; refusing them here keeps that a 400.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise bad_request("The request body contains text that is not valid Unicode.") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise bad_request(
             "The request body is not valid JSON: {reason}.", reason=str(exc)
         ) from None
     except RecursionError:
         raise bad_request("The request body is nested too deeply.") from None
+    return value
 
 
 def _no_constant(name: str) -> Any:

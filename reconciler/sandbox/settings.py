@@ -39,6 +39,8 @@ class SandboxSettings:
     max_body_bytes: int = 1024 * 1024
     # A client that stops sending mid-request gets 408 after this long, never a hung thread.
     read_timeout: float = 10.0
+    # ...and one that sends it a byte at a time gets 408 once the whole request took this long.
+    request_deadline: float = 30.0
 
     def __post_init__(self) -> None:
         low, high = self.provision_seconds
@@ -50,6 +52,8 @@ class SandboxSettings:
             raise ValueError("error_rate must be a fraction between 0 and 1")
         if not 0.0 <= self.lost_reply_rate <= 1.0:
             raise ValueError("lost_reply_rate must be a fraction between 0 and 1")
+        if self.read_timeout <= 0 or self.request_deadline <= 0:
+            raise ValueError("read_timeout and request_deadline must be positive")
         if self.token_ttl <= 0:
             raise ValueError("token_ttl must be positive")
         if not self.clients:

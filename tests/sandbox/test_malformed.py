@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import time
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.sandbox import SandboxServer
+from reconciler.sandbox import ManualClock, SandboxServer
 from tests.sandbox.api import MODELS, Api, model_body
 
 
@@ -31,6 +32,9 @@ def _post(api: Api, data: bytes | str, content_type: str = "application/json") -
         ('{"name": NaN}', "NaN is not a JSON value"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         (b"\xff\xfe\x00garbage", "not valid JSON"),
+        # A lone surrogate is valid JSON syntax but no text: what a bad decoder upstream sends.
+        ('{"name": "bad-\\udc80-name"}', "not valid Unicode"),
+        ('{"labels": {"\\ud800": "x"}}', "not valid Unicode"),
     ],
 )
 def test_unparseable_json_is_400(api: Api, data: str | bytes, fragment: str) -> None:
@@ -150,3 +154,50 @@ def test_unknown_path_is_404(api: Api) -> None:
         answer = api.call("GET", path)
         assert answer.status_code == 404
         assert answer.json()["code"] == "not.found"
+
+
+def test_a_client_dripping_its_request_meets_the_request_deadline(
+    sandbox_factory: Callable[..., SandboxServer],
+) -> None:
+    # Each byte comes well within the read timeout, so only a deadline for the whole request
+    # stops a slow client from holding its thread for as long as it likes.
+    server = sandbox_factory(read_timeout=2.0, request_deadline=0.5)
+    host, port = server.base_url.removeprefix("http://").split(":")
+    request = b"GET /api/v2/ai/models HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        with contextlib.suppress(OSError):  # the server hangs up mid-drip
+            for byte in request:
+                sock.sendall(bytes([byte]))
+                time.sleep(0.05)
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
+    assert time.monotonic() - started < 2.0
+    assert b"Connection: close" in answer and b"inin-ratelimit-allowed" in answer
+    # An idle keep-alive connection is not a slow request: it is closed quietly, no 408.
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        assert sock.recv(65536) == b""
+
+
+def test_an_honest_request_after_an_idle_pause_is_served(
+    sandbox_factory: Callable[..., SandboxServer],
+) -> None:
+    server = sandbox_factory(read_timeout=2.0, request_deadline=0.5)
+    api = Api(server)
+    assert api.call("GET", MODELS).status_code == 200
+    time.sleep(0.8)  # longer than the deadline, on the same keep-alive connection
+    assert api.call("GET", MODELS).status_code == 200
+
+
+def test_invoking_with_a_lone_surrogate_is_400_not_500(
+    api: Api, sandbox_clock: ManualClock
+) -> None:
+    created = api.create("surrogate-target")
+    sandbox_clock.advance(120)
+    answer = _post_to(api, f"{MODELS}/{created['id']}/invoke", '{"input": "hi \\udcff there"}')
+    assert answer.status_code == 400, answer.text
+    assert "not valid Unicode" in answer.json()["message"]
+
+
+def _post_to(api: Api, path: str, data: str) -> Any:
+    return api.call("POST", path, data=data, headers={"Content-Type": "application/json"})
