@@ -1,7 +1,9 @@
 """`reconcile invoke --env ENV NAME`: a guarded call to one endpoint.
 
 Input comes from ``--input`` or stdin. A blocked input is refused with its reasons (exit 1,
-nothing sent); otherwise the result, latency, tokens and cost are printed.
+nothing sent); otherwise the result, latency, tokens and cost are printed. Input that is not
+UTF-8 is refused first: stdin is read as bytes and decoded strictly, and an argument Python
+could not decode arrives as lone surrogates, which no model (and no JSON encoder) can take.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from reconciler.cli.boundary import guarded
 from reconciler.cli.options import CommonOptions, build_options, common_options
 from reconciler.engine.invoke_job import InvokeRequest, run_invoke
 from reconciler.report.invocation import render_invocation
+from reconciler.structs.errors import ConfigError
 
 
 @click.command("invoke")
@@ -30,11 +33,33 @@ def invoke(ctx: click.Context, /, env: str, name: str, text: str | None, **given
 
 
 def _run(env: str, name: str, text: str | None, options: CommonOptions) -> int:
-    if text is None:
-        text = sys.stdin.read()
+    text = _stdin_text() if text is None else _checked_argument(text)
     request = InvokeRequest(
         root=options.root, environment=env, name=name, text=text, sandbox=options.sandbox
     )
     outcome = run_invoke(request)
     click.echo(render_invocation(outcome.as_dict(), fmt=options.fmt))
     return 1 if outcome.verdict.blocked else 0
+
+
+def _stdin_text() -> str:
+    raw = sys.stdin.buffer.read()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8("stdin", f"byte 0x{raw[exc.start]:02x} at offset {exc.start}") from exc
+
+
+def _checked_argument(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _not_utf8("--input", f"at character {exc.start}") from exc
+    return text
+
+
+def _not_utf8(where: str, detail: str) -> ConfigError:
+    return ConfigError(
+        f"the input on {where} is not valid UTF-8 text ({detail}); nothing was sent",
+        hint="convert the text to UTF-8 first, e.g. with iconv -f LATIN1 -t UTF-8",
+    )

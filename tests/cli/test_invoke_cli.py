@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from typing import Any
 
 from reconciler.sandbox import SystemClock
@@ -82,3 +85,33 @@ def test_health_check_blocked_by_guard_makes_apply_incomplete(
     result = reconcile(repo, "--env", ENV, "--yes")
     assert result.returncode == ExitCode.INCOMPLETE
     assert "health check" in result.stdout and invoke_count(server) == 0
+
+
+def test_input_that_is_not_utf8_is_a_usage_error_before_any_request(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    repo, server = active_repo(sandbox_factory, make_config_repo)
+    before = sum(server.stats.values())
+    command: list[str | bytes] = ["invoke", "--env", ENV, "alpha-model"]
+    from_stdin = _run_bytes(repo, command, stdin=b"caf\xe9 au lait")
+    # Arguments are bytes on POSIX: Python hands invalid ones on as lone surrogates.
+    from_option = _run_bytes(repo, [*command, "--input", b"order \xff\xfe"], stdin=b"")
+    for result, where in ((from_stdin, "stdin"), (from_option, "--input")):
+        assert result.returncode == ExitCode.INVALID, result.stderr
+        stderr = result.stderr.decode()
+        assert "not valid UTF-8" in stderr and where in stderr, stderr
+    assert "byte 0xe9 at offset 3" in from_stdin.stderr.decode()
+    assert sum(server.stats.values()) == before, "nothing reached the API"
+
+
+def _run_bytes(
+    repo: ConfigRepo, args: list[str | bytes], *, stdin: bytes
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "reconciler", *args, "--root", str(repo.root)],
+        check=False,
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, **repo.environ},
+        timeout=60,
+    )
