@@ -2,7 +2,8 @@
 
 This module (with ``failures``, which reads its exceptions) is the only one that touches
 ``requests``. It sends with a (connect, read) timeout, never follows redirects (a redirect could
-carry the bearer token to another host), reads at most ``MAX_BODY`` bytes, and returns a
+carry the bearer token to another host), never sends plain http through a proxy (see
+``_DIRECT``), reads at most ``MAX_BODY`` bytes, and returns a
 ``Reply`` or raises ``failures.SendFailed`` (a ``TransportError``). What a failed send means
 (could it have reached the server, is another attempt worth it) is decided in ``failures``.
 """
@@ -22,6 +23,11 @@ from reconciler.gateway.errors import ServerError
 
 MAX_BODY = 8 * 1024 * 1024
 _CHUNK = 64 * 1024
+# Plain http is allowed only to loopback, where the connection must go where the URL says: a
+# proxy taken from HTTP_PROXY or ALL_PROXY (any case) would receive the OAuth client's Basic
+# credentials and every bearer token in the clear. ``None`` entries stop requests from filling
+# them in from the environment; https keeps the environment's proxies (a blind CONNECT tunnel).
+_DIRECT: dict[str, str | None] = {"http": None, "https": None, "all": None}
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,8 @@ class Transport:
 
     def send(self, method: str, url: str, **kwargs: Any) -> Reply:
         """Send one request; ``kwargs`` are ``headers``, ``params``, ``json``, ``data``."""
+        if url.lower().startswith("http://"):
+            kwargs["proxies"] = dict(_DIRECT)  # requests adds to the dict it is given
         try:
             response = self._session.request(
                 method, url, timeout=self._timeout, allow_redirects=False, stream=True, **kwargs
