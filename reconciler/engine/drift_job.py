@@ -10,7 +10,7 @@ from pathlib import Path
 from reconciler.engine.connect import open_client
 from reconciler.engine.drift import compute_drift
 from reconciler.engine.planner import compute_plan
-from reconciler.engine.prepare import desired_models
+from reconciler.engine.prepare import desired_models, without_unset_keys
 from reconciler.engine.recorder import Recorder
 from reconciler.engine.secrets import require_references
 from reconciler.gitops.audit import default_actor
@@ -33,12 +33,15 @@ class DriftRequest:
 
 def run_drift(request: DriftRequest) -> DriftReport:
     loaded = load_environment(request.root, request.environment)
-    require_references(loaded, request.environ, sandbox=request.sandbox)
-    desired = desired_models(loaded, request.environ, sandbox=request.sandbox)
+    # Drift checks need only the OAuth client, like plans: unset provider keys are not compared.
+    require_references(loaded, request.environ, sandbox=request.sandbox, models=False)
+    unset: dict[str, list[str]] = {}
+    desired = desired_models(loaded, request.environ, sandbox=request.sandbox, unset=unset)
     snapshot = read_snapshot(request.root, request.environment)
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
         live = list(client.list_models())
+    desired, not_compared = without_unset_keys(desired, live, unset)
     plan = compute_plan(
         environment=request.environment,
         desired=desired,
@@ -53,7 +56,7 @@ def run_drift(request: DriftRequest) -> DriftReport:
         live=live,
         snapshot_serial=snapshot.serial if snapshot else None,
     )
-    report = replace(report, plan=plan)
+    report = replace(report, plan=replace(plan, warnings=plan.warnings + not_compared))
     if request.commit and report.found:
         _record(request, report)
     return report

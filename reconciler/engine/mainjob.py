@@ -62,7 +62,8 @@ class JobHooks:
 def run_job(request: JobRequest, hooks: JobHooks) -> int:
     """Plan, show, and apply when asked; returns the exit code of CONTRACT section 4."""
     loaded = load_environment(request.root, request.environment)
-    require_references(loaded, request.environ, sandbox=request.sandbox)
+    # A dry run needs only the OAuth client: provider keys are compared where they are set.
+    require_references(loaded, request.environ, sandbox=request.sandbox, models=not request.dry_run)
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
         prepared = prepare(
@@ -72,6 +73,7 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
             sandbox=request.sandbox,
             prune=request.prune,
             root=request.root,
+            keys_optional=request.dry_run,
         )
         plan = prepared.plan
         hooks.show_plan(plan)

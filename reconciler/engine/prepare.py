@@ -6,7 +6,7 @@ The result is a ``Prepared`` value: the plan (key-free, safe to print) plus the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from reconciler.engine.planner import Desired, compute_plan
 from reconciler.engine.secrets import resolve_model_credentials
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.snapshot import Snapshot, read_snapshot
-from reconciler.structs.manifests import LoadedEnvironment
+from reconciler.structs.manifests import LABEL_CREDENTIALS, LoadedEnvironment
 from reconciler.structs.plan import Plan
 
 
@@ -32,10 +32,17 @@ class Prepared:
 
 
 def desired_models(
-    loaded: LoadedEnvironment, environ: Mapping[str, str], *, sandbox: bool
+    loaded: LoadedEnvironment,
+    environ: Mapping[str, str],
+    *,
+    sandbox: bool,
+    unset: dict[str, list[str]] | None = None,
 ) -> list[Desired]:
-    """API bodies for every manifest, secrets resolved (every missing variable named)."""
-    credentials = resolve_model_credentials(list(loaded.models), environ, sandbox=sandbox)
+    """API bodies for every manifest, secrets resolved (every missing variable named; with
+    ``unset``, missing provider keys are noted there instead, see ``without_unset_keys``)."""
+    credentials = resolve_model_credentials(
+        list(loaded.models), environ, sandbox=sandbox, unset=unset
+    )
     out = []
     for model in loaded.models:
         creds = credentials[model.name]
@@ -43,6 +50,32 @@ def desired_models(
         body = desired_body(model, environment=loaded.config.name, api_key=key, credentials=creds)
         out.append(Desired(name=model.name, body=body))
     return out
+
+
+def without_unset_keys(
+    desired: list[Desired], live: Sequence[Mapping[str, Any]], unset: Mapping[str, list[str]]
+) -> tuple[list[Desired], tuple[str, ...]]:
+    """Models whose key is not set take the live key's fingerprint, so the key is not compared
+    (and shows no change), and one warning per model says so. Such bodies are never sent: only
+    plans and drift checks allow unset keys."""
+    fingerprints = {
+        str(m.get("name")): (m.get("labels") or {}).get(LABEL_CREDENTIALS) for m in live
+    }
+    out, warnings = [], []
+    for item in desired:
+        if item.name not in unset:
+            out.append(item)
+            continue
+        labels = {
+            **item.body["labels"],
+            LABEL_CREDENTIALS: fingerprints.get(item.name) or "unknown",
+        }
+        out.append(replace(item, body={**item.body, "labels": labels}))
+        names = ", ".join(unset[item.name])
+        warnings.append(
+            f"{item.name}: provider key not compared ({names} not set); apply compares it"
+        )
+    return out, tuple(warnings)
 
 
 def prepare(
@@ -53,10 +86,14 @@ def prepare(
     sandbox: bool,
     prune: bool,
     root: Path | None = None,
+    keys_optional: bool = False,
 ) -> Prepared:
-    """Plan one environment against what is live now (``root`` gives the last snapshot)."""
-    desired = desired_models(loaded, environ, sandbox=sandbox)
+    """Plan one environment against what is live now (``root`` gives the last snapshot);
+    ``keys_optional`` for a dry run, which needs only the OAuth client."""
+    unset: dict[str, list[str]] | None = {} if keys_optional else None
+    desired = desired_models(loaded, environ, sandbox=sandbox, unset=unset)
     live = list(client.list_models())
+    desired, not_compared = without_unset_keys(desired, live, unset or {})
     plan = compute_plan(
         environment=loaded.config.name,
         desired=desired,
@@ -67,7 +104,7 @@ def prepare(
     snapshot = read_snapshot(root, loaded.config.name) if root else None
     plan = price_plan(plan, loaded=loaded, live=live, last_usage=last_known_usage(snapshot))
     warnings = tuple(p.render() for p in loaded.warnings)
-    plan = replace(plan, warnings=plan.warnings + warnings)
+    plan = replace(plan, warnings=plan.warnings + not_compared + warnings)
     return Prepared(
         loaded=loaded,
         plan=plan,

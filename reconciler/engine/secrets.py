@@ -69,9 +69,17 @@ def _note_missing(
 
 
 def resolve_model_credentials(
-    models: list[ModelEndpoint], environ: Mapping[str, str], *, sandbox: bool
+    models: list[ModelEndpoint],
+    environ: Mapping[str, str],
+    *,
+    sandbox: bool,
+    unset: dict[str, list[str]] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Resolved ``spec.credentials`` per model name (stand-ins for unset keys in sandbox mode)."""
+    """Resolved ``spec.credentials`` per model name (stand-ins for unset keys in sandbox mode).
+
+    With ``unset`` (plans and drift checks, which never send a key), a variable that is not set
+    resolves to "" and is noted there per model instead of failing: those need only the OAuth
+    client, so a pull-request job never has to hold provider keys."""
     resolved: dict[str, dict[str, Any]] = {}
     for model in models:
         credentials = dict(model.spec.get("credentials") or {})
@@ -79,6 +87,9 @@ def resolve_model_credentials(
         for var in find_refs(credentials):
             if var not in env and sandbox:
                 env[var] = sandbox_stand_in(model.provider, var)
+            elif var not in env and unset is not None:
+                unset.setdefault(model.name, []).append(var)
+                env[var] = ""
         resolved[model.name] = resolve_refs(credentials, env)
     return resolved
 

@@ -33,7 +33,13 @@ def render_drift_text(report: DriftReport) -> str:
             ]
     if not report.found:
         lines.append("No drift: git, the last snapshot and live agree.")
+    lines += [f"note: {n}" for n in _notes(report)]
     return "\n".join(lines) + "\n"
+
+
+def _notes(report: DriftReport) -> tuple[str, ...]:
+    """What the check could not compare (provider keys it was run without)."""
+    return report.plan.warnings if report.plan else ()
 
 
 def render_drift_json(report: DriftReport) -> str:
@@ -42,6 +48,7 @@ def render_drift_json(report: DriftReport) -> str:
         "environment": report.environment,
         "snapshotSerial": report.snapshot_serial,
         "driftFound": report.found,
+        "notes": list(_notes(report)),
     }
     for kind in DriftKind:
         doc[kind.value] = [i.as_dict() for i in report.of(kind)]
@@ -54,8 +61,9 @@ def render_drift_json(report: DriftReport) -> str:
 
 def render_drift_markdown(report: DriftReport) -> str:
     lines = [f"### reconcile drift: `{report.environment}`", "", f"**{summary_line(report)}**", ""]
+    notes = [f"- {n}" for n in _notes(report)]
     if not report.found:
-        return "\n".join([*lines, "No drift: git, the last snapshot and live agree.", ""])
+        return "\n".join([*lines, "No drift: git, the last snapshot and live agree.", "", *notes])
     lines += ["| model | finding | fields |", "|---|---|---|"]
     for kind in _KINDS:
         for item in report.of(kind):
@@ -71,5 +79,5 @@ def render_drift_markdown(report: DriftReport) -> str:
                     f"+ {c.dotted}: {short(c.new, 100)}",
                 ]
             lines += ["```", ""]
-    lines += ["</details>", ""]
+    lines += ["</details>", "", *notes]
     return "\n".join(lines)

@@ -101,20 +101,30 @@ def test_invalid_manifest_exits_1_naming_file_and_line(
     assert "alpha-model.yaml:" in result.stderr and "temperature" in result.stderr
 
 
-def test_missing_secret_is_named(sandbox_factory: Any, make_config_repo: Any) -> None:
+def test_a_missing_provider_key_is_not_compared_by_a_plan_and_named_by_an_apply(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    """Plans need only the OAuth client (CI gives pull-request jobs no provider keys)."""
     repo = fast_repo(sandbox_factory, make_config_repo)
     del repo.environ["OPENAI_API_KEY"]
     env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
-    result = subprocess.run(
-        [sys.executable, "-m", "reconciler", "--env", ENV, "--dry-run", "--root", str(repo.root)],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**env, **repo.environ},
-    )
-    assert result.returncode == ExitCode.INVALID
-    assert "OPENAI_API_KEY" in result.stderr
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "reconciler", "--env", ENV, "--root", str(repo.root), *args],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**env, **repo.environ},
+        )
+
+    plan = run("--dry-run")
+    assert plan.returncode == ExitCode.CHANGES_PENDING, plan.stderr
+    assert "provider key not compared (OPENAI_API_KEY not set)" in plan.stdout
+    applied = run("--yes")
+    assert applied.returncode == ExitCode.INVALID
+    assert "OPENAI_API_KEY" in applied.stderr
 
 
 def test_ctrl_c_stops_new_work_records_in_flight_and_exits_130(
