@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from reconciler.structs.problems import Problem
@@ -88,4 +89,13 @@ class LoadedEnvironment:
     warnings: tuple[Problem, ...] = ()
 
     def model(self, name: str) -> ModelEndpoint | None:
-        return next((m for m in self.models if m.name == name), None)
+        """The model called ``name``; plans ask once per item, so this is a lookup, not a scan."""
+        return self._by_name.get(name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, ModelEndpoint]:
+        # Names are unique per environment (validation refuses duplicates); keep the first.
+        index: dict[str, ModelEndpoint] = {}
+        for model in self.models:
+            index.setdefault(model.name, model)
+        return index

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -118,3 +119,12 @@ def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_models_are_found_by_name_and_the_first_of_a_duplicate_wins(shipped_config: Path) -> None:
+    loaded = load_environment(shipped_config, "dev")
+    for model in loaded.models:
+        assert loaded.model(model.name) is model
+    assert loaded.model("no-such-model") is None
+    twice = replace(loaded, models=(*loaded.models, replace(loaded.models[0], spec={})))
+    assert twice.model(loaded.models[0].name) is loaded.models[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import secrets
 from collections.abc import Callable
@@ -74,6 +75,36 @@ def test_template_scanner_understands_escapes() -> None:
     with pytest.raises(TemplateError) as info:
         list(scan("open { never closed"))
     assert info.value.offset == 5
+
+
+def _scan_like_str_format(template: str) -> list[tuple[str, int]] | int:
+    """The reference reading, one character at a time: placeholders, or the bad brace's offset."""
+    found, i = [], 0
+    while i < len(template):
+        if template[i : i + 2] in ("{{", "}}"):
+            i += 2
+        elif template[i] == "{":
+            end, nested = template.find("}", i), template.find("{", i + 1)
+            if end < 0 or 0 <= nested < end:
+                return i
+            found.append((template[i + 1 : end], i))
+            i = end + 1
+        elif template[i] == "}":
+            return i
+        else:
+            i += 1
+    return found
+
+
+def test_template_scanner_reads_braces_as_the_reference_does() -> None:
+    rng = random.Random(5)
+    for _ in range(3_000):
+        text = "".join(rng.choice("{}{}ab \n") for _ in range(rng.randint(0, 14)))
+        try:
+            got: list[tuple[str, int]] | int = list(scan(text))
+        except TemplateError as exc:
+            got = exc.offset
+        assert got == _scan_like_str_format(text), text
 
 
 @pytest.mark.parametrize(
