@@ -1,7 +1,7 @@
 """Follow accepted writes to a final state: ACTIVE, FAILED, gone, or past the deadline.
 
 The applier hands every accepted write to a ``Settler``; each poll round reads the pending
-models (paged list calls when many), records PROVISION_FAILED or PROVISION_TIMEOUT in the audit
+models that are due (see ``poller``), records PROVISION_FAILED or PROVISION_TIMEOUT in the audit
 log, runs the health check of a model that became ACTIVE, and reports progress as events.
 """
 
@@ -73,13 +73,16 @@ class Settler:
         if not self.pending:
             return False
         progressed = False
-        for model_id, model in self._poller.poll(self.pending).items():
+        now = self._now()
+        accepted = {model_id: p.started for model_id, p in self.pending.items()}
+        for model_id, model in self._poller.poll(accepted, now=now).items():
             pending = self.pending[model_id]
             status = "GONE" if model is None else str(model.get("status", ""))
             if status in IN_FLIGHT and self._now() < pending.deadline:
                 continue
             progressed = True
             del self.pending[model_id]
+            self._poller.finished(model_id, now=now)
             self._finish(pending, status, model or {})
         return progressed
 
