@@ -1,4 +1,8 @@
-"""`reconcile invoke`: find the live endpoint by name and call it through the guard."""
+"""`reconcile invoke`: find the live endpoint by name and call it through the guard.
+
+``run_invoke`` is the command; ``screen`` and ``invoke_live`` are its two halves, so
+``reconcile serve`` runs exactly this path with an environment and a client it keeps open.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,19 @@ from pathlib import Path
 from reconciler.engine.connect import open_client
 from reconciler.engine.invocation import Invocation, guard_policy, invoke_guarded
 from reconciler.engine.secrets import require_references
-from reconciler.guard import scan
+from reconciler.gateway import GatewayClient
+from reconciler.guard import Verdict, scan
 from reconciler.manifests import load_environment
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.manifests import LoadedEnvironment, ModelEndpoint
+
+
+class UnknownModel(ConfigError):
+    """The environment has no manifest of that name."""
+
+
+class NotActive(ConfigError):
+    """The endpoint is not live, FAILED, or still provisioning: it cannot take a call."""
 
 
 @dataclass(frozen=True)
@@ -27,39 +41,50 @@ class InvokeRequest:
 
 def run_invoke(request: InvokeRequest) -> Invocation:
     """Scan first (offline), so a blocked input never opens a connection."""
-    if not request.text.strip():
-        raise ConfigError("no input to send", hint="pass --input TEXT, or pipe the text on stdin")
     loaded = load_environment(request.root, request.environment)
-    model = loaded.model(request.name)
-    if model is None:
-        known = ", ".join(m.name for m in loaded.models)
-        raise ConfigError(
-            f"no model '{request.name}' in environment '{request.environment}'",
-            hint=f"known models: {known}",
-        )
-    verdict = scan(request.text, guard_policy(model, loaded.config.policy))
+    model, verdict = screen(loaded, request.name, request.text)
     if verdict.blocked:
         return Invocation(verdict=verdict)
     require_references(loaded, request.environ, sandbox=request.sandbox, models=False)
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
-        live = client.find_model_by_name(request.name)
-        if live is None:
-            raise ConfigError(
-                f"'{request.name}' is not live in '{request.environment}'",
-                hint=f"apply first: reconcile --env {request.environment} "
-                "(with --sandbox if that is where you applied)",
-            )
-        if live.get("status") == "FAILED":
-            raise ConfigError(
-                f"'{request.name}' is FAILED: {live.get('errorReason') or 'no reason given'}",
-                hint=f"fix the manifest, then apply: reconcile --env {request.environment}",
-            )
-        if live.get("status") != "ACTIVE":
-            raise ConfigError(
-                f"'{request.name}' is {live.get('status')}, not ACTIVE",
-                hint="wait for provisioning to finish, then retry",
-            )
-        return invoke_guarded(
-            client, model, str(live["id"]), request.text, policy=loaded.config.policy
+        return invoke_live(client, loaded, model, request.text)
+
+
+def screen(loaded: LoadedEnvironment, name: str, text: str) -> tuple[ModelEndpoint, Verdict]:
+    """The manifest of ``name`` and the guard's verdict on ``text``, before any connection."""
+    if not text.strip():
+        raise ConfigError("no input to send", hint="pass --input TEXT, or pipe the text on stdin")
+    model = loaded.model(name)
+    if model is None:
+        known = ", ".join(m.name for m in loaded.models)
+        raise UnknownModel(
+            f"no model '{name}' in environment '{loaded.config.name}'",
+            hint=f"known models: {known}",
         )
+    return model, scan(text, guard_policy(model, loaded.config.policy))
+
+
+def invoke_live(
+    client: GatewayClient, loaded: LoadedEnvironment, model: ModelEndpoint, text: str
+) -> Invocation:
+    """Find the live endpoint of ``model``; call it only when it is ACTIVE."""
+    env = loaded.config.name
+    live = client.find_model_by_name(model.name)
+    if live is None:
+        raise NotActive(
+            f"'{model.name}' is not live in '{env}'",
+            hint=f"apply first: reconcile --env {env} "
+            "(with --sandbox if that is where you applied)",
+        )
+    if live.get("status") == "FAILED":
+        raise NotActive(
+            f"'{model.name}' is FAILED: {live.get('errorReason') or 'no reason given'}",
+            hint=f"fix the manifest, then apply: reconcile --env {env}",
+        )
+    if live.get("status") != "ACTIVE":
+        raise NotActive(
+            f"'{model.name}' is {live.get('status')}, not ACTIVE",
+            hint="wait for provisioning to finish, then retry",
+        )
+    return invoke_guarded(client, model, str(live["id"]), text, policy=loaded.config.policy)

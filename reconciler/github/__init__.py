@@ -10,6 +10,7 @@ from reconciler.github.body import comment_marker, drift_marker, fit_body
 from reconciler.github.client import GitHubClient
 from reconciler.github.comments import upsert_plan_comment
 from reconciler.github.issues import sync_drift_issue
+from reconciler.github.pulls import open_pull_request
 from reconciler.github.summary import append_step_summary
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "comment_marker",
     "drift_marker",
     "fit_body",
+    "open_pull_request",
     "sync_drift_issue",
     "upsert_plan_comment",
 ]

@@ -17,6 +17,7 @@ _POLICY_FIELDS = {
     "maxParallel": "max_parallel",
     "requestsPerMinute": "requests_per_minute",
     "provisionTimeoutSeconds": "provision_timeout_seconds",
+    "serveApply": "serve_apply",
 }
 
 

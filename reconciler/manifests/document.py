@@ -71,6 +71,7 @@ class Document:
             rule=rule,
             message=message,
             fix=fix,
+            path=dotted(path) if path else None,
         )
 
 

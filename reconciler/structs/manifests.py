@@ -54,6 +54,7 @@ class Policy:
     protected: tuple[str, ...] = ()
     guard_mode: str = "block"
     guard_max_input_chars: int = 16_000
+    serve_apply: bool = False  # reconcile serve may apply directly (CONTRACT section 7)
 
 
 @dataclass(frozen=True)

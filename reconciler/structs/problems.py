@@ -28,6 +28,7 @@ class Problem:
     rule: str
     message: str
     fix: str | None = None
+    path: str | None = None  # the dotted field (``spec.credentials.apiKey``), when known
 
     def render(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
