@@ -61,6 +61,11 @@ COMMANDS = (
         "Run the Gateway API emulator on loopback; prints its base URL first.",
     ),
     Lazy(
+        "serve",
+        "reconciler.cli.serve:serve",
+        "Serve the configurator API and web page; prints its base URL first.",
+    ),
+    Lazy(
         "validate",
         "reconciler.cli.validate:validate",
         "Check manifests and environments offline; exit 1 on any error.",

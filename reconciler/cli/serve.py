@@ -1,0 +1,77 @@
+"""`reconcile serve`: the configurator service (CONTRACT section 7).
+
+Parses options into ``ServeSettings`` and hands them to ``reconciler.serve``. The first line
+of stdout is the base URL (flushed at once); Ctrl-C or SIGTERM stops the service cleanly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reconciler.cli.boundary import guarded
+from reconciler.serve import ServeSettings
+from reconciler.serve import serve as run_service
+from reconciler.serve.service import Service
+
+
+@click.command("serve")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Config repository to serve (default: the current directory).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="0: any free."
+)
+@click.option("--sandbox", is_flag=True, help="Use the embedded Gateway emulator of each env.")
+@click.option("--push", is_flag=True, help="Push configured branches and open pull requests.")
+@click.option(
+    "--tokens",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Token file: lines 'NAME ROLE SHA256-HEX-OF-TOKEN'.",
+)
+@click.option(
+    "--behind-proxy",
+    is_flag=True,
+    help="A TLS-terminating reverse proxy is in front (needed off loopback).",
+)
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(1),
+    default=600,
+    show_default=True,
+    help="Requests per minute per token.",
+)
+@click.option("-v", "--verbose", count=True, help="-v shows tracebacks of startup errors.")
+def serve(verbose: int, **given: Any) -> None:
+    """Serve the configurator API and web page; prints its base URL first."""
+    settings = ServeSettings(
+        root=(given["root"] or Path.cwd()).resolve(),
+        host=given["host"],
+        port=given["port"],
+        sandbox=given["sandbox"],
+        push=given["push"],
+        tokens=given["tokens"],
+        behind_proxy=given["behind_proxy"],
+        requests_per_minute=given["rate_limit"],
+    )
+    guarded(lambda: _run(settings), verbose=verbose)
+
+
+def _run(settings: ServeSettings) -> int:
+    service = Service(settings)
+    run_service(service, announce=_announce)
+    return 0
+
+
+def _announce(url: str) -> None:
+    click.echo(url)
+    sys.stdout.flush()
+    click.echo(f"serve: the configurator is at {url}/ ; Ctrl-C to stop", err=True)

@@ -1,0 +1,244 @@
+"""The Starlette application: routes, error answers and request metrics.
+
+Routes are thin: authorize, read the body, hand plain values to the module that does the work
+(in a worker thread, since the engine is synchronous), answer JSON. Errors of every kind end
+in ``_error``: an ``ApiError`` as it says, an engine error by its kind, anything else as a bare
+500 whose detail goes to the log only, so no answer carries a trace or a secret and one
+failing request never stops the service.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse as _JSONResponse
+from starlette.responses import Response
+from starlette.routing import Match, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reconciler.manifests.schemas import MODEL_SCHEMA, load_schema
+from reconciler.serve import views
+from reconciler.serve.auth import authorize
+from reconciler.serve.bodies import field, json_object
+from reconciler.serve.configure import ConfigureRequest, configure
+from reconciler.serve.errors import ApiError, from_reconcile, problem_item
+from reconciler.serve.invoke import InvokeCall, invoke_protected
+from reconciler.serve.openapi import openapi_document
+from reconciler.serve.payload import to_manifest
+from reconciler.serve.service import Service
+from reconciler.serve.staging import staged
+from reconciler.serve.tokens import Role
+from reconciler.structs.errors import ReconcileError
+
+log = logging.getLogger("reconciler.serve")
+Endpoint = Callable[[Request], Awaitable[Response]]
+_PAGE_FILES = {"app.js": "text/javascript", "style.css": "text/css"}
+_PAGE_POLICY = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+class JSONResponse(_JSONResponse):
+    """JSON answers; values the engine leaves as Decimal or datetime are written as text."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, default=str, ensure_ascii=False).encode("utf-8")
+
+
+def _service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def metrics(request: Request) -> Response:
+    service = _service(request)
+    if not service.settings.loopback:
+        authorize(service, request, Role.VIEWER, what="read metrics")
+    return Response(service.metrics.exposition(), media_type="text/plain; version=0.0.4")
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_document())
+
+
+async def page(request: Request) -> Response:
+    text = resources.files("reconciler.serve").joinpath("web", "index.html").read_bytes()
+    return Response(text, media_type="text/html", headers={"Content-Security-Policy": _PAGE_POLICY})
+
+
+async def page_file(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in _PAGE_FILES:
+        raise ApiError(404, "not-found", f"no page file '{name}'")
+    data = resources.files("reconciler.serve").joinpath("web", name).read_bytes()
+    return Response(data, media_type=_PAGE_FILES[name])
+
+
+async def model_schema(request: Request) -> Response:
+    return JSONResponse(load_schema(MODEL_SCHEMA))
+
+
+async def environments(request: Request) -> Response:
+    service = _service(request)
+    authorize(service, request, Role.VIEWER, what="list environments")
+    return JSONResponse(await run_in_threadpool(views.environments, service.connections))
+
+
+def _view(render: Callable[[Any, str], dict[str, Any]], what: str) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        service = _service(request)
+        authorize(service, request, Role.VIEWER, what=what)
+        env = request.path_params["env"]
+        views.require_environment(service.connections, env)
+        return JSONResponse(await run_in_threadpool(render, service.connections, env))
+
+    return endpoint
+
+
+async def validate(request: Request) -> Response:
+    service = _service(request)
+    authorize(service, request, Role.VIEWER, what="validate")
+    body = await json_object(request, limit=service.settings.max_body_bytes)
+    env = field(body, "env", str)
+    views.require_environment(service.connections, env)
+    try:
+        document = to_manifest(field(body, "model", dict))
+    except ApiError as exc:
+        if "problems" not in exc.body():
+            raise
+        return JSONResponse(exc.body())  # as you type, an unusable name is one more problem
+
+    def check() -> dict[str, Any]:
+        with staged(service.served, env, document) as candidate:
+            return {
+                "problems": [problem_item(p) for p in candidate.errors],
+                "warnings": [problem_item(p) for p in candidate.warnings],
+            }
+
+    return JSONResponse(await run_in_threadpool(check))
+
+
+async def configure_model(request: Request) -> Response:
+    service = _service(request)
+    principal = authorize(service, request, Role.EDITOR, what="configure models")
+    body = await json_object(request, limit=service.settings.max_body_bytes)
+    call = ConfigureRequest(
+        env=field(body, "env", str),
+        model=field(body, "model", dict),
+        apply=bool(field(body, "apply", bool, required=False)),
+        dry_run=bool(field(body, "dryRun", bool, required=False)),
+    )
+    views.require_environment(service.connections, call.env)
+    status, answer = await run_in_threadpool(configure, service, principal, call)
+    return JSONResponse(answer, status_code=status)
+
+
+async def job(request: Request) -> Response:
+    service = _service(request)
+    authorize(service, request, Role.VIEWER, what="read jobs")
+    found = service.jobs.get(request.path_params["id"])
+    if found is None:
+        raise ApiError(404, "not-found", "no such job (jobs are kept while the service runs)")
+    return JSONResponse(found.as_dict())
+
+
+async def invoke(request: Request) -> Response:
+    service = _service(request)
+    authorize(service, request, Role.INVOKER, what="invoke models")
+    body = await json_object(request, limit=service.settings.max_body_bytes)
+    call = InvokeCall(
+        env=field(body, "env", str), model=field(body, "model", str), text=field(body, "input", str)
+    )
+    views.require_environment(service.connections, call.env)
+    timed = await run_in_threadpool(invoke_protected, service, call)
+    timing = f"total;dur={timed.total_ms:.2f}, model;dur={timed.model_ms:.2f}"
+    return JSONResponse(timed.body, headers={"Server-Timing": timing})
+
+
+ROUTES = [
+    Route("/healthz", healthz),
+    Route("/metrics", metrics),
+    Route("/openapi.json", openapi),
+    Route("/", page),
+    Route("/static/{name}", page_file),
+    Route("/api/schemas/model-endpoint", model_schema),
+    Route("/api/environments", environments),
+    Route("/api/environments/{env}/plan", _view(views.plan, "read plans")),
+    Route("/api/environments/{env}/drift", _view(views.drift, "read drift")),
+    Route("/api/environments/{env}/cost", _view(views.cost, "read costs")),
+    Route("/api/validate", validate, methods=["POST"]),
+    Route("/api/configure-model", configure_model, methods=["POST"]),
+    Route("/api/jobs/{id}", job),
+    Route("/api/invoke-protected", invoke, methods=["POST"]),
+]
+
+
+async def _error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ApiError):
+        error = exc
+    elif isinstance(exc, ReconcileError):
+        error = from_reconcile(exc)
+    elif isinstance(exc, HTTPException):
+        code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http")
+        error = ApiError(exc.status_code, code, str(exc.detail))
+    else:
+        log.error("unexpected error on %s", request.url.path, exc_info=exc)
+        error = ApiError(500, "internal", "an unexpected error occurred; it was logged")
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+
+class _Measured:
+    """Counts and times every request by route template and status."""
+
+    def __init__(self, app: ASGIApp, service: Service) -> None:
+        self.app, self.service = app, service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                message.setdefault("headers", []).append((b"x-content-type-options", b"nosniff"))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            route = _route_of(scope)
+            metrics = self.service.metrics
+            metrics.requests.labels(route=route, status=str(status)).inc()
+            metrics.latency.labels(route=route).observe(time.perf_counter() - started)
+
+
+def _route_of(scope: Scope) -> str:
+    for route in ROUTES:
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            return route.path
+    return "unmatched"
+
+
+def build_app(service: Service) -> Starlette:
+    handlers: dict[Any, Any] = {Exception: _error, HTTPException: _error}
+    handlers[ApiError] = _error
+    handlers[ReconcileError] = _error
+    app = Starlette(routes=ROUTES, exception_handlers=handlers)
+    app.state.service = service
+    app.add_middleware(_Measured, service=service)
+    return app

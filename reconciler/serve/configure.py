@@ -1,0 +1,179 @@
+"""``POST /api/configure-model``: a model becomes a validated manifest committed on a branch.
+
+Everything a pull request would show is computed before anything is written: the candidate is
+checked with the whole environment (400 with the problems otherwise), its plan is made against
+what is live, and the cost delta is the change in the environment's projected monthly cost.
+Only then is the manifest committed, on a new branch (201, pushed and a pull request opened
+when configured) or, for a direct apply, on the served branch followed by the main job (202).
+All of it runs under the environment's lock, so requests never interleave in git.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from reconciler.cost.projection import project_environment, project_model
+from reconciler.engine.mainjob import JobRequest
+from reconciler.github import GitHubClient, open_pull_request
+from reconciler.manifests.build import build_model
+from reconciler.manifests.reading import FileRejected
+from reconciler.manifests.yamltree import parse_yaml
+from reconciler.report.plan_json import plan_document
+from reconciler.report.plan_markdown import render_plan_markdown
+from reconciler.serve.branches import advance_branch, commit_file, new_branch, push_branch
+from reconciler.serve.errors import ApiError, problems_error
+from reconciler.serve.payload import to_manifest
+from reconciler.serve.service import Service
+from reconciler.serve.staging import Candidate, staged
+from reconciler.serve.tokens import Principal, Role
+from reconciler.serve.views import plan_of
+from reconciler.structs.manifests import LoadedEnvironment
+from reconciler.structs.plan import Plan
+
+
+@dataclass(frozen=True)
+class ConfigureRequest:
+    env: str
+    model: dict[str, Any]
+    apply: bool = False
+    dry_run: bool = False  # the page's preview: everything but the commit, answered 200
+
+
+def configure(service: Service, principal: Principal, request: ConfigureRequest) -> tuple[int, Any]:
+    """The status and body of a configure request."""
+    document = to_manifest(request.model)
+    if request.apply and not request.dry_run:
+        _require_apply(service, principal, request.env)
+    with service.lock(request.env), staged(service.served, request.env, document) as candidate:
+        if candidate.errors:
+            raise problems_error(candidate.errors)
+        loaded = candidate.load()
+        plan = plan_of(service.connections, loaded)
+        answer = _answer(candidate, loaded, plan)
+        if request.dry_run:
+            return 200, answer | {"branch": None, "commit": None, "pullRequest": None}
+        if request.apply:
+            return 202, answer | _apply(service, candidate)
+        return 201, answer | _branch(service, candidate, plan)
+
+
+def _require_apply(service: Service, principal: Principal, env: str) -> None:
+    if principal.role < Role.ADMIN:
+        raise ApiError(
+            403, "forbidden", f"role '{principal.role.label}' may not apply; it needs 'admin'"
+        )
+    if not service.connections.environment(env).config.policy.serve_apply:
+        raise ApiError(
+            403,
+            "forbidden",
+            f"environment '{env}' does not allow direct apply (policy.serveApply is not true); "
+            "send the change without apply to get a branch to review",
+        )
+
+
+def _answer(candidate: Candidate, loaded: LoadedEnvironment, plan: Plan) -> dict[str, Any]:
+    item = next((i for i in plan.items if i.name == candidate.name), None)
+    return {
+        "env": candidate.env,
+        "name": candidate.name,
+        "action": item.action.value if item else "noop",
+        "manifest": candidate.path,
+        "plan": plan_document(plan),
+        "costDelta": _cost_delta(candidate, loaded),
+        "warnings": [p.render() for p in candidate.warnings],
+    }
+
+
+def _cost_delta(candidate: Candidate, loaded: LoadedEnvironment) -> dict[str, str]:
+    """Projected monthly cost of the environment before and after this one file changes."""
+    after = project_environment(loaded).total
+    mine = loaded.model(candidate.name)
+    now = project_model(mine).monthly if mine else None
+    was = _previous_monthly(candidate)
+    before = after - (now or Decimal(0)) + (was or Decimal(0))
+    return {"before": _usd(before), "after": _usd(after), "delta": _usd(after - before)}
+
+
+def _previous_monthly(candidate: Candidate) -> Decimal | None:
+    if candidate.previous is None:
+        return None
+    try:
+        document = parse_yaml(candidate.previous, source=candidate.path)
+        return project_model(build_model(document)).monthly
+    except (FileRejected, KeyError, TypeError, AttributeError):
+        return None  # the old file was not a valid manifest: it cost nothing that was priced
+
+
+def _usd(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
+
+
+def _branch(service: Service, candidate: Candidate, plan: Plan) -> dict[str, Any]:
+    served = service.served
+    if not candidate.changed:
+        return {"branch": None, "commit": candidate.base, "pullRequest": None}
+    commit = commit_file(
+        served,
+        base=candidate.base,
+        path=candidate.path,
+        text=candidate.text,
+        message=_message(candidate, "configure"),
+    )
+    branch = new_branch(served, prefix=f"reconcile/{candidate.env}/{candidate.name}", commit=commit)
+    out: dict[str, Any] = {"branch": branch, "commit": commit, "pullRequest": None}
+    if service.settings.push:
+        out |= _publish(service, candidate, plan, branch)
+    return out
+
+
+def _publish(service: Service, candidate: Candidate, plan: Plan, branch: str) -> dict[str, Any]:
+    failed = push_branch(service.served, branch)
+    if failed:
+        return {"pushed": False, "pushError": failed}
+    environ = service.settings.environ
+    if not environ.get("GITHUB_TOKEN") or not environ.get("GITHUB_REPOSITORY"):
+        return {"pushed": True}
+    url = open_pull_request(
+        GitHubClient.from_env(environ),
+        head=branch,
+        base=service.served.branch,
+        title=_message(candidate, "configure"),
+        body=render_plan_markdown(plan, title=f"reconcile plan for {candidate.env}"),
+    )
+    return {"pushed": True, "pullRequest": url}
+
+
+def _apply(service: Service, candidate: Candidate) -> dict[str, Any]:
+    served, commit = service.served, candidate.base
+    if candidate.changed:
+        commit = commit_file(
+            served,
+            base=candidate.base,
+            path=candidate.path,
+            text=candidate.text,
+            message=_message(candidate, "apply"),
+        )
+        advance_branch(served, old=candidate.base, new=commit)
+    settings = service.settings
+    request = JobRequest(
+        root=settings.root,
+        environment=candidate.env,
+        sandbox=settings.sandbox,
+        commit=True,
+        push=settings.push,
+        environ=settings.environ,
+    )
+    job = service.start_job(candidate.env, request)
+    return {
+        "branch": served.branch,
+        "commit": commit,
+        "pullRequest": None,
+        "job": {"id": job.id, "status": job.status.value, "links": {"self": f"/api/jobs/{job.id}"}},
+    }
+
+
+def _message(candidate: Candidate, verb: str) -> str:
+    what = "update" if candidate.previous is not None else "add"
+    return f"reconcile serve: {what} {candidate.env}/{candidate.name} ({verb})"

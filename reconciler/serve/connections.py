@@ -1,0 +1,84 @@
+"""What the service keeps open between requests: loaded environments and Gateway clients.
+
+Loading an environment parses and checks every manifest, and opening a client fetches an
+OAuth token; doing either per invocation would cost more than the call it guards. So a loaded
+environment is kept until any of its files changes (size or mtime), and one client per
+environment configuration lives as long as the service (a changed ``environment.yaml`` gets a
+new one). With ``--sandbox`` the embedded emulator of every environment is started once and
+shared by everything in the process, apply jobs included.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import ExitStack
+from pathlib import Path
+
+from reconciler.engine.connect import open_client
+from reconciler.gateway import GatewayClient
+from reconciler.manifests import list_environments, load_environment
+from reconciler.sandbox.embedded import embedded_sandbox
+from reconciler.serve.settings import ServeSettings
+from reconciler.structs.manifests import EnvironmentConfig, LoadedEnvironment
+
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+class Connections:
+    """Environment and client caches for one served root; ``close`` releases everything."""
+
+    def __init__(self, settings: ServeSettings) -> None:
+        self.settings = settings
+        self._stack = ExitStack()
+        self._lock = threading.Lock()
+        self._loaded: dict[str, tuple[Fingerprint, LoadedEnvironment]] = {}
+        self._clients: dict[EnvironmentConfig, GatewayClient] = {}
+
+    def start(self) -> None:
+        if self.settings.sandbox:
+            for env in list_environments(self.settings.root):
+                self._stack.enter_context(
+                    embedded_sandbox(
+                        self.settings.root,
+                        organisation=env,
+                        provision_seconds=self.settings.provision_seconds,
+                    )
+                )
+
+    def close(self) -> None:
+        with self._lock:
+            self._clients.clear()
+            self._stack.close()
+
+    def environment(self, env: str) -> LoadedEnvironment:
+        """The validated environment as the served work tree has it now."""
+        mark = _fingerprint(self.settings.root / "environments" / env)
+        cached = self._loaded.get(env)
+        if cached is not None and cached[0] == mark:
+            return cached[1]
+        loaded = load_environment(self.settings.root, env)
+        self._loaded[env] = (mark, loaded)
+        return loaded
+
+    def client(self, config: EnvironmentConfig) -> GatewayClient:
+        """The long-lived client of ``config`` (opened on first use)."""
+        with self._lock:
+            client = self._clients.get(config)
+            if client is None:
+                sandbox_root = self.settings.root if self.settings.sandbox else None
+                client = self._stack.enter_context(
+                    open_client(config, environ=self.settings.environ, sandbox_root=sandbox_root)
+                )
+                self._clients[config] = client
+            return client
+
+
+def _fingerprint(folder: Path) -> Fingerprint:
+    if not folder.is_dir():
+        return ()
+    out = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            out.append((path.as_posix(), stat.st_size, stat.st_mtime_ns))
+    return tuple(out)

@@ -1,0 +1,99 @@
+"""Running the service: bind, say where, serve with uvicorn until stopped.
+
+The socket is bound here, before uvicorn starts, so ``--port 0`` works and the first line of
+stdout can be the real base URL (scripts and tests read it, as with ``reconcile sandbox``).
+``Running`` serves from a thread for tests and the benchmark; ``serve`` in the foreground.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Callable
+from types import TracebackType
+
+import anyio.to_thread
+import uvicorn
+
+from reconciler.serve.app import build_app
+from reconciler.serve.service import Service
+from reconciler.structs.errors import ConfigError
+
+WORKER_THREADS = 128  # the engine is synchronous: one worker thread per request in flight
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(
+            f"cannot listen on {host}:{port}: {exc.strerror}",
+            hint="pick another --port (0 picks a free one)",
+        ) from exc
+    sock.listen(1024)
+    sock.setblocking(False)
+    return sock
+
+
+def base_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+class Running:
+    """A service served from a background thread; ``url`` once started."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.sock = bind(service.settings.host, service.settings.port)
+        self.url = base_url(self.sock)
+        config = uvicorn.Config(
+            build_app(service), log_level="warning", access_log=False, lifespan="off"
+        )
+        self.server = uvicorn.Server(config)
+        self._thread: threading.Thread | None = None
+
+    def run(self) -> None:
+        """Serve in this thread until ``stop`` (or a signal, in the main thread)."""
+        self.service.start()
+        try:
+            asyncio.run(self._serve())
+        finally:
+            self.service.close()
+            self.sock.close()
+
+    async def _serve(self) -> None:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        await self.server.serve(sockets=[self.sock])
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def __enter__(self) -> Running:
+        self._thread = threading.Thread(target=self.run, name="reconcile-serve", daemon=True)
+        self._thread.start()
+        while not self.server.started and self._thread.is_alive():
+            self._thread.join(timeout=0.01)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def serve(service: Service, *, announce: Callable[[str], None]) -> None:
+    """Serve in the foreground; ``announce`` gets the base URL first."""
+    running = Running(service)
+    announce(running.url)
+    running.run()

@@ -1,0 +1,62 @@
+"""The service's state for its whole life: settings, tokens, caches, locks, jobs, metrics.
+
+One ``Service`` per running server. Routes receive it through the application and hold no
+state of their own, so a test can build a service on a temporary repository and a sandbox.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+
+from reconciler.engine.health import guarded_health_check
+from reconciler.engine.mainjob import JobHooks, JobRequest
+from reconciler.serve.branches import Served, open_served
+from reconciler.serve.connections import Connections
+from reconciler.serve.jobs import Job, Jobs
+from reconciler.serve.metrics import Metrics
+from reconciler.serve.ratelimit import RateLimiter
+from reconciler.serve.settings import ServeSettings
+from reconciler.serve.tokens import TokenStore, read_tokens, sandbox_tokens
+
+
+class Service:
+    """Everything the routes share."""
+
+    def __init__(self, settings: ServeSettings, *, job_hooks: JobHooks | None = None) -> None:
+        settings.check()
+        self.settings = settings
+        self.tokens: TokenStore = (
+            read_tokens(settings.tokens) if settings.tokens else sandbox_tokens()
+        )
+        self.served: Served = open_served(settings.root)
+        self.limiter = RateLimiter(settings.requests_per_minute)
+        self.connections = Connections(settings)
+        self.metrics = Metrics()
+        self.jobs = Jobs(on_finish=self._finished)
+        self.metrics.running.set_function(self.jobs.running)
+        self._job_hooks = job_hooks or JobHooks(
+            show_plan=lambda _p: None,
+            confirm=lambda _p: True,
+            make_health_check=guarded_health_check,
+        )
+        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._locks_lock = threading.Lock()
+
+    def start(self) -> None:
+        self.connections.start()
+
+    def close(self) -> None:
+        self.connections.close()
+
+    def lock(self, env: str) -> threading.Lock:
+        """The lock that serialises git writes and apply jobs of one environment."""
+        with self._locks_lock:
+            return self._locks[env]
+
+    def start_job(self, env: str, request: JobRequest) -> Job:
+        self.metrics.jobs.labels(status="started").inc()
+        return self.jobs.start(env, request, lock=self.lock(env), hooks=self._job_hooks)
+
+    def _finished(self, job: Job) -> None:
+        self.metrics.jobs.labels(status=job.status.value.lower()).inc()

@@ -1,0 +1,65 @@
+"""What ``reconcile serve`` was told, parsed once, plus the checks made before binding."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reconciler.structs.errors import ConfigError
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """The service's configuration; tests build it directly, the CLI from its options."""
+
+    root: Path
+    host: str = "127.0.0.1"
+    port: int = 8080
+    sandbox: bool = False
+    push: bool = False
+    tokens: Path | None = None
+    behind_proxy: bool = False
+    requests_per_minute: int = 600
+    max_body_bytes: int = MAX_BODY_BYTES
+    provision_seconds: tuple[float, float] = (1.0, 3.0)
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), repr=False)
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+    def check(self) -> None:
+        """Refuse an exposed service without authentication and a TLS-terminating proxy."""
+        if not (self.root / "environments").is_dir():
+            raise ConfigError(
+                f"{self.root} has no environments/ folder",
+                hint="pass --root with the config repository (see 'reconcile init')",
+            )
+        if not self.loopback and not (self.tokens and self.behind_proxy):
+            raise ConfigError(
+                f"refusing to serve on {self.host} (not loopback) without --tokens and "
+                "--behind-proxy",
+                hint="off loopback, tokens cross the network: put a TLS-terminating reverse "
+                "proxy in front, then pass --tokens FILE --behind-proxy",
+            )
+        if self.tokens is None and not self.sandbox:
+            raise ConfigError(
+                "no tokens: every route but /healthz, /metrics, /openapi.json and the page "
+                "needs one",
+                hint="pass --tokens FILE (lines 'NAME ROLE SHA256-HEX'), or --sandbox to use "
+                "the built-in admin token 'sandbox-token'",
+            )
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
