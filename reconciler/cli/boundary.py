@@ -2,7 +2,8 @@
 
 Expected failures (``ReconcileError``) print their message and exit with their code.
 Ctrl-C exits 130. Anything else is a bug: one "unexpected error" line says where the traceback
-was written, and ``-v`` prints it too.
+was written, and ``-v`` prints it too. Everything the command prints, and the traceback file,
+has every resolved secret blanked (``redacting``, ``structs.redaction``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,19 @@ from collections.abc import Callable
 
 import click
 
+from reconciler.cli.redacting import redacted_streams
 from reconciler.structs.errors import ExitCode, ReconcileError
+from reconciler.structs.redaction import redact
 
 
 def guarded(action: Callable[[], int], *, verbose: int = 0) -> None:
     """Run ``action`` and exit with its code, translating errors at one place."""
+    with redacted_streams():
+        code = _outcome(action, verbose=verbose)
+    sys.exit(code)
+
+
+def _outcome(action: Callable[[], int], *, verbose: int) -> int:
     try:
         code = action()
     except ReconcileError as exc:
@@ -34,7 +43,7 @@ def guarded(action: Callable[[], int], *, verbose: int = 0) -> None:
         code = _quiet_broken_pipe()
     except Exception:
         code = _report_unexpected(verbose)
-    sys.exit(code)
+    return code
 
 
 BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
@@ -49,7 +58,7 @@ def _quiet_broken_pipe() -> int:
 
 
 def _report_unexpected(verbose: int) -> int:
-    text = traceback.format_exc()
+    text = redact(traceback.format_exc())
     try:
         fd, name = tempfile.mkstemp(prefix="reconcile-crash-", suffix=".log")
         with os.fdopen(fd, "w", encoding="utf-8") as log:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reconciler.manifests import load_environment
 from reconciler.structs.problems import Problem, ValidationFailed, errors_in
+from reconciler.structs.redaction import redact
 
 
 def write_manifests(
@@ -30,7 +31,7 @@ def write_manifests(
     try:
         for path, text in texts.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            path.write_text(redact(text), encoding="utf-8")
         return _validate(root, env, {p.relative_to(root).as_posix() for p in texts}, owed)
     except BaseException:
         for path, original in before.items():

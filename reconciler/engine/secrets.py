@@ -6,7 +6,8 @@ GitHub Actions turns a secret that does not exist into an empty string, and an e
 never be sent. In ``--sandbox`` mode the OAuth client is the sandbox's own, and an unset provider
 key gets a deterministic stand-in in the format the sandbox accepts for that provider, so the
 quick start runs on a fresh clone with no secrets; the stand-in never leaves this process except
-as a fingerprint.
+as a fingerprint. Every value resolved here is handed to ``structs.redaction``, the point every
+printer and writer goes through, so it is blanked wherever it might still turn up.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from reconciler.manifests import find_refs, resolve_refs
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.manifests import LoadedEnvironment, ModelEndpoint
+from reconciler.structs.redaction import remember
 
 _STAND_IN_FORMATS = {
     "openai": "sk-sandbox-{digest}",
@@ -90,7 +92,7 @@ def resolve_model_credentials(
             elif var not in env and unset is not None:
                 unset.setdefault(model.name, []).append(var)
                 env[var] = ""
-        resolved[model.name] = resolve_refs(credentials, env)
+        resolved[model.name] = _resolve(credentials, env)
     return resolved
 
 
@@ -102,4 +104,11 @@ def resolve_one(reference: str, environ: Mapping[str, str], *, what: str) -> str
         raise ConfigError(
             f"unset or empty environment variable(s) for {what}: {', '.join(unset)}", hint=_HINT
         )
-    return str(resolve_refs(reference, env))
+    return str(_resolve(reference, env))
+
+
+def _resolve(value: Any, env: Mapping[str, str]) -> Any:
+    for var in find_refs(value):
+        if var in env:
+            remember(env[var])
+    return resolve_refs(value, env)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reconciler.structs.redaction import redact
+
 GITHUB_BODY_LIMIT = 65_536
 COMMENT_CAP = 65_000
 STEP_SUMMARY_CAP = 1_000_000
@@ -43,7 +45,9 @@ class _State:
 
 
 def fit_body(text: str, *, cap: int = COMMENT_CAP) -> str:
-    """``text`` itself if it fits in ``cap`` characters, else its head, closed, with a note."""
+    """``text`` itself if it fits in ``cap`` characters, else its head, closed, with a note;
+    every body posted or summarised passes here, so here remembered secrets are blanked."""
+    text = redact(text)
     if len(text) <= cap:
         return text
     lines = text.split("\n")

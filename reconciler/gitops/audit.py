@@ -35,6 +35,7 @@ from reconciler.gitops.canonical import (
 from reconciler.gitops.chain import AuditVerdict, verify_log
 from reconciler.gitops.gitutil import open_repo
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.redaction import redact_value
 
 __all__ = ["AuditLog", "AuditVerdict", "default_actor", "payload_hash", "verify_log"]
 
@@ -123,6 +124,7 @@ class AuditLog:
         created = not self.path.exists()
         with self.path.open("a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
+            entry = redact_value(entry)  # before hashing, so the chain covers what is written
             entry["prevHash"] = _last_hash(handle, self.path)
             entry["hash"] = entry_hash(entry)
             handle.write((canonical(entry) + "\n").encode("utf-8"))

@@ -18,6 +18,7 @@ from git import GitCommandError, Repo
 from reconciler.gitops.gitutil import bot_identity, first_line, in_repo, open_repo, require_repo
 from reconciler.gitops.push import PushResult, push_state
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.redaction import redact
 
 __all__ = ["HeadState", "PushResult", "commit_state", "head_commit", "head_state", "push_state"]
 SKIP_CI = "[skip ci]"
@@ -60,6 +61,7 @@ def commit_state(
     author_email: str | None = None,
 ) -> str | None:
     """Commit only ``state/<env>/``; returns the new sha, or None when nothing changed."""
+    message = redact(message)
     if SKIP_CI not in message:
         subject, _, body = message.partition("\n")
         message = f"{subject} {SKIP_CI}" + (f"\n{body}" if body else "")

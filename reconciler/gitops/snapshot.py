@@ -24,6 +24,7 @@ from reconciler.gitops.anchor import AuditHead, head_from_json, read_head
 from reconciler.gitops.canonical import find_secret
 from reconciler.gitops.chain import audit_path
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.redaction import redact_value
 
 FORMAT_VERSION = 1
 
@@ -113,7 +114,7 @@ def write_snapshot(
         environment=env,
         generated_at=now.isoformat(timespec="seconds").replace("+00:00", "Z"),
         git_commit=git_commit,
-        models=tuple(sorted((dict(m) for m in models), key=_order)),
+        models=tuple(sorted((redact_value(dict(m)) for m in models), key=_order)),
         audit_head=read_head(audit_path(root, env)),
     )
     atomic_write(snapshot_path(root, env), render(snapshot))

@@ -20,6 +20,7 @@ from typing import Any
 
 from reconciler.sandbox.lifecycle import Record
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.redaction import redact_value
 
 FORMAT_VERSION = 1
 
@@ -69,7 +70,7 @@ def save_state(path: Path, items: list[dict[str, Any]]) -> None:
     """Write all records atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(
-        {"formatVersion": FORMAT_VERSION, "models": items},
+        {"formatVersion": FORMAT_VERSION, "models": redact_value(items)},
         sort_keys=True,
     )
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

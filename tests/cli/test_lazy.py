@@ -21,8 +21,10 @@ HELP_ALLOWED = {
     "reconciler.cli.lazy",
     "reconciler.cli.options",
     "reconciler.cli.boundary",
+    "reconciler.cli.redacting",  # the boundary's redacting streams: standard library only
     "reconciler.structs",
     "reconciler.structs.errors",
+    "reconciler.structs.redaction",
 }
 
 _PROBE = """

@@ -1,0 +1,113 @@
+"""Canary sweep: every command, every format, every file and commit, no secret value anywhere.
+
+The environment's OAuth client and the models' key are canaries, and one model repeats the
+client secret in its description: a value no pattern can recognise as a secret, in a field
+validation has no reason to refuse. Only the redaction point stands between it and the PR
+comment, the snapshot, the commit and the sandbox's state file, so this test shows that
+point is on every path: stdout and stderr of each command in text, JSON and markdown (with
+``-v``), the files under the repository and every object of its git history, and the state
+file of the sandbox the commands talked to.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import git
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+from reconciler.sandbox import ClientSpec, SandboxServer, SystemClock
+from reconciler.structs.errors import ExitCode
+from reconciler.structs.redaction import forget_all
+from tests.fixtures_engine import ENV, ConfigRepo
+
+CLIENT_ID = "canary-client-id-51c7e2d9"
+CLIENT_SECRET = "canary-client-secret-0b8f3a6d"
+API_KEY = "sk-canary-sweep-3e9a7c1d5b2f8064aa"
+CANARIES = (CLIENT_ID, CLIENT_SECRET, API_KEY)
+
+
+@pytest.fixture(autouse=True)
+def fresh_redaction() -> Iterator[None]:
+    forget_all()
+    yield
+    forget_all()
+
+
+def _repo(server: SandboxServer, make_config_repo: Callable[[str], ConfigRepo]) -> ConfigRepo:
+    repo = make_config_repo(server.base_url)
+    repo.environ = {
+        "GENESYS_CLIENT_ID": CLIENT_ID,
+        "GENESYS_CLIENT_SECRET": CLIENT_SECRET,
+        "OPENAI_API_KEY": API_KEY,
+    }
+    repo.write_model("alpha-model", healthCheck={"input": "My order arrived broken"})
+    repo.write_model("beta-model", description=f"escalate to ops, passphrase {CLIENT_SECRET}")
+    with git.Repo.init(repo.root) as handle:
+        with handle.config_writer() as cfg:
+            cfg.set_value("user", "name", "Test User")
+            cfg.set_value("user", "email", "test@example.invalid")
+        handle.git.add(A=True)
+        handle.git.commit("-m", "manifests")
+    return repo
+
+
+def _git_objects(root: Path, *, skip: dict[Path, bytes] | None = None) -> Iterator[str]:
+    for path in (root / ".git" / "objects").rglob("*"):
+        if path.is_file() and len(path.parent.name) == 2 and path not in (skip or {}):
+            yield zlib.decompress(path.read_bytes()).decode("utf-8", "replace")
+
+
+def test_no_canary_in_any_output_file_commit_or_sandbox_state(
+    tmp_path: Path,
+    sandbox_factory: Callable[..., SandboxServer],
+    make_config_repo: Callable[[str], ConfigRepo],
+) -> None:
+    state = tmp_path / "sandbox-state.json"
+    server = sandbox_factory(
+        clock=SystemClock(),
+        provision_seconds=(0.0, 0.0),
+        clients=(ClientSpec(CLIENT_ID, CLIENT_SECRET),),
+        state_file=state,
+    )
+    repo = _repo(server, make_config_repo)
+    # The user's own manifests hold the pasted passphrase: they are input, not our output.
+    theirs = {p: p.read_bytes() for p in repo.root.rglob("*") if p.is_file()}
+    runner = CliRunner()
+    outputs: list[str] = []
+
+    def run(*args: str, expect: tuple[int, ...] = (0,), stdin: str | None = None) -> Any:
+        result = runner.invoke(
+            cli, [*args, "--root", str(repo.root)], env=repo.environ, input=stdin
+        )
+        outputs.append(result.stdout + result.stderr)
+        assert result.exit_code in expect, result.stdout + result.stderr
+        return result
+
+    env = ("--env", ENV)
+    for fmt in ("text", "json", "markdown"):
+        run("validate", *env, "--format", fmt)
+        run(*env, "--dry-run", "--format", fmt, expect=(ExitCode.CHANGES_PENDING,))
+    run(*env, "--yes", "--commit", "--format", "markdown", "-v")
+    for fmt in ("text", "json", "markdown"):
+        run("drift", *env, "--format", fmt, expect=(0, ExitCode.CHANGES_PENDING))
+        run("cost", *env, "--format", fmt)
+    run("audit", "verify", *env)
+    run("invoke", *env, "alpha-model", "--format", "json", stdin="Where is my parcel?")
+    run("import", *env, "--force", expect=(0, ExitCode.INVALID))
+    files = [p for p in repo.root.rglob("*") if p.is_file() and p.read_bytes() != theirs.get(p)]
+    texts = [
+        *outputs,
+        *(p.read_text(encoding="utf-8", errors="replace") for p in files),
+        *_git_objects(repo.root, skip=theirs),
+        state.read_text(encoding="utf-8"),
+    ]
+    assert any("beta-model" in text for text in outputs[6:7]), "the sweep reads real output"
+    assert any("snapshot.json" in text for text in _git_objects(repo.root)), "and the commit"
+    leaks = [(canary, text[:200]) for canary in CANARIES for text in texts if canary in text]
+    assert leaks == []
