@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from reconciler.structs.problems import Problem, Severity
@@ -24,6 +25,22 @@ class Document:
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
     block_starts: dict[Path, int] = field(default_factory=dict)
+
+    @cached_property
+    def strings(self) -> tuple[tuple[Path, str], ...]:
+        """Every string value with its path, in document order: the rules that scan all text
+        (literal secrets, misplaced references) share one walk of the document."""
+        found: list[tuple[Path, str]] = []
+        stack: list[tuple[Path, Any]] = [((), self.data)]
+        while stack:
+            where, node = stack.pop()
+            if isinstance(node, str):
+                found.append((where, node))
+            elif isinstance(node, dict):
+                stack.extend(((*where, k), v) for k, v in reversed(node.items()))
+            elif isinstance(node, list):
+                stack.extend(((*where, i), v) for i, v in reversed(list(enumerate(node))))
+        return tuple(found)
 
     def line(self, path: Sequence[str | int]) -> int | None:
         """Line of ``path``, or of its nearest ancestor that exists in the file."""

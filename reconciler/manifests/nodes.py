@@ -22,6 +22,7 @@ MAX_NODES = 20_000
 MAX_DEPTH = 40
 _STD_MAP = "tag:yaml.org,2002:map"
 _STD_SEQ = "tag:yaml.org,2002:seq"
+_STR = "tag:yaml.org,2002:str"
 _NOT_JSON = {
     "tag:yaml.org,2002:timestamp": ("a timestamp", 'quote it, e.g. "2001-12-14"'),
     "tag:yaml.org,2002:binary": ("binary data", "write the value as plain text"),
@@ -119,6 +120,8 @@ class NodeBuilder:
     def _scalar(self, node: yaml.Node, path: Path) -> Any:
         if isinstance(node, yaml.ScalarNode) and node.style == "|":
             self.blocks[path] = node.start_mark.line + 2
+        if node.tag == _STR:
+            return node.value  # most scalars: nothing to construct, nothing to check
         try:
             value = self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:

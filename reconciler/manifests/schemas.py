@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from reconciler.manifests.document import Document, dotted
+from reconciler.manifests.quickcheck import Check, Unsupported, compile_schema
 from reconciler.structs import fields
 from reconciler.structs.fields import FieldTable
 from reconciler.structs.problems import Problem
@@ -42,6 +43,14 @@ def _validator(name: str, table: FieldTable) -> Draft202012Validator:
     )
 
 
+@cache
+def _quick(name: str, table: FieldTable) -> Check | None:
+    try:
+        return compile_schema(_validator(name, table).schema)
+    except Unsupported:
+        return None
+
+
 def _with_table(schema: dict[str, Any], table: FieldTable) -> dict[str, Any]:
     """A field of the table the schema does not describe is accepted as any value. The shipped
     schema describes every field (a test proves it); this lets a field added to the table
@@ -56,7 +65,11 @@ def _with_table(schema: dict[str, Any], table: FieldTable) -> dict[str, Any]:
 
 def schema_problems(doc: Document, *, schema: str) -> list[Problem]:
     """Every schema violation in ``doc``, each at the line of the offending field."""
-    validator = _validator(schema, fields.model_fields())
+    table = fields.model_fields()
+    quick = _quick(schema, table)
+    if quick is not None and quick(doc.data):
+        return []  # the common case, decided without jsonschema's per-keyword walk
+    validator = _validator(schema, table)
     errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
     return [problem for error in errors for problem in _explain(doc, error)]
 

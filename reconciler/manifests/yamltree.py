@@ -5,8 +5,9 @@ limit (a "billion laughs" file of a few hundred bytes becomes gigabytes) and for
 each value came from. So this module only *composes* the node graph, which shares aliased
 nodes instead of copying them, and builds the values itself: it counts every node it
 produces, aliases included, and stops at ``MAX_NODES`` and ``MAX_DEPTH``, so a hostile file
-fails in milliseconds with bounded memory. A first pass over the parser's events (which is
-not recursive) rejects deep nesting before the recursive composer could overflow the stack.
+fails in milliseconds with bounded memory. Without libyaml, a first pass over the parser's
+events (which is not recursive) rejects deep nesting before the recursive pure-Python
+composer could overflow the stack.
 """
 
 from __future__ import annotations
@@ -19,13 +20,37 @@ from reconciler.manifests.document import Document
 from reconciler.manifests.nodes import MAX_DEPTH, NodeBuilder, too_deep
 from reconciler.manifests.reading import FileRejected, reject
 
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE):  # type: ignore[misc]
+    """The safe loader, remembering which tag a plain scalar resolves to: the Python resolver
+    tries its regexes on every scalar, and manifests repeat the same keys and values."""
+
+    _resolved: dict[tuple[str, Any], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode or len(self._resolved) > 50_000:
+            return str(super().resolve(kind, value, implicit))
+        key = (value, implicit)
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = self._resolved[key] = str(super().resolve(kind, value, implicit))
+        return tag
+
+
+_LOADER: Any = _Loader
+# libyaml composes in C and stops at 1,000 levels itself ("exceeded maximum nesting depth"),
+# and the builder refuses more than MAX_DEPTH before recursing further, so the event pass that
+# keeps the pure-Python composer off the recursion limit is needed only without it.
+_NATIVE = _BASE is not yaml.SafeLoader
 
 
 def parse_yaml(text: str, *, source: str) -> Document:
     """Parse one YAML document into a ``Document`` or raise ``FileRejected``."""
     try:
-        _check_depth(text, source=source)
+        if not _NATIVE:
+            _check_depth(text, source=source)
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, source=source) from exc

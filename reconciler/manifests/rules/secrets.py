@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -36,6 +36,8 @@ _PATTERNS = (
     ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
 )
 _TOKEN = re.compile(r"[A-Za-z0-9+/_=-]{32,}")
+# Matches wherever any of the above would, so its miss proves all of theirs.
+_ANY = re.compile("|".join(f"(?:{p.pattern})" for _, p in _PATTERNS) + f"|{_TOKEN.pattern}")
 _FIX = (
     "delete it, store the key in a secret store or CI secret and write a ${VAR} reference "
     "such as ${PROVIDER_API_KEY}; treat the key as leaked and rotate it"
@@ -44,7 +46,9 @@ _FIX = (
 
 def find_secret(text: str) -> tuple[str, re.Match[str]] | None:
     """What kind of secret ``text`` seems to contain, and where; refs are ignored."""
-    bare = REF.sub(lambda m: " " * len(m.group()), text)
+    bare = REF.sub(lambda m: " " * len(m.group()), text) if "${" in text else text
+    if _ANY.search(bare) is None:  # one pass says "nothing here" for almost every string
+        return None
     for kind, pattern in _PATTERNS:
         match = pattern.search(bare)
         if match:
@@ -66,7 +70,7 @@ def _random_looking(token: str) -> bool:
 
 def literal_secrets(doc: Document, ctx: Context) -> Iterable[Problem]:
     """Rule ``secret-literal``: nothing in the file may look like a key."""
-    for path, text in _strings(doc.data, ()):
+    for path, text in doc.strings:
         found = find_secret(text)
         if found is None:
             continue
@@ -98,7 +102,7 @@ def credential_refs(doc: Document, ctx: Context) -> Iterable[Problem]:
 def misplaced_refs(doc: Document, ctx: Context) -> Iterable[Problem]:
     """Rule ``secret-ref-misplaced``: no ``${VAR}`` reference outside the secret fields."""
     allowed = secret_fields(_schema_of(doc))
-    for path, text in _strings(doc.data, ()):
+    for path, text in doc.strings:
         match = REF.search(text)
         if match is None or path in allowed:
             continue
@@ -129,14 +133,3 @@ def secret_fields(schema: str) -> tuple[Path, ...]:
 
 def _schema_of(doc: Document) -> str:
     return MODEL_SCHEMA if doc.get(("kind",)) == "ModelEndpoint" else ENVIRONMENT_SCHEMA
-
-
-def _strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*path, index))
