@@ -1,0 +1,260 @@
+"""Phrase families as concepts, built from per-language vocabulary tables.
+
+An override is a verb of setting aside (ignore, forget, do not follow) near a noun for what
+the assistant was told (instructions, rules), stronger with a scope word (previous, above,
+all) beside the noun; a disclosure is a verb of showing near the name of a secret (system
+prompt, hidden instructions, password); a role change is a persona phrase (you are now, act
+as), a mode (developer mode) or a lifted limit (without restrictions). The words are data:
+one JSON table per language in ``lexicon/``, written in the language's own spelling and
+folded here the way the scanner folds input, so a table never has to anticipate accents,
+case or look-alike letters.
+
+Latin-script languages gate on word beginnings (``ViewText.prefixes``), so inflected forms
+and stems ("talimat*") cost one set operation per view. Other scripts gate on the script's
+presence and then on their verbs as substrings: they are not split into words by spaces (Thai,
+Chinese, Japanese) or inflect by suffix (Russian, Arabic, Hindi, Bengali, Korean).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from reconciler.guard.folding import skeleton
+from reconciler.guard.gating import STEM, STEM_LENGTH, ViewText, words_of
+from reconciler.guard.hidden import non_ascii
+from reconciler.guard.rules import Rule, RuleSet, rule
+
+LEXICON = Path(__file__).with_name("lexicon")
+SCRIPTS = {  # code point ranges, after folding (Hangul syllables fold to jamo)
+    "cyrillic": ((0x0400, 0x04FF),),
+    "arabic": ((0x0600, 0x06FF),),
+    "devanagari": ((0x0900, 0x097F),),
+    "bengali": ((0x0980, 0x09FF),),
+    "thai": ((0x0E00, 0x0E7F),),
+    "han": ((0x4E00, 0x9FFF),),
+    "kana": ((0x3040, 0x30FF),),
+    "hangul": ((0x1100, 0x11FF), (0xAC00, 0xD7AF)),
+}
+# What each piece of a concept weighs: 1.0 blocks alone, the rest only together.
+OVERRIDE, SCOPE, SECRET, SENSITIVE, PERSONA, MODE, LIMITS = 0.6, 0.4, 1.0, 0.5, 0.5, 0.6, 0.5
+FAMILIES = {
+    "override": "instruction override",
+    "override scope": "instruction override",
+    "secret": "system prompt extraction",
+    "sensitive": "system prompt extraction",
+    "persona": "persona",
+    "mode": "persona",
+    "limits": "persona",
+}
+_WORD_GAP = 4  # words between the two halves of a concept in spaced scripts
+_CHAR_GAP = 40  # characters between them in other scripts
+_NEAR = 80  # characters: the two halves of a concept must be about this close
+
+
+@dataclass(frozen=True)
+class Language:
+    """One vocabulary table, folded."""
+
+    code: str
+    name: str
+    script: str
+    order: str
+    gap: int
+    table: dict[str, dict[str, tuple[str, ...]]]
+
+    @property
+    def latin(self) -> bool:
+        return self.script == "latin"
+
+    def words(self, concept: str, part: str) -> tuple[str, ...]:
+        return self.table.get(concept, {}).get(part, ())
+
+
+def _fold(entry: str) -> tuple[str, ...]:
+    """The entry as the scanner's views spell it, in lower, capitalised and upper case.
+
+    Folding is case-sensitive for other scripts: a capital Cyrillic Te folds to a Latin t
+    where the small one stays Cyrillic, so each casing can fold differently.
+    """
+    stem = entry.endswith(STEM)
+    body = entry.rstrip(STEM)
+    forms = dict.fromkeys(skeleton(f) for f in (body, body[:1].upper() + body[1:], body.upper()))
+    return tuple(form + STEM if stem else form for form in forms)
+
+
+def _language(path: Path) -> Language:
+    raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    script = raw["script"]
+    if script != "latin" and script not in SCRIPTS:
+        raise ValueError(f"{path.name}: script {script!r} is not latin or one of {list(SCRIPTS)}")
+    if raw.get("order", "vo") not in ("vo", "ov", "both"):
+        raise ValueError(f"{path.name}: order must be vo, ov or both")
+    table = {
+        concept: {
+            part: tuple(form for entry in entries for form in _fold(entry))
+            for part, entries in parts.items()
+        }
+        for concept, parts in raw.items()
+        if isinstance(parts, dict)
+    }
+    default_gap = _WORD_GAP if script == "latin" else _CHAR_GAP
+    return Language(
+        raw["lang"], raw["name"], script, raw.get("order", "vo"), raw.get("gap", default_gap), table
+    )
+
+
+@cache
+def languages() -> tuple[Language, ...]:
+    """Every table in ``lexicon/``, in file-name order."""
+    return tuple(_language(path) for path in sorted(LEXICON.glob("*.json")))
+
+
+def _characters(ranges: tuple[tuple[int, int], ...]) -> frozenset[str]:
+    return frozenset(chr(c) for low, high in ranges for c in range(low, high + 1))
+
+
+def _alternation(entries: tuple[str, ...], latin: bool) -> str:
+    def one(entry: str) -> str:
+        stem = entry.endswith(STEM)
+        body = r"\s+".join(map(re.escape, entry.rstrip(STEM).split()))
+        return body + r"[\w'-]*" if stem and latin else body
+
+    body = "|".join(sorted({one(e) for e in entries}, key=len, reverse=True))
+    return rf"\b(?:{body})(?!\w)" if latin else f"(?:{body})"
+
+
+def _gap(lang: Language, words: int) -> str:
+    if lang.latin:
+        return rf"(?:\W{{1,4}}[\w'-]{{1,30}}){{0,{words}}}?\W{{1,4}}"
+    return f"[^\\n]{{0,{words}}}?"
+
+
+def _keys(entries: tuple[str, ...]) -> str:
+    """Gate words for spaced scripts: each entry's longest word, or its stem's beginning."""
+    keys = set()
+    for entry in entries:
+        words = [
+            (piece, word.endswith(STEM))
+            for word in entry.split()
+            for piece in sorted(words_of(word.rstrip(STEM)))
+            if piece
+        ]
+        longest, stem = max(words, key=lambda item: len(item[0]))
+        if stem:
+            longest = longest[:STEM_LENGTH] + STEM
+        keys.add(longest)
+    return " ".join(sorted(keys))
+
+
+def _pair(
+    lang: Language, concept: str, weight: float, first: tuple[str, ...], second: tuple[str, ...]
+) -> Rule | None:
+    """A rule for ``first`` near ``second``, in the language's word order."""
+    if not first or not second:
+        return None
+    a, b = _alternation(first, lang.latin), _alternation(second, lang.latin)
+    gap = _gap(lang, lang.gap)
+    forms = {"vo": [a + gap + b], "ov": [b + gap + a], "both": [a + gap + b, b + gap + a]}
+    pattern = "|".join(forms[lang.order])
+    if lang.latin:
+        return _rule(lang, concept, weight, pattern, words=_keys(second), also=_keys(first))
+    return _rule(lang, concept, weight, pattern, literals=first)
+
+
+def _near(
+    lang: Language, concept: str, weight: float, one: tuple[str, ...], other: tuple[str, ...]
+) -> Rule | None:
+    """A rule for two word groups next to each other in either order (a scope and its noun)."""
+    if not one or not other:
+        return None
+    a, b = _alternation(one, lang.latin), _alternation(other, lang.latin)
+    gap = _gap(lang, 2 if lang.latin else lang.gap // 3)
+    pattern = f"{a}{gap}{b}|{b}{gap}{a}"
+    if lang.latin:
+        return _rule(lang, concept, weight, pattern, words=_keys(other), also=_keys(one))
+    return _rule(lang, concept, weight, pattern, literals=one)
+
+
+def _single(lang: Language, concept: str, weight: float, entries: tuple[str, ...]) -> Rule | None:
+    if not entries:
+        return None
+    pattern = _alternation(entries, lang.latin)
+    if lang.latin:
+        return _rule(lang, concept, weight, pattern, words=_keys(entries))
+    return _rule(lang, concept, weight, pattern, literals=entries)
+
+
+def _rule(
+    lang: Language,
+    concept: str,
+    weight: float,
+    pattern: str,
+    *,
+    words: str = "",
+    also: str = "",
+    literals: tuple[str, ...] = (),
+) -> Rule:
+    return rule(
+        FAMILIES[concept],
+        lang.code,
+        weight,
+        pattern,
+        words=words,
+        also=also,
+        literals=literals,
+        concept=concept,
+        near=_NEAR if also else 0,
+    )
+
+
+def rules_for(lang: Language) -> tuple[Rule, ...]:
+    """The concept rules of one language."""
+    w = lang.words
+    found = (
+        _pair(lang, "override", OVERRIDE, w("override", "verbs"), w("override", "objects")),
+        _near(lang, "override scope", SCOPE, w("override", "scope"), w("override", "objects")),
+        _pair(lang, "secret", SECRET, w("disclosure", "verbs"), w("disclosure", "secrets")),
+        _pair(lang, "sensitive", SENSITIVE, w("disclosure", "verbs"), w("disclosure", "sensitive")),
+        _single(lang, "persona", PERSONA, w("role", "persona")),
+        _single(lang, "mode", MODE, w("role", "modes")),
+        _single(lang, "limits", LIMITS, w("role", "limits")),
+    )
+    return tuple(r for r in found if r is not None)
+
+
+@dataclass(frozen=True)
+class ConceptRules:
+    """The rules of every table: Latin ones in one prefix-gated set, the others by script."""
+
+    latin: RuleSet
+    by_script: tuple[tuple[frozenset[str], RuleSet], ...]
+
+    def candidates(self, view: ViewText) -> list[Rule]:
+        found = self.latin.candidates(view)
+        chars = set(non_ascii(view.text))
+        if chars:
+            for marker, rules in self.by_script:
+                if not chars.isdisjoint(marker):
+                    found += rules.candidates(view)
+        return found
+
+
+@cache
+def concept_rules() -> ConceptRules:
+    """Build (once per process) the rules of every table."""
+    latin: list[Rule] = []
+    scripts: dict[str, list[Rule]] = {}
+    for lang in languages():
+        if lang.latin:
+            latin += rules_for(lang)
+        else:
+            scripts.setdefault(lang.script, []).extend(rules_for(lang))
+    by_script = tuple(
+        (_characters(SCRIPTS[script]), RuleSet(tuple(rules))) for script, rules in scripts.items()
+    )
+    return ConceptRules(RuleSet(tuple(latin)), by_script)
