@@ -1,34 +1,61 @@
-"""Measure the input guard on labelled prompts: recall, false positives, latency.
+"""Measure the input guard against its targets: recall, false positives, latency.
 
-Reads JSONL rows with ``text``, ``label`` (1 attack, 0 benign) and ``source``; prints recall
-(attack sources) or false-positive rate (benign sources) per source and pooled, the scan
-latency, and detection on an obfuscation suite built from the attacks the guard catches in
-plain text. With ``--json`` it prints one JSON object instead, for other tools to read.
+Reads JSONL rows with ``text``, ``label`` (1 attack, 0 benign), ``source`` and, for the
+multilingual set, ``lang``. Prints recall (attack rows) and false-positive rate (benign rows)
+per source and per language, the development set split in two halves by a hash of each row
+(a tuning half and a check half, so a rule fitted to some rows shows as a gap between them),
+detection on an obfuscation suite built from the attacks caught in plain text, and the CPU
+time of scanning random 4 KB blocks of benign, attack and obfuscated attack text. Every target
+is printed with its measured figure; the exit status is 1 when one is missed, 2 when the data
+cannot be found.
 
-    python benchmarks/guard_eval.py [PATH] [--json] [--no-suite]
+    python benchmarks/guard_eval.py [--dev PATH] [--multilingual PATH] [--json] [--no-suite]
+        [--seed N] [--blocks N] [--classifier FOLDER [--classifier-threshold X]]
 
-PATH defaults to ``../shared/data/guard/dev.jsonl`` next to the repository; when it is
-absent the script says so and exits 0.
+The development set is looked for in ``$RECONCILE_GUARD_DATA``, then in ``shared/data/guard``
+beside the repository (``../../shared/data/guard`` from this file), whatever the working
+directory; the multilingual set ships in ``tests/guard/data/``.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
+import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reconciler.guard import GuardPolicy, scan
+from reconciler.guard import ClassifierConfig, GuardPolicy, scan
 from reconciler.guard.obfuscations import TRANSFORMS
 
-DEFAULT_DATA = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "guard" / "dev.jsonl"
-)
+HERE = Path(__file__).resolve().parent
+MULTILINGUAL = HERE.parent / "tests" / "guard" / "data" / "multilingual.jsonl"
 SUITE_MAX_CHARS = 3000  # keeps every encoded variant under the default size cap
+BLOCK_CHARS = 4096
 POLICY = GuardPolicy(mode="flag")
+TARGETS = {
+    "dev recall": (">=", 0.70),
+    "dev false positives": ("<=", 0.01),
+    "notinject false positives": ("<=", 0.02),
+    "multilingual recall (each language)": (">=", 0.60),
+    "multilingual false positives (each language)": ("<=", 0.02),
+    "4 KB scan p99 ms (rules)": ("<", 1.0),
+}
+
+
+def default_dev() -> Path:
+    """Where the development set is: the environment's choice, else beside the repository."""
+    chosen = os.environ.get("RECONCILE_GUARD_DATA")
+    if chosen:
+        path = Path(chosen)
+        return path / "dev.jsonl" if path.is_dir() else path
+    return HERE.parent.parent / "shared" / "data" / "guard" / "dev.jsonl"
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:
@@ -37,42 +64,12 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def _timed_scan(text: str) -> tuple[bool, float]:
-    start = time.perf_counter()
-    verdict = scan(text, POLICY)
-    return verdict.flagged, (time.perf_counter() - start) * 1000
+def _rate(flags: list[bool]) -> float:
+    return round(sum(flags) / len(flags), 4) if flags else 0.0
 
 
-def evaluate(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Score every row; return pooled and per-source figures and latency."""
-    per_source: dict[str, list[tuple[int, bool]]] = {}
-    latencies: list[float] = []
-    for row in rows:
-        flagged, millis = _timed_scan(row["text"])
-        latencies.append(millis)
-        per_source.setdefault(row["source"], []).append((int(row["label"]), flagged))
-    outcomes = [item for items in per_source.values() for item in items]
-    by_source = {source: _source_figures(items) for source, items in sorted(per_source.items())}
-    attacks = [flagged for label, flagged in outcomes if label == 1]
-    benign = [flagged for label, flagged in outcomes if label == 0]
-    ordered = sorted(latencies)
-    return {
-        "pooled": {
-            "recall": _rate(attacks),
-            "fpr": _rate(benign),
-            "attacks": len(attacks),
-            "benign": len(benign),
-        },
-        "by_source": by_source,
-        "latency_ms": {
-            "mean": round(statistics.fmean(latencies), 4),
-            "p99": round(ordered[int(0.99 * (len(ordered) - 1))], 4),
-        },
-    }
-
-
-def _source_figures(items: list[tuple[int, bool]]) -> dict[str, float | int]:
-    """Recall for attack rows, false-positive rate for benign rows (both for a mixed source)."""
+def _figures(items: list[tuple[int, bool]]) -> dict[str, float | int]:
+    """Recall for attack rows, false-positive rate for benign rows (both for a mixed group)."""
     attacks = [flagged for label, flagged in items if label == 1]
     benign = [flagged for label, flagged in items if label == 0]
     figures: dict[str, float | int] = {"rows": len(items)}
@@ -85,8 +82,60 @@ def _source_figures(items: list[tuple[int, bool]]) -> dict[str, float | int]:
     return figures
 
 
-def _rate(flags: list[bool]) -> float:
-    return round(sum(flags) / len(flags), 4) if flags else 0.0
+def half(text: str) -> str:
+    """The half of the split a row belongs to, fixed by a hash of its text."""
+    return "tune" if hashlib.sha256(text.encode("utf-8")).digest()[0] % 2 == 0 else "check"
+
+
+def evaluate(rows: list[dict[str, Any]], policy: GuardPolicy = POLICY) -> dict[str, Any]:
+    """Score every row; return pooled figures, and figures by source, language and half."""
+    groups: dict[str, dict[str, list[tuple[int, bool]]]] = {"source": {}, "lang": {}, "half": {}}
+    outcomes: list[tuple[int, bool]] = []
+    latencies: list[float] = []
+    classifier: list[float] = []
+    for row in rows:
+        start = time.perf_counter()
+        verdict = scan(row["text"], policy)
+        latencies.append((time.perf_counter() - start) * 1000)
+        if verdict.classifier_ms is not None:
+            classifier.append(verdict.classifier_ms)
+        item = (int(row["label"]), verdict.flagged)
+        outcomes.append(item)
+        groups["source"].setdefault(row.get("source", "?"), []).append(item)
+        groups["half"].setdefault(half(row["text"]), []).append(item)
+        if "lang" in row:
+            groups["lang"].setdefault(row["lang"], []).append(item)
+    result: dict[str, Any] = {
+        "pooled": _pooled(outcomes),
+        "by_source": {k: _figures(v) for k, v in sorted(groups["source"].items())},
+        "by_half": {k: _pooled(v) for k, v in sorted(groups["half"].items())},
+        "latency_ms": _percentiles(latencies),
+    }
+    if groups["lang"]:
+        result["by_lang"] = {k: _figures(v) for k, v in groups["lang"].items()}
+    if classifier:
+        result["classifier_ms"] = _percentiles(classifier)
+    return result
+
+
+def _pooled(items: list[tuple[int, bool]]) -> dict[str, float | int]:
+    attacks = [flagged for label, flagged in items if label == 1]
+    benign = [flagged for label, flagged in items if label == 0]
+    return {
+        "recall": _rate(attacks),
+        "fpr": _rate(benign),
+        "attacks": len(attacks),
+        "benign": len(benign),
+    }
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "mean": round(statistics.fmean(ordered), 4),
+        "p50": round(ordered[len(ordered) // 2], 4),
+        "p99": round(ordered[int(0.99 * (len(ordered) - 1))], 4),
+    }
 
 
 def obfuscation_suite(rows: list[dict[str, Any]]) -> dict[str, dict[str, float | int]]:
@@ -105,56 +154,175 @@ def obfuscation_suite(rows: list[dict[str, Any]]) -> dict[str, dict[str, float |
     return report
 
 
-def latency_4kb(rows: list[dict[str, Any]], repeats: int = 200) -> float:
-    """Mean milliseconds to scan a 4 KB input made of benign rows."""
-    text = "\n".join(row["text"] for row in rows if row["label"] == 0)[:4096]
-    scan(text, POLICY)
-    start = time.perf_counter()
-    for _ in range(repeats):
-        scan(text, POLICY)
-    return round((time.perf_counter() - start) * 1000 / repeats, 4)
+def random_blocks(
+    texts: list[str], count: int, rng: random.Random, transform: Callable[[str], str] | None = None
+) -> list[str]:
+    """``count`` blocks of about 4 KB: random rows joined until the size is reached."""
+    blocks = []
+    for _ in range(count):
+        parts: list[str] = []
+        size = 0
+        while size < BLOCK_CHARS:
+            text = rng.choice(texts)
+            text = transform(text) if transform else text
+            parts.append(text)
+            size += len(text) + 1
+        blocks.append("\n".join(parts)[:BLOCK_CHARS])
+    return blocks
 
 
-def _print_text(result: dict[str, Any]) -> None:
-    pooled = result["pooled"]
-    print(
-        f"pooled: recall {pooled['recall']:.1%} on {pooled['attacks']} attacks, "
-        f"false positives {pooled['fpr']:.1%} on {pooled['benign']} benign"
-    )
-    for source, figures in result["by_source"].items():
-        for metric in ("recall", "fpr"):
-            if metric in figures:
-                rows = figures.get("attacks" if metric == "recall" else "benign", figures["rows"])
-                print(f"  {source:28} {metric:6} {figures[metric]:7.1%}  ({rows} rows)")
-    latency = result["latency_ms"]
-    print(
-        f"latency: mean {latency['mean']:.3f} ms, p99 {latency['p99']:.3f} ms; "
-        f"4 KB input {result['latency_4kb_ms']:.3f} ms"
-    )
+def block_latency(
+    rows: list[dict[str, Any]], count: int, seed: int, policy: GuardPolicy = POLICY
+) -> dict[str, dict[str, float]]:
+    """CPU milliseconds per scan of random 4 KB blocks, by kind of text.
+
+    CPU time of this thread, not wall time: on a shared machine other processes would
+    otherwise be measured too.
+    """
+    rng = random.Random(seed)
+    benign = [r["text"] for r in rows if r["label"] == 0]
+    attacks = [r["text"] for r in rows if r["label"] == 1]
+    transforms = list(TRANSFORMS.values())
+    kinds = {
+        "benign": random_blocks(benign, count, rng),
+        "attack": random_blocks(attacks, count, rng),
+        "obfuscated": random_blocks(
+            attacks, count, rng, lambda text: rng.choice(transforms)(text[:600])
+        ),
+    }
+    report = {}
+    everything: list[float] = []
+    for kind, blocks in kinds.items():
+        for block in blocks[:3]:
+            scan(block, policy)  # warm the caches, as a long-running process has them
+        times = []
+        for block in blocks:
+            start = time.thread_time_ns()
+            scan(block, policy)
+            times.append((time.thread_time_ns() - start) / 1e6)
+        report[kind] = _percentiles(times)
+        everything += times
+    report["all"] = _percentiles(everything)
+    return report
+
+
+def check_targets(result: dict[str, Any]) -> list[tuple[str, str, float | str, bool]]:
+    """Each target with its measured figure and whether it is met."""
+    checks: list[tuple[str, str, float | str, bool]] = []
+
+    def check(name: str, measured: float, label: str = "") -> None:
+        op, bound = TARGETS[name]
+        met = {">=": measured >= bound, "<=": measured <= bound, "<": measured < bound}[op]
+        checks.append((f"{name}{label}", f"{op} {bound}", measured, met))
+
+    dev = result.get("dev")
+    if dev:
+        check("dev recall", dev["pooled"]["recall"])
+        check("dev false positives", dev["pooled"]["fpr"])
+        for source, figures in dev["by_source"].items():
+            if source.startswith("notinject"):
+                check("notinject false positives", figures["fpr"], f" ({source})")
+    multilingual = result.get("multilingual")
+    if multilingual:
+        recall = {k: v["recall"] for k, v in multilingual["by_lang"].items() if "recall" in v}
+        fpr = {k: v["fpr"] for k, v in multilingual["by_lang"].items() if "fpr" in v}
+        if recall:
+            worst = min(recall, key=recall.__getitem__)
+            check("multilingual recall (each language)", recall[worst], f", lowest {worst}")
+        if fpr:
+            worst = max(fpr, key=fpr.__getitem__)
+            check("multilingual false positives (each language)", fpr[worst], f", highest {worst}")
+    if "blocks_ms" in result:
+        check("4 KB scan p99 ms (rules)", result["blocks_ms"]["all"]["p99"])
+    return checks
+
+
+def _print_group(title: str, groups: dict[str, dict[str, Any]]) -> None:
+    print(title)
+    for name, figures in groups.items():
+        parts = []
+        if "recall" in figures:
+            parts.append(f"recall {figures['recall']:6.1%}")
+        if "fpr" in figures:
+            parts.append(f"fpr {figures['fpr']:6.1%}")
+        print(f"  {name:28} {'  '.join(parts)}  ({figures['rows']} rows)")
+
+
+def _print_text(result: dict[str, Any], checks: list[tuple[str, str, float | str, bool]]) -> None:
+    for key in ("dev", "multilingual"):
+        if key not in result:
+            continue
+        figures = result[key]
+        pooled = figures["pooled"]
+        print(
+            f"{key}: recall {pooled['recall']:.1%} on {pooled['attacks']} attacks, "
+            f"false positives {pooled['fpr']:.1%} on {pooled['benign']} benign"
+        )
+        _print_group(f"{key} by source", figures["by_source"])
+        if "by_lang" in figures:
+            _print_group(f"{key} by language", figures["by_lang"])
+        for name, half_figures in figures["by_half"].items():
+            print(
+                f"  {key} {name} half: recall {half_figures['recall']:.1%}, "
+                f"fpr {half_figures['fpr']:.1%}"
+            )
+        if "classifier_ms" in figures:
+            c = figures["classifier_ms"]
+            print(f"  classifier latency: p50 {c['p50']:.3f} ms, p99 {c['p99']:.3f} ms")
+    for kind, figures in result.get("blocks_ms", {}).items():
+        print(
+            f"4 KB blocks ({kind:10}): p50 {figures['p50']:.3f} ms, p99 {figures['p99']:.3f} ms CPU"
+        )
     for name, figures in result.get("obfuscation", {}).items():
         print(f"  obfuscation {name:26} {figures['detection']:7.1%}  ({figures['rows']} rows)")
+    for name, bound, measured, met in checks:
+        shown = f"{measured:.4f}" if isinstance(measured, float) else str(measured)
+        print(f"target {name}: {shown} (target {bound}) {'ok' if met else 'MISSED'}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the evaluation; exit 0 (also when the data is absent)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_DATA)
+    """Run the evaluation; 0 when every target is met, 1 when one is missed, 2 without data."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--dev", type=Path, default=None, help="development set (JSONL)")
+    parser.add_argument("--multilingual", type=Path, default=MULTILINGUAL)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--no-suite", action="store_true", help="skip the obfuscation suite")
+    parser.add_argument("--seed", type=int, default=None, help="seed for the random blocks")
+    parser.add_argument("--blocks", type=int, default=300, help="4 KB blocks per kind")
+    parser.add_argument("--classifier", type=Path, default=None, help="model folder")
+    parser.add_argument("--classifier-threshold", type=float, default=0.5)
     args = parser.parse_args(argv)
-    if not args.path.is_file():
-        print(f"guard_eval: no data at {args.path}; nothing to measure", file=sys.stderr)
-        return 0
-    rows = load_rows(args.path)
-    result = evaluate(rows)
-    result["latency_4kb_ms"] = latency_4kb(rows)
+    dev_path = args.dev or default_dev()
+    if not dev_path.is_file():
+        print(
+            f"guard_eval: no development set at {dev_path}; set RECONCILE_GUARD_DATA or pass"
+            " --dev PATH",
+            file=sys.stderr,
+        )
+        return 2
+    policy = POLICY
+    if args.classifier:
+        config = ClassifierConfig(str(args.classifier), args.classifier_threshold)
+        policy = GuardPolicy(mode="flag", classifier=config)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
+    dev_rows = load_rows(dev_path)
+    result: dict[str, Any] = {"seed": seed, "dev": evaluate(dev_rows, policy)}
+    if args.multilingual.is_file():
+        result["multilingual"] = evaluate(load_rows(args.multilingual), policy)
+    result["blocks_ms"] = block_latency(dev_rows, args.blocks, seed)
     if not args.no_suite:
-        result["obfuscation"] = obfuscation_suite(rows)
+        result["obfuscation"] = obfuscation_suite(dev_rows)
+    checks = check_targets(result)
+    result["targets"] = [
+        {"target": name, "bound": bound, "measured": measured, "met": met}
+        for name, bound, measured, met in checks
+    ]
     if args.json:
         print(json.dumps(result))
     else:
-        _print_text(result)
-    return 0
+        print(f"seed {seed}")
+        _print_text(result, checks)
+    return 0 if all(met for *_, met in checks) else 1
 
 
 if __name__ == "__main__":

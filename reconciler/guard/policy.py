@@ -10,6 +10,25 @@ from dataclasses import dataclass
 
 MODES = ("block", "flag")
 DEFAULT_THRESHOLD = 1.0
+DEFAULT_CLASSIFIER_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    """A second-stage detector: a model folder, and the score at or over which it blocks.
+
+    ``path`` is a folder with ``model.onnx`` and ``tokenizer.json`` (see ``classifier``).
+    ``threshold`` is a probability, so it lies in (0, 1].
+    """
+
+    path: str
+    threshold: float = DEFAULT_CLASSIFIER_THRESHOLD
+
+    def __post_init__(self) -> None:
+        if not self.path:
+            raise ValueError("classifier path must not be empty")
+        if not 0 < self.threshold <= 1:
+            raise ValueError(f"classifier threshold must be in (0, 1], got {self.threshold}")
 
 
 @dataclass(frozen=True)
@@ -19,11 +38,13 @@ class GuardPolicy:
     ``mode`` "block" refuses input whose score reaches ``threshold``; "flag" lets it through
     marked as flagged. Input longer than ``max_input_chars`` is always refused, whatever the
     mode, because the cap bounds cost and scan time rather than expressing a suspicion.
+    With a ``classifier``, its score is a second opinion: either it or the rules can flag.
     """
 
     mode: str = "block"
     max_input_chars: int = 16000
     threshold: float = DEFAULT_THRESHOLD
+    classifier: ClassifierConfig | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -41,7 +62,8 @@ class Verdict:
     ``flagged`` means the detectors fired (score at or over the threshold, or over the size
     cap); ``blocked`` means the input must not be sent; ``allowed`` is its negation.
     ``sanitized`` is the input with NUL and other control characters removed, the only change
-    the guard ever makes to what is sent.
+    the guard ever makes to what is sent. With a classifier configured, ``classifier_score``
+    is its probability of injection and ``classifier_ms`` the time it took.
     """
 
     allowed: bool
@@ -50,3 +72,5 @@ class Verdict:
     score: float
     reasons: tuple[str, ...]
     sanitized: str
+    classifier_score: float | None = None
+    classifier_ms: float | None = None

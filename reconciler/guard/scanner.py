@@ -9,9 +9,12 @@ because hiding a phrase is itself evidence of intent.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 
 from reconciler.guard import views
+from reconciler.guard.classifier import load_classifier
+from reconciler.guard.concepts import concept_rules
 from reconciler.guard.decoding import MAX_BLOBS, MIN_BLOB_CHARS, decode_blobs
 from reconciler.guard.folding import skeleton
 from reconciler.guard.gating import ViewText
@@ -42,14 +45,18 @@ _SNIPPET = 60
 class _Findings:
     """Everything one scan found, collected before scoring."""
 
-    hits: dict[int, tuple[Rule, str, str]] = field(default_factory=dict)
+    hits: dict[int | str, tuple[Rule, str, str]] = field(default_factory=dict)
     signals: dict[str, float] = field(default_factory=dict)
     blobs: int = 0
 
     def add_hit(self, rule: Rule, snippet: str, via: str) -> None:
-        previous = self.hits.get(id(rule))
+        key = rule.concept or id(rule)
+        previous = self.hits.get(key)
         if previous is None or (previous[2] != "plain" and via == "plain"):
-            self.hits[id(rule)] = (rule, snippet, via)
+            self.hits[key] = (rule, snippet, via)
+
+    def has(self, rule: Rule) -> bool:
+        return (rule.concept or id(rule)) in self.hits
 
     def score(self) -> float:
         total = sum(rule.weight for rule, _, _ in self.hits.values())
@@ -72,8 +79,8 @@ def _describe(rule: Rule, snippet: str, via: str) -> str:
 
 
 def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
-    for rule in _RULE_SET.candidates(view):
-        if via != "plain" and id(rule) in findings.hits:
+    for rule in _RULE_SET.candidates(view) + concept_rules().candidates(view):
+        if via != "plain" and findings.has(rule):
             continue
         if found := rule.find(view):
             findings.add_hit(rule, " ".join(found.group().split()), via)
@@ -118,8 +125,40 @@ def _decide(policy: GuardPolicy, *, score: float, reasons: tuple[str, ...], text
     return Verdict(not blocked, blocked, flagged, score, reasons, text)
 
 
+def _second_opinion(policy: GuardPolicy, verdict: Verdict) -> Verdict:
+    """Ask the configured classifier too: either it or the rules can flag the input."""
+    config = policy.classifier
+    assert config is not None
+    classifier = load_classifier(config.path)
+    started = time.perf_counter()
+    probability = round(classifier.score(verdict.sanitized), 4)
+    millis = round((time.perf_counter() - started) * 1000, 3)
+    reasons = verdict.reasons
+    flagged = verdict.flagged
+    if probability >= config.threshold:
+        flagged = True
+        reasons += (
+            f"classifier: injection probability {probability:.2f} at or over its threshold"
+            f" {config.threshold} ({millis:.1f} ms)",
+        )
+    blocked = flagged and policy.mode == "block"
+    return replace(
+        verdict,
+        allowed=not blocked,
+        blocked=blocked,
+        flagged=flagged,
+        reasons=reasons,
+        classifier_score=probability,
+        classifier_ms=millis,
+    )
+
+
 def scan(text: str, policy: GuardPolicy | None = None) -> Verdict:
-    """Scan ``text`` for prompt injection and decide under ``policy`` (default: block)."""
+    """Scan ``text`` for prompt injection and decide under ``policy`` (default: block).
+
+    The phrase and structure rules always run; a classifier configured in the policy runs
+    after them on the sanitized text, and either can flag.
+    """
     policy = policy or GuardPolicy()
     sanitized = sanitize(text)
     if len(text) > policy.max_input_chars:
@@ -130,4 +169,5 @@ def scan(text: str, policy: GuardPolicy | None = None) -> Verdict:
         return Verdict(False, True, True, 0.0, (reason,), sanitized)
     findings = _Findings()
     _inspect(sanitized, via="plain", depth=0, findings=findings)
-    return _decide(policy, score=findings.score(), reasons=findings.reasons(), text=sanitized)
+    verdict = _decide(policy, score=findings.score(), reasons=findings.reasons(), text=sanitized)
+    return verdict if policy.classifier is None else _second_opinion(policy, verdict)
