@@ -12,7 +12,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 
-from reconciler.guard import views
+from reconciler.guard import structure, views
 from reconciler.guard.classifier import load_classifier
 from reconciler.guard.concepts import concept_rules
 from reconciler.guard.decoding import MAX_BLOBS, MIN_BLOB_CHARS, decode_blobs
@@ -25,10 +25,11 @@ from reconciler.guard.phrases_en import RULES as EN
 from reconciler.guard.phrases_markup import RULES as MARKUP
 from reconciler.guard.phrases_more import RULES as MORE
 from reconciler.guard.phrases_romance import RULES as ROMANCE
+from reconciler.guard.phrases_structure import RULES as STRUCTURE
 from reconciler.guard.policy import GuardPolicy, Verdict
 from reconciler.guard.rules import Rule, RuleSet
 
-ALL_RULES: tuple[Rule, ...] = EN + DE + ROMANCE + MORE + MARKUP
+ALL_RULES: tuple[Rule, ...] = EN + DE + ROMANCE + MORE + MARKUP + STRUCTURE
 _RULE_SET = RuleSet(ALL_RULES)
 # Every word the rules gate on or spell out: an alternative view is worth building only
 # when it reveals one of them.
@@ -111,6 +112,12 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
         for rule in COMPACT_RULES:
             if found := rule.find(compact):
                 findings.add_hit(rule, found.group(), "letter spacing")
+    for reason, weight in structure.signals(prepared.visible, base):
+        findings.signals[reason] = weight
+    if depth < MAX_DEPTH:
+        for kind, payload in structure.payloads(prepared.visible)[: MAX_BLOBS - findings.blobs]:
+            findings.blobs += 1
+            _inspect(payload, via=kind, depth=depth + 1, findings=findings)
     if prepared.tag_payload:
         _inspect(prepared.tag_payload, via="tag characters", depth=depth + 1, findings=findings)
     if depth < MAX_DEPTH and max(map(len, words), default=0) >= MIN_BLOB_CHARS:

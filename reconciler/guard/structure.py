@@ -1,0 +1,122 @@
+"""Structural detectors that are not phrases: floods, fake transcripts, split payloads.
+
+These look at the shape of the input, so they hold in every language: the same token
+repeated to flood the context, a transcript that fakes the assistant's turn, a payload split
+into variables and joined again ("a = 'ign'; b = 'ore'; z = a + b"), an instruction spelled in
+Morse code, a persona named by an acronym with its expansion ("DAN (Do Anything Now)").
+Each returns a reason with a weight; the payloads they reassemble go back through the whole
+scan, like decoded base64.
+
+Every check is gated on a character or word that it needs, so plain prose pays a few
+substring tests.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reconciler.guard.gating import ViewText
+
+FLOOD_REPEATS = 12  # the same token this many times in a row
+_FLOOD_CHARS_PER_WORD = 30  # prose has one distinct word every 10-15 characters
+_FLOOD = re.compile(rf"(?<!\S)(\S{{1,24}})(?:\s+\1(?!\S)){{{FLOOD_REPEATS - 1},}}")
+_TURN = re.compile(
+    r"^[ \t>*_#\[]*(user|human|me|you|assistant|ai|bot|gpt|chatgpt|model|system|claude|gemini)"
+    r"[ \t*_\]]*:",
+    re.MULTILINE,
+)
+_ASSISTANT_ROLES = frozenset(
+    {"assistant", "ai", "bot", "gpt", "chatgpt", "model", "claude", "gemini"}
+)
+_USER_ROLES = frozenset({"user", "human", "me"})
+_ASSIGNMENT = re.compile(r"(?<![\w$])\$?([A-Za-z_]\w{0,15})\s*=\s*([\"'])([^\"'\n]{1,120})\2")
+_JOIN = re.compile(r"\$?[A-Za-z_]\w{0,15}(?:\s*\+\s*\$?[A-Za-z_]\w{0,15}){1,12}")
+_MORSE = re.compile(r"(?:[.\-]{1,6}[ ]{1,3}(?:/[ ]{1,3})?){7,}[.\-]{1,6}")
+_MORSE_HINTS = (".- ", "-. ", "- .", ". -")
+_ACRONYM = re.compile(
+    r"\b([A-Z]{3,8})\s*(?:\(|,?\s+(?:which |that )?stands for\s+|:\s*)"
+    r"((?:[A-Z][\w'-]*[\s,]+(?:(?:and|or|of|the|to|a|for)\s+)?){1,7}[A-Z][\w'-]*)"
+)
+_MORSE_CODE = {
+    ".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g",
+    "....": "h", "..": "i", ".---": "j", "-.-": "k", ".-..": "l", "--": "m", "-.": "n",
+    "---": "o", ".--.": "p", "--.-": "q", ".-.": "r", "...": "s", "-": "t", "..-": "u",
+    "...-": "v", ".--": "w", "-..-": "x", "-.--": "y", "--..": "z", "-----": "0",
+    ".----": "1", "..---": "2", "...--": "3", "....-": "4", ".....": "5", "-....": "6",
+    "--...": "7", "---..": "8", "----.": "9",
+}  # fmt: skip
+
+FLOOD = ("a token repeated many times in a row, a flood that buries the instructions", 0.5)
+TRANSCRIPT = ("a transcript that fakes the assistant's turn and the user's next one", 0.5)
+ACRONYM = ("a persona named by an acronym with its expansion (as in DAN, Do Anything Now)", 0.4)
+SPLIT = "split payload"
+MORSE = "Morse code"
+
+
+def signals(visible: str, base: ViewText) -> list[tuple[str, float]]:
+    """Reasons with weights for the shapes found in the input."""
+    found = []
+    text = base.text
+    if len(text) > _FLOOD_CHARS_PER_WORD * len(base.words) and _FLOOD.search(text):
+        found.append(FLOOD)
+    if ":" in text and _fakes_turns(text):
+        found.append(TRANSCRIPT)
+    if "(" in visible or "stands for" in text or ":" in visible:
+        match = _ACRONYM.search(visible)
+        if match and _expands(match.group(1), match.group(2)):
+            found.append(ACRONYM)
+    return found
+
+
+def _fakes_turns(text: str) -> bool:
+    roles = [m.group(1) for m in _TURN.finditer(text)]
+    return (
+        len(roles) >= 2
+        and not _ASSISTANT_ROLES.isdisjoint(roles)
+        and (not _USER_ROLES.isdisjoint(roles) or "system" in roles)
+    )
+
+
+def _expands(acronym: str, words: str) -> bool:
+    """Tell whether the capitalised words spell the acronym's letters."""
+    initials = "".join(w[0] for w in re.findall(r"[A-Z][\w'-]*", words))
+    return initials.startswith(acronym) or (acronym.startswith(initials) and len(initials) >= 3)
+
+
+def payloads(visible: str) -> list[tuple[str, str]]:
+    """Texts reassembled from split variables or Morse code, to be scanned again."""
+    found: list[tuple[str, str]] = []
+    if "=" in visible and "+" in visible:
+        joined = _join_variables(visible)
+        if joined:
+            found.append((SPLIT, joined))
+    if any(hint in visible for hint in _MORSE_HINTS):
+        for match in _MORSE.finditer(visible):
+            decoded = _from_morse(match.group())
+            if decoded:
+                found.append((MORSE, decoded))
+    return found
+
+
+def _join_variables(text: str) -> str | None:
+    """The strings that ``a + b`` joins, when the input assigns them to variables first."""
+    values = {m.group(1): m.group(3) for m in _ASSIGNMENT.finditer(text)}
+    if len(values) < 2:
+        return None
+    joined = []
+    for match in _JOIN.finditer(text):
+        names = [name.strip().lstrip("$") for name in match.group().split("+")]
+        if all(name in values for name in names):
+            joined.append("".join(values[name] for name in names))
+    return "\n".join(joined) or None
+
+
+def _from_morse(code: str) -> str | None:
+    words = []
+    for word in re.split(r"\s*/\s*|\s{3,}", code.strip()):
+        letters = [_MORSE_CODE.get(symbol) for symbol in word.split()]
+        if None in letters:
+            return None
+        words.append("".join(letter for letter in letters if letter))
+    decoded = " ".join(words)
+    return decoded if len(decoded) >= 6 else None
