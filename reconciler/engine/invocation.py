@@ -13,7 +13,7 @@ from typing import Any
 
 from reconciler.cost.pricing import call_cost
 from reconciler.gateway import GatewayClient
-from reconciler.guard import GuardPolicy, Verdict, scan
+from reconciler.guard import ClassifierConfig, GuardPolicy, Verdict, scan
 from reconciler.structs.manifests import ModelEndpoint, Policy
 
 
@@ -39,6 +39,11 @@ class Invocation:
                 "flagged": v.flagged,
                 "score": v.score,
                 "reasons": list(v.reasons),
+                **(
+                    {}
+                    if v.classifier_ms is None
+                    else {"classifierScore": v.classifier_score, "classifierMs": v.classifier_ms}
+                ),
             },
             "result": self.result,
             "usage": {
@@ -52,11 +57,15 @@ class Invocation:
 
 
 def guard_policy(model: ModelEndpoint, policy: Policy) -> GuardPolicy:
-    """Per-model ``spec.guard`` overrides the environment's ``policy.guard``."""
+    """Per-model ``spec.guard`` overrides the environment's ``policy.guard``, field by field."""
     own = model.spec.get("guard") or {}
+    classifier = model.guard_classifier or policy.guard_classifier
     return GuardPolicy(
         mode=str(own.get("mode", policy.guard_mode)),
         max_input_chars=int(own.get("maxInputChars", policy.guard_max_input_chars)),
+        classifier=(
+            None if classifier is None else ClassifierConfig(classifier.path, classifier.threshold)
+        ),
     )
 
 

@@ -6,7 +6,8 @@ adapter, ``OnnxClassifier``, for a sequence-classification model the user export
 downloads themselves (a DeBERTa prompt-injection model, Prompt Guard): a folder with
 ``model.onnx`` and the Hugging Face ``tokenizer.json``, and optionally ``config.json`` for
 label names. The project ships no weights. ONNX Runtime and tokenizers are an optional
-extra (``pip install 'reconcile[guard-ml]'``) and are imported only when a model is loaded.
+extra (``pip install 'llm-gateway-reconciler[guard-ml]'``), imported only when a model is
+loaded.
 
 Long inputs are cut into windows of the model's length and the highest score counts, so
 an instruction at the end of 4 KB of prose is not truncated away.
@@ -21,12 +22,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from reconciler.structs.errors import ConfigError
+
 MAX_TOKENS = 512
 STRIDE = 32
 _BENIGN_LABELS = frozenset({"benign", "safe", "legit", "legitimate", "label_0", "0", "negative"})
 
 
-class ClassifierError(ValueError):
+class ClassifierError(ConfigError):
     """The classifier cannot be loaded or run; the message says what to fix."""
 
 
@@ -43,7 +46,8 @@ def _module(name: str) -> Any:
         return importlib.import_module(name)
     except ImportError as error:
         raise ClassifierError(
-            f"the guard classifier needs {name}; install it with pip install 'reconcile[guard-ml]'"
+            f"the guard classifier needs {name}",
+            hint="pip install 'llm-gateway-reconciler[guard-ml]' (or -e '.[guard-ml]' here)",
         ) from error
 
 

@@ -30,10 +30,12 @@ def load_environment(root: Path, env: str) -> LoadedEnvironment:
     checked = check_environment(root, env)
     if errors_in(checked.problems) or checked.environment is None:
         raise ValidationFailed(checked.problems)
-    models = sorted((build_model(doc) for doc in checked.models), key=lambda m: m.name)
+    models = sorted((build_model(doc, root) for doc in checked.models), key=lambda m: m.name)
     warnings = tuple(p for p in checked.problems if p.severity is Severity.WARNING)
     return LoadedEnvironment(
-        config=build_environment(checked.environment), models=tuple(models), warnings=warnings
+        config=build_environment(checked.environment, root),
+        models=tuple(models),
+        warnings=warnings,
     )
 
 

@@ -25,6 +25,14 @@ PROVIDERS = ("openai", "azure", "anthropic", "bedrock")
 
 
 @dataclass(frozen=True)
+class ClassifierSetting:
+    """``guard.classifier``: the model folder (resolved against the config root) and threshold."""
+
+    path: str
+    threshold: float = 0.5
+
+
+@dataclass(frozen=True)
 class ModelEndpoint:
     """One ``kind: ModelEndpoint`` manifest."""
 
@@ -33,6 +41,7 @@ class ModelEndpoint:
     labels: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
     line: int | None = None
+    guard_classifier: ClassifierSetting | None = None  # spec.guard.classifier, path resolved
 
     @property
     def provider(self) -> str:
@@ -54,6 +63,7 @@ class Policy:
     protected: tuple[str, ...] = ()
     guard_mode: str = "block"
     guard_max_input_chars: int = 16_000
+    guard_classifier: ClassifierSetting | None = None
     serve_apply: bool = False  # reconcile serve may apply directly (CONTRACT section 7)
 
 
