@@ -14,6 +14,7 @@ from reconciler.engine.prepare import desired_models, without_unset_keys
 from reconciler.engine.recorder import Recorder
 from reconciler.engine.secrets import require_references
 from reconciler.gitops.audit import default_actor
+from reconciler.gitops.chain import audit_path
 from reconciler.gitops.repo import commit_state, head_commit, push_state
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.manifests import load_environment
@@ -65,7 +66,7 @@ def run_drift(request: DriftRequest) -> DriftReport:
 def _record(request: DriftRequest, report: DriftReport) -> None:
     commit = head_commit(request.root)
     recorder = Recorder(
-        request.root / "state" / request.environment / "audit.jsonl",
+        audit_path(request.root, request.environment),
         environment=request.environment,
         actor=default_actor(request.root),
         git_commit=commit,

@@ -24,6 +24,7 @@ from reconciler.engine.settle import HealthCheck
 from reconciler.engine.writeback import manifests_commit, record_state
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.audit import default_actor
+from reconciler.gitops.chain import audit_path
 from reconciler.gitops.preflight import check_writeback
 from reconciler.manifests import load_environment
 from reconciler.structs.errors import ConfigError, ExitCode, ReconcileError
@@ -95,7 +96,7 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
 
 def _recorder(request: JobRequest, env: str, commit: str | None) -> Recorder:
     return Recorder(
-        request.root / "state" / env / "audit.jsonl",
+        audit_path(request.root, env),
         environment=env,
         actor=default_actor(request.root),
         git_commit=commit,

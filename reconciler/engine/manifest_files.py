@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reconciler.manifests import load_environment
+from reconciler.structs.paths import inside_root
 from reconciler.structs.problems import Problem, ValidationFailed, errors_in
 from reconciler.structs.redaction import redact
 
@@ -26,6 +27,8 @@ def write_manifests(
     Errors of a rule in ``owed`` on a written file are returned instead of raised: information
     only the user can supply (import cannot know traffic or prices), to add before a plan.
     """
+    for path in texts:
+        inside_root(root, path)
     before = {p: p.read_text(encoding="utf-8") if p.exists() else None for p in texts}
     made = [p.parent for p in texts if not p.parent.exists()]
     try:

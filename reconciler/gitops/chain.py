@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.gitops.canonical import ACTIONS, FIELDS, GENESIS, canonical, entry_hash
+from reconciler.structs.paths import inside_root
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def audit_path(root: Path, env: str) -> Path:
-    return root / "state" / env / "audit.jsonl"
+    """``state/<env>/audit.jsonl``; a ConfigError when it resolves outside ``root``."""
+    return inside_root(root, root / "state" / env / "audit.jsonl")
 
 
 @dataclass(frozen=True)

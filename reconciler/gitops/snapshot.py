@@ -24,6 +24,7 @@ from reconciler.gitops.anchor import AuditHead, head_from_json, read_head
 from reconciler.gitops.canonical import find_secret
 from reconciler.gitops.chain import audit_path
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.paths import inside_root
 from reconciler.structs.redaction import redact_value
 
 FORMAT_VERSION = 1
@@ -54,7 +55,8 @@ class Snapshot:
 
 
 def snapshot_path(root: Path, env: str) -> Path:
-    return root / "state" / env / "snapshot.json"
+    """``state/<env>/snapshot.json``; a ConfigError when it resolves outside ``root``."""
+    return inside_root(root, root / "state" / env / "snapshot.json")
 
 
 def render(snapshot: Snapshot) -> str:

@@ -15,6 +15,7 @@ from reconciler.manifests.reading import FileRejected, read_text
 from reconciler.manifests.rules import ENVIRONMENT_RULES, MODEL_RULES, Context, Rule
 from reconciler.manifests.schemas import ENVIRONMENT_SCHEMA, MODEL_SCHEMA, schema_problems
 from reconciler.manifests.yamltree import parse_yaml
+from reconciler.structs.paths import OUTSIDE_HINT, escapes, outside_message
 from reconciler.structs.problems import Problem, Severity
 
 ENVIRONMENT_FILE = "environment.yaml"
@@ -63,6 +64,19 @@ def model_files(folder: Path) -> list[Path]:
 
 def _document(root: Path, path: Path, problems: list[Problem]) -> Document | None:
     source = _relative(root, path)
+    target = escapes(root, path)
+    if target is not None:
+        problems.append(
+            Problem(
+                Severity.ERROR,
+                source,
+                None,
+                "path-outside-root",
+                outside_message(root, path, target),
+                OUTSIDE_HINT,
+            )
+        )
+        return None
     if not path.is_file():
         problems.append(
             Problem(

@@ -1,0 +1,39 @@
+"""Whether a file really lies inside the repository root, symlinks and ``..`` resolved.
+
+Manifests and state files arrive through pull requests, and a symlink is as easy to commit as
+a file: ``environment.yaml -> /etc/shadow`` would be read (and its lines echoed back as
+"unknown field" errors), ``state/<env>/audit.jsonl -> /elsewhere`` appended to. So every path
+the tool reads or writes under the root is resolved first, and one that lands outside is
+refused with its name. Links that stay inside the root are fine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reconciler.structs.errors import ConfigError
+
+OUTSIDE_HINT = "replace the symlink (or the '..' in the path) with a file inside the repository"
+
+
+def escapes(root: Path, path: Path) -> Path | None:
+    """Where ``path`` really leads when that is outside ``root``; None when it stays inside."""
+    real_root = root.resolve()
+    real = path.resolve()
+    return None if real == real_root or real.is_relative_to(real_root) else real
+
+
+def inside_root(root: Path, path: Path) -> Path:
+    """``path`` itself, or a ConfigError naming it when it resolves outside ``root``."""
+    target = escapes(root, path)
+    if target is not None:
+        raise ConfigError(outside_message(root, path, target), hint=OUTSIDE_HINT)
+    return path
+
+
+def outside_message(root: Path, path: Path, target: Path) -> str:
+    try:
+        shown = path.relative_to(root).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    return f"{shown} resolves to {target}, outside the repository; it is neither read nor written"
