@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reconciler.manifests.build import build_environment, build_model
-from reconciler.manifests.checking import ENVIRONMENT_FILE, check_environment
+from reconciler.manifests.checking import ENVIRONMENT_FILE, Checked, check_environment
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.manifests import LoadedEnvironment
 from reconciler.structs.problems import Problem, Severity, ValidationFailed, errors_in
@@ -27,7 +27,11 @@ def list_environments(root: Path) -> list[str]:
 def load_environment(root: Path, env: str) -> LoadedEnvironment:
     """The validated environment ``env`` with its models sorted by name."""
     _require_known(root, [env])
-    checked = check_environment(root, env)
+    return loaded_from(check_environment(root, env))
+
+
+def loaded_from(checked: Checked) -> LoadedEnvironment:
+    """Typed values of an environment already checked (``ValidationFailed`` on any error)."""
     if errors_in(checked.problems) or checked.environment is None:
         raise ValidationFailed(checked.problems)
     models = sorted((build_model(doc, root) for doc in checked.models), key=lambda m: m.name)

@@ -5,12 +5,16 @@ A commit is built with git's plumbing on a private index file (``read-tree`` of 
 ``update-index`` of the one manifest, ``write-tree``, ``commit-tree``) and a branch is created
 with ``update-ref`` only if it does not exist yet, so two requests can never share one. The
 environment folder of the base commit is read straight from git's objects for validation.
+GitPython's ``Repo`` keeps one ``cat-file`` process per instance and is not safe to share
+between threads, so every operation opens its own.
 """
 
 from __future__ import annotations
 
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,52 +30,70 @@ ZERO = "0" * 40
 class Served:
     """The served repository: where the config root sits in it, and its checked-out branch."""
 
-    repo: Repo
+    top: Path
     root: Path
     branch: str
+    prefix: str  # the config root relative to ``top``, "" when they are the same
+
+    @contextmanager
+    def repo(self) -> Iterator[Repo]:
+        repo = Repo(self.top)
+        try:
+            yield repo
+        finally:
+            repo.close()
 
     def path(self, *parts: str) -> str:
-        return in_repo(self.repo, self.root, *parts)
+        return "/".join(p for p in (self.prefix, *parts) if p)
 
     def tip(self) -> str:
-        return str(self.repo.commit(f"refs/heads/{self.branch}").hexsha)
+        with self.repo() as repo:
+            return str(repo.commit(f"refs/heads/{self.branch}").hexsha)
 
 
 def open_served(root: Path) -> Served:
-    repo = require_repo(root)
-    if repo.head.is_detached:
-        raise ConfigError(
-            f"the served repository {repo.working_tree_dir} has a detached HEAD",
-            hint="check out the branch that environments are applied from (e.g. main)",
+    with require_repo(root) as repo:
+        if repo.head.is_detached:
+            raise ConfigError(
+                f"the served repository {repo.working_tree_dir} has a detached HEAD",
+                hint="check out the branch that environments are applied from (e.g. main)",
+            )
+        prefix = in_repo(repo, root)
+        return Served(
+            top=Path(str(repo.working_tree_dir)),
+            root=root,
+            branch=str(repo.active_branch.name),
+            prefix="" if prefix == "." else prefix,
         )
-    return Served(repo=repo, root=root, branch=str(repo.active_branch.name))
 
 
 def read_folder(served: Served, commit: str, folder: str, dest: Path) -> None:
     """Write the files under ``folder`` at ``commit`` into ``dest/folder``."""
-    try:
-        tree = served.repo.commit(commit).tree / folder
-    except KeyError:
-        return
-    for item in tree.traverse():
-        if isinstance(item, Blob):
-            target = dest / item.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(item.data_stream.read())
+    with served.repo() as repo:
+        try:
+            tree = repo.commit(commit).tree / folder
+        except KeyError:
+            return
+        for item in tree.traverse():
+            if isinstance(item, Blob):
+                target = dest / item.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(item.data_stream.read())
 
 
 def file_at(served: Served, commit: str, path: str) -> str | None:
-    try:
-        blob = served.repo.commit(commit).tree / path
-    except KeyError:
-        return None
-    return str(blob.data_stream.read().decode("utf-8"))
+    with served.repo() as repo:
+        try:
+            blob = repo.commit(commit).tree / path
+        except KeyError:
+            return None
+        return str(blob.data_stream.read().decode("utf-8"))
 
 
 def commit_file(served: Served, *, base: str, path: str, text: str, message: str) -> str:
     """A new commit on top of ``base`` whose only change is ``path`` holding ``text``."""
-    git = served.repo.git
-    with tempfile.TemporaryDirectory(prefix="reconcile-serve-") as temp:
+    with served.repo() as repo, tempfile.TemporaryDirectory(prefix="reconcile-serve-") as temp:
+        git = repo.git
         env = {"GIT_INDEX_FILE": str(Path(temp) / "index"), **bot_identity()}
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=temp, delete=False) as f:
             f.write(text)
@@ -85,17 +107,20 @@ def commit_file(served: Served, *, base: str, path: str, text: str, message: str
 def new_branch(served: Served, *, prefix: str, commit: str) -> str:
     """Create ``prefix-<random>`` at ``commit``; refuses to move an existing ref."""
     name = f"{prefix}-{uuid.uuid4().hex[:8]}"
-    served.repo.git.update_ref(f"refs/heads/{name}", commit, ZERO)
+    with served.repo() as repo:
+        repo.git.update_ref(f"refs/heads/{name}", commit, ZERO)
     return name
 
 
 def advance_branch(served: Served, *, old: str, new: str) -> None:
     """Move the served branch from ``old`` to ``new`` and bring its checkout along, keeping
     local edits to other files (``read-tree -m -u`` is the switch ``git checkout`` makes)."""
-    git = served.repo.git
     try:
-        git.read_tree("-m", "-u", old, new)
-        git.update_ref("-m", "reconcile serve: apply", f"refs/heads/{served.branch}", new, old)
+        with served.repo() as repo:
+            repo.git.read_tree("-m", "-u", old, new)
+            repo.git.update_ref(
+                "-m", "reconcile serve: apply", f"refs/heads/{served.branch}", new, old
+            )
     except GitCommandError as exc:
         raise ConfigError(
             f"cannot bring the served checkout to the new commit: {first_line(exc)}",
@@ -106,7 +131,8 @@ def advance_branch(served: Served, *, old: str, new: str) -> None:
 def push_branch(served: Served, branch: str, *, remote: str = "origin") -> str | None:
     """Push ``branch``; None when it landed, else git's reason (the commit stays local)."""
     try:
-        served.repo.git.push("--porcelain", remote, f"refs/heads/{branch}:refs/heads/{branch}")
+        with served.repo() as repo:
+            repo.git.push("--porcelain", remote, f"refs/heads/{branch}:refs/heads/{branch}")
     except GitCommandError as exc:
         return first_line(exc)
     return None

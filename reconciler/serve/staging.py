@@ -11,15 +11,15 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from reconciler.engine.manifest_text import render_manifest
-from reconciler.manifests import load_environment
-from reconciler.manifests.checking import MODELS_DIR, check_environment
+from reconciler.manifests.checking import MODELS_DIR, Checked, check_environment
+from reconciler.manifests.loader import loaded_from
 from reconciler.serve.branches import Served, file_at, read_folder
 from reconciler.serve.payload import name_of
 from reconciler.structs.manifests import LoadedEnvironment
@@ -37,7 +37,11 @@ class Candidate:
     text: str
     previous: str | None
     root: Path  # the temporary config root holding the candidate
-    problems: tuple[Problem, ...]
+    checked: Checked = field(repr=False)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.checked.problems
 
     @property
     def errors(self) -> list[Problem]:
@@ -58,7 +62,7 @@ class Candidate:
             return True
 
     def load(self) -> LoadedEnvironment:
-        return load_environment(self.root, self.env)
+        return loaded_from(self.checked)
 
 
 @contextmanager
@@ -77,5 +81,5 @@ def staged(served: Served, env: str, document: dict[str, Any]) -> Iterator[Candi
         target = top / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        problems = tuple(check_environment(root, env).problems)
-        yield Candidate(env, name, base, path, text, previous, root, problems)
+        checked = check_environment(root, env)
+        yield Candidate(env, name, base, path, text, previous, root, checked)

@@ -21,31 +21,35 @@ from reconciler.serve.connections import Connections
 from reconciler.serve.errors import ApiError
 from reconciler.structs.manifests import LoadedEnvironment
 from reconciler.structs.plan import Plan
-from reconciler.structs.problems import errors_in
+from reconciler.structs.problems import ValidationFailed
 
 
 def require_environment(connections: Connections, env: str) -> None:
-    if env not in list_environments(connections.settings.root):
-        known = ", ".join(list_environments(connections.settings.root)) or "none"
+    if env not in _names(connections):
+        known = ", ".join(_names(connections)) or "none"
         raise ApiError(404, "not-found", f"no environment '{env}' (known: {known})")
 
 
 def environments(connections: Connections) -> dict[str, Any]:
     """Every environment with its region and models, valid or not (``valid`` says which)."""
-    out = []
-    for env in list_environments(connections.settings.root):
+    return {"environments": [_summary(connections, env) for env in _names(connections)]}
+
+
+def _names(connections: Connections) -> list[str]:
+    return list_environments(connections.settings.root)
+
+
+def _summary(connections: Connections, env: str) -> dict[str, Any]:
+    try:
+        loaded = connections.environment(env)
+    except ValidationFailed:
         checked = check_environment(connections.settings.root, env)
         region = checked.environment.get(("spec", "region")) if checked.environment else None
         names = [doc.get(("metadata", "name")) for doc in checked.models]
-        out.append(
-            {
-                "name": env,
-                "region": region,
-                "models": sorted(n for n in names if isinstance(n, str)),
-                "valid": not errors_in(checked.problems),
-            }
-        )
-    return {"environments": out}
+        models = sorted(n for n in names if isinstance(n, str))
+        return {"name": env, "region": region, "models": models, "valid": False}
+    models = [m.name for m in loaded.models]
+    return {"name": env, "region": loaded.config.region, "models": models, "valid": True}
 
 
 def plan_of(connections: Connections, loaded: LoadedEnvironment) -> Plan:
