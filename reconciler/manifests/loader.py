@@ -27,11 +27,12 @@ def list_environments(root: Path) -> list[str]:
 def load_environment(root: Path, env: str) -> LoadedEnvironment:
     """The validated environment ``env`` with its models sorted by name."""
     _require_known(root, [env])
-    return loaded_from(check_environment(root, env))
+    return loaded_from(check_environment(root, env), root)
 
 
-def loaded_from(checked: Checked) -> LoadedEnvironment:
-    """Typed values of an environment already checked (``ValidationFailed`` on any error)."""
+def loaded_from(checked: Checked, root: Path) -> LoadedEnvironment:
+    """Typed values of an environment already checked under ``root`` (``ValidationFailed`` on
+    any error)."""
     if errors_in(checked.problems) or checked.environment is None:
         raise ValidationFailed(checked.problems)
     models = sorted((build_model(doc, root) for doc in checked.models), key=lambda m: m.name)

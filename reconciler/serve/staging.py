@@ -62,7 +62,7 @@ class Candidate:
             return True
 
     def load(self) -> LoadedEnvironment:
-        return loaded_from(self.checked)
+        return loaded_from(self.checked, self.root)
 
 
 @contextmanager
