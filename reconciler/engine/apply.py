@@ -79,9 +79,7 @@ class Applier:
 
     def run(self) -> ApplyResult:
         items = [i for i in self._prepared.plan.items if _to_execute(i)]
-        outcomes = {
-            i.name: Outcome(name=i.name, action=i.action, model_id=i.model_id) for i in items
-        }
+        outcomes = {i.name: _outcome(i) for i in items}
         self._result.outcomes = list(outcomes.values())
         ctx = WriteContext(
             client=self._client,
@@ -105,6 +103,9 @@ class Applier:
 
     def _write(self, item: PlanItem, ctx: WriteContext) -> str | None:
         if self._stop.is_set():
+            return None
+        if item.local_only:  # recorded by the snapshot that follows; the API holds none of it
+            self._emit(Event(item.name, State.ACTIVE))
             return None
         self._emit(Event(item.name, _verb(item.action)))
         return perform(item, self._prepared.bodies.get(item.name), ctx)
@@ -171,6 +172,12 @@ class Applier:
         for outcome in self._result.outcomes:
             if outcome.state is State.PENDING:
                 outcome.state, outcome.error = State.SKIPPED, "not started (interrupted)"
+
+
+def _outcome(item: PlanItem) -> Outcome:
+    """Where an item starts; one with only reconciler-side changes is done once recorded."""
+    state = State.ACTIVE if item.local_only else State.PENDING
+    return Outcome(name=item.name, action=item.action, model_id=item.model_id, state=state)
 
 
 def _to_execute(item: PlanItem) -> bool:

@@ -49,6 +49,7 @@ class PlanItem:
     live_version: int | None = None
     cost: CostLine | None = None
     in_progress: bool = False  # live is still PROVISIONING/UPDATING: apply waits for it
+    local_only: bool = False  # only reconciler-side fields change: nothing is sent to the API
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from reconciler.report.plan_markdown import render_plan_markdown
 from reconciler.structs.errors import ExitCode
 from reconciler.structs.plan import Action
 from tests.fixtures_engine import Run, live_models
@@ -50,3 +51,32 @@ def test_a_delete_is_priced_from_the_last_snapshot(run: Run) -> None:
     assert delete.cost is not None
     assert delete.cost.before == Decimal("62.1") and delete.cost.after == 0
     assert run.plan.cost is not None and run.plan.cost.delta == Decimal("-62.1")
+
+
+def test_a_usage_only_change_is_priced_from_the_snapshot_and_blocked_over_budget(
+    run: Run, sandbox: Any
+) -> None:
+    run.repo.write_environment(policy=POLICY, budget={"monthlyUsd": 500})
+    small = {**USAGE, "requestsPerDay": 2000}
+    run.repo.write_model("support-classifier", usage=small)
+    assert run() == ExitCode.OK
+    run.repo.write_model("support-classifier", usage={**USAGE, "requestsPerDay": 200000})
+    assert run(dry_run=True) == ExitCode.BLOCKED
+    (item,) = run.plan.items
+    assert item.action is Action.UPDATE and item.local_only
+    assert [(c.dotted, c.old, c.new) for c in item.changes] == [
+        ("usage.requestsPerDay", 2000, 200000)
+    ]
+    # 2,000 and 200,000 requests a day of gpt-4o-mini at 450 in / 60 out: $6.21 and $621.00
+    assert item.cost is not None
+    assert item.cost.before == Decimal("6.21") and item.cost.after == Decimal("621")
+    assert "exceeds the budget" in (run.plan.cost.breach or "") if run.plan.cost else False
+
+    row = "| `~` | `support-classifier` | update | $6.21 → $621.00 (+$614.79) |"
+    assert row in render_plan_markdown(run.plan), "the markdown cost column shows the delta"
+    run.repo.write_environment(policy=POLICY, budget={"monthlyUsd": 1000})
+    assert run(dry_run=True) == ExitCode.CHANGES_PENDING
+    versions = {m["id"]: m["version"] for m in live_models(sandbox)}
+    assert run() == ExitCode.OK
+    assert {m["id"]: m["version"] for m in live_models(sandbox)} == versions, "nothing sent"
+    assert run(dry_run=True) == ExitCode.OK, "the snapshot now records the new usage"
