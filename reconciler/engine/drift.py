@@ -8,13 +8,16 @@ vs live differences are reported as pending with a note.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from reconciler.engine.diff import field_changes
 from reconciler.engine.normalize import comparable, environment_of, is_managed
 from reconciler.engine.planner import Desired
 from reconciler.structs.drift import DriftItem, DriftKind, DriftReport
+
+HealthOf = Callable[[Mapping[str, Any]], str | None]
 
 
 def compute_drift(
@@ -24,7 +27,9 @@ def compute_drift(
     snapshot: Sequence[Mapping[str, Any]] | None,
     live: Sequence[Mapping[str, Any]],
     snapshot_serial: int | None,
+    health: HealthOf = lambda _live: None,
 ) -> DriftReport:
+    """``health`` says what is wrong with a managed live endpoint (None: nothing)."""
     want = {d.name: comparable(d.body) for d in desired}
     last = {str(m.get("name")): m for m in snapshot} if snapshot is not None else None
     here = {str(m.get("name")): m for m in live if m.get("status") != "DELETING"}
@@ -32,7 +37,7 @@ def compute_drift(
     for name in sorted(set(want) | set(here) | set(last or {})):
         item = _classify(name, want.get(name), last, here.get(name), environment)
         if item is not None:
-            items.append(item)
+            items.append(_unless_unhealthy(item, here.get(name), health))
     return DriftReport(environment=environment, items=tuple(items), snapshot_serial=snapshot_serial)
 
 
@@ -85,3 +90,40 @@ def _without_snapshot(
     return DriftItem(
         name, DriftKind.PENDING, changes, model_id, note="no snapshot yet: git and live differ"
     )
+
+
+def _unless_unhealthy(
+    item: DriftItem,
+    live: Mapping[str, Any] | None,
+    health: Callable[[Mapping[str, Any]], str | None],
+) -> DriftItem:
+    if live is None or item.kind is DriftKind.UNMANAGED:
+        return item
+    problem = health(live)
+    if problem is None:
+        return item
+    return DriftItem(item.name, DriftKind.UNHEALTHY, item.changes, item.model_id, note=problem)
+
+
+def status_problem(live: Mapping[str, Any], *, now: datetime, timeout: float) -> str | None:
+    """What the live status says is wrong: FAILED, or in progress for longer than ``timeout``."""
+    status = str(live.get("status", ""))
+    if status == "FAILED":
+        reason = live.get("errorReason")
+        return "live endpoint is FAILED" + (f": {reason}" if reason else "")
+    if status not in ("PROVISIONING", "UPDATING"):
+        return None
+    since = _parse_time(live.get("dateModified"))
+    if since is None or (now - since).total_seconds() <= timeout:
+        return None
+    return (
+        f"still {status} after {(now - since).total_seconds():.0f}s, past the "
+        f"{timeout:.0f}s provisionTimeoutSeconds"
+    )
+
+
+def _parse_time(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from reconciler.engine.connect import open_client
-from reconciler.engine.drift import compute_drift
+from reconciler.engine.drift import HealthOf, compute_drift, status_problem
+from reconciler.engine.health import health_check_for
+from reconciler.engine.normalize import environment_of, is_managed
 from reconciler.engine.planner import compute_plan
 from reconciler.engine.prepare import desired_models, without_unset_keys
 from reconciler.engine.recorder import Recorder
 from reconciler.engine.secrets import require_references
+from reconciler.gateway import GatewayClient
 from reconciler.gitops.audit import default_actor
 from reconciler.gitops.chain import audit_path
 from reconciler.gitops.repo import commit_state, head_commit, push_state
@@ -20,6 +25,7 @@ from reconciler.gitops.snapshot import read_snapshot
 from reconciler.manifests import load_environment
 from reconciler.structs.drift import DriftKind, DriftReport
 from reconciler.structs.errors import ReconcileError
+from reconciler.structs.manifests import LoadedEnvironment
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class DriftRequest:
     commit: bool = False
     push: bool = False
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
 def run_drift(request: DriftRequest) -> DriftReport:
@@ -42,6 +49,11 @@ def run_drift(request: DriftRequest) -> DriftReport:
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
         live = list(client.list_models())
+        health = _health(loaded, client, now=request.now())
+        ours = [
+            m for m in live if is_managed(m) and environment_of(m) in (None, loaded.config.name)
+        ]
+        problems = {str(m.get("name")): health(m) for m in ours}
     desired, not_compared = without_unset_keys(desired, live, unset)
     plan = compute_plan(
         environment=request.environment,
@@ -56,11 +68,27 @@ def run_drift(request: DriftRequest) -> DriftReport:
         snapshot=list(snapshot.models) if snapshot else None,
         live=live,
         snapshot_serial=snapshot.serial if snapshot else None,
+        health=lambda m: problems.get(str(m.get("name"))),
     )
     report = replace(report, plan=replace(plan, warnings=plan.warnings + not_compared))
     if request.commit and report.found:
         _record(request, report)
     return report
+
+
+def _health(loaded: LoadedEnvironment, client: GatewayClient, *, now: datetime) -> HealthOf:
+    """What is wrong with a managed live endpoint: its status, else its health check."""
+    timeout = loaded.config.policy.provision_timeout_seconds
+    check = health_check_for(loaded, client)
+
+    def problem(live: Mapping[str, Any]) -> str | None:
+        found = status_problem(live, now=now, timeout=timeout)
+        if found or check is None or live.get("status") != "ACTIVE":
+            return found
+        verdict = check(str(live.get("name")), str(live.get("id")))
+        return None if verdict is None or verdict[0] else f"health check failed: {verdict[1]}"
+
+    return problem
 
 
 def _record(request: DriftRequest, report: DriftReport) -> None:
@@ -72,7 +100,7 @@ def _record(request: DriftRequest, report: DriftReport) -> None:
         git_commit=commit,
     )
     for item in report.items:
-        if item.kind in (DriftKind.DRIFTED, DriftKind.MISSING):
+        if item.kind in (DriftKind.DRIFTED, DriftKind.MISSING, DriftKind.UNHEALTHY):
             fields = ", ".join(c.dotted for c in item.changes) or (item.note or "")
             recorder.record(
                 "DRIFT_DETECTED",

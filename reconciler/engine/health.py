@@ -7,11 +7,16 @@ from reconciler.engine.prepare import Prepared
 from reconciler.engine.settle import HealthCheck
 from reconciler.gateway import GatewayClient
 from reconciler.structs.errors import ReconcileError
+from reconciler.structs.manifests import LoadedEnvironment
 
 
 def guarded_health_check(prepared: Prepared, client: GatewayClient) -> HealthCheck | None:
     """A callable for the applier, or None when no model declares a health check."""
-    loaded = prepared.loaded
+    return health_check_for(prepared.loaded, client)
+
+
+def health_check_for(loaded: LoadedEnvironment, client: GatewayClient) -> HealthCheck | None:
+    """The health check of ``loaded``'s models (for the applier and for drift)."""
     if not any((m.spec.get("healthCheck") or {}).get("input") for m in loaded.models):
         return None
 

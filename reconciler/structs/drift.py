@@ -15,6 +15,7 @@ class DriftKind(StrEnum):
     DRIFTED = "drifted"  # live changed outside git
     MISSING = "missing"  # deleted outside git
     UNMANAGED = "unmanaged"  # live, without the managed-by label
+    UNHEALTHY = "unhealthy"  # FAILED, stuck provisioning past its timeout, or health check fails
     IN_SYNC = "inSync"
 
 
