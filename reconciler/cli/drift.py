@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from reconciler.cli.boundary import guarded
-from reconciler.cli.options import CommonOptions, build_options, common_options
+from reconciler.cli.options import CommonOptions, build_options, options
 from reconciler.engine.drift_job import DriftRequest, run_drift
 from reconciler.report.drift import render_drift_json, render_drift_markdown, render_drift_text
 from reconciler.structs.errors import ExitCode
@@ -15,7 +15,7 @@ from reconciler.structs.errors import ExitCode
 
 @click.command("drift")
 @click.option("--env", "env", required=True, metavar="ENV")
-@common_options
+@options("root", "fmt", "sandbox", "commit", "push", "verbose", "full")
 @click.pass_context
 def drift(ctx: click.Context, /, env: str, **given: Any) -> None:
     """Compare git, the last snapshot and live; exit 2 when they disagree."""

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from reconciler.cli.boundary import guarded
-from reconciler.cli.options import CommonOptions, build_options, common_options
+from reconciler.cli.options import CommonOptions, build_options, options
 from reconciler.engine.importer import Imported, ImportRequest, ImportResult, run_import
 
 _UNMANAGED = (
@@ -22,7 +22,7 @@ _UNMANAGED = (
 @click.option("--env", "env", required=True, metavar="ENV")
 @click.option("--force", is_flag=True, help="Overwrite manifests that already exist.")
 @click.argument("names", nargs=-1)
-@common_options
+@options("root", "fmt", "sandbox", "verbose")
 @click.pass_context
 def import_(
     ctx: click.Context, /, env: str, force: bool, names: tuple[str, ...], **given: Any

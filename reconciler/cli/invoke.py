@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from reconciler.cli.boundary import guarded
-from reconciler.cli.options import CommonOptions, build_options, common_options
+from reconciler.cli.options import CommonOptions, build_options, options
 from reconciler.engine.invoke_job import InvokeRequest, run_invoke
 from reconciler.report.invocation import render_invocation
 from reconciler.structs.errors import ConfigError
@@ -24,7 +24,7 @@ from reconciler.structs.errors import ConfigError
 @click.option("--env", "env", required=True, metavar="ENV")
 @click.argument("name")
 @click.option("--input", "text", default=None, help="Input text (default: read stdin).")
-@common_options
+@options("root", "fmt", "sandbox", "verbose")
 @click.pass_context
 def invoke(ctx: click.Context, /, env: str, name: str, text: str | None, **given: Any) -> None:
     """Screen INPUT with the prompt-injection guard, then invoke endpoint NAME."""

@@ -14,7 +14,7 @@ import click
 from reconciler import __version__
 from reconciler.cli.boundary import guarded
 from reconciler.cli.lazy import Lazy, LazyGroup, load
-from reconciler.cli.options import build_options, common_options
+from reconciler.cli.options import MAIN_JOB, build_options, options
 from reconciler.structs.errors import ExitCode
 
 # One line per subcommand; the help must match the command's docstring (tests/cli/test_lazy.py).
@@ -81,7 +81,7 @@ COMMANDS = (
 )
 @click.option("--env", "env", metavar="ENV", help="Environment to reconcile (the main job).")
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
-@common_options
+@options(*MAIN_JOB)
 @click.version_option(__version__, prog_name="reconcile")
 @click.pass_context
 def cli(ctx: click.Context, /, env: str | None, dry_run: bool, **given: Any) -> None:

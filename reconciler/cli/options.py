@@ -1,21 +1,29 @@
-"""Options shared by every command, parsed once into a typed value."""
+"""Options, declared per command: each subcommand attaches only the options it uses.
+
+An option a command would ignore is an error, as click makes it by default (``cost --push``
+is "no such option", exit 1), instead of a flag that silently does nothing. Options given to
+the group before a subcommand are merged in only where that subcommand declares them too.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("text", "json", "markdown")
+COLORS = ("auto", "always", "never")
 
 
 @dataclass(frozen=True)
 class CommonOptions:
-    """What every command may be told; the engine receives this, never click."""
+    """What a command was told; the engine receives this, never click."""
 
     root: Path
     fmt: str = "text"
@@ -25,58 +33,96 @@ class CommonOptions:
     push: bool = False
     yes: bool = False
     verbose: int = 0
+    full: bool = False
+    color: str = "auto"
+
+    def colour(self, stream: TextIO | None = None, environ: Mapping[str, str] = os.environ) -> bool:
+        """Whether to colour ``stream``: ``--color``, then NO_COLOR and TERM=dumb, then a TTY."""
+        if self.color != "auto":
+            return self.color == "always"
+        if environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+            return False
+        return (stream or sys.stdout).isatty()
 
 
-def common_options(func: F) -> F:
-    """Attach the common options of CONTRACT section 4 to a command."""
-    decorators = [
-        click.option(
-            "--root",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=None,
-            help="Config repository (default: the current directory).",
-        ),
-        click.option(
-            "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format."
-        ),
-        click.option(
-            "--sandbox",
-            is_flag=True,
-            default=None,
-            help="Run against an embedded Gateway emulator (state in .reconciler/sandbox/).",
-        ),
-        click.option(
-            "--prune",
-            is_flag=True,
-            default=None,
-            help="Allow deleting managed endpoints that are absent from git.",
-        ),
-        click.option(
-            "--commit",
-            is_flag=True,
-            default=None,
-            help="Commit the state/ files this command writes.",
-        ),
-        click.option(
-            "--push", is_flag=True, default=None, help="Push that commit (implies --commit)."
-        ),
-        click.option(
-            "--yes", "-y", is_flag=True, default=None, help="Do not ask for confirmation."
-        ),
-        click.option("-v", "--verbose", count=True, help="More output; -v shows tracebacks."),
-    ]
-    for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
+_DECLARATIONS: dict[str, Callable[[F], F]] = {
+    "root": click.option(
+        "--root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Config repository (default: the current directory).",
+    ),
+    "fmt": click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format."
+    ),
+    "sandbox": click.option(
+        "--sandbox",
+        is_flag=True,
+        default=None,
+        help="Run against an embedded Gateway emulator (state in .reconciler/sandbox/).",
+    ),
+    "prune": click.option(
+        "--prune",
+        is_flag=True,
+        default=None,
+        help="Allow deleting managed endpoints that are absent from git.",
+    ),
+    "commit": click.option(
+        "--commit", is_flag=True, default=None, help="Commit the state/ files this command writes."
+    ),
+    "push": click.option(
+        "--push", is_flag=True, default=None, help="Push that commit (implies --commit)."
+    ),
+    "yes": click.option(
+        "--yes", "-y", is_flag=True, default=None, help="Do not ask for confirmation."
+    ),
+    "verbose": click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        help="More output: unchanged models, retries, 429 waits, token refreshes; -vv tracebacks.",
+    ),
+    "full": click.option(
+        "--full", is_flag=True, default=None, help="Show changed values whole, never shortened."
+    ),
+    "color": click.option(
+        "--color",
+        type=click.Choice(COLORS),
+        default=None,
+        help="Colour the terminal output (auto: on a terminal, unless NO_COLOR or TERM=dumb).",
+    ),
+}
+_FIELDS = tuple(_DECLARATIONS)
+
+
+def options(*names: str) -> Callable[[F], F]:
+    """Attach the named options (keys of ``CommonOptions``) to a command."""
+    unknown = set(names) - set(_DECLARATIONS)
+    if unknown:
+        raise ValueError(f"no such common option: {', '.join(sorted(unknown))}")
+
+    def attach(func: F) -> F:
+        for name in reversed(names):
+            func = _DECLARATIONS[name](func)
+        return func
+
+    return attach
+
+
+# What every command uses; a command adds the others it means.
+common_options = options("root", "fmt", "verbose")
+MAIN_JOB = ("root", "fmt", "sandbox", "prune", "commit", "push", "yes", "verbose", "full", "color")
 
 
 def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
-    """Merge options given to a subcommand with those given before it to the group."""
+    """Merge options given to a subcommand with those given before it to the group; one the
+    subcommand does not declare is a usage error, never silently ignored."""
     parent: dict[str, Any] = dict(ctx.find_root().params) if ctx.parent else {}
-    merged = {
-        k: given.get(k) if given.get(k) not in (None, 0) else parent.get(k)
-        for k in ("root", "fmt", "sandbox", "prune", "commit", "push", "yes", "verbose")
-    }
+    stray = [k for k in _FIELDS if k not in given and parent.get(k) not in (None, 0, False)]
+    if stray:
+        flags = ", ".join("--format" if k == "fmt" else f"--{k}" for k in stray)
+        raise click.UsageError(f"{flags} does nothing for '{ctx.info_name}'; leave it out")
+    merged = {k: given.get(k) if given.get(k) not in (None, 0) else parent.get(k) for k in _FIELDS}
     root = merged["root"] or Path.cwd()
     return CommonOptions(
         root=Path(root).resolve(),
@@ -87,4 +133,6 @@ def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
         push=bool(merged["push"]),
         yes=bool(merged["yes"]),
         verbose=int(merged["verbose"] or 0),
+        full=bool(merged["full"]),
+        color=merged["color"] or "auto",
     )

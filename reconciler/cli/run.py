@@ -6,6 +6,7 @@ the confirmation behaviour for the terminal, and ``engine.mainjob.run_job`` does
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -15,6 +16,7 @@ from reconciler.cli.progress import ProgressPrinter
 from reconciler.engine.events import Event
 from reconciler.engine.health import guarded_health_check
 from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
+from reconciler.engine.stamp import stamp_for
 from reconciler.report.apply_result import (
     render_result_markdown,
     render_result_text,
@@ -22,7 +24,7 @@ from reconciler.report.apply_result import (
 )
 from reconciler.report.plan_json import plan_document, render_json
 from reconciler.report.plan_markdown import render_plan_markdown
-from reconciler.report.plan_text import render_plan_text
+from reconciler.report.plan_text import TextView, render_plan_text
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.outcome import ApplyResult
 from reconciler.structs.plan import Plan
@@ -38,9 +40,14 @@ class Presenter:
     def show_plan(self, plan: Plan) -> None:
         fmt = self.options.fmt
         if fmt == "text":
-            click.echo(render_plan_text(plan, colour=sys.stdout.isatty()), nl=False)
+            view = TextView(
+                colour=self.options.colour(sys.stdout),
+                full=self.options.full,
+                verbose=self.options.verbose > 0,
+            )
+            click.echo(render_plan_text(plan, view), nl=False)
         elif fmt == "markdown":
-            click.echo(render_plan_markdown(plan))
+            click.echo(render_plan_markdown(plan, stamp=stamp_for(self.options.root, os.environ)))
         elif self.dry_run or not plan.has_changes or plan.refused:
             click.echo(render_json(plan_document(plan)), nl=False)
 

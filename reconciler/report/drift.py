@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 
-from reconciler.report.values import short, short_pair
+from reconciler.report.changes import fenced, markdown_diff, text_lines
 from reconciler.structs.drift import DriftKind, DriftReport
 from reconciler.structs.plan import Action
 
-_KINDS = (DriftKind.DRIFTED, DriftKind.MISSING, DriftKind.PENDING, DriftKind.UNMANAGED)
+_KINDS = (
+    DriftKind.UNHEALTHY,
+    DriftKind.DRIFTED,
+    DriftKind.MISSING,
+    DriftKind.PENDING,
+    DriftKind.UNMANAGED,
+)
 _WORDS = {
+    DriftKind.UNHEALTHY: "unhealthy",
     DriftKind.DRIFTED: "changed outside git",
     DriftKind.MISSING: "deleted outside git",
     DriftKind.PENDING: "git changes not yet applied",
@@ -27,10 +34,9 @@ def render_drift_text(report: DriftReport) -> str:
     for kind in _KINDS:
         for item in report.of(kind):
             note = f" ({item.note})" if item.note else ""
-            lines.append(f"  {kind.value:9} {item.name}{note}")
-            lines += [
-                f"      {c.dotted}: {' → '.join(short_pair(c.old, c.new))}" for c in item.changes
-            ]
+            lines.append(f"  {kind.value:10} {item.name}{note}")
+            for change in item.changes:
+                lines += text_lines(change, indent="      ")
     if not report.found:
         lines.append("No drift: git, the last snapshot and live agree.")
     lines += [f"note: {n}" for n in _notes(report)]
@@ -72,12 +78,7 @@ def render_drift_markdown(report: DriftReport) -> str:
     lines += ["", "<details><summary>Field changes</summary>", ""]
     for item in report.items:
         if item.changes:
-            lines += [f"**{item.name}** ({item.kind.value})", "", "```diff"]
-            for c in item.changes:
-                lines += [
-                    f"- {c.dotted}: {short(c.old, 100)}",
-                    f"+ {c.dotted}: {short(c.new, 100)}",
-                ]
-            lines += ["```", ""]
+            lines += [f"**{item.name}** ({item.kind.value})", ""]
+            lines += [*fenced(markdown_diff(item.changes)), ""]
     lines += ["</details>", "", *notes]
     return "\n".join(lines)

@@ -1,14 +1,23 @@
-"""The plan as a pull-request comment: summary first, details folded, secrets never shown."""
+"""The plan as a pull-request comment: summary first, details folded, secrets never shown.
+
+Every allowed delete or replace is called out above the table (a reviewer skimming must not
+miss one); every change is in a ``diff`` block, long values as line diffs, never cut. The
+comment ends with the commit it describes, the run that made it and the time.
+"""
 
 from __future__ import annotations
 
 from reconciler.cost.money import usd
+from reconciler.report.changes import fenced, markdown_diff
 from reconciler.report.cost import render_cost_summary_markdown
-from reconciler.report.values import ORDER, SYMBOLS, counts_line, short
+from reconciler.report.values import ORDER, SYMBOLS, counts_line
 from reconciler.structs.plan import Action, Plan, PlanItem
+from reconciler.structs.stamp import Stamp
 
 
-def render_plan_markdown(plan: Plan, *, title: str = "reconcile plan") -> str:
+def render_plan_markdown(
+    plan: Plan, *, title: str = "reconcile plan", stamp: Stamp | None = None
+) -> str:
     lines = [f"### {title}: `{plan.environment}`", "", f"**{counts_line(plan)}**", ""]
     if plan.cost is not None:
         lines += [render_cost_summary_markdown(plan.cost), ""]
@@ -16,6 +25,7 @@ def render_plan_markdown(plan: Plan, *, title: str = "reconcile plan") -> str:
         lines += ["> [!CAUTION]", "> Blocked by policy:"]
         lines += [f"> - `{i.name}`: {i.blocked}" for i in plan.blocked]
         lines.append("")
+    lines += _destructive(plan)
     changed = [i for a in ORDER for i in plan.by_action(a) if a is not Action.NOOP]
     if changed:
         lines += ["| | model | action | monthly cost |", "|---|---|---|---|"]
@@ -31,7 +41,24 @@ def render_plan_markdown(plan: Plan, *, title: str = "reconcile plan") -> str:
     if plan.warnings:
         lines += ["<details><summary>Warnings</summary>", ""]
         lines += [f"- {w}" for w in plan.warnings] + ["", "</details>", ""]
+    if stamp is not None:
+        lines += [stamp.markdown(), ""]
     return "\n".join(lines)
+
+
+def _destructive(plan: Plan) -> list[str]:
+    """A WARNING callout naming every delete and replace the plan would carry out."""
+    allowed = [
+        i for i in plan.items if i.action in (Action.DELETE, Action.REPLACE) and not i.blocked
+    ]
+    if not allowed:
+        return []
+    lines = ["> [!WARNING]", "> This plan removes live endpoints:"]
+    for item in allowed:
+        what = "deleted" if item.action is Action.DELETE else "replaced (deleted, then created)"
+        why = f": {item.reason}" if item.reason else ""
+        lines.append(f"> - `{item.name}` is {what}{why}")
+    return [*lines, ""]
 
 
 def _row(item: PlanItem) -> str:
@@ -41,16 +68,11 @@ def _row(item: PlanItem) -> str:
     cost = ""
     if item.cost is not None:
         cost = f"{usd(item.cost.before)} → {usd(item.cost.after)}"
+        if item.cost.before is not None and item.cost.after is not None:
+            cost += f" ({usd(item.cost.after - item.cost.before, signed=True)})"
     blocked = " (blocked)" if item.blocked else ""
     return f"| `{SYMBOLS[item.action]}` | `{item.name}` | {item.action.value}{blocked} | {cost} |"
 
 
 def _details(item: PlanItem) -> list[str]:
-    out = [f"**{item.name}** ({item.action.value})", "", "```diff"]
-    for change in item.changes:
-        if change.old is not None:
-            out.append(f"- {change.dotted}: {short(change.old, 100)}")
-        if change.new is not None:
-            out.append(f"+ {change.dotted}: {short(change.new, 100)}")
-    out += ["```", ""]
-    return out
+    return [f"**{item.name}** ({item.action.value})", "", *fenced(markdown_diff(item.changes)), ""]

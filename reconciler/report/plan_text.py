@@ -1,13 +1,18 @@
 """The plan as a person reads it in a terminal: a summary line, then one block per change.
 
-Colour only when writing to a TTY (the caller decides); unchanged models are one line each.
+Colour only when the caller says so (``--color``, NO_COLOR, TERM=dumb are decided in cli/).
+Unchanged models collapse to a count unless ``verbose``; long values are line diffs (see
+``changes``), whole with ``full``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from reconciler.cost.money import usd
+from reconciler.report.changes import text_lines
 from reconciler.report.cost import render_cost_summary_text
-from reconciler.report.values import ORDER, SYMBOLS, counts_line, short, short_pair
+from reconciler.report.values import ORDER, SYMBOLS, counts_line
 from reconciler.structs.plan import Action, Plan, PlanItem
 
 _COLOURS = {
@@ -20,11 +25,25 @@ _COLOURS = {
 }
 
 
-def render_plan_text(plan: Plan, *, colour: bool = False) -> str:
+@dataclass(frozen=True)
+class TextView:
+    """How much a terminal reader asked to see."""
+
+    colour: bool = False
+    full: bool = False
+    verbose: bool = False
+
+
+def render_plan_text(plan: Plan, view: TextView = TextView()) -> str:
     lines = [f"Plan for environment '{plan.environment}': {counts_line(plan)}", ""]
     for action in ORDER:
+        if action is Action.NOOP and not view.verbose:
+            continue
         for item in plan.by_action(action):
-            lines.extend(_item(item, colour=colour))
+            lines.extend(_item(item, view))
+    noops = plan.by_action(Action.NOOP)
+    if noops and not view.verbose:
+        lines.append(f"  {SYMBOLS[Action.NOOP]:>3} {len(noops)} unchanged (-v lists them)")
     if plan.cost is not None:
         lines += ["", render_cost_summary_text(plan.cost)]
     for item in plan.blocked:
@@ -36,25 +55,19 @@ def render_plan_text(plan: Plan, *, colour: bool = False) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _item(item: PlanItem, *, colour: bool) -> list[str]:
+def _item(item: PlanItem, view: TextView) -> list[str]:
     head = f"  {SYMBOLS[item.action]:>3} {item.name} ({item.action.value})"
     if item.reason:
         head += f" - {item.reason}"
     if item.blocked:
         head += "  [BLOCKED]"
-    if colour:
+    if view.colour:
         head = f"\x1b[{_COLOURS[item.action]}m{head}\x1b[0m"
     out = [head]
     if item.action in (Action.NOOP, Action.UNMANAGED):
         return out
     for change in item.changes:
-        if item.action is Action.CREATE:
-            out.append(f"        {change.dotted}: {short(change.new)}")
-        elif item.action is Action.DELETE:
-            out.append(f"        {change.dotted}: {short(change.old)}")
-        else:
-            old, new = short_pair(change.old, change.new)
-            out.append(f"        {change.dotted}: {old} → {new}")
+        out += text_lines(change, full=view.full)
     if item.cost is not None and item.cost.before != item.cost.after:
         out.append(f"        monthly cost: {usd(item.cost.before)} → {usd(item.cost.after)}")
     return out
