@@ -45,7 +45,7 @@ class Presenter:
                 full=self.options.full,
                 verbose=self.options.verbose > 0,
             )
-            click.echo(render_plan_text(plan, view), nl=False)
+            click.echo(render_plan_text(plan, view), nl=False, color=view.colour)
         elif fmt == "markdown":
             click.echo(render_plan_markdown(plan, stamp=stamp_for(self.options.root, os.environ)))
         elif self.dry_run or not plan.has_changes or plan.refused:
