@@ -9,7 +9,27 @@ from pathlib import Path
 from reconciler.engine.secrets import resolve_one
 from reconciler.gateway import ClientSettings, GatewayClient, endpoints_for_region
 from reconciler.sandbox.embedded import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, embedded_sandbox
+from reconciler.sandbox.settings import parse_range
+from reconciler.structs.errors import ConfigError
 from reconciler.structs.manifests import EnvironmentConfig
+
+PROVISION_VARIABLE = "RECONCILE_SANDBOX_PROVISION_SECONDS"
+DEFAULT_SANDBOX_DELAYS = (1.0, 3.0)
+
+
+def sandbox_delays(environ: Mapping[str, str]) -> tuple[float, float]:
+    """The embedded sandbox's provisioning delays: ``MIN:MAX`` seconds from the caller's
+    environment (tests and demos want them near zero), 1-3 s when not set."""
+    text = environ.get(PROVISION_VARIABLE)
+    if not text:
+        return DEFAULT_SANDBOX_DELAYS
+    try:
+        return parse_range(text)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{PROVISION_VARIABLE}={text!r} is not MIN:MAX seconds",
+            hint=f"set it like {PROVISION_VARIABLE}=0:0.5, or unset it for 1-3 s",
+        ) from exc
 
 
 @contextmanager
@@ -19,7 +39,10 @@ def open_client(
     """Yield a client; with ``sandbox_root`` an embedded sandbox serves it for the duration."""
     policy = config.policy
     if sandbox_root is not None:
-        with embedded_sandbox(sandbox_root, organisation=config.name) as server:
+        delays = sandbox_delays(environ)
+        with embedded_sandbox(
+            sandbox_root, organisation=config.name, provision_seconds=delays
+        ) as server:
             settings = ClientSettings(
                 api_base_url=server.base_url,
                 login_base_url=server.base_url,

@@ -84,6 +84,8 @@ def runner(
         "GITHUB_ACTIONS": "true",
         "RUNNER_TEMP": str(temp),
         "LANG": "C.UTF-8",
+        # The embedded sandbox provisions at once: the workflows are under test, not delays.
+        "RECONCILE_SANDBOX_PROVISION_SECONDS": "0:0.05",
     }
     contexts: dict[str, Any] = {
         "secrets": _secrets(),
