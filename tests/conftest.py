@@ -44,6 +44,14 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _instant_embedded_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--sandbox`` runs provision in at most 50 ms (CLI processes inherit it too): what
+    the tests check is the order of events, never the length of a real 1-3 s wait. A test
+    about delays sets its own."""
+    monkeypatch.setenv("RECONCILE_SANDBOX_PROVISION_SECONDS", "0:0.05")
+
+
+@pytest.fixture(autouse=True)
 def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
