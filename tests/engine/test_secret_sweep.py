@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import git
 import pytest
 from click.testing import CliRunner
 
@@ -25,6 +24,7 @@ from reconciler.sandbox import ClientSpec, SandboxServer, SystemClock
 from reconciler.structs.errors import ExitCode
 from reconciler.structs.redaction import forget_all
 from tests.fixtures_engine import ENV, ConfigRepo
+from tests.fixtures_gitops import configure, git
 
 CLIENT_ID = "canary-client-id-51c7e2d9"
 CLIENT_SECRET = "canary-client-secret-0b8f3a6d"
@@ -48,12 +48,10 @@ def _repo(server: SandboxServer, make_config_repo: Callable[[str], ConfigRepo]) 
     }
     repo.write_model("alpha-model", healthCheck={"input": "My order arrived broken"})
     repo.write_model("beta-model", description=f"escalate to ops, passphrase {CLIENT_SECRET}")
-    with git.Repo.init(repo.root) as handle:
-        with handle.config_writer() as cfg:
-            cfg.set_value("user", "name", "Test User")
-            cfg.set_value("user", "email", "test@example.invalid")
-        handle.git.add(A=True)
-        handle.git.commit("-m", "manifests")
+    git(repo.root, "init", "--quiet", "-b", "main")
+    configure(repo.root)
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "--quiet", "-m", "manifests")
     return repo
 
 
