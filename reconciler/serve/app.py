@@ -38,6 +38,7 @@ from reconciler.serve.service import Service
 from reconciler.serve.staging import staged
 from reconciler.serve.tokens import Role
 from reconciler.structs.errors import ReconcileError
+from reconciler.structs.redaction import redact_value
 
 log = logging.getLogger("reconciler.serve")
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -46,10 +47,12 @@ _PAGE_POLICY = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; for
 
 
 class JSONResponse(_JSONResponse):
-    """JSON answers; values the engine leaves as Decimal or datetime are written as text."""
+    """JSON answers; values the engine leaves as Decimal or datetime are written as text, and
+    every resolved secret is blanked (``structs.redaction``), as in the CLI's output."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, default=str, ensure_ascii=False).encode("utf-8")
+        safe = redact_value(content)
+        return json.dumps(safe, default=str, ensure_ascii=False).encode("utf-8")
 
 
 def _service(request: Request) -> Service:
