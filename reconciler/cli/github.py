@@ -16,6 +16,7 @@ from reconciler.cli.boundary import guarded
 from reconciler.github import (
     GitHubClient,
     append_step_summary,
+    open_state_pull_request,
     sync_drift_issue,
     upsert_plan_comment,
 )
@@ -66,6 +67,25 @@ def drift_issue(env: str, report: Path, status: str, verbose: int) -> None:
         result = sync_drift_issue(client, env=env, report=text, drifted=status == "found")
         where = f" #{result.number}: {result.url}" if result.number else ""
         click.echo(f"drift issue for '{env}': {result.action}{where}")
+        return 0
+
+    guarded(action, verbose=verbose)
+
+
+@github.command("state-pr")
+@click.option("--env", "env", required=True, metavar="ENV")
+@click.option("--branch", required=True, help="The branch holding the state commit.")
+@click.option("--base", default="main", show_default=True, help="Where the state belongs.")
+@click.option("--file", "report", type=_REPORT, required=True, help="Markdown apply report.")
+@_VERBOSE
+def state_pr(env: str, branch: str, base: str, report: str, verbose: int) -> None:
+    """Open a pull request for state that could not be pushed (one per branch)."""
+
+    def action() -> int:
+        client = GitHubClient.from_env(os.environ)
+        text = _read(Path(report))
+        result = open_state_pull_request(client, env=env, branch=branch, base=base, report=text)
+        click.echo(f"state pull request for '{env}' {result.action}: {result.url}")
         return 0
 
     guarded(action, verbose=verbose)

@@ -68,9 +68,11 @@ def without_unset_keys(
             continue
         labels = {
             **item.body["labels"],
-            LABEL_CREDENTIALS: fingerprints.get(item.name) or "unknown",
+            LABEL_CREDENTIALS: fingerprints.get(item.name) or "key-not-set",
         }
         out.append(replace(item, body={**item.body, "labels": labels}))
+        if item.name not in fingerprints:
+            continue  # a create: nothing live to compare the key with
         names = ", ".join(unset[item.name])
         warnings.append(
             f"{item.name}: provider key not compared ({names} not set); apply compares it"

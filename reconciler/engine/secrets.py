@@ -80,18 +80,19 @@ def resolve_model_credentials(
     """Resolved ``spec.credentials`` per model name (stand-ins for unset keys in sandbox mode).
 
     With ``unset`` (plans and drift checks, which never send a key), a variable that is not set
-    resolves to "" and is noted there per model instead of failing: those need only the OAuth
-    client, so a pull-request job never has to hold provider keys."""
+    resolves to "" and is noted there per model instead of failing, in sandbox mode too (a
+    stand-in would differ from the key applied): those need only the OAuth client, so a
+    pull-request job never has to hold provider keys."""
     resolved: dict[str, dict[str, Any]] = {}
     for model in models:
         credentials = dict(model.spec.get("credentials") or {})
         env = present(environ)
         for var in find_refs(credentials):
-            if var not in env and sandbox:
-                env[var] = sandbox_stand_in(model.provider, var)
-            elif var not in env and unset is not None:
+            if var not in env and unset is not None:  # never invent a key to compare
                 unset.setdefault(model.name, []).append(var)
                 env[var] = ""
+            elif var not in env and sandbox:
+                env[var] = sandbox_stand_in(model.provider, var)
         resolved[model.name] = _resolve(credentials, env)
     return resolved
 

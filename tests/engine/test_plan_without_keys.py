@@ -35,14 +35,20 @@ def test_a_plan_without_the_key_compares_everything_but_the_key(run: Run) -> Non
     assert not [c for c in changed if "credentials" in c or "labels" in c], changed
 
 
-def test_a_new_model_without_its_key_plans_a_create_and_drift_says_what_it_skipped(
-    run: Run,
-) -> None:
+def test_a_new_model_without_its_key_plans_a_create(run: Run) -> None:
     run.repo.write_model("support-bot")
     del run.repo.environ["OPENAI_API_KEY"]
     assert run(dry_run=True) == ExitCode.CHANGES_PENDING
     assert [i.name for i in run.plan.by_action(Action.CREATE)] == ["support-bot"]
+    assert run.plan.warnings == ()  # nothing live to compare a key with
+
+
+def test_drift_without_the_key_finds_none_and_says_what_it_skipped(run: Run) -> None:
+    run.repo.write_model("support-bot")
+    assert run() == ExitCode.OK
+    del run.repo.environ["OPENAI_API_KEY"]
     report = run_drift(DriftRequest(root=run.repo.root, environment=ENV, environ=run.repo.environ))
+    assert not report.found
     assert NOTE in render_drift_markdown(report)
 
 

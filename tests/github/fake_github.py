@@ -23,6 +23,8 @@ ROUTES = [
     ("GET", r"/repos/(?P<repo>[^/]+/[^/]+)/issues", "list_issues"),
     ("POST", r"/repos/(?P<repo>[^/]+/[^/]+)/issues", "create_issue"),
     ("PATCH", r"/repos/(?P<repo>[^/]+/[^/]+)/issues/(?P<n>\d+)", "update_issue"),
+    ("GET", r"/repos/(?P<repo>[^/]+/[^/]+)/pulls", "list_pulls"),
+    ("POST", r"/repos/(?P<repo>[^/]+/[^/]+)/pulls", "create_pull"),
 ]
 
 
@@ -37,6 +39,7 @@ class FakeGitHub:
     fail_next: list[int] = field(default_factory=list)
     comments: dict[int, dict[str, Any]] = field(default_factory=dict)
     issues: dict[int, dict[str, Any]] = field(default_factory=dict)
+    pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
     url: str = ""
     _next_id: int = 100
@@ -162,6 +165,29 @@ class _Handler(BaseHTTPRequestHandler):
             issue.update(body)
             self._send(200, issue)
         return None
+
+    def list_pulls(self, _: Any, __: Any, query: dict[str, str]) -> None:
+        head = query.get("head", "").split(":", 1)[-1]
+        found = [
+            p
+            for p in self.fake.pulls.values()
+            if p["state"] == query.get("state", "open") and head in ("", p["head"]["ref"])
+        ]
+        self._page(found, query)
+
+    def create_pull(self, _: Any, body: dict[str, Any], __: Any) -> None:
+        number = self.fake.new_id()
+        pull = {
+            "number": number,
+            "state": "open",
+            "title": body["title"],
+            "body": body["body"],
+            "head": {"ref": body["head"]},
+            "base": {"ref": body["base"]},
+            "html_url": f"https://github.test/{self.fake.repo}/pull/{number}",
+        }
+        self.fake.pulls[number] = pull
+        self._check_size(body["body"]) or self._send(201, pull)
 
     def _check_size(self, text: str) -> bool:
         if len(text) > 65_536:

@@ -1,10 +1,13 @@
-"""Each workflow's shell steps, run with bash against the sandbox and a fake GitHub.
+"""A scaffolded config repo's workflows, run step by step against the sandbox and a fake GitHub.
 
-The config repository is a temporary git repo holding a copy of the shipped ``environments/``
-with a bare ``origin`` that every job clones afresh, as on GitHub. ``RECONCILE_FLAGS=--sandbox``
-(the workflows' hook) points every Gateway call at the embedded emulator, each environment
-with its own persistent state (its "org"), and ``GITHUB_*`` point at the fake GitHub. Secrets
-are random per test, so a leak is detectable.
+``reconcile init`` (from the wheel) writes the config repo into a temporary git repository
+with a bare ``origin`` that every job clones afresh, as on GitHub. Its workflows call this
+repository's reusable workflows, which use this repository's action, which runs the wheel's
+``reconcile`` (its pip install step is recorded by a shim, not run). Every reusable call gets
+``reconcile-flags: --sandbox``, so each environment talks to an emulator with its own
+persistent state (its "org"), and ``GITHUB_*`` point at the fake GitHub. Secrets are random
+per test, so a leak is detectable; provider keys exist only as environment secrets, which only
+the apply jobs (running in their GitHub Environment) can see.
 """
 
 from __future__ import annotations
@@ -12,9 +15,8 @@ from __future__ import annotations
 import json
 import os
 import secrets as random_secrets
-import shutil
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +26,10 @@ from tests.fixtures_github import FAKE_TOKEN
 from tests.github.actions_runner import Runner, WorkflowRun, load
 from tests.github.fake_github import FakeGitHub
 
-MAIN = Path(__file__).resolve().parents[2]
-WORKFLOWS = MAIN / ".github" / "workflows"
+TOOL = Path(__file__).resolve().parents[2]
 PR = 7
-STUB = "not built yet"
+RUN_ID = "4242"
+MODEL = "environments/{env}/models/example-classifier.yaml"
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -36,48 +38,120 @@ def _git(repo: Path, *args: str) -> str:
     ).stdout.strip()
 
 
-def _secrets() -> dict[str, str]:
-    """Values the sandbox accepts (it checks provider key formats), different in every test."""
-    out = {"GITHUB_TOKEN": FAKE_TOKEN}
-    for upper in ("DEV", "STAGING", "PROD"):
-        tag = random_secrets.token_hex(8)
-        out |= {
-            f"GENESYS_{upper}_CLIENT_ID": f"client-{tag}",
-            f"GENESYS_{upper}_CLIENT_SECRET": f"secret-{random_secrets.token_hex(12)}",
-            f"{upper}_OPENAI_API_KEY": f"sk-test{random_secrets.token_hex(16)}",
-            f"{upper}_ANTHROPIC_API_KEY": f"sk-ant-test{random_secrets.token_hex(16)}",
-            f"{upper}_AZURE_OPENAI_API_KEY": random_secrets.token_hex(16),
-            f"{upper}_BEDROCK_API_KEY": f"ABSK{random_secrets.token_hex(16)}",
-        }
+def _upper(env: str) -> str:
+    return env.upper().replace("-", "_")
+
+
+def _repository_secrets(envs: list[str]) -> dict[str, str]:
+    """The read-only clients plans and drift checks get (any value works in the sandbox)."""
+    out = {"RECONCILE_APP_PRIVATE_KEY": ""}
+    for env in envs:
+        out[f"GENESYS_{_upper(env)}_READ_CLIENT_ID"] = f"reader-{random_secrets.token_hex(8)}"
+        out[f"GENESYS_{_upper(env)}_READ_CLIENT_SECRET"] = f"rs-{random_secrets.token_hex(12)}"
     return out
 
 
-@pytest.fixture
-def config_repo(tmp_path: Path) -> Path:
-    repo, remote = tmp_path / "repo", tmp_path / "origin.git"
-    shutil.copytree(MAIN / "environments", repo / "environments")
-    shutil.copy(MAIN / ".gitignore", repo / ".gitignore")
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], check=True)
-    _git(repo.parent, "init", "-q", "-b", "main", str(repo))
-    _git(repo, "config", "user.name", "Test"), _git(repo, "config", "user.email", "t@example.com")
-    _git(repo, "add", "."), _git(repo, "commit", "-q", "-m", "base")
-    _git(repo, "remote", "add", "origin", str(remote)), _git(repo, "push", "-q", "origin", "main")
-    return repo
+def _environment_secrets(envs: list[str]) -> dict[str, dict[str, str]]:
+    """The write client and the provider keys, in formats the sandbox accepts."""
+    return {
+        env: {
+            "GENESYS_CLIENT_ID": f"writer-{random_secrets.token_hex(8)}",
+            "GENESYS_CLIENT_SECRET": f"ws-{random_secrets.token_hex(12)}",
+            "OPENAI_API_KEY": f"sk-test{random_secrets.token_hex(16)}",
+        }
+        for env in envs
+    }
+
+
+class ConfigRepo:
+    """The scaffolded repository, its origin, and a runner for its workflows."""
+
+    def __init__(self, root: Path, runner: Runner, envs: list[str]) -> None:
+        self.root, self.runner, self.envs = root, runner, envs
+        self.origin = runner.origin
+
+    def run(self, name: str) -> WorkflowRun:
+        return self.runner.run(load(self.root / ".github" / "workflows" / name))
+
+    def commit(self, message: str, *, edits: dict[str, tuple[str, str]]) -> str:
+        for rel, (old, new) in edits.items():
+            path = self.root / rel
+            assert old in path.read_text(), f"{old!r} not in {rel}"
+            path.write_text(path.read_text().replace(old, new, 1))
+        _git(self.root, "commit", "-q", "-am", message)
+        return _git(self.root, "rev-parse", "HEAD")
+
+    def open_pr(self, edits: dict[str, tuple[str, str]]) -> None:
+        pull = self.runner.contexts["github"]["event"]["pull_request"]
+        pull["base"]["sha"] = _git(self.root, "rev-parse", "HEAD")
+        self.commit("a pull request", edits=edits)
+        _git(self.root, "push", "-q", "origin", "HEAD:refs/heads/pr")
+        self.runner.ref = "pr"
+
+    def push_main(self, *, trigger: str | None = None) -> None:
+        """Push main; the apply run is triggered by ``trigger`` (default: the new tip)."""
+        _git(self.root, "push", "-q", "origin", "HEAD:refs/heads/main")
+        self.runner.contexts["github"]["sha"] = trigger or _git(self.root, "rev-parse", "HEAD")
+
+    def remote(self, *args: str) -> str:
+        return _git(self.origin, *args)
+
+    def snapshot(self, env: str) -> dict[str, Any]:
+        return json.loads(self.remote("show", f"main:state/{env}/snapshot.json"))
+
+    def secrets(self) -> dict[str, str]:
+        values = dict(self.runner.contexts["secrets"])
+        for env, extra in self.runner.environment_secrets.items():
+            values |= {f"{env}:{k}": v for k, v in extra.items()}
+        return {k: v for k, v in values.items() if v}
 
 
 @pytest.fixture
-def runner(
-    config_repo: Path, tmp_path: Path, fake_github: FakeGitHub, github_env: dict[str, str]
+def scaffold(
+    tmp_path: Path, wheel_bin: Path, fake_github: FakeGitHub, github_env: dict[str, str]
+) -> Callable[[str], ConfigRepo]:
+    def make(envs: str) -> ConfigRepo:
+        names = envs.split(",")
+        root, origin = tmp_path / "config", tmp_path / "origin.git"
+        subprocess.run(
+            [str(wheel_bin / "reconcile"), "init", str(root), "--envs", envs],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+        _git(root, "init", "-q", "-b", "main")
+        (
+            _git(root, "config", "user.name", "Test"),
+            _git(root, "config", "user.email", "t@example.com"),
+        )
+        _git(root, "add", "."), _git(root, "commit", "-q", "-m", "reconcile init")
+        _git(root, "remote", "add", "origin", str(origin))
+        _git(root, "push", "-q", "origin", "main")
+        return ConfigRepo(root, _runner(tmp_path, wheel_bin, fake_github, github_env, names), names)
+
+    return make
+
+
+def _runner(
+    tmp_path: Path,
+    wheel_bin: Path,
+    fake_github: FakeGitHub,
+    github_env: dict[str, str],
+    envs: list[str],
 ) -> Runner:
     shims, temp, home = tmp_path / "shims", tmp_path / "runner-temp", tmp_path / "home"
     for folder in (shims, temp, home):
         folder.mkdir()
-    pip = shims / "pip"  # the project is already installed; record what the workflow asks
-    pip.write_text(f'#!/bin/sh\necho "$@" >> {tmp_path}/pip.log\n')
-    pip.chmod(0o755)
-    path = os.pathsep.join([str(shims), str(Path(sys.executable).parent), os.environ["PATH"]])
+    python = shims / "python"  # record what the action installs; the wheel is installed already
+    python.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = -m ] && [ "$2" = pip ]; then echo "$@" >> {tmp_path}/pip.log; exit 0; fi\n'
+        f'exec {wheel_bin}/python "$@"\n'
+    )
+    python.chmod(0o755)
     base = {
-        "PATH": path,
+        "PATH": os.pathsep.join([str(shims), str(wheel_bin), "/usr/local/bin", "/usr/bin", "/bin"]),
         "HOME": str(home),
         "GIT_CONFIG_NOSYSTEM": "1",
         "CI": "true",
@@ -86,48 +160,36 @@ def runner(
         "LANG": "C.UTF-8",
         # The embedded sandbox provisions at once: the workflows are under test, not delays.
         "RECONCILE_SANDBOX_PROVISION_SECONDS": "0:0.05",
-    }
-    contexts: dict[str, Any] = {
-        "secrets": _secrets(),
-        "github": {
-            "repository": fake_github.repo,
-            "ref": "refs/heads/main",
-            "event": {
-                "pull_request": {
-                    "number": PR,
-                    "base": {"sha": ""},
-                    "head": {"repo": {"full_name": fake_github.repo}},
-                }
-            },
+    } | {k: v for k, v in github_env.items() if k != "GITHUB_TOKEN"}  # mapped by each step
+    github: dict[str, Any] = {
+        "repository": fake_github.repo,
+        "ref": "refs/heads/main",
+        "sha": "",
+        "token": FAKE_TOKEN,
+        "server_url": "https://github.com",
+        "run_id": RUN_ID,
+        "event": {
+            "pull_request": {
+                "number": PR,
+                "base": {"sha": ""},
+                "head": {"repo": {"full_name": fake_github.repo}},
+            }
         },
     }
     return Runner(
         origin=tmp_path / "origin.git",
         temp=temp,
-        base_env=base | github_env,
-        contexts=contexts,
+        tool=TOOL,
+        base_env=base,
+        contexts={
+            "secrets": _repository_secrets(envs),
+            "vars": {"RECONCILE_APP_CLIENT_ID": ""},
+            "github": github,
+        },
         orgs=tmp_path / "orgs",
-        org_of=_org_of,
+        environment_secrets=_environment_secrets(envs),
+        caller_inputs={"reconcile-flags": "--sandbox"},
     )
-
-
-def _org_of(job_id: str, matrix: dict[str, Any]) -> str:
-    """Which environment's live org a job talks to (none for validate and affected)."""
-    env = matrix.get("env", job_id)
-    return str(env["name"] if isinstance(env, dict) else env)
-
-
-def _run(runner: Runner, name: str) -> WorkflowRun:
-    workflow = load(WORKFLOWS / name)
-    workflow["env"] = {**workflow.get("env", {}), "RECONCILE_FLAGS": "--sandbox"}
-    result = runner.run(workflow)
-    if STUB in result.output:
-        pytest.skip(f"a reconcile command the {name} steps call is {STUB!r}: {_first_stub(result)}")
-    return result
-
-
-def _first_stub(result: WorkflowRun) -> str:
-    return next(line for line in result.output.splitlines() if STUB in line)
 
 
 def _describe(result: WorkflowRun) -> str:
@@ -136,107 +198,157 @@ def _describe(result: WorkflowRun) -> str:
     )
 
 
-def _assert_no_secret_leaks(runner: Runner, *texts: str) -> None:
-    for name, value in runner.contexts["secrets"].items():
+def _assert_no_secret_leaks(repo: ConfigRepo, *texts: str) -> None:
+    for name, value in repo.secrets().items():
         for text in texts:
             assert value not in text, f"secret {name} leaked"
 
 
-def _open_pr(config_repo: Path, runner: Runner, *, edits: dict[str, tuple[str, str]]) -> None:
-    runner.contexts["github"]["event"]["pull_request"]["base"]["sha"] = _git(
-        config_repo, "rev-parse", "HEAD"
-    )
-    for rel, (old, new) in edits.items():
-        path = config_repo / rel
-        text = path.read_text()
-        assert old in text, f"{old!r} not in {rel}"
-        path.write_text(text.replace(old, new, 1))
-    _git(config_repo, "commit", "-q", "-am", "a pull request")
-    _git(config_repo, "push", "-q", "origin", "HEAD:refs/heads/pr")
-    runner.ref = "pr"
-
-
-def test_plan_posts_one_comment_per_affected_environment_and_updates_it(
-    runner: Runner, config_repo: Path, fake_github: FakeGitHub, github_env: dict[str, str]
+def test_plan_reports_for_every_environment_and_comments_only_where_the_pr_changes_one(
+    scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub, github_env: dict[str, str]
 ) -> None:
-    _open_pr(
-        config_repo,
-        runner,
-        edits={
-            "environments/prod/models/support-classifier.yaml": (
-                "temperature: 0.1",
-                "temperature: 0",
-            ),
-            "environments/dev/models/support-classifier.yaml": (
-                "temperature: 0.2",
-                "temperature: 0.3",
-            ),
-        },
-    )
-    first = _run(runner, "plan.yml")
+    repo = scaffold("dev,staging,prod")
+    repo.open_pr({MODEL.format(env="dev"): ("temperature: 0.1", "temperature: 0.3")})
+    first = repo.run("plan.yml")
     assert first.failed_jobs == [], _describe(first)
-    assert json.loads(first.outputs["affected"]["envs"]) == [
-        {"name": "dev", "upper": "DEV"},
-        {"name": "prod", "upper": "PROD"},
-    ]
-    assert "install ." in (config_repo.parent / "pip.log").read_text().splitlines()
-    second = _run(runner, "plan.yml")
-    assert second.failed_jobs == [], _describe(second)
 
-    bodies = [c["body"] for c in fake_github.comments_on(PR)]
-    assert [b.splitlines()[0] for b in bodies] == [
-        "<!-- reconcile:plan:dev -->",
-        "<!-- reconcile:plan:prod -->",
-    ]
-    assert all("`support-classifier`" in b for b in bodies)
+    [comment] = fake_github.comments_on(PR)
+    assert comment["body"].startswith("<!-- reconcile:plan:dev -->")
+    assert "`example-classifier`" in comment["body"]
     summary = Path(github_env["GITHUB_STEP_SUMMARY"]).read_text()
-    assert summary.count("`dev`") >= 2 and "`staging`" not in summary
-    _assert_no_secret_leaks(runner, first.output, second.output, summary, *bodies)
+    for env in ("staging", "prod"):
+        assert f"Nothing to plan: this pull request does not change environments/{env}/" in summary
+    installs = (repo.root.parent / "pip.log").read_text().splitlines()
+    assert installs and all(line.endswith("/.reconcile-tool") for line in installs), installs
+    assert "reconcile, version" in first.output  # the wheel's reconcile ran
+    _assert_no_secret_leaks(repo, first.output, summary, comment["body"])
 
 
-def test_plan_blocked_by_policy_fails_the_job_but_still_comments(
-    runner: Runner, config_repo: Path, fake_github: FakeGitHub
+def test_a_plan_blocked_by_policy_fails_its_check_but_still_comments(
+    scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
 ) -> None:
-    _open_pr(
-        config_repo,
-        runner,
-        edits={"environments/prod/environment.yaml": ("monthlyUsd: 3000", "monthlyUsd: 1")},
-    )
-    result = _run(runner, "plan.yml")
-    assert result.failed_jobs == ["plan"], _describe(result)
-    assert "failed with exit 4" in result.output
+    repo = scaffold("dev,prod")
+    repo.open_pr({"environments/prod/environment.yaml": ("monthlyUsd: 500", "monthlyUsd: 0.01")})
+    result = repo.run("plan.yml")
+    assert result.failed_jobs == ["prod/plan", "prod"], _describe(result)
+    assert "reconcile plan for 'prod' failed with exit 4" in result.output
     [comment] = fake_github.comments_on(PR)
     assert comment["body"].startswith("<!-- reconcile:plan:prod -->")
     assert "budget" in comment["body"].lower()
 
 
-def test_drift_opens_issues_apply_pushes_state_and_drift_then_closes_them(
-    runner: Runner, config_repo: Path, fake_github: FakeGitHub
+def test_each_environment_applies_the_commit_the_one_before_it_applied_not_the_tip(
+    scaffold: Callable[[str], ConfigRepo],
 ) -> None:
-    before = _run(runner, "drift.yml")  # nothing applied yet: every endpoint is missing
-    assert before.failed_jobs == [], _describe(before)
-    opened = [i for i in fake_github.issues.values() if i["state"] == "open"]
-    assert sorted(i["body"].splitlines()[0] for i in opened) == [
-        "<!-- reconcile:drift:dev -->",
-        "<!-- reconcile:drift:prod -->",
-        "<!-- reconcile:drift:staging -->",
-    ]
-
-    applied = _run(runner, "apply.yml")
-    assert applied.failed_jobs == [], _describe(applied)
-    remote = config_repo.parent / "origin.git"
-    log = _git(remote, "log", "--format=%s", "main")
-    assert log.count("[skip ci]") >= 3, log
-    files = _git(remote, "ls-tree", "-r", "--name-only", "main")
-    for env in ("dev", "staging", "prod"):
-        assert f"state/{env}/snapshot.json" in files and f"state/{env}/audit.jsonl" in files
-    committed = "\n".join(
-        _git(remote, "show", f"main:{f}") for f in files.splitlines() if f.startswith("state/")
+    repo = scaffold("staging,prod")
+    applied = repo.commit(
+        "staging and prod at 0.2",
+        edits={
+            MODEL.format(env=env): ("temperature: 0.1", "temperature: 0.2") for env in repo.envs
+        },
     )
+    # prod's reviewer approves later: by then main holds a commit staging never applied
+    repo.commit(
+        "prod at 0.9", edits={MODEL.format(env="prod"): ("temperature: 0.2", "temperature: 0.9")}
+    )
+    repo.push_main(trigger=applied)
+    result = repo.run("apply.yml")
+    assert result.failed_jobs == [], _describe(result)
+    assert result.outputs["staging"] == {"applied-commit": applied}
 
-    after = _run(runner, "drift.yml")
-    assert after.failed_jobs == [], _describe(after)
-    assert all(i["state"] == "closed" for i in fake_github.issues.values())
+    for env in repo.envs:
+        snapshot = repo.snapshot(env)
+        assert snapshot["gitCommit"] == applied
+        [model] = snapshot["models"]
+        assert model["configuration"]["temperature"] == 0.2
+    log = repo.remote("log", "--format=%s", "main").splitlines()
+    assert [line.split(":")[0] for line in log[:2]] == ["reconcile(prod)", "reconcile(staging)"]
+    assert all("[skip ci]" in line for line in log[:2])
     _assert_no_secret_leaks(
-        runner, before.output, applied.output, after.output, committed, *(i["body"] for i in opened)
+        repo, result.output, repo.remote("show", "main:state/prod/snapshot.json")
     )
+
+
+def test_drift_opens_an_issue_apply_on_merge_pushes_state_and_drift_then_closes_it(
+    scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
+) -> None:
+    repo = scaffold("dev")
+    before = repo.run("drift.yml")  # nothing applied yet: the endpoint is missing
+    assert before.failed_jobs == [], _describe(before)
+    [issue] = fake_github.issues.values()
+    assert issue["state"] == "open" and issue["body"].startswith("<!-- reconcile:drift:dev -->")
+
+    repo.push_main()
+    applied = repo.run("apply.yml")
+    assert applied.failed_jobs == [], _describe(applied)
+    assert repo.snapshot("dev")["serial"] == 1
+    assert "state/dev/audit.jsonl" in repo.remote("ls-tree", "-r", "--name-only", "main")
+
+    after = repo.run("drift.yml")  # with the read-only client only: keys are not compared
+    assert after.failed_jobs == [], _describe(after)
+    assert issue["state"] == "closed"
+    _assert_no_secret_leaks(repo, before.output, applied.output, after.output, issue["body"])
+
+
+def test_apply_from_a_branch_other_than_main_is_refused(
+    scaffold: Callable[[str], ConfigRepo],
+) -> None:
+    repo = scaffold("dev")
+    repo.push_main()
+    repo.runner.contexts["github"]["ref"] = "refs/heads/feature"  # workflow_dispatch on a branch
+    result = repo.run("apply.yml")
+    assert result.failed_jobs == ["dev/apply", "dev"]
+    assert "apply runs only on main, not on 'refs/heads/feature'" in result.output
+    assert [s.name for s in result.steps] == ["Refuse refs other than main"]
+    assert not (repo.root.parent / "orgs" / "dev").exists()  # the org was never called
+
+
+def test_a_refused_push_sends_the_state_to_a_pull_request_instead_of_losing_it(
+    scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
+) -> None:
+    repo = scaffold("dev,prod")
+    hook = repo.origin / "hooks" / "pre-receive"  # a ruleset the job token cannot pass
+    hook.write_text(
+        "#!/bin/sh\nwhile read old new ref; do\n"
+        '  [ "$ref" = refs/heads/main ] && { echo "protected branch"; exit 1; }\ndone\nexit 0\n'
+    )
+    hook.chmod(0o755)
+    repo.runner.contexts["github"]["sha"] = _git(repo.root, "rev-parse", "HEAD")
+    result = repo.run("apply.yml")
+    assert result.failed_jobs == ["dev/apply", "dev", "prod"], _describe(result)
+    branch = f"reconcile/state-dev-{RUN_ID}"
+    assert "could not be pushed to main; it waits in a pull request" in result.output
+    [pull] = fake_github.pulls.values()
+    assert pull["head"] == {"ref": branch} and pull["base"] == {"ref": "main"}
+    kept = json.loads(repo.remote("show", f"{branch}:state/dev/snapshot.json"))
+    assert kept["serial"] == 1 and kept["models"][0]["name"] == "example-classifier"
+
+
+def test_the_action_alone_exposes_the_exit_code_and_both_reports(
+    scaffold: Callable[[str], ConfigRepo],
+) -> None:
+    repo = scaffold("dev")
+    checkout = {"persist-credentials": "false", "repository": "acme/tool", "path": "t"}
+    workflow = {
+        "jobs": {
+            "check": {
+                "outputs": {
+                    k: f"${{{{ steps.r.outputs.{k} }}}}" for k in ("exit-code", "markdown", "json")
+                },
+                "steps": [
+                    {"uses": "actions/checkout@0123", "with": checkout},
+                    {
+                        "uses": "./t",
+                        "id": "r",
+                        "with": {"command": "plan", "env": "dev", "args": "--sandbox"},
+                    },
+                ],
+            }
+        }
+    }
+    result = repo.runner.run(workflow)
+    assert result.failed_jobs == [], _describe(result)
+    out = result.outputs["check"]
+    assert out["exit-code"] == "2"
+    assert Path(out["markdown"]).read_text().startswith("### ")
+    assert json.loads(Path(out["json"]).read_text())["formatVersion"] == 1

@@ -7,8 +7,6 @@ folder is the current directory), then validate and the sandbox plan run in the 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from click.testing import CliRunner, Result
 
 from reconciler.cli.main import cli
 from reconciler.engine.manifest_text import MODELINE, schema_modeline
+from tests.github.linters import lint
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -144,22 +143,6 @@ def test_bad_options_exit_1_and_write_nothing(folder: Path, args: list[str], mes
     assert done.exit_code == 1
     assert message in done.output
     assert os.listdir(folder) == []
-
-
-def lint(folder: Path, *files: str) -> str:
-    """actionlint and zizmor (offline) findings for ``files``; empty when both are clean."""
-    tools = Path(sys.executable).parent
-    out = []
-    for command in (
-        [str(tools / "actionlint"), *(f for f in files if "/workflows/" in f)],
-        [str(tools / "zizmor"), "--offline", "--no-progress", *files],
-    ):
-        done = subprocess.run(
-            command, check=False, cwd=folder, capture_output=True, text=True, timeout=60
-        )
-        if done.returncode != 0:
-            out.append(f"{command[0]} exited {done.returncode}:\n{done.stdout}{done.stderr}")
-    return "\n".join(out)
 
 
 def test_the_scaffolded_workflows_pass_actionlint_and_zizmor(folder: Path) -> None:
