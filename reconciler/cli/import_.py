@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from reconciler.cli.boundary import guarded
-from reconciler.cli.options import CommonOptions, build_options, options
+from reconciler.cli.options import CommonOptions, build_options, lock_timeout_option, options
 from reconciler.engine.importer import Imported, ImportRequest, ImportResult, run_import
 
 _UNMANAGED = (
@@ -22,22 +22,34 @@ _UNMANAGED = (
 @click.option("--env", "env", required=True, metavar="ENV")
 @click.option("--force", is_flag=True, help="Overwrite manifests that already exist.")
 @click.argument("names", nargs=-1)
+@lock_timeout_option
 @options("root", "fmt", "sandbox", "verbose")
 @click.pass_context
 def import_(
-    ctx: click.Context, /, env: str, force: bool, names: tuple[str, ...], **given: Any
+    ctx: click.Context,
+    /,
+    env: str,
+    force: bool,
+    names: tuple[str, ...],
+    lock_timeout: float,
+    **given: Any,
 ) -> None:
     """Write a manifest for each live model (or those NAMEd); keys become ${VAR} references."""
     options = build_options(ctx, **given)
-    guarded(lambda: _run(env, names, force, options), verbose=options.verbose)
-
-
-def _run(env: str, names: tuple[str, ...], force: bool, options: CommonOptions) -> int:
-    result = run_import(
-        ImportRequest(
-            root=options.root, environment=env, names=names, force=force, sandbox=options.sandbox
-        )
+    request = ImportRequest(
+        root=options.root,
+        environment=env,
+        names=names,
+        force=force,
+        sandbox=options.sandbox,
+        lock_timeout=lock_timeout,
     )
+    guarded(lambda: _run(request, options), verbose=options.verbose)
+
+
+def _run(request: ImportRequest, options: CommonOptions) -> int:
+    env = request.environment
+    result = run_import(request)
     if options.fmt == "json":
         click.echo(_as_json(env, result, options.root))
     elif options.fmt == "markdown":

@@ -14,7 +14,7 @@ import click
 from reconciler import __version__
 from reconciler.cli.boundary import guarded
 from reconciler.cli.lazy import Lazy, LazyGroup, load
-from reconciler.cli.options import MAIN_JOB, build_options, options
+from reconciler.cli.options import MAIN_JOB, build_options, lock_timeout_option, options
 from reconciler.structs.errors import ExitCode
 
 # One line per subcommand; the help must match the command's docstring (tests/cli/test_lazy.py).
@@ -66,6 +66,11 @@ COMMANDS = (
         "Serve the configurator API and web page; prints its base URL first.",
     ),
     Lazy(
+        "unlock",
+        "reconciler.cli.unlock:unlock",
+        "Break a stale environment lock (with --push, the remote lease too); audited.",
+    ),
+    Lazy(
         "validate",
         "reconciler.cli.validate:validate",
         "Check manifests and environments offline; exit 1 on any error.",
@@ -81,10 +86,13 @@ COMMANDS = (
 )
 @click.option("--env", "env", metavar="ENV", help="Environment to reconcile (the main job).")
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
+@lock_timeout_option
 @options(*MAIN_JOB)
 @click.version_option(__version__, prog_name="reconcile")
 @click.pass_context
-def cli(ctx: click.Context, /, env: str | None, dry_run: bool, **given: Any) -> None:
+def cli(
+    ctx: click.Context, /, env: str | None, dry_run: bool, lock_timeout: float, **given: Any
+) -> None:
     """Make the live LLM Gateway model endpoints match the manifests in git.
 
     \b
@@ -104,7 +112,10 @@ def cli(ctx: click.Context, /, env: str | None, dry_run: bool, **given: Any) -> 
         ctx.exit(1)
     options = build_options(ctx, **given)
     run_main_job = load("reconciler.cli.run:run_main_job")
-    guarded(lambda: run_main_job(env, dry_run=dry_run, options=options), verbose=options.verbose)
+    guarded(
+        lambda: run_main_job(env, dry_run=dry_run, options=options, lock_timeout=lock_timeout),
+        verbose=options.verbose,
+    )
 
 
 def main() -> None:

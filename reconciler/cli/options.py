@@ -114,6 +114,19 @@ common_options = options("root", "fmt", "verbose")
 MAIN_JOB = ("root", "fmt", "sandbox", "prune", "commit", "push", "yes", "verbose", "full", "color")
 
 
+def lock_timeout_option(func: F) -> F:
+    """``--lock-timeout``, for the commands that take the environment's lock."""
+    return click.option(
+        "--lock-timeout",
+        "lock_timeout",
+        type=click.FloatRange(min=0),
+        default=300.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long to wait for another run holding the environment's lock (then exit 5).",
+    )(func)
+
+
 def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
     """Merge options given to a subcommand with those given before it to the group; one the
     subcommand does not declare is a usage error, never silently ignored."""

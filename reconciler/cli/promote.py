@@ -14,7 +14,12 @@ from typing import Any
 import click
 
 from reconciler.cli.boundary import guarded
-from reconciler.cli.options import CommonOptions, build_options, common_options
+from reconciler.cli.options import (
+    CommonOptions,
+    build_options,
+    common_options,
+    lock_timeout_option,
+)
 from reconciler.engine.promote import Promotion, run_promote
 from reconciler.structs.diffs import FieldChange
 from reconciler.structs.errors import ExitCode
@@ -31,6 +36,7 @@ from reconciler.structs.errors import ExitCode
     "the source's prefix unchanged instead of refusing.",
 )
 @click.argument("names", nargs=-1)
+@lock_timeout_option
 @common_options
 @click.pass_context
 def promote(
@@ -42,12 +48,21 @@ def promote(
     dry_run: bool,
     keep_refs: bool,
     names: tuple[str, ...],
+    lock_timeout: float,
     **given: Any,
 ) -> None:
     """Copy model specs; the target keeps its credentials refs, labels, usage, pricing, guard."""
     options = build_options(ctx, **given)
     guarded(
-        lambda: _run(source, target, names, options, dry_run=dry_run, keep_refs=keep_refs),
+        lambda: _run(
+            source,
+            target,
+            names,
+            options,
+            dry_run=dry_run,
+            keep_refs=keep_refs,
+            lock_timeout=lock_timeout,
+        ),
         verbose=options.verbose,
     )
 
@@ -60,6 +75,7 @@ def _run(
     *,
     dry_run: bool,
     keep_refs: bool,
+    lock_timeout: float,
 ) -> int:
     done = run_promote(
         options.root,
@@ -68,6 +84,7 @@ def _run(
         names=names,
         dry_run=dry_run,
         keep_refs=keep_refs,
+        lock_timeout=lock_timeout,
     )
     changed = [p for p in done if p.diff]
     if options.fmt == "json":

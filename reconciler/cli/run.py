@@ -17,6 +17,7 @@ from reconciler.engine.events import Event
 from reconciler.engine.health import guarded_health_check
 from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
 from reconciler.engine.stamp import stamp_for
+from reconciler.gitops.lock import DEFAULT_TIMEOUT, DEFAULT_TTL
 from reconciler.report.apply_result import (
     render_result_markdown,
     render_result_text,
@@ -80,7 +81,9 @@ class Presenter:
             click.echo(render_result_text(plan, result), nl=False)
 
 
-def run_main_job(env: str, *, dry_run: bool, options: CommonOptions) -> int:
+def run_main_job(
+    env: str, *, dry_run: bool, options: CommonOptions, lock_timeout: float = DEFAULT_TIMEOUT
+) -> int:
     request = JobRequest(
         root=options.root,
         environment=env,
@@ -89,6 +92,8 @@ def run_main_job(env: str, *, dry_run: bool, options: CommonOptions) -> int:
         prune=options.prune,
         commit=options.commit,
         push=options.push,
+        lock_timeout=lock_timeout,
+        lock_ttl=_lock_ttl(),
     )
     presenter = Presenter(env, dry_run=dry_run, options=options)
     hooks = JobHooks(
@@ -97,5 +102,21 @@ def run_main_job(env: str, *, dry_run: bool, options: CommonOptions) -> int:
         show_result=presenter.show_result,
         on_event=presenter.on_event,
         make_health_check=guarded_health_check,
+        on_wait=lambda message: click.echo(message, err=True),
     )
     return run_job(request, hooks)
+
+
+def _lock_ttl() -> float:
+    """``RECONCILE_LOCK_TTL``: how long a remote lease lives without renewal (seconds)."""
+    raw = os.environ.get("RECONCILE_LOCK_TTL", "")
+    try:
+        ttl = float(raw) if raw else DEFAULT_TTL
+    except ValueError:
+        ttl = -1.0
+    if not 0 < ttl < float("inf"):
+        raise ConfigError(
+            f"RECONCILE_LOCK_TTL={raw!r} is not a positive number of seconds",
+            hint=f"unset it for the default of {DEFAULT_TTL:.0f}s",
+        )
+    return ttl

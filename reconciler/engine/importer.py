@@ -28,6 +28,7 @@ from reconciler.engine.manifest_files import write_manifests
 from reconciler.engine.manifest_text import manifest_document, render_manifest, schema_modeline
 from reconciler.engine.normalize import comparable, environment_of, is_managed
 from reconciler.engine.prepare import last_known_usage
+from reconciler.gitops.lock import DEFAULT_TIMEOUT, manifest_lock
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.manifests import load_environment
 from reconciler.manifests.refs import is_ref
@@ -48,6 +49,7 @@ class ImportRequest:
     force: bool = False
     sandbox: bool = False
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    lock_timeout: float = DEFAULT_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,12 @@ def _keep_manifest_side(
 
 
 def run_import(request: ImportRequest) -> ImportResult:
+    """Write the manifests, holding the environment's lock so no apply reads them half done."""
+    with manifest_lock(request.root, request.environment, timeout=request.lock_timeout):
+        return _import(request)
+
+
+def _import(request: ImportRequest) -> ImportResult:
     loaded = load_environment(request.root, request.environment)
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:

@@ -8,23 +8,31 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconciler.engine.accounting import cause_of, interrupted_runs, unaccounted_changes
 from reconciler.engine.apply import Applier, ApplySettings
 from reconciler.engine.connect import open_client
 from reconciler.engine.events import EventSink, ignore
-from reconciler.engine.normalize import comparable
 from reconciler.engine.prepare import Prepared, prepare
 from reconciler.engine.recorder import Recorder
+from reconciler.engine.recovery import record_recovered
 from reconciler.engine.secrets import require_references
 from reconciler.engine.settle import HealthCheck
 from reconciler.engine.writeback import manifests_commit, record_state
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.audit import default_actor
 from reconciler.gitops.chain import audit_path
+from reconciler.gitops.holder import Holder
+from reconciler.gitops.lock import (
+    DEFAULT_TIMEOUT,
+    DEFAULT_TTL,
+    Held,
+    LockSettings,
+    environment_lock,
+)
 from reconciler.gitops.preflight import check_writeback
 from reconciler.manifests import load_environment
 from reconciler.structs.errors import ConfigError, ExitCode, ReconcileError
@@ -44,6 +52,8 @@ class JobRequest:
     commit: bool = False
     push: bool = False
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    lock_timeout: float = DEFAULT_TIMEOUT
+    lock_ttl: float = DEFAULT_TTL
 
 
 @dataclass(frozen=True)
@@ -58,10 +68,35 @@ class JobHooks:
     apply_settings: Callable[[Prepared], ApplySettings] | None = None
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
+    on_wait: Callable[[str], None] = lambda _m: None  # waiting for the environment lock
 
 
 def run_job(request: JobRequest, hooks: JobHooks) -> int:
-    """Plan, show, and apply when asked; returns the exit code of CONTRACT section 4."""
+    """Plan, show, and apply when asked; returns the exit code of CONTRACT section 4.
+
+    Everything but a dry run holds the environment's lock from before the live state is read
+    until the state is recorded, so two runs never plan against the same live state.
+    """
+    if request.dry_run:
+        return _run(request, hooks, None)
+    if request.commit or request.push:
+        check_writeback(request.root, push=request.push)
+    run_id = str(uuid.uuid4())
+    me = Holder.for_run(actor=default_actor(request.root), run=run_id, environ=request.environ)
+    settings = LockSettings(timeout=request.lock_timeout, ttl=request.lock_ttl, remote=request.push)
+    with environment_lock(
+        request.root, request.environment, me=me, settings=settings, on_wait=hooks.on_wait
+    ) as held:
+        return _run(request, hooks, _Locked(run_id, held))
+
+
+@dataclass(frozen=True)
+class _Locked:
+    run_id: str
+    held: Held
+
+
+def _run(request: JobRequest, hooks: JobHooks, locked: _Locked | None) -> int:
     loaded = load_environment(request.root, request.environment)
     # A dry run needs only the OAuth client: provider keys are compared where they are set.
     require_references(loaded, request.environ, sandbox=request.sandbox, models=not request.dry_run)
@@ -79,86 +114,65 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
         plan = prepared.plan
         hooks.show_plan(plan)
         blocked = plan.refused
-        if request.dry_run:
+        if locked is None:
             pending = ExitCode.CHANGES_PENDING if plan.has_changes else ExitCode.OK
             return int(ExitCode.BLOCKED if blocked else pending)
         if blocked or (not plan.has_changes and not _in_progress(plan)):
-            _record_unaccounted(request, prepared, client)
+            _record_unaccounted(request, prepared, client, locked)
             return int(ExitCode.BLOCKED if blocked else ExitCode.OK)
-        if request.commit or request.push:
-            check_writeback(request.root, push=request.push)
         if not hooks.confirm(plan):
             raise ConfigError("apply cancelled; nothing was changed")
-        result = _apply(request, prepared, client, hooks)
+        result = _apply(request, prepared, client, hooks, locked)
         hooks.show_result(plan, result)
         return int(result.exit_code)
 
 
-def _recorder(request: JobRequest, env: str, commit: str | None) -> Recorder:
+def _recorder(request: JobRequest, env: str, commit: str | None, run_id: str) -> Recorder:
     return Recorder(
         audit_path(request.root, env),
         environment=env,
         actor=default_actor(request.root),
         git_commit=commit,
+        run_id=run_id,
     )
 
 
-def _recover(request: JobRequest, prepared: Prepared, recorder: Recorder) -> int:
-    """MODEL_RECOVERED entries for live changes the log does not account for (see
-    ``accounting``); returns how many were written."""
-    env = prepared.loaded.config.name
-    found = unaccounted_changes(request.root, env, prepared.live.values())
-    if not found:
-        return 0
-    cause = cause_of(interrupted_runs(request.root, env))
-    live = {str(m.get("id")): m for m in prepared.live.values()}
-    for change in found:
-        recorder.record(
-            "MODEL_RECOVERED",
-            item=None,
-            name=change.name,
-            model_id=change.model_id,
-            result=change.describe(cause),
-            payload=comparable(live.get(change.model_id, {})),
-        )
-    return len(found)
-
-
-def _record_unaccounted(request: JobRequest, prepared: Prepared, client: GatewayClient) -> None:
+def _record_unaccounted(
+    request: JobRequest, prepared: Prepared, client: GatewayClient, locked: _Locked
+) -> None:
     """A run with nothing to apply still records what the log misses, and snapshots it: the
     rerun after a crash is what makes the crashed run's changes part of the record."""
     env = prepared.loaded.config.name
     commit = manifests_commit(request.root, env)
-    recorder = _recorder(request, env, commit)
-    if not _recover(request, prepared, recorder):
+    recorder = _recorder(request, env, commit, locked.run_id)
+    holders = locked.held.interrupted
+    if not record_recovered(
+        request.root, prepared=prepared, recorder=recorder, lock_holders=holders
+    ):
         return
-    if request.commit or request.push:
-        check_writeback(request.root, push=request.push)
     result = ApplyResult()
-    record_state(
-        request.root,
-        prepared=prepared,
-        client=client,
-        recorder=recorder,
-        result=result,
-        git_commit=commit,
-        commit=request.commit,
-        push=request.push,
+    _record(
+        request, prepared=prepared, client=client, recorder=recorder, result=result, commit=commit
     )
     if result.problems:
         raise ConfigError("; ".join(result.problems))
 
 
 def _apply(
-    request: JobRequest, prepared: Prepared, client: GatewayClient, hooks: JobHooks
+    request: JobRequest,
+    prepared: Prepared,
+    client: GatewayClient,
+    hooks: JobHooks,
+    locked: _Locked,
 ) -> ApplyResult:
     """Run the applier, then record state whatever happened: a crash or an API failure half
     way still leaves a snapshot of what is live and an audit entry for the run. A run that
     changed nothing and found nothing unrecorded writes no snapshot."""
     config = prepared.loaded.config
     commit = manifests_commit(request.root, config.name)
-    recorder = _recorder(request, config.name, commit)
-    _recover(request, prepared, recorder)
+    recorder = _recorder(request, config.name, commit, locked.run_id)
+    holders = locked.held.interrupted
+    record_recovered(request.root, prepared=prepared, recorder=recorder, lock_holders=holders)
     applier = Applier(
         prepared,
         client,
@@ -180,18 +194,38 @@ def _apply(
         if applier.auth_error is not None and recorder.entries == 0:
             recorder.withdraw_intents()
             raise applier.auth_error  # refused before any change: exit 5, nothing changed
+        result.problems.extend(locked.held.problems())
         if recorder.entries or any(o.ok for o in result.outcomes):
-            record_state(
-                request.root,
+            _record(
+                request,
                 prepared=prepared,
                 client=client,
                 recorder=recorder,
                 result=result,
-                git_commit=commit,
-                commit=request.commit,
-                push=request.push,
+                commit=commit,
             )
     return result
+
+
+def _record(
+    request: JobRequest,
+    *,
+    prepared: Prepared,
+    client: GatewayClient,
+    recorder: Recorder,
+    result: ApplyResult,
+    commit: str | None,
+) -> None:
+    record_state(
+        request.root,
+        prepared=prepared,
+        client=client,
+        recorder=recorder,
+        result=result,
+        git_commit=commit,
+        commit=request.commit,
+        push=request.push,
+    )
 
 
 def _settings(prepared: Prepared, hooks: JobHooks) -> ApplySettings:

@@ -22,6 +22,7 @@ from typing import Any
 from reconciler.engine.diff import field_changes
 from reconciler.engine.manifest_files import check_manifests, write_manifests
 from reconciler.engine.manifest_text import manifest_document, render_manifest, schema_modeline
+from reconciler.gitops.lock import DEFAULT_TIMEOUT, manifest_lock
 from reconciler.manifests import load_environment
 from reconciler.manifests.refs import REF
 from reconciler.structs import fields
@@ -93,6 +94,23 @@ def run_promote(
     names: tuple[str, ...] = (),
     dry_run: bool = False,
     keep_refs: bool = False,
+    lock_timeout: float = DEFAULT_TIMEOUT,
+) -> list[Promotion]:
+    """Promote; a real run holds the target environment's lock while it writes."""
+    if dry_run:
+        return _promote(root, source_env, target_env, names, dry_run=True, keep_refs=keep_refs)
+    with manifest_lock(root, target_env, timeout=lock_timeout):
+        return _promote(root, source_env, target_env, names, dry_run=False, keep_refs=keep_refs)
+
+
+def _promote(
+    root: Path,
+    source_env: str,
+    target_env: str,
+    names: tuple[str, ...],
+    *,
+    dry_run: bool,
+    keep_refs: bool,
 ) -> list[Promotion]:
     if source_env == target_env:
         raise ConfigError("--from and --to name the same environment")

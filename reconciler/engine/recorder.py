@@ -22,14 +22,20 @@ class Recorder:
     """Appends hash-chained audit entries; thread-safe; disabled for dry runs."""
 
     def __init__(
-        self, path: Path | None, *, environment: str, actor: str, git_commit: str | None
+        self,
+        path: Path | None,
+        *,
+        environment: str,
+        actor: str,
+        git_commit: str | None,
+        run_id: str | None = None,
     ) -> None:
         self._log = AuditLog(path) if path is not None else None
         self._environment = environment
         self._actor = actor
         self._git_commit = git_commit
         self._lock = threading.Lock()
-        self.run_id = str(uuid.uuid4())
+        self.run_id = run_id or str(uuid.uuid4())
         self.entries = 0  # entries that record something that happened (not intents)
 
     def record_intent(self, action: str, item: PlanItem) -> None:

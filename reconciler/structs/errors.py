@@ -47,3 +47,14 @@ class ApiUnavailable(ReconcileError):
     """The API could not be reached or refused our credentials; nothing was changed."""
 
     exit_code = ExitCode.UNREACHABLE
+
+
+class EnvironmentLocked(ReconcileError):
+    """Another run holds the environment's lock; nothing was changed.
+
+    Exit 5 rather than 1: both promise that nothing changed, but 1 tells the caller its input
+    is wrong (a rerun fails again until it is fixed), while 5 says the target cannot be worked
+    on right now and a later rerun may succeed, which is what a busy environment means.
+    """
+
+    exit_code = ExitCode.UNREACHABLE

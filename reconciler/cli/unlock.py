@@ -1,0 +1,47 @@
+"""`reconcile unlock --env ENV`: break a stale environment lock (audited as LOCK_BROKEN)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from reconciler.cli.boundary import guarded
+from reconciler.cli.options import CommonOptions, build_options, options
+from reconciler.engine.unlock import UnlockRequest, run_unlock
+
+
+@click.command("unlock")
+@click.option("--env", "env", required=True, metavar="ENV")
+@click.option("--force", is_flag=True, help="Break a remote lease that has not lapsed yet.")
+@options("root", "fmt", "commit", "push", "verbose")
+@click.pass_context
+def unlock(ctx: click.Context, /, env: str, force: bool, **given: Any) -> None:
+    """Break a stale environment lock (with --push, the remote lease too); audited."""
+    options = build_options(ctx, **given)
+    request = UnlockRequest(
+        root=options.root,
+        environment=env,
+        force=force,
+        commit=options.commit,
+        push=options.push,
+    )
+    guarded(lambda: _run(request, options), verbose=options.verbose)
+
+
+def _run(request: UnlockRequest, options: CommonOptions) -> int:
+    broken = run_unlock(request)
+    if options.fmt == "json":
+        doc = {
+            "formatVersion": 1,
+            "environment": request.environment,
+            "broken": [{"where": b.where, "result": b.describe()} for b in broken],
+        }
+        click.echo(json.dumps(doc, indent=2))
+    elif broken:
+        for item in broken:
+            click.echo(f"{request.environment}: {item.describe()} (recorded as LOCK_BROKEN)")
+    else:
+        click.echo(f"{request.environment}: no stale lock to break")
+    return 0

@@ -1,0 +1,108 @@
+"""One run at a time per environment: the local file lock, and with ``--push`` the remote lease.
+
+The main job (apply), import and promote hold it around everything they write. Taken in a fixed
+order (this machine first, then the remote) so two runs never hold one each and wait forever.
+After taking the lease the checkout is fast-forwarded to the remote branch, so a runner that
+waited plans against the state the previous holder pushed, not the one it cloned.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from reconciler.gitops.audit import default_actor
+from reconciler.gitops.filelock import FileLock
+from reconciler.gitops.holder import Holder
+from reconciler.gitops.lease import GIT_TIMEOUT, Lease
+
+DEFAULT_TIMEOUT = 300.0
+DEFAULT_TTL = 120.0
+
+
+@dataclass(frozen=True)
+class LockSettings:
+    """How long to wait for the lock, how long a lease lives unrenewed, whether to use one."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    ttl: float = DEFAULT_TTL
+    remote: bool = False
+
+
+@dataclass(frozen=True)
+class Held:
+    """What holding the lock told us: runs that died holding it, and the lease if any."""
+
+    interrupted: tuple[Holder, ...]
+    lease: Lease | None = None
+
+    def problems(self) -> list[str]:
+        return [f"environment lock: {self.lease.lost}"] if self.lease and self.lease.lost else []
+
+
+@contextmanager
+def environment_lock(
+    root: Path,
+    env: str,
+    *,
+    me: Holder,
+    settings: LockSettings,
+    on_wait: Callable[[str], None] = lambda _m: None,
+) -> Iterator[Held]:
+    """Hold ``env``'s lock for the body; raises EnvironmentLocked when it stays busy."""
+    start = time.monotonic()
+    local = FileLock(root, env)
+    found = [local.acquire(me, timeout=settings.timeout, on_wait=on_wait)]
+    lease: Lease | None = None
+    try:
+        if settings.remote:
+            lease = Lease(root, env, ttl=settings.ttl)
+            left = max(0.0, settings.timeout - (time.monotonic() - start))
+            found.append(lease.acquire(me, timeout=left, on_wait=on_wait))
+            fast_forward(root)
+        yield Held(interrupted=tuple(h for h in found if h is not None), lease=lease)
+    finally:
+        if lease is not None:
+            lease.release()
+        local.release()
+
+
+@contextmanager
+def manifest_lock(root: Path, env: str, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Held]:
+    """The lock import and promote hold while they write ``env``'s manifests (this machine
+    only: they write files, not the remote)."""
+    me = Holder.for_run(actor=default_actor(root), run=str(uuid.uuid4()), environ=os.environ)
+    with environment_lock(root, env, me=me, settings=LockSettings(timeout=timeout)) as held:
+        yield held
+
+
+def fast_forward(root: Path, remote: str = "origin") -> bool:
+    """Bring the current branch up to the remote's when that is a fast-forward; any other
+    case (diverged, local edits in the way, no branch) is left to the push's rebase."""
+
+    def git(*args: str) -> bool:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            check=False,
+            timeout=GIT_TIMEOUT,
+            env=dict(os.environ),
+        )
+        return done.returncode == 0
+
+    branch = subprocess.run(
+        ["git", "-C", str(root), "symbolic-ref", "--quiet", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=GIT_TIMEOUT,
+    ).stdout.strip()
+    if not branch or not git("fetch", "--quiet", "--no-tags", remote, f"refs/heads/{branch}"):
+        return False
+    return git("merge", "--ff-only", "--quiet", "FETCH_HEAD")
