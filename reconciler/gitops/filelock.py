@@ -1,4 +1,8 @@
-"""The environment lock on one machine: ``flock`` on ``.reconciler/locks/<env>.lock``.
+"""The environment lock on one machine: ``flock`` on a file per environment.
+
+The file lives in the repository's git folder (``.git/reconcile/locks/<env>.lock``, shared by
+every worktree of it), where git keeps its own locks and no status ever shows it; a root that
+is not in a repository uses ``.reconciler/locks/<env>.lock``.
 
 ``fcntl.flock`` rather than the ``filelock`` package: the kernel drops the lock when its
 holder dies, kill -9 included, so there is never a stale lock on one machine to clean up, and
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +28,15 @@ LOCK_DIR = Path(".reconciler") / "locks"
 
 
 def lock_path(root: Path, env: str) -> Path:
+    done = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--git-common-dir"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+    if done.returncode == 0 and done.stdout.strip():
+        return (root / done.stdout.strip()).resolve() / "reconcile" / "locks" / f"{env}.lock"
     return root / LOCK_DIR / f"{env}.lock"
 
 
