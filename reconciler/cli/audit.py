@@ -1,4 +1,7 @@
-"""`reconcile audit verify`: check the hash chain of every environment's audit log.
+"""`reconcile audit verify [--history]`: check the hash chain of every environment's audit log.
+
+``--history`` also walks the git history of each ``state/<env>/`` (see ``gitops.history``);
+``RECONCILE_AUDIT_KEY`` set makes every entry's MAC part of the check.
 
 Every environment is checked and reported before the exit status is decided, so one broken
 log does not hide another. Exit 0 when all verify, 1 (invalid input) otherwise. An ``--env``
@@ -17,6 +20,7 @@ import click
 from reconciler.cli.boundary import guarded
 from reconciler.cli.options import build_options, common_options
 from reconciler.gitops.audit import AuditVerdict
+from reconciler.gitops.history import verify_history
 from reconciler.gitops.state import audit_path, state_environments, verify_environment
 from reconciler.manifests import list_environments
 from reconciler.structs.errors import ConfigError, ExitCode
@@ -29,16 +33,30 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.option("--env", "env", metavar="ENV", default=None, help="Only this environment.")
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Also check every committed version of state/<env>/ against the one before it.",
+)
 @common_options
 @click.pass_context
-def verify(ctx: click.Context, /, env: str | None, **given: Any) -> None:
+def verify(ctx: click.Context, /, env: str | None, history: bool, **given: Any) -> None:
     """Check the audit log's hash chain (every environment under state/ by default)."""
     options = build_options(ctx, **given)
 
+    def check(name: str) -> AuditVerdict:
+        verdict = verify_environment(options.root, name)
+        if verdict.ok and history:
+            return verify_history(options.root, name)
+        return verdict
+
     def action() -> int:
         envs = [_known(options.root, env)] if env else state_environments(options.root)
-        verdicts = {name: verify_environment(options.root, name) for name in envs}
-        click.echo(_render(options.fmt, root=options.root, verdicts=verdicts), nl=False)
+        verdicts = {name: check(name) for name in envs}
+        text = _render(options.fmt, root=options.root, verdicts=verdicts)
+        if history and options.fmt == "text" and verdicts and all(v.ok for v in verdicts.values()):
+            text += "git history of state/ checked: each committed version extends the one before\n"
+        click.echo(text, nl=False)
         ok = all(v.ok for v in verdicts.values())
         return int(ExitCode.OK if ok else ExitCode.INVALID)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import collections
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,15 @@ def find_entry(path: Path, audit_id: str) -> AuditHead | None:
 
 def check_anchor(path: Path, head: AuditHead, *, entries: int) -> AuditVerdict | None:
     """A failed verdict when a chain-valid log of ``entries`` lines lost the anchored head."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    return check_anchor_in(data, head, entries=entries)
+
+
+def check_anchor_in(data: bytes, head: AuditHead, *, entries: int) -> AuditVerdict | None:
+    """``check_anchor`` of a log's content (also a version read from git history)."""
     if entries < head.entries:
         missing = f"line {entries + 1}" + (f"-{head.entries}" if head.entries > entries + 1 else "")
         return AuditVerdict(
@@ -84,7 +93,7 @@ def check_anchor(path: Path, head: AuditHead, *, entries: int) -> AuditVerdict |
             reason=f"the log ends at line {entries} but snapshot.json records {head.entries} "
             f"entries: {missing} was deleted; restore the log from the git history",
         )
-    found = entry_at(path, head.entries)
+    found = next((e for number, e in _entries_in(data) if number == head.entries), None)
     if found is None or found.get("hash") != head.hash:
         return AuditVerdict(
             ok=False,
@@ -110,10 +119,18 @@ def _entries(path: Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
     except FileNotFoundError:
         return
     with handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.endswith(b"\n"):
-                return  # a torn last line is not an entry
-            yield number, _parsed(raw)
+        yield from _numbered(handle)
+
+
+def _entries_in(data: bytes) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    return _numbered(data.splitlines(keepends=True))
+
+
+def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    for number, raw in enumerate(lines, start=1):
+        if not raw.endswith(b"\n"):
+            return  # a torn last line is not an entry
+        yield number, _parsed(raw)
 
 
 def _parsed(raw: bytes) -> dict[str, Any] | None:

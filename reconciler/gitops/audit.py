@@ -27,8 +27,10 @@ from git import GitError
 from reconciler.gitops.canonical import (
     ACTIONS,
     GENESIS,
+    audit_key,
     canonical,
     entry_hash,
+    entry_mac,
     sha256_hex,
     without_secrets,
 )
@@ -82,9 +84,16 @@ def _login() -> str:
 class AuditLog:
     """Appends entries to one audit file; safe to share between threads and processes."""
 
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        key: bytes | None = None,
+    ) -> None:
         self.path = path
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._key = key if key is not None else audit_key()
         if path.exists():
             with path.open("rb") as handle:
                 _last_hash(handle, path)  # fail before any mutation, not after the first
@@ -120,6 +129,8 @@ class AuditLog:
             "apiVersion": api_version,
             "result": result,
         }
+        if self._key is not None:
+            entry["mac"] = entry_mac(entry, self._key)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         created = not self.path.exists()
         with self.path.open("a+b") as handle:

@@ -9,7 +9,9 @@ ensure_ascii=False)`` encoded as UTF-8. Audit lines are written in this form too
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,6 +33,10 @@ FIELDS = (
     "prevHash",
     "hash",
 )
+
+# Present only when the log is written with RECONCILE_AUDIT_KEY set (see ``entry_mac``).
+OPTIONAL_FIELDS = ("mac",)
+AUDIT_KEY_VARIABLE = "RECONCILE_AUDIT_KEY"
 
 ACTIONS = frozenset(
     {
@@ -66,6 +72,24 @@ def entry_hash(entry: Mapping[str, Any]) -> str:
     before it: changing, removing or moving any entry breaks the link after it.
     """
     return sha256_hex(canonical({k: v for k, v in entry.items() if k != "hash"}))
+
+
+def audit_key(environ: Mapping[str, str] | None = None) -> bytes | None:
+    """The HMAC key of the audit log, from RECONCILE_AUDIT_KEY; None when unset."""
+    value = (os.environ if environ is None else environ).get(AUDIT_KEY_VARIABLE, "")
+    return value.encode("utf-8") if value else None
+
+
+def entry_mac(entry: Mapping[str, Any], key: bytes) -> str:
+    """HMAC-SHA256 over the entry's own content, links and ``mac`` left out.
+
+    The chain shows an entry was not changed after the next one was written; the MAC shows
+    it was written by someone holding the key, so an entry forged and chained correctly at the
+    end of the log still fails. Leaving ``prevHash`` out keeps the MAC valid when a push's
+    rebase re-chains entries on top of another reconciler's (``rechain``), which needs no key.
+    """
+    content = {k: v for k, v in entry.items() if k not in ("prevHash", "hash", "mac")}
+    return hmac.new(key, canonical(content).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def rechain(entries: Iterable[Mapping[str, Any]], prev_hash: str) -> list[dict[str, Any]]:

@@ -8,7 +8,9 @@ correct link to its predecessor is caught on the *next* line, whose link it cann
 rewriting every later entry. Deleting entries from the very end leaves a shorter valid chain;
 the snapshot's anchor (``anchor``, checked by ``state.verify_environment``) catches that.
 Appending forged entries at the very end is outside what a chain alone can detect; the git
-history of the file is the witness for that.
+history of the file is the witness for that (``history``), and so is a key: with
+``RECONCILE_AUDIT_KEY`` set every entry carries a MAC (``canonical.entry_mac``) that only a
+holder of the key can compute.
 """
 
 from __future__ import annotations
@@ -19,7 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reconciler.gitops.canonical import ACTIONS, FIELDS, GENESIS, canonical, entry_hash
+from reconciler.gitops.canonical import (
+    ACTIONS,
+    AUDIT_KEY_VARIABLE,
+    FIELDS,
+    GENESIS,
+    OPTIONAL_FIELDS,
+    canonical,
+    entry_hash,
+    entry_mac,
+)
 from reconciler.structs.paths import inside_root
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -41,17 +52,25 @@ class AuditVerdict:
     torn: bool = False
 
 
-def verify_log(path: Path) -> AuditVerdict:
-    """Check the whole chain of ``path``; a missing or empty file is a valid, empty log."""
+def verify_log(path: Path, *, key: bytes | None = None) -> AuditVerdict:
+    """Check the whole chain of ``path``; a missing or empty file is a valid, empty log.
+    With ``key``, every entry must also carry its MAC under that key."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return AuditVerdict(ok=True, entries=0)
+    return verify_bytes(data, key=key)
+
+
+def verify_bytes(data: bytes, *, key: bytes | None = None) -> AuditVerdict:
+    """``verify_log`` of a log's content (also a version read from git history)."""
     lines = data.split(b"\n")
     complete = lines[:-1]
     prev, seen = GENESIS, dict[str, int]()
     for number, raw in enumerate(complete, start=1):
         entry, reason = _check_line(raw, number=number, prev=prev, seen=seen)
+        if reason is None and key is not None:
+            reason = _check_mac(entry, key)
         if reason is not None:
             return AuditVerdict(ok=False, entries=number - 1, first_bad_line=number, reason=reason)
         prev = entry["hash"]
@@ -95,6 +114,20 @@ def _check_line(
     return entry, None
 
 
+def _check_mac(entry: dict[str, Any], key: bytes) -> str | None:
+    if "mac" not in entry:
+        return (
+            f"the entry has no mac although {AUDIT_KEY_VARIABLE} is set: it was written "
+            "without the key (forged, or before the key was adopted)"
+        )
+    if entry["mac"] != entry_mac(entry, key):
+        return (
+            f"the entry's mac does not match under {AUDIT_KEY_VARIABLE}: it was forged, or "
+            "written with another key"
+        )
+    return None
+
+
 def _parse(raw: bytes) -> tuple[dict[str, Any], str | None]:
     try:
         value = json.loads(raw.decode("utf-8"))
@@ -105,13 +138,13 @@ def _parse(raw: bytes) -> tuple[dict[str, Any], str | None]:
     if not isinstance(value, dict):
         return {}, "the line is not a JSON object"
     missing = [f for f in FIELDS if f not in value]
-    extra = sorted(set(value) - set(FIELDS))
+    extra = sorted(set(value) - set(FIELDS) - set(OPTIONAL_FIELDS))
     if missing or extra:
         parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
             [f"unexpected {', '.join(extra)}"] if extra else []
         )
         return value, f"the entry's fields are wrong: {'; '.join(parts)}"
-    for field in ("hash", "prevHash"):
+    for field in ("hash", "prevHash", *(f for f in OPTIONAL_FIELDS if f in value)):
         if not isinstance(value[field], str) or not _HEX64.match(value[field]):
             return value, f"{field} is not 64 lowercase hex digits"
     if not isinstance(value["auditId"], str):

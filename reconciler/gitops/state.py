@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reconciler.gitops.anchor import check_anchor
+from reconciler.gitops.canonical import audit_key
 from reconciler.gitops.chain import AuditVerdict, audit_path, verify_log
 from reconciler.gitops.snapshot import read_snapshot, snapshot_path
 from reconciler.structs.errors import ConfigError
@@ -31,8 +32,10 @@ def state_environments(root: Path) -> list[str]:
     )
 
 
-def verify_environment(root: Path, env: str) -> AuditVerdict:
-    """The verdict on ``state/<env>/audit.jsonl``: its chain, and the snapshot's anchor on it."""
+def verify_environment(root: Path, env: str, *, key: bytes | None = None) -> AuditVerdict:
+    """The verdict on ``state/<env>/audit.jsonl``: its chain (and MACs, when a key is given or
+    RECONCILE_AUDIT_KEY is set), and the snapshot's anchor on it."""
+    key = key if key is not None else audit_key()
     path = audit_path(root, env)
     has_snapshot = snapshot_path(root, env).exists()
     if not path.exists() and has_snapshot:
@@ -43,7 +46,7 @@ def verify_environment(root: Path, env: str) -> AuditVerdict:
             reason="audit.jsonl is missing although snapshot.json records an apply: "
             "restore the log from the git history",
         )
-    verdict = verify_log(path)
+    verdict = verify_log(path, key=key)
     if not verdict.ok or not has_snapshot:
         return verdict
     try:
