@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reconciler.engine.recorder import Recorder
 from reconciler.gitops.audit import default_actor
+from reconciler.gitops.chain import audit_path
 from reconciler.gitops.filelock import clear_stale
 from reconciler.gitops.holder import Holder
 from reconciler.gitops.lease import Lease
@@ -82,7 +83,7 @@ def _break_lease(request: UnlockRequest) -> Broken | None:
 def _record(request: UnlockRequest, broken: list[Broken]) -> None:
     env = request.environment
     recorder = Recorder(
-        request.root / "state" / env / "audit.jsonl",
+        audit_path(request.root, env),
         environment=env,
         actor=default_actor(request.root),
         git_commit=head_commit(request.root),

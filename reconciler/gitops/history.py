@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.gitops.anchor import check_anchor_in
-from reconciler.gitops.chain import AuditVerdict, verify_bytes
+from reconciler.gitops.chain import AuditVerdict, audit_path, verify_bytes
 from reconciler.gitops.gitutil import in_repo, open_repo
-from reconciler.gitops.snapshot import parse
+from reconciler.gitops.snapshot import parse, snapshot_path
 from reconciler.structs.errors import ConfigError
 
 GIT_TIMEOUT = 60.0
@@ -124,9 +124,8 @@ def _failed(version: Version, entries: int, reason: str) -> AuditVerdict:
 
 
 def _working_tree(root: Path, env: str) -> Version:
-    folder = root / "state" / env
-    log = folder / "audit.jsonl"
-    snapshot = folder / "snapshot.json"
+    log = audit_path(root, env)
+    snapshot = snapshot_path(root, env)
     return Version(
         label="the working tree",
         log=log.read_bytes() if log.exists() else None,
