@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.guard.folding import skeleton
-from reconciler.guard.gating import STEM, STEM_LENGTH, ViewText, words_of
+from reconciler.guard.gating import ViewText, words_of
 from reconciler.guard.hidden import non_ascii
 from reconciler.guard.rules import Rule, RuleSet, rule
 
@@ -53,6 +53,7 @@ FAMILIES = {
 }
 _WORD_GAP = 4  # words between the two halves of a concept in spaced scripts
 _CHAR_GAP = 40  # characters between them in other scripts
+STEM = "*"  # an entry ending so matches any ending: "talimat*" for talimatlari
 _NEAR = 80  # characters: the two halves of a concept must be about this close
 
 
@@ -66,6 +67,7 @@ class Language:
     order: str
     gap: int
     table: dict[str, dict[str, tuple[str, ...]]]
+    suffixes: tuple[str, ...] = ("",)
 
     @property
     def latin(self) -> bool:
@@ -103,8 +105,15 @@ def _language(path: Path) -> Language:
         if isinstance(parts, dict)
     }
     default_gap = _WORD_GAP if script == "latin" else _CHAR_GAP
+    suffixes = tuple(dict.fromkeys(skeleton(s) for s in raw.get("suffixes", [""])))
     return Language(
-        raw["lang"], raw["name"], script, raw.get("order", "vo"), raw.get("gap", default_gap), table
+        raw["lang"],
+        raw["name"],
+        script,
+        raw.get("order", "vo"),
+        raw.get("gap", default_gap),
+        table,
+        suffixes,
     )
 
 
@@ -134,9 +143,14 @@ def _gap(lang: Language, words: int) -> str:
     return f"[^\\n]{{0,{words}}}?"
 
 
-def _keys(entries: tuple[str, ...]) -> str:
-    """Gate words for spaced scripts: each entry's longest word, or its stem's beginning."""
-    keys = set()
+def _keys(lang: Language, entries: tuple[str, ...]) -> str:
+    """Gate words for spaced scripts: each entry's longest word, stems with their suffixes.
+
+    Gates are whole words (one set intersection per view), so a stem ("talimat*") gates on
+    itself plus each of the table's ``suffixes`` ("talimatlari"); its expression then matches
+    any ending.
+    """
+    keys: set[str] = set()
     for entry in entries:
         words = [
             (piece, word.endswith(STEM))
@@ -145,9 +159,7 @@ def _keys(entries: tuple[str, ...]) -> str:
             if piece
         ]
         longest, stem = max(words, key=lambda item: len(item[0]))
-        if stem:
-            longest = longest[:STEM_LENGTH] + STEM
-        keys.add(longest)
+        keys.update(longest + suffix for suffix in (lang.suffixes if stem else ("",)))
     return " ".join(sorted(keys))
 
 
@@ -162,7 +174,9 @@ def _pair(
     forms = {"vo": [a + gap + b], "ov": [b + gap + a], "both": [a + gap + b, b + gap + a]}
     pattern = "|".join(forms[lang.order])
     if lang.latin:
-        return _rule(lang, concept, weight, pattern, words=_keys(second), also=_keys(first))
+        return _rule(
+            lang, concept, weight, pattern, words=_keys(lang, second), also=_keys(lang, first)
+        )
     return _rule(lang, concept, weight, pattern, literals=first)
 
 
@@ -176,7 +190,9 @@ def _near(
     gap = _gap(lang, 2 if lang.latin else lang.gap // 3)
     pattern = f"{a}{gap}{b}|{b}{gap}{a}"
     if lang.latin:
-        return _rule(lang, concept, weight, pattern, words=_keys(other), also=_keys(one))
+        return _rule(
+            lang, concept, weight, pattern, words=_keys(lang, other), also=_keys(lang, one)
+        )
     return _rule(lang, concept, weight, pattern, literals=one)
 
 
@@ -185,7 +201,7 @@ def _single(lang: Language, concept: str, weight: float, entries: tuple[str, ...
         return None
     pattern = _alternation(entries, lang.latin)
     if lang.latin:
-        return _rule(lang, concept, weight, pattern, words=_keys(entries))
+        return _rule(lang, concept, weight, pattern, words=_keys(lang, entries))
     return _rule(lang, concept, weight, pattern, literals=entries)
 
 

@@ -12,8 +12,6 @@ _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>*_`~#|/\\"
 _SEPARATORS = '.,;:!?"()[]{}<>*_`~#|\\-'
 _TO_SPACE = str.maketrans(_SEPARATORS, " " * len(_SEPARATORS))
 MAX_WINDOWS = 48  # past this many occurrences one full search is cheaper
-STEM = "*"  # a gate word ending so is a word beginning: "tali*" for talimat, talimatlari
-STEM_LENGTH = 4
 
 Span = tuple[int, int]
 
@@ -31,21 +29,13 @@ def words_of(view: str) -> set[str]:
 class ViewText:
     """A view, its word set, and the occurrences of gate words found so far."""
 
-    __slots__ = ("_found", "_gates", "_windows", "text", "words")
+    __slots__ = ("_found", "_windows", "text", "words")
 
     def __init__(self, text: str, words: set[str] | None = None) -> None:
         self.text = text
         self.words = words_of(text) if words is None else words
         self._found: dict[str, list[int]] = {}
-        self._gates: set[str] | None = None
         self._windows: dict[tuple[frozenset[str], Span], list[Span] | None] = {}
-
-    def gates(self, stems: frozenset[str]) -> set[str]:
-        """The view's words plus their beginnings (``STEM``-marked), for stem-gated rules."""
-        if self._gates is None:
-            starts = {word[:STEM_LENGTH] + STEM for word in self.words}
-            self._gates = self.words | starts
-        return self._gates
 
     def occurrences(self, anchor: str) -> list[int]:
         """Where ``anchor`` occurs as a substring, at most ``MAX_WINDOWS + 1`` of them."""

@@ -75,6 +75,47 @@ RULES: tuple[Rule, ...] = (
         words="include insert add mention append",
         also="answer response reply output",
     ),
+    rule(
+        "output forcing",
+        "any",
+        0.5,
+        r"\brepeat after me\b|\bsay (?:yes|no|only yes|only no)\b[.!]",
+        words="repeat say",
+        also="after me yes no",
+    ),
+    rule(
+        "output forcing",
+        "any",
+        0.4,
+        r"(?:^|[.!?,;:]\s*|\b(?:and|then|now|stop|just)\s+)(?:write|say|output|print)\s*:?\s+"
+        r"(?:that |the following: )?[a-z0-9\"'][^.!?\n]{2,60}[!]",
+        words="write say output print",
+        reach=(30, 70),
+    ),
+    # interruptions that announce a switch of task
+    rule(
+        "new task",
+        "any",
+        0.4,
+        r"(?:^|[.!?]\s*|\s[-:]\s*)(?:stop|stopp|halt|attention|achtung|atencion|attenzione)"
+        r"\s*[-:!]+\s*(?:stop|stopp|write|schreib|now|jetzt|ich|i\b|new|neue)",
+        words="stop stopp halt attention achtung atencion attenzione",
+        reach=(10, 40),
+    ),
+    # dismissing the documents the assistant was given
+    rule(
+        "instruction override",
+        "any",
+        0.5,
+        r"\b(?:do not|don'?t|not|never|without|ignore|ignoring|forget)(?: to)?"
+        r"(?: look(?:ing)? (?:in|at)"
+        r"| us(?:e|ing)| consider(?:ing)?| read(?:ing)?| rely(?:ing)? on| by)? (?:the |any |all )?"
+        r"(?:provided |given )?(?:documents|articles?|artikels?|context|sources|texts|data)"
+        r"(?: (?:provided|given|above|you (?:have|were given)))?\b",
+        words="documents article articles artikel artikels context sources texts data",
+        also="not don't dont never without ignore ignoring forget",
+        reach=(60, 20),
+    ),
     # false claims of authorisation
     rule(
         "false claim of authorisation",

@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from reconciler.guard.gating import STEM, ViewText
+from reconciler.guard.gating import ViewText
 from reconciler.guard.prefilter import match_at_starts, start_literals
 
 REACH = 150  # characters either side of a gate word that a match may span
@@ -37,7 +37,6 @@ class Rule:
     starts: tuple[str, ...] | None = None
     concept: str = ""  # rules of one concept in several languages count once together
     near: int = 0  # when set, an ``also`` word must occur this close to a gate word
-    stems: frozenset[str] = frozenset()  # the gate words that are word beginnings
 
     def find(self, view: ViewText) -> re.Match[str] | None:
         """Search the view near the rule's gate words; None when it does not match.
@@ -45,7 +44,7 @@ class Rule:
         Literal-gated rules start with that literal, which the regex engine finds with a
         fast substring search, so they search the whole view.
         """
-        present = view.gates(self.stems) if self.stems else view.words
+        present = view.words
         if self.also and self.also.isdisjoint(present):
             return None
         text = view.text
@@ -74,11 +73,11 @@ class Rule:
         self, view: ViewText, anchors: frozenset[str], others: frozenset[str]
     ) -> list[tuple[int, int]]:
         """Windows around the gate words that have an ``also`` word within ``near``."""
-        close = sorted(at for word in others for at in view.occurrences(word.rstrip(STEM)))
+        close = sorted(at for word in others for at in view.occurrences(word))
         before, after = self.reach
         found: list[tuple[int, int]] = []
         for word in anchors:
-            for at in view.occurrences(word.rstrip(STEM)):
+            for at in view.occurrences(word):
                 i = bisect_left(close, at - self.near)
                 if i < len(close) and close[i] <= at + self.near:
                     found.append((max(at - before, 0), at + len(word) + after))
@@ -102,14 +101,12 @@ def rule(
 
     ``words`` (space-separated) are the gate words the search windows are centred on;
     ``also``, when given, is a second group of which at least one word must be present too.
-    ``reach`` is how far before and after a gate word a match can extend. A gate word
-    ending in ``*`` is a word beginning (see ``ViewText.gates``). With ``near``, the rule runs
-    only around gate words that have an ``also`` word that close.
+    ``reach`` is how far before and after a gate word a match can extend. With ``near``,
+    the rule runs only around gate words that have an ``also`` word that close.
     """
     if not words.split() and not any(literals):
         raise ValueError(f"rule {pattern!r} has no gate words or literals")
     compiled = re.compile(pattern, re.MULTILINE)
-    gates = frozenset(words.split()) | frozenset(also.split())
     return Rule(
         family,
         lang,
@@ -122,7 +119,6 @@ def rule(
         None if literals else start_literals(compiled),
         concept,
         near,
-        frozenset(word for word in gates if word.endswith(STEM)),
     )
 
 
@@ -140,7 +136,6 @@ class RuleSet:
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
-        self._stems = frozenset(stem for each in rules for stem in each.stems)
         self._literal = self._unconditional = 0
         self._gate: dict[str, int] = {}
         self._also: dict[str, int] = {}
@@ -159,10 +154,9 @@ class RuleSet:
     def candidates(self, view: ViewText) -> list[Rule]:
         """The rules whose gates the view passes, in their original order."""
         gate, also = self._literal, self._unconditional
-        present = view.gates(self._stems) if self._stems else view.words
-        for word in present & self._gate_words:
+        for word in view.words & self._gate_words:
             gate |= self._gate[word]
-        for word in present & self._also_words:
+        for word in view.words & self._also_words:
             also |= self._also[word]
         mask = gate & also
         found = []

@@ -17,6 +17,7 @@ from reconciler.guard.classifier import load_classifier
 from reconciler.guard.concepts import concept_rules
 from reconciler.guard.decoding import MAX_BLOBS, MIN_BLOB_CHARS, decode_blobs
 from reconciler.guard.folding import skeleton
+from reconciler.guard.framing import DAMPED_FAMILIES, NARRATED, narrated
 from reconciler.guard.gating import ViewText
 from reconciler.guard.hidden import sanitize, strip_hidden
 from reconciler.guard.phrases_compact import COMPACT_RULES
@@ -38,44 +39,68 @@ VOCABULARY = frozenset(
     | {s for r in ALL_RULES for s in re.findall(r"[a-z]{4,}", r.pattern.pattern)}
 )
 OBFUSCATION_BONUS = 0.3
+# Cues of two different families (a persona and a forced output, an override and a fake
+# turn) are more telling together than their weights say; one family repeated is not.
+FAMILIES_BONUS = 0.2
+_CUE = 0.3  # the smallest weight that counts towards the bonus
 MAX_DEPTH = 1
 _SNIPPET = 60
+
+
+@dataclass(frozen=True)
+class _Hit:
+    rule: Rule
+    snippet: str
+    via: str
+    weight: float  # the rule's weight, halved when the phrase is quoted or narrated
 
 
 @dataclass
 class _Findings:
     """Everything one scan found, collected before scoring."""
 
-    hits: dict[int | str, tuple[Rule, str, str]] = field(default_factory=dict)
+    hits: dict[int | str, _Hit] = field(default_factory=dict)
     signals: dict[str, float] = field(default_factory=dict)
     blobs: int = 0
 
-    def add_hit(self, rule: Rule, snippet: str, via: str) -> None:
-        key = rule.concept or id(rule)
+    def add_hit(self, hit: _Hit) -> None:
+        key = hit.rule.concept or id(hit.rule)
         previous = self.hits.get(key)
-        if previous is None or (previous[2] != "plain" and via == "plain"):
-            self.hits[key] = (rule, snippet, via)
+        if (
+            previous is None
+            or (previous.via != "plain" and hit.via == "plain")
+            or (previous.via == hit.via and hit.weight > previous.weight)
+        ):
+            self.hits[key] = hit
 
     def has(self, rule: Rule) -> bool:
         return (rule.concept or id(rule)) in self.hits
 
     def score(self) -> float:
-        total = sum(rule.weight for rule, _, _ in self.hits.values())
+        total = sum(hit.weight for hit in self.hits.values())
         total += sum(self.signals.values())
-        if any(via != "plain" and rule.weight >= 0.3 for rule, _, via in self.hits.values()):
+        if any(hit.via != "plain" and hit.weight >= 0.3 for hit in self.hits.values()):
             total += OBFUSCATION_BONUS
+        families = {hit.rule.family for hit in self.hits.values() if hit.weight >= _CUE}
+        if self.signals:
+            families.add("structure")
+        if len(families) >= 2:
+            total += FAMILIES_BONUS
         return round(total, 2)
 
     def reasons(self) -> tuple[str, ...]:
-        ranked = sorted(self.hits.values(), key=lambda hit: -hit[0].weight)
-        lines = [_describe(rule, snippet, via) for rule, snippet, via in ranked]
+        ranked = sorted(self.hits.values(), key=lambda hit: -hit.weight)
+        lines = [_describe(hit) for hit in ranked]
         lines += sorted(self.signals, key=lambda reason: -self.signals[reason])
         return tuple(lines)
 
 
-def _describe(rule: Rule, snippet: str, via: str) -> str:
+def _describe(hit: _Hit) -> str:
+    rule, snippet = hit.rule, hit.snippet
     shown = snippet if len(snippet) <= _SNIPPET else snippet[: _SNIPPET - 1] + "…"
-    where = "" if via == "plain" else f", found after undoing {via}"
+    where = "" if hit.via == "plain" else f", found after undoing {hit.via}"
+    if hit.weight < rule.weight:
+        where += ", quoted or narrated, so counted at half"
     return f"{rule.family} ({rule.lang}, weight {rule.weight}): {shown!r}{where}"
 
 
@@ -84,7 +109,10 @@ def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
         if via != "plain" and findings.has(rule):
             continue
         if found := rule.find(view):
-            findings.add_hit(rule, " ".join(found.group().split()), via)
+            weight = rule.weight
+            if rule.family in DAMPED_FAMILIES and narrated(view.text, found.start()):
+                weight = round(weight * NARRATED, 2)
+            findings.add_hit(_Hit(rule, " ".join(found.group().split()), via, weight))
 
 
 def _alternative_views(base: str, words: set[str]) -> list[tuple[str, str]]:
@@ -106,12 +134,18 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
     words = base.words
     _match_view(base, via, findings)
     for name, view in _alternative_views(base.text, words):
-        _match_view(ViewText(view), name if via == "plain" else via, findings)
+        alternative = ViewText(view)
+        _match_view(alternative, name if via == "plain" else via, findings)
+        # a shape seen in both views counts once (its reason may carry a different count)
+        known = {reason.split(",")[0] for reason in findings.signals}
+        for reason, weight in structure.signals(view, alternative):
+            if reason.split(",")[0] not in known:
+                findings.signals[reason] = weight
     if views.spaced_letters(words):
         compact = ViewText(views.compact(base.text), set())
         for rule in COMPACT_RULES:
             if found := rule.find(compact):
-                findings.add_hit(rule, found.group(), "letter spacing")
+                findings.add_hit(_Hit(rule, found.group(), "letter spacing", rule.weight))
     for reason, weight in structure.signals(prepared.visible, base):
         findings.signals[reason] = weight
     if depth < MAX_DEPTH:

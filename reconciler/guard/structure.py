@@ -17,6 +17,8 @@ import re
 
 from reconciler.guard.gating import ViewText
 
+DIRECTIVES_MANY, DIRECTIVES_MOST = (3, 0.4), (5, 0.6)  # (count, weight)
+MODEL_TALK_MANY = (2, 0.3)
 FLOOD_REPEATS = 12  # the same token this many times in a row
 _FLOOD_CHARS_PER_WORD = 30  # prose has one distinct word every 10-15 characters
 _FLOOD = re.compile(rf"(?<!\S)(\S{{1,24}})(?:\s+\1(?!\S)){{{FLOOD_REPEATS - 1},}}")
@@ -32,6 +34,32 @@ _USER_ROLES = frozenset({"user", "human", "me"})
 _ASSIGNMENT = re.compile(r"(?<![\w$])\$?([A-Za-z_]\w{0,15})\s*=\s*([\"'])([^\"'\n]{1,120})\2")
 _JOIN = re.compile(r"\$?[A-Za-z_]\w{0,15}(?:\s*\+\s*\$?[A-Za-z_]\w{0,15}){1,12}")
 _MORSE = re.compile(r"(?:[.\-]{1,6}[ ]{1,3}(?:/[ ]{1,3})?){7,}[.\-]{1,6}")
+# Second-person orders to the assistant ("you will", "you must not"): a jailbreak lays down
+# many, a question asks none. Written to open with the literal so the engine can skip ahead.
+_DIRECTIVE = re.compile(
+    r"you(?<!\wyou)(?:'ll| will| must| shall| are going to| should| have to| need to| won'?t"
+    r"| cannot| can'?t| can| never| always| do not| don'?t| are not| aren'?t| are free"
+    r"| have no| no longer)\b"
+)
+_MODEL_NAMES = re.compile(
+    r"\b(?:chat ?gpt|gpt-?[345]|openai|language model|ai model|llm|chatbot|bot|ai)\b"
+)
+_MODEL_WORDS = frozenset(
+    {
+        "chatgpt",
+        "chat",
+        "gpt",
+        "gpt-3",
+        "gpt-4",
+        "openai",
+        "language",
+        "llm",
+        "chatbot",
+        "bot",
+        "ai",
+        "model",
+    }
+)
 _MORSE_HINTS = (".- ", "-. ", "- .", ". -")
 _ACRONYM = re.compile(
     r"\b([A-Z]{3,8})\s*(?:\(|,?\s+(?:which |that )?stands for\s+|:\s*)"
@@ -46,6 +74,8 @@ _MORSE_CODE = {
     "--...": "7", "---..": "8", "----.": "9",
 }  # fmt: skip
 
+DIRECTIVES = "second-person orders to the assistant, {n} of them"
+MODEL_TALK = "the text talks to or about the AI model itself, {n} times"
 FLOOD = ("a token repeated many times in a row, a flood that buries the instructions", 0.5)
 TRANSCRIPT = ("a transcript that fakes the assistant's turn and the user's next one", 0.5)
 ACRONYM = ("a persona named by an acronym with its expansion (as in DAN, Do Anything Now)", 0.4)
@@ -57,6 +87,15 @@ def signals(visible: str, base: ViewText) -> list[tuple[str, float]]:
     """Reasons with weights for the shapes found in the input."""
     found = []
     text = base.text
+    if "you" in base.words:
+        orders = len(_DIRECTIVE.findall(text))
+        if orders >= DIRECTIVES_MANY[0]:
+            weight = DIRECTIVES_MOST[1] if orders >= DIRECTIVES_MOST[0] else DIRECTIVES_MANY[1]
+            found.append((DIRECTIVES.format(n=orders), weight))
+    if not _MODEL_WORDS.isdisjoint(base.words):
+        mentions = len(_MODEL_NAMES.findall(text))
+        if mentions >= MODEL_TALK_MANY[0]:
+            found.append((MODEL_TALK.format(n=mentions), MODEL_TALK_MANY[1]))
     if len(text) > _FLOOD_CHARS_PER_WORD * len(base.words) and _FLOOD.search(text):
         found.append(FLOOD)
     if ":" in text and _fakes_turns(text):
