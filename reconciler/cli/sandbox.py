@@ -72,6 +72,13 @@ from reconciler.structs.errors import ConfigError
 @click.option(
     "--token-ttl", type=float, default=86400.0, show_default=True, help="Token lifetime in seconds."
 )
+@click.option(
+    "--request-deadline",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds a request may take to arrive from its first byte (408 after).",
+)
 @click.option("--seed", type=int, default=None, help="Seed delays and faults reproducibly.")
 @click.option("-v", "--verbose", count=True, help="Log each request (method, path, status).")
 def sandbox(verbose: int, **given: Any) -> None:
@@ -140,6 +147,7 @@ def _settings(given: dict[str, Any]) -> SandboxSettings:
             error_rate_token=given["error_rate_token"],
             lost_reply_rate=given["lost_reply_rate"],
             token_ttl=given["token_ttl"],
+            request_deadline=given["request_deadline"],
             state_file=given["state"],
             seed=given["seed"],
         )

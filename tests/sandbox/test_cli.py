@@ -112,6 +112,7 @@ def test_serves_until_sigterm_and_persists(started: list[Running], tmp_path: Pat
         (("--error-rate", "1.5"), "error_rate"),
         (("--lost-reply-rate", "2"), "lost_reply_rate"),
         (("--rate-limit", "0"), "rate_limit"),
+        (("--request-deadline", "0"), "request_deadline"),
     ],
 )
 def test_bad_options_exit_1_with_a_hint(args: tuple[str, ...], message: str) -> None:
