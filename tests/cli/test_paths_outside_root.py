@@ -107,3 +107,21 @@ def test_an_environment_name_that_climbs_out_is_refused(repo: ConfigRepo, outsid
     result = run(repo, "validate", "--env", "../../outside")
     assert result.exit_code == ExitCode.INVALID
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_import_never_writes_a_manifest_through_a_folder_linked_outside(
+    repo: ConfigRepo, outside: Path
+) -> None:
+    assert run(repo, "--env", ENV, "--yes").exit_code == ExitCode.OK
+    models = _env_dir(repo) / "models"
+    for path in models.iterdir():
+        path.unlink()
+    models.rmdir()
+    before = outside.stat().st_mtime_ns
+    models.symlink_to(outside, target_is_directory=True)
+    result = run(repo, "import", "--env", ENV, "--force")
+    assert result.exit_code == ExitCode.INVALID, result.stdout + result.stderr
+    assert "outside" in result.stdout + result.stderr
+    # Not even written and then taken back: nothing was ever created there.
+    assert list(outside.iterdir()) == []
+    assert outside.stat().st_mtime_ns == before
