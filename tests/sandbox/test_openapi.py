@@ -57,7 +57,9 @@ def check(answer: requests.Response) -> tuple[str, str, int]:
         "application/json",
         "schema",
     ).validate(answer.json())
-    assert "ININ-Correlation-Id" in answer.headers
+    headers = documented[status].get("headers", {})
+    assert "ININ-Correlation-Id" in headers
+    assert all(name in answer.headers for name in headers if name != "Retry-After"), headers
     if answer.status_code == 429:
         assert answer.headers["Retry-After"].isdigit()
     return method, pattern, answer.status_code
