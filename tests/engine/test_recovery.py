@@ -12,10 +12,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from reconciler.engine.accounting import unaccounted_changes
 from reconciler.engine.drift_job import DriftRequest, run_drift
 from reconciler.engine.recorder import Recorder
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.gitops.state import verify_environment
+from reconciler.sandbox import ManualClock
 from reconciler.structs.drift import DriftKind
 from reconciler.structs.errors import ExitCode
 from reconciler.structs.plan import Action, PlanItem
@@ -143,3 +145,25 @@ def test_a_run_killed_mid_write_on_this_machine_is_named_in_the_recovery(
 def _body(live: dict[str, Any]) -> dict[str, Any]:
     keep = ("name", "provider", "modelId", "configuration", "promptTemplate", "labels")
     return {k: live[k] for k in keep if k in live} | {"description": "changed by the run"}
+
+
+def test_with_every_reply_lost_each_live_change_still_has_its_entry(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    """The sandbox performs every write and answers 502: creates are found and adopted,
+    updates confirmed, and the log accounts for every one of them, with no duplicate."""
+    clock = ManualClock()
+    server = sandbox_factory(clock=clock, lost_reply_rate=1.0, seed=4)
+    repo = make_config_repo(server.base_url)
+    run = Run(repo, clock)
+    for name in NAMES:
+        repo.write_model(name)
+    assert run() == ExitCode.OK
+    for name in NAMES[:2]:
+        repo.write_model(name, configuration={"temperature": 0.9, "maxTokens": 500})
+    assert run() == ExitCode.OK
+    live = live_models(server)
+    assert sorted(m["name"] for m in live) == sorted(NAMES)
+    assert server.stats["replies_lost"] >= 5
+    assert unaccounted_changes(repo.root, ENV, live) == []
+    assert not [e for e in entries(repo.root) if e["action"] == "MODEL_RECOVERED"]
