@@ -2,6 +2,7 @@
 
     python benchmarks/client_load.py [--speed 200] [--calls 200] [--workers 8]
 
+Prints the rate each paced run achieved and exits 1 when a target is missed.
 Scenarios: 200 calls sequentially and from 8 threads against a sandbox limited to 60 requests
 a minute (client paced at the same 60/min), and 200 calls with a 30 % injected 5xx rate. Time
 is virtual: sandbox and client share a clock running ``--speed`` times faster than the wall
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -78,7 +80,9 @@ def paced(*, speed: float, calls: int, workers: int) -> dict[str, Any]:
         started, wall = clock.now(), time.monotonic()
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(one, range(calls)))
+        elapsed = clock.now() - started
         return {
+            "rate_per_minute": round(calls / elapsed * 60, 1),
             "workers": workers,
             "calls": calls,
             "errors": len(errors),
@@ -129,7 +133,36 @@ def faulty(*, speed: float, calls: int, workers: int) -> dict[str, Any]:
         }
 
 
-def main() -> None:
+def verdicts(report: dict[str, Any], *, limit: float) -> list[tuple[str, bool]]:
+    """Each target with whether it was met: the paced runs reach at least 90 % of the limit
+    without going over it (429s), the faulty run loses or duplicates nothing."""
+    out = []
+    for name in ("sequential_60_per_minute", "parallel_60_per_minute"):
+        run = report[name]
+        rate = run["rate_per_minute"]
+        out.append(
+            (
+                f"{name}: {rate}/min within [{0.9 * limit:g}, {limit:g}]",
+                0.9 * limit <= rate <= limit * 1.02,
+            )
+        )
+        out.append(
+            (
+                f"{name}: {run['errors']} errors, {run['server_429s']} server 429s",
+                run["errors"] == 0 and run["server_429s"] == 0,
+            )
+        )
+    faults = report["error_rate_0_3"]
+    out.append(
+        (
+            f"error_rate_0_3: {faults['duplicates']} duplicates, stored == returned",
+            faults["duplicates"] == 0 and faults["stored_matches_returned"],
+        )
+    )
+    return out
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--speed", type=float, default=200.0)
     parser.add_argument("--calls", type=int, default=200)
@@ -141,7 +174,11 @@ def main() -> None:
         "error_rate_0_3": faulty(speed=args.speed, calls=args.calls, workers=args.workers),
     }
     print(json.dumps(report, indent=2))
+    results = verdicts(report, limit=60)
+    for label, ok in results:
+        print(f"target {label}: {'ok' if ok else 'MISSED'}")
+    return 0 if all(ok for _, ok in results) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -93,9 +93,24 @@ class NodeBuilder:
                     message=f"key '{key}' appears twice (first on line {first})",
                     fix="remove one of them; YAML would silently keep only the last",
                 )
-            self.lines[(*path, key)] = key_node.start_mark.line + 1
-            out[key] = self.build(value_node, (*path, key), depth=depth + 1)
+            child = (*path, key)
+            self.lines[child] = key_node.start_mark.line + 1
+            if type(value_node) is yaml.ScalarNode and value_node.tag == _STR:
+                out[key] = self._string(value_node, child, depth=depth + 1)
+            else:
+                out[key] = self.build(value_node, child, depth=depth + 1)
         return out
+
+    def _string(self, node: yaml.ScalarNode, path: Path, *, depth: int) -> str:
+        """``build`` for a plain string value of a mapping, the commonest node, with only the
+        checks a string needs (its key's line is already recorded)."""
+        self.count += 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            self.count -= 1
+            return str(self.build(node, path, depth=depth))  # raises the right problem
+        if node.style == "|":
+            self.blocks[path] = node.start_mark.line + 2
+        return str(node.value)
 
     def _key(self, node: yaml.Node) -> str:
         line = node.start_mark.line + 1
