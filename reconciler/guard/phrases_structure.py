@@ -88,7 +88,7 @@ RULES: tuple[Rule, ...] = (
         "any",
         0.4,
         r"(?:^|[.!?,;:]\s*|\b(?:and|then|now|stop|just)\s+)(?:write|say|output|print)\s*:?\s+"
-        r"(?:that |the following: )?[a-z0-9\"'][^.!?\n]{2,60}[!]",
+        r"(?:that |the following: )?[a-z0-9\"'][^.!?\n]{2,60}(?:!|$)",
         words="write say output print",
         reach=(30, 70),
     ),
@@ -115,6 +115,7 @@ RULES: tuple[Rule, ...] = (
         words="documents article articles artikel artikels context sources texts data",
         also="not don't dont never without ignore ignoring forget",
         reach=(60, 20),
+        near=40,
     ),
     # false claims of authorisation
     rule(
@@ -139,7 +140,8 @@ RULES: tuple[Rule, ...] = (
         "false claim of authorisation",
         "any",
         0.7,
-        r"\b(?:admin(?:istrator)?|sudo|root|developer|debug|maintenance|god) (?:access|privileges?"
+        r"\b(?:admin(?:istrator)?|sudo|root|developer|debug(?:ging)?|maintenance|god)"
+        r" (?:access|privileges?"
         r"|rights|override|mode|clearance|permissions?) (?:has been |is |now )?(?:granted|enabled"
         r"|activated|unlocked|confirmed|elevated)",
         words="access privilege privileges rights override mode clearance permission permissions",
@@ -154,6 +156,18 @@ RULES: tuple[Rule, ...] = (
         r"|override|answer anything|say anything)",
         words="authorized authorised cleared permitted allowed",
         also="ignore bypass disregard reveal share disclose break override anything",
+    ),
+    rule(
+        "false claim of authorisation",
+        "any",
+        0.5,
+        r"\b(?:enabled|activated|unlocked|authori[sz]ed|approved) by (?:an? |the |your )?"
+        r"(?:openai|anthropic|admin(?:istrator)?|developers?|creators?|owners?|system)"
+        r"(?: (?:employee|staff|team))?\b",
+        words="enabled activated unlocked authorized authorised approved",
+        also="openai anthropic admin administrator developer developers creator creators owner "
+        "owners system",
+        reach=(10, 50),
     ),
     rule(
         "false claim of authorisation",

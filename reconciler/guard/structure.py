@@ -87,7 +87,7 @@ def signals(visible: str, base: ViewText) -> list[tuple[str, float]]:
     """Reasons with weights for the shapes found in the input."""
     found = []
     text = base.text
-    if "you" in base.words:
+    if "you" in base.words and text.count("you") >= DIRECTIVES_MANY[0]:
         orders = len(_DIRECTIVE.findall(text))
         if orders >= DIRECTIVES_MANY[0]:
             weight = DIRECTIVES_MOST[1] if orders >= DIRECTIVES_MOST[0] else DIRECTIVES_MANY[1]
