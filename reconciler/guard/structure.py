@@ -14,6 +14,7 @@ substring tests.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from reconciler.guard.gating import ViewText
 
@@ -26,6 +27,23 @@ _TURN = re.compile(
     r"^[ \t>*_#\[]*(user|human|me|you|assistant|ai|bot|gpt|chatgpt|model|system|claude|gemini)"
     r"[ \t*_\]]*:",
     re.MULTILINE,
+)
+_ROLE_WORDS = frozenset(
+    {
+        "user",
+        "human",
+        "me",
+        "you",
+        "assistant",
+        "ai",
+        "bot",
+        "gpt",
+        "chatgpt",
+        "model",
+        "system",
+        "claude",
+        "gemini",
+    }
 )
 _ASSISTANT_ROLES = frozenset(
     {"assistant", "ai", "bot", "gpt", "chatgpt", "model", "claude", "gemini"}
@@ -41,26 +59,28 @@ _DIRECTIVE = re.compile(
     r"| cannot| can'?t| can| never| always| do not| don'?t| are not| aren'?t| are free"
     r"| have no| no longer)\b"
 )
-_MODEL_NAMES = re.compile(
-    r"\b(?:chat ?gpt|gpt-?[345]|openai|language model|ai model|llm|chatbot|bot|ai)\b"
-)
-_MODEL_WORDS = frozenset(
-    {
-        "chatgpt",
-        "chat",
-        "gpt",
-        "gpt-3",
-        "gpt-4",
-        "openai",
-        "language",
-        "llm",
-        "chatbot",
-        "bot",
-        "ai",
-        "model",
-    }
-)
+# Names of the model, each counted only when its first word is in the view, with an
+# expression of its own (one alternation over every position of 4 KB costs a third of a ms).
+_MODEL_NAMES = {
+    "chatgpt": r"\bchatgpt\b",
+    "chat": r"\bchat gpt\b",
+    "gpt": r"\bgpt-?[345]\b",
+    "gpt3": r"\bgpt3\b",
+    "gpt4": r"\bgpt4\b",
+    "gpt5": r"\bgpt5\b",
+    "openai": r"\bopenai\b",
+    "language": r"\blanguage model\b",
+    "llm": r"\bllm\b",
+    "chatbot": r"\bchatbot\b",
+    "bot": r"\bbot\b",
+    "ai": r"\bai\b",
+}
+_MODEL_WORDS = frozenset(_MODEL_NAMES)
 _MORSE_HINTS = (".- ", "-. ", "- .", ". -")
+_ACRONYM_OPENERS = re.compile(r"\(|stands for")
+_ACRONYM_SCAN = 16_000
+_ACRONYM_TRIES = 16
+_ACRONYM_BEFORE, _ACRONYM_AFTER = 12, 120  # the acronym before the opener, its words after
 _ACRONYM = re.compile(
     r"\b([A-Z]{3,8})\s*(?:\(|,?\s+(?:which |that )?stands for\s+|:\s*)"
     r"((?:[A-Z][\w'-]*[\s,]+(?:(?:and|or|of|the|to|a|for)\s+)?){1,7}[A-Z][\w'-]*)"
@@ -92,19 +112,34 @@ def signals(visible: str, base: ViewText) -> list[tuple[str, float]]:
         if orders >= DIRECTIVES_MANY[0]:
             weight = DIRECTIVES_MOST[1] if orders >= DIRECTIVES_MOST[0] else DIRECTIVES_MANY[1]
             found.append((DIRECTIVES.format(n=orders), weight))
-    if not _MODEL_WORDS.isdisjoint(base.words):
-        mentions = len(_MODEL_NAMES.findall(text))
+    named = _MODEL_WORDS & base.words
+    if named:
+        mentions = sum(len(_compiled(_MODEL_NAMES[word]).findall(text)) for word in named)
         if mentions >= MODEL_TALK_MANY[0]:
             found.append((MODEL_TALK.format(n=mentions), MODEL_TALK_MANY[1]))
     if len(text) > _FLOOD_CHARS_PER_WORD * len(base.words) and _FLOOD.search(text):
         found.append(FLOOD)
-    if ":" in text and _fakes_turns(text):
+    roles = base.words & _ROLE_WORDS
+    if roles & _ASSISTANT_ROLES and roles - _ASSISTANT_ROLES and _fakes_turns(text):
         found.append(TRANSCRIPT)
-    if "(" in visible or "stands for" in text or ":" in visible:
-        match = _ACRONYM.search(visible)
-        if match and _expands(match.group(1), match.group(2)):
-            found.append(ACRONYM)
+    if _named_by_acronym(visible):
+        found.append(ACRONYM)
     return found
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _named_by_acronym(visible: str) -> bool:
+    """Tell whether an upper-case word of 3-8 letters is followed by its expansion."""
+    starts = [m.start() for m in _ACRONYM_OPENERS.finditer(visible, 0, _ACRONYM_SCAN)]
+    for at in starts[:_ACRONYM_TRIES]:
+        match = _ACRONYM.search(visible, max(0, at - _ACRONYM_BEFORE), at + _ACRONYM_AFTER)
+        if match and _expands(match.group(1), match.group(2)):
+            return True
+    return False
 
 
 def _fakes_turns(text: str) -> bool:
