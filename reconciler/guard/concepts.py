@@ -177,7 +177,9 @@ def _pair(
         return _rule(
             lang, concept, weight, pattern, words=_keys(lang, second), also=_keys(lang, first)
         )
-    return _rule(lang, concept, weight, pattern, literals=first)
+    # in "ov" order a match opens with the object, at most the gap and its length before
+    lead = 0 if lang.order == "vo" else lang.gap + max(map(len, second))
+    return _rule(lang, concept, weight, pattern, literals=first, lead=lead)
 
 
 def _near(
@@ -193,7 +195,8 @@ def _near(
         return _rule(
             lang, concept, weight, pattern, words=_keys(lang, other), also=_keys(lang, one)
         )
-    return _rule(lang, concept, weight, pattern, literals=one)
+    lead = lang.gap // 3 + max(map(len, other))
+    return _rule(lang, concept, weight, pattern, literals=one, lead=lead)
 
 
 def _single(lang: Language, concept: str, weight: float, entries: tuple[str, ...]) -> Rule | None:
@@ -202,7 +205,7 @@ def _single(lang: Language, concept: str, weight: float, entries: tuple[str, ...
     pattern = _alternation(entries, lang.latin)
     if lang.latin:
         return _rule(lang, concept, weight, pattern, words=_keys(lang, entries))
-    return _rule(lang, concept, weight, pattern, literals=entries)
+    return _rule(lang, concept, weight, pattern, literals=entries, lead=0)
 
 
 def _rule(
@@ -214,6 +217,7 @@ def _rule(
     words: str = "",
     also: str = "",
     literals: tuple[str, ...] = (),
+    lead: int | None = None,
 ) -> Rule:
     return rule(
         FAMILIES[concept],
@@ -225,6 +229,7 @@ def _rule(
         literals=literals,
         concept=concept,
         near=_NEAR if also else 0,
+        lead=lead,
     )
 
 

@@ -27,7 +27,9 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:just|only|simply|now|then|and) (?:say|write|output|print|type|repeat|reply|answer)"
         r"(?: back)?(?: with)?(?: the (?:words?|phrase|text|sentence))?\s*:?\s*" + _QUOTE,
         words=_FORCE_VERBS,
+        also="just only simply now then and",
         reach=(12, 60),
+        near=10,
     ),
     rule(
         "output forcing",
@@ -90,7 +92,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:^|[.!?,;:]\s*|\b(?:and|then|now|stop|just)\s+)(?:write|say|output|print)\s*:?\s+"
         r"(?:that |the following: )?[a-z0-9\"'][^.!?\n]{2,60}(?:!|$)",
         words="write say output print",
-        reach=(30, 70),
+        reach=(12, 70),
     ),
     # interruptions that announce a switch of task
     rule(

@@ -37,6 +37,15 @@ class Rule:
     starts: tuple[str, ...] | None = None
     concept: str = ""  # rules of one concept in several languages count once together
     near: int = 0  # when set, an ``also`` word must occur this close to a gate word
+    # when set, every match starts at most this far before one of its literals
+    lead: int | None = None
+
+    def _search_from_literals(self, text: str, lead: int) -> re.Match[str] | None:
+        """Search from the first literal occurrence on: the same match, less text to try."""
+        places = [at for at in map(text.find, self.literals) if at != -1]
+        if not places:
+            return None
+        return self.pattern.search(text, max(0, min(places) - lead))
 
     def find(self, view: ViewText) -> re.Match[str] | None:
         """Search the view near the rule's gate words; None when it does not match.
@@ -48,6 +57,8 @@ class Rule:
         if self.also and self.also.isdisjoint(present):
             return None
         text = view.text
+        if self.lead is not None:
+            return self._search_from_literals(text, self.lead)
         for literal in self.literals:
             if literal in text:
                 return self.pattern.search(text)
@@ -96,6 +107,7 @@ def rule(
     reach: tuple[int, int] = (REACH, REACH),
     concept: str = "",
     near: int = 0,
+    lead: int | None = None,
 ) -> Rule:
     """Compile a rule.
 
@@ -119,6 +131,7 @@ def rule(
         None if literals else start_literals(compiled),
         concept,
         near,
+        lead,
     )
 
 
