@@ -60,20 +60,21 @@ _DIRECTIVE = re.compile(
     r"| have no| no longer)\b"
 )
 # Names of the model, each counted only when its first word is in the view, with an
-# expression of its own (one alternation over every position of 4 KB costs a third of a ms).
-_MODEL_NAMES = {
-    "chatgpt": r"\bchatgpt\b",
-    "chat": r"\bchat gpt\b",
-    "gpt": r"\bgpt-?[345]\b",
-    "gpt3": r"\bgpt3\b",
-    "gpt4": r"\bgpt4\b",
-    "gpt5": r"\bgpt5\b",
-    "openai": r"\bopenai\b",
-    "language": r"\blanguage model\b",
-    "llm": r"\bllm\b",
-    "chatbot": r"\bchatbot\b",
-    "bot": r"\bbot\b",
-    "ai": r"\bai\b",
+# expression of its own that opens with a literal (one alternation over every position of
+# 4 KB costs a third of a millisecond).
+_MODEL_NAMES = {  # first word in the view -> (literal opening, what may follow it)
+    "chatgpt": ("chatgpt", ""),
+    "chat": ("chat gpt", ""),
+    "gpt": ("gpt", "-?[345]"),
+    "gpt3": ("gpt3", ""),
+    "gpt4": ("gpt4", ""),
+    "gpt5": ("gpt5", ""),
+    "openai": ("openai", ""),
+    "language": ("language model", ""),
+    "llm": ("llm", ""),
+    "chatbot": ("chatbot", ""),
+    "bot": ("bot", ""),
+    "ai": ("ai", ""),
 }
 _MODEL_WORDS = frozenset(_MODEL_NAMES)
 _MORSE_HINTS = (".- ", "-. ", "- .", ". -")
@@ -114,7 +115,7 @@ def signals(visible: str, base: ViewText) -> list[tuple[str, float]]:
             found.append((DIRECTIVES.format(n=orders), weight))
     named = _MODEL_WORDS & base.words
     if named:
-        mentions = sum(len(_compiled(_MODEL_NAMES[word]).findall(text)) for word in named)
+        mentions = sum(len(_whole_word(*_MODEL_NAMES[word]).findall(text)) for word in named)
         if mentions >= MODEL_TALK_MANY[0]:
             found.append((MODEL_TALK.format(n=mentions), MODEL_TALK_MANY[1]))
     if len(text) > _FLOOD_CHARS_PER_WORD * len(base.words) and _FLOOD.search(text):
@@ -128,8 +129,11 @@ def signals(visible: str, base: ViewText) -> list[tuple[str, float]]:
 
 
 @lru_cache(maxsize=64)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _whole_word(opening: str, rest: str) -> re.Pattern[str]:
+    """``opening`` then ``rest`` as a whole word, written to start with the literal (a
+    leading ``\\b`` would make the engine try every position)."""
+    literal = re.escape(opening)
+    return re.compile(rf"{literal}(?<!\w{literal}){rest}(?!\w)")
 
 
 def _named_by_acronym(visible: str) -> bool:
