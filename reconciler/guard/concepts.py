@@ -250,10 +250,14 @@ def rules_for(lang: Language) -> tuple[Rule, ...]:
 
 @dataclass(frozen=True)
 class ConceptRules:
-    """The rules of every table: Latin ones in one prefix-gated set, the others by script."""
+    """The rules of every table: Latin ones in one word-gated set, the others by script.
+
+    A rule of another script runs only when the view has a character of one of its literals,
+    a set operation on the view's few distinct non-ASCII characters.
+    """
 
     latin: RuleSet
-    by_script: tuple[tuple[frozenset[str], RuleSet], ...]
+    by_script: tuple[tuple[frozenset[str], tuple[tuple[Rule, frozenset[str] | None], ...]], ...]
 
     def candidates(self, view: ViewText) -> list[Rule]:
         found = self.latin.candidates(view)
@@ -261,8 +265,22 @@ class ConceptRules:
         if chars:
             for marker, rules in self.by_script:
                 if not chars.isdisjoint(marker):
-                    found += rules.candidates(view)
+                    found += [
+                        r for r, needs in rules if needs is None or not chars.isdisjoint(needs)
+                    ]
         return found
+
+
+def _first_characters(each: Rule) -> frozenset[str] | None:
+    """A non-ASCII character of each literal (folding can make the first one Latin), or
+    None when a literal has none and so the rule must always run."""
+    found = set()
+    for literal in each.literals:
+        char = next((c for c in literal if not c.isascii()), None)
+        if char is None:
+            return None
+        found.add(char)
+    return frozenset(found)
 
 
 @cache
@@ -276,6 +294,7 @@ def concept_rules() -> ConceptRules:
         else:
             scripts.setdefault(lang.script, []).extend(rules_for(lang))
     by_script = tuple(
-        (_characters(SCRIPTS[script]), RuleSet(tuple(rules))) for script, rules in scripts.items()
+        (_characters(SCRIPTS[script]), tuple((r, _first_characters(r)) for r in rules))
+        for script, rules in scripts.items()
     )
     return ConceptRules(RuleSet(tuple(latin)), by_script)
