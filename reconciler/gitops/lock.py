@@ -2,8 +2,11 @@
 
 The main job (apply), import and promote hold it around everything they write. Taken in a fixed
 order (this machine first, then the remote) so two runs never hold one each and wait forever.
-After taking the lease the checkout is fast-forwarded to the remote branch, so a runner that
-waited plans against the state the previous holder pushed, not the one it cloned.
+After taking the lease the checkout is fast-forwarded to the remote branch when the remote moved
+only by state commits, so a runner that waited plans against the state the previous holder
+pushed, not the one it cloned; a remote that also moved manifests is left alone, because a job
+applies the commit it was given (the workflows promote one commit from environment to
+environment), and the push's rebase merges the state.
 """
 
 from __future__ import annotations
@@ -83,8 +86,9 @@ def manifest_lock(root: Path, env: str, *, timeout: float = DEFAULT_TIMEOUT) -> 
 
 
 def fast_forward(root: Path, remote: str = "origin") -> bool:
-    """Bring the current branch up to the remote's when that is a fast-forward; any other
-    case (diverged, local edits in the way, no branch) is left to the push's rebase."""
+    """Bring the current branch up to the remote's when that is a fast-forward that changes
+    nothing but ``state/``; any other case (manifests moved, diverged, local edits in the way,
+    no branch) is left to the push's rebase."""
 
     def git(*args: str) -> bool:
         done = subprocess.run(
@@ -105,4 +109,8 @@ def fast_forward(root: Path, remote: str = "origin") -> bool:
     ).stdout.strip()
     if not branch or not git("fetch", "--quiet", "--no-tags", remote, f"refs/heads/{branch}"):
         return False
+    if not git("merge-base", "--is-ancestor", "HEAD", "FETCH_HEAD"):
+        return False
+    if not git("diff", "--quiet", "HEAD", "FETCH_HEAD", "--", ".", ":(exclude)state"):
+        return False  # the remote moved manifests too: apply the commit this job was given
     return git("merge", "--ff-only", "--quiet", "FETCH_HEAD")

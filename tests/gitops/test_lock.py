@@ -120,3 +120,18 @@ def test_environment_lock_fast_forwards_to_what_the_last_holder_pushed(
         assert held.interrupted == ()
         assert (gitops_remote.b / "state" / "x").read_text() == "1\n"
     assert not git(gitops_remote.bare, "for-each-ref", lease_ref("staging")).strip()
+
+
+def test_environment_lock_leaves_the_checkout_alone_when_manifests_moved(
+    gitops_remote: Remote,
+) -> None:
+    """A job applies the commit it was given: a remote that also moved manifests is not
+    fast-forwarded into the checkout (the push's rebase merges the state instead)."""
+    before = git(gitops_remote.b, "rev-parse", "HEAD").strip()
+    manifest = gitops_remote.a / "environments" / "staging" / "models" / "a.yaml"
+    manifest.write_text("kind: ModelEndpoint\n# changed\n")
+    git(gitops_remote.a, "commit", "--quiet", "-am", "a manifest change")
+    git(gitops_remote.a, "push", "--quiet", "origin", "main")
+    settings = LockSettings(timeout=1, ttl=60, remote=True)
+    with environment_lock(gitops_remote.b, "staging", me=holder("b"), settings=settings):
+        assert git(gitops_remote.b, "rev-parse", "HEAD").strip() == before
