@@ -104,8 +104,13 @@ SPLIT = "split payload"
 MORSE = "Morse code"
 
 
-def signals(visible: str, base: ViewText) -> list[tuple[str, float]]:
-    """Reasons with weights for the shapes found in the input."""
+def signals(visible: str, base: ViewText, *, shapes: bool = True) -> list[tuple[str, float]]:
+    """Reasons with weights for the shapes found in the input.
+
+    Without ``shapes`` only the counts of orders and of talk about the model are taken: what
+    an alternative view (leetspeak undone) can reveal, where floods, transcripts and
+    acronyms are already visible in the base view.
+    """
     found = []
     text = base.text
     if "you" in base.words and text.count("you") >= DIRECTIVES_MANY[0]:
@@ -118,6 +123,8 @@ def signals(visible: str, base: ViewText) -> list[tuple[str, float]]:
         mentions = sum(len(_whole_word(*_MODEL_NAMES[word]).findall(text)) for word in named)
         if mentions >= MODEL_TALK_MANY[0]:
             found.append((MODEL_TALK.format(n=mentions), MODEL_TALK_MANY[1]))
+    if not shapes:
+        return found
     if len(text) > _FLOOD_CHARS_PER_WORD * len(base.words) and _FLOOD.search(text):
         found.append(FLOOD)
     roles = base.words & _ROLE_WORDS
