@@ -193,7 +193,7 @@ class _Steps:
     def steps(
         self, steps: list[dict[str, Any]], ctx: dict[str, Any]
     ) -> tuple[bool, dict[str, Any]]:
-        ok, done = True, {}  # type: ignore[var-annotated]
+        ok, done = True, dict[str, Any]()
         for index, step in enumerate(steps):
             sctx = ctx | {"steps": done, "job_failed": not ok}
             if not self._should_run(step, sctx, ok=ok):
