@@ -287,7 +287,25 @@ def test_drift_opens_an_issue_apply_on_merge_pushes_state_and_drift_then_closes_
     after = repo.run("drift.yml")  # with the read-only client only: keys are not compared
     assert after.failed_jobs == [], _describe(after)
     assert issue["state"] == "closed"
+    assert "git history of state/ checked" in after.output
     _assert_no_secret_leaks(repo, before.output, applied.output, after.output, issue["body"])
+
+
+def test_drift_fails_when_the_committed_audit_history_was_rewritten(
+    scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
+) -> None:
+    repo = scaffold("dev")
+    repo.push_main()
+    assert repo.run("apply.yml").failed_jobs == []
+    _git(repo.root, "pull", "-q", "--rebase", "origin", "main")
+    log = repo.root / "state" / "dev" / "audit.jsonl"
+    log.write_text("\n".join(log.read_text().splitlines()[1:]) + "\n")  # drop the first entry
+    _git(repo.root, "commit", "-q", "-am", "tidy the audit log")
+    repo.push_main()
+    result = repo.run("drift.yml")
+    assert result.failed_jobs == ["dev/drift", "dev"], _describe(result)
+    assert result.steps[-1].name == "Check the audit log and the git history of the state"
+    assert result.steps[-1].returncode == 1
 
 
 def test_apply_from_a_branch_other_than_main_is_refused(
