@@ -70,10 +70,17 @@ def guard_policy(model: ModelEndpoint, policy: Policy) -> GuardPolicy:
 
 
 def invoke_guarded(
-    client: GatewayClient, model: ModelEndpoint, model_id: str, text: str, *, policy: Policy
+    client: GatewayClient,
+    model: ModelEndpoint,
+    model_id: str,
+    text: str,
+    *,
+    policy: Policy,
+    verdict: Verdict | None = None,
 ) -> Invocation:
-    """Scan ``text``; when allowed, send the sanitised input and report usage and cost."""
-    verdict = scan(text, guard_policy(model, policy))
+    """Scan ``text`` (unless the caller already did, under the same policy); when allowed,
+    send the sanitised input and report usage and cost."""
+    verdict = verdict or scan(text, guard_policy(model, policy))
     if verdict.blocked:
         return Invocation(verdict=verdict)
     started = time.perf_counter()

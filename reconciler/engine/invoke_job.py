@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reconciler.engine.connect import open_client
 from reconciler.engine.invocation import Invocation, guard_policy, invoke_guarded
@@ -48,7 +49,7 @@ def run_invoke(request: InvokeRequest) -> Invocation:
     require_references(loaded, request.environ, sandbox=request.sandbox, models=False)
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
-        return invoke_live(client, loaded, model, request.text)
+        return invoke_live(client, loaded, model, request.text, verdict=verdict)
 
 
 def screen(loaded: LoadedEnvironment, name: str, text: str) -> tuple[ModelEndpoint, Verdict]:
@@ -66,11 +67,18 @@ def screen(loaded: LoadedEnvironment, name: str, text: str) -> tuple[ModelEndpoi
 
 
 def invoke_live(
-    client: GatewayClient, loaded: LoadedEnvironment, model: ModelEndpoint, text: str
+    client: GatewayClient,
+    loaded: LoadedEnvironment,
+    model: ModelEndpoint,
+    text: str,
+    *,
+    verdict: Verdict | None = None,
+    find: Callable[[str], Mapping[str, Any] | None] | None = None,
 ) -> Invocation:
-    """Find the live endpoint of ``model``; call it only when it is ACTIVE."""
+    """Find the live endpoint of ``model`` (with ``find``, default a list call); call it only
+    when it is ACTIVE. ``verdict`` is ``screen``'s, so the input is scanned once."""
     env = loaded.config.name
-    live = client.find_model_by_name(model.name)
+    live = (find or client.find_model_by_name)(model.name)
     if live is None:
         raise NotActive(
             f"'{model.name}' is not live in '{env}'",
@@ -87,4 +95,6 @@ def invoke_live(
             f"'{model.name}' is {live.get('status')}, not ACTIVE",
             hint="wait for provisioning to finish, then retry",
         )
-    return invoke_guarded(client, model, str(live["id"]), text, policy=loaded.config.policy)
+    return invoke_guarded(
+        client, model, str(live["id"]), text, policy=loaded.config.policy, verdict=verdict
+    )

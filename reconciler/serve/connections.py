@@ -11,8 +11,11 @@ shared by everything in the process, apply jobs included.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from reconciler.engine.connect import open_client
 from reconciler.gateway import GatewayClient
@@ -22,6 +25,49 @@ from reconciler.serve.settings import ServeSettings
 from reconciler.structs.manifests import EnvironmentConfig, LoadedEnvironment
 
 Fingerprint = tuple[tuple[str, int, int], ...]
+LIVE_SECONDS = 2.0
+STALE_SECONDS = 10.0
+
+
+class LiveIndex:
+    """ACTIVE endpoints by name for a moment: invocations skip a list call per request.
+
+    Only ACTIVE records are kept. A record is fresh for ``LIVE_SECONDS``; after that one caller
+    looks it up again while the others keep using it (up to ``STALE_SECONDS``), so a hundred
+    concurrent calls never all list the organisation at once. The Gateway refuses to invoke an
+    endpoint that is not ACTIVE (409) or gone (404), and the caller ``forget``s it then, so a
+    stale entry costs one refused call, never a wrong answer.
+    """
+
+    def __init__(self, client: GatewayClient, *, monotonic: Callable[[], float]) -> None:
+        self._client, self._monotonic = client, monotonic
+        self._records: dict[str, tuple[float, Mapping[str, Any]]] = {}
+        self._refreshing = threading.Lock()
+
+    def find(self, name: str) -> Mapping[str, Any] | None:
+        kept = self._records.get(name)
+        age = self._monotonic() - kept[0] if kept else None
+        if kept is not None and age is not None and age < LIVE_SECONDS:
+            return kept[1]
+        if kept is not None and age is not None and age < STALE_SECONDS:
+            if not self._refreshing.acquire(blocking=False):
+                return kept[1]  # another caller is looking it up right now
+            try:
+                return self._lookup(name)
+            finally:
+                self._refreshing.release()
+        return self._lookup(name)
+
+    def forget(self, name: str) -> None:
+        self._records.pop(name, None)
+
+    def _lookup(self, name: str) -> Mapping[str, Any] | None:
+        record = self._client.find_model_by_name(name)
+        if record is not None and record.get("status") == "ACTIVE":
+            self._records[name] = (self._monotonic(), record)
+        else:
+            self.forget(name)
+        return record
 
 
 class Connections:
@@ -33,6 +79,7 @@ class Connections:
         self._lock = threading.Lock()
         self._loaded: dict[str, tuple[Fingerprint, LoadedEnvironment]] = {}
         self._clients: dict[EnvironmentConfig, GatewayClient] = {}
+        self._live: dict[EnvironmentConfig, LiveIndex] = {}
 
     def start(self) -> None:
         if self.settings.sandbox:
@@ -71,6 +118,12 @@ class Connections:
                 )
                 self._clients[config] = client
             return client
+
+    def live(self, config: EnvironmentConfig) -> LiveIndex:
+        """The ACTIVE-endpoint index of ``config``'s client."""
+        client = self.client(config)
+        with self._lock:
+            return self._live.setdefault(config, LiveIndex(client, monotonic=time.monotonic))
 
 
 def _fingerprint(folder: Path) -> Fingerprint:

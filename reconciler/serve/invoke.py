@@ -14,6 +14,7 @@ from typing import Any
 
 from reconciler.engine.invoke_job import invoke_live, screen
 from reconciler.engine.secrets import require_references
+from reconciler.gateway.errors import Conflict, NotFound
 from reconciler.serve.errors import ApiError
 from reconciler.serve.service import Service
 
@@ -51,7 +52,21 @@ def invoke_protected(service: Service, call: InvokeCall) -> Timed:
         )
     settings = service.settings
     require_references(loaded, settings.environ, sandbox=settings.sandbox, models=False)
-    outcome = invoke_live(service.connections.client(loaded.config), loaded, model, call.text)
+    connections = service.connections
+    live = connections.live(loaded.config)
+    try:
+        outcome = invoke_live(
+            connections.client(loaded.config),
+            loaded,
+            model,
+            call.text,
+            verdict=verdict,
+            find=live.find,
+        )
+    except (Conflict, NotFound) as exc:
+        live.forget(model.name)
+        message = f"'{model.name}' cannot take calls now: {exc.message}"
+        raise ApiError(409, "not-active", message) from exc
     label = "flag" if outcome.verdict.flagged else "allow"
     metrics.verdicts.labels(verdict=label).inc()
     metrics.invocations.labels(env=call.env, outcome="ok").inc()

@@ -8,7 +8,7 @@ from typing import Any
 
 from reconciler.gitops.audit import verify_log
 from reconciler.gitops.snapshot import read_snapshot
-from tests.fixtures_engine import KEYS, ConfigRepo, live_models, model_manifest
+from tests.fixtures_engine import KEYS, ConfigRepo, default_client, live_models, model_manifest
 from tests.fixtures_gitops import git
 from tests.fixtures_serve import Api, commit_all
 
@@ -146,3 +146,21 @@ def test_blocked_input_is_422_and_never_reaches_the_model(
         json={"env": "staging", "model": "nope", "input": "hello"},
     )
     assert unknown.status_code == 404
+
+
+def test_an_endpoint_deleted_behind_the_service_is_409_not_a_stale_answer(
+    api: Api, served_repo: ConfigRepo, sandbox: Any, sandbox_clock: Any
+) -> None:
+    allow_apply(served_repo)
+    follow(api, apply(api, "support-classifier")["job"]["links"]["self"])
+    call = {"env": "staging", "model": "support-classifier", "input": "Where is my parcel?"}
+    assert api("POST", "/api/invoke-protected", role="invoker", json=call).status_code == 200
+    with default_client(sandbox) as client:
+        live = client.find_model_by_name("support-classifier")
+        assert live is not None
+        client.delete_model(str(live["id"]))
+    sandbox_clock.advance(600)  # the deletion completes; the service's index still has it
+    for _ in range(2):  # the Gateway refuses the remembered id, then the lookup finds nothing
+        gone = api("POST", "/api/invoke-protected", role="invoker", json=call)
+        assert gone.status_code == 409, gone.text
+        assert gone.json()["error"]["code"] == "not-active"
