@@ -7,6 +7,7 @@ the group before a subcommand are merged in only where that subcommand declares 
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -80,7 +81,7 @@ _DECLARATIONS: dict[str, Callable[[F], F]] = {
         "-v",
         "--verbose",
         count=True,
-        help="More output: unchanged models, retries, 429 waits, token refreshes; -vv tracebacks.",
+        help="More output: unchanged models, retries, 429 waits, token refreshes, tracebacks.",
     ),
     "full": click.option(
         "--full", is_flag=True, default=None, help="Show changed values whole, never shortened."
@@ -137,6 +138,8 @@ def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
         raise click.UsageError(f"{flags} does nothing for '{ctx.info_name}'; leave it out")
     merged = {k: given.get(k) if given.get(k) not in (None, 0) else parent.get(k) for k in _FIELDS}
     root = merged["root"] or Path.cwd()
+    if merged["verbose"]:
+        _log_to_stderr()
     return CommonOptions(
         root=Path(root).resolve(),
         fmt=merged["fmt"] or "text",
@@ -149,3 +152,21 @@ def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
         full=bool(merged["full"]),
         color=merged["color"] or "auto",
     )
+
+
+def _log_to_stderr() -> None:
+    """``-v``: the client's retries, 429 waits and token refreshes, one line each on stderr
+    (the messages never carry a token or a key)."""
+    logger = logging.getLogger("reconciler")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
+class _Stderr(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is when a record arrives, not when it was made."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(self.format(record) + "\n")

@@ -9,6 +9,7 @@ message or log line.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from reconciler.gateway.errors import AuthError, ServerError
 
 REFRESH_MARGIN_SECONDS = 60.0
+log = logging.getLogger("reconciler.gateway")
 
 
 class TokenCache:
@@ -37,6 +39,7 @@ class TokenCache:
         """A token valid for at least the refresh margin, fetching one if needed."""
         with self._lock:
             if self._token is None or self._monotonic() >= self._refresh_at:
+                log.debug("token: %s", "fetching" if self._refresh_at == 0 else "refreshing")
                 self._token = None
                 token, expires_in = self._fetch()
                 margin = min(REFRESH_MARGIN_SECONDS, expires_in / 2)
@@ -48,6 +51,7 @@ class TokenCache:
         """Forget ``rejected`` so the next ``get`` re-authenticates."""
         with self._lock:
             if self._token == rejected:
+                log.debug("token: rejected with 401, fetching a new one")
                 self._token = None
 
 

@@ -10,8 +10,11 @@ without holding the lock.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
+
+log = logging.getLogger("reconciler.gateway")
 
 
 class TokenBucket:
@@ -37,6 +40,7 @@ class TokenBucket:
         """Take one token, sleeping until it is due; returns the seconds waited."""
         wait = self._reserve()
         if wait > 0:
+            log.debug("rate limit: waiting %.2fs for a request slot", wait)
             self._sleep(wait)
         return wait
 

@@ -73,7 +73,7 @@ class Attempts:
             raise error
         self.number += 1
         log.debug(
-            "%s: attempt #%d/%d in %.2fs after %s",
+            "%s: attempt #%d/%d in %.2fs after %s" + (" (429: Retry-After)" if retry_after else ""),
             self.label,
             self.number,
             self.policy.max_attempts,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.cli.options import CommonOptions
+from reconciler.gateway.ratelimit import TokenBucket
 from reconciler.structs.errors import ExitCode
 from tests.fixtures_engine import ENV, Run
 from tests.report.harness import reconcile
@@ -69,3 +71,23 @@ def test_color_always_colours_the_plan_and_never_does_not(run: Run) -> None:
     always = reconcile(run.repo, "--env", ENV, "--dry-run", "--color", "always")
     never = reconcile(run.repo, "--env", ENV, "--dry-run", "--color", "never")
     assert "\x1b[32m" in always.out and "\x1b[" not in never.out
+
+
+def test_verbose_logs_token_fetches_to_stderr_never_a_secret(run: Run) -> None:
+    run.repo.write_environment(policy={"maxParallel": 4, "requestsPerMinute": 120})
+    run.repo.write_model("support-classifier")
+    quiet = reconcile(run.repo, "--env", ENV, "--dry-run")
+    loud = reconcile(run.repo, "--env", ENV, "--dry-run", "-v")
+    assert "reconciler.gateway" not in quiet.err
+    assert "reconciler.gateway: token: fetching" in loud.err
+    assert "sk-canary" not in loud.err and "sandbox-secret" not in loud.err
+
+
+def test_a_rate_limit_wait_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    slept: list[float] = []
+    bucket = TokenBucket(60, monotonic=lambda: 0.0, sleep=slept.append)
+    with caplog.at_level(logging.DEBUG, logger="reconciler.gateway"):
+        bucket.acquire()
+        bucket.acquire()
+    assert slept == [1.0]
+    assert "rate limit: waiting 1.00s for a request slot" in caplog.text
