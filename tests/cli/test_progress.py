@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 from reconciler.cli.progress import MAX_ROWS, ProgressPrinter
 from reconciler.engine.events import Event
@@ -45,3 +46,22 @@ def test_live_mode_caps_rows_for_large_applies() -> None:
     last_block = out.getvalue().split("F")[-1]
     assert f"{40 - MAX_ROWS} more" in last_block
     assert "model-39" in last_block and "model-00" not in last_block
+
+
+def test_live_rows_are_clipped_to_the_terminal_width() -> None:
+    out = io.StringIO()
+    printer = ProgressPrinter(out, total=1, live=True, width=40, tick=None)
+    printer(Event("bad-key-model", State.FAILED, "provider rejected the key " * 5))
+    rows = [r.removeprefix("\x1b[2K") for r in out.getvalue().split("\x1b[J")[0].splitlines()]
+    assert all(len(r) <= 39 for r in rows) and rows[1].endswith("…")
+
+
+def test_the_clock_ticks_between_events() -> None:
+    out = io.StringIO()
+    printer = ProgressPrinter(out, total=1, live=True, width=80, tick=0.02)
+    printer(Event("slow-model", State.CREATING))
+    deadline = time.monotonic() + 5
+    while out.getvalue().count("0/1 done") < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    printer.finish()
+    assert out.getvalue().count("0/1 done") >= 3, "redrawn without any new event"
