@@ -11,7 +11,6 @@ an empty success, because a typo must not pass as a verified log.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,8 @@ from reconciler.gitops.audit import AuditVerdict
 from reconciler.gitops.history import verify_history
 from reconciler.gitops.state import audit_path, state_environments, verify_environment
 from reconciler.manifests import list_environments
+from reconciler.report.audit import AuditReport
+from reconciler.report.reporters import render
 from reconciler.structs.errors import ConfigError, ExitCode
 
 
@@ -53,12 +54,10 @@ def verify(ctx: click.Context, /, env: str | None, history: bool, **given: Any) 
     def action() -> int:
         envs = [_known(options.root, env)] if env else state_environments(options.root)
         verdicts = {name: check(name) for name in envs}
-        text = _render(options.fmt, root=options.root, verdicts=verdicts)
-        if history and options.fmt == "text" and verdicts and all(v.ok for v in verdicts.values()):
-            text += "git history of state/ checked: each committed version extends the one before\n"
-        click.echo(text, nl=False)
-        ok = all(v.ok for v in verdicts.values())
-        return int(ExitCode.OK if ok else ExitCode.INVALID)
+        paths = {e: audit_path(options.root, e).relative_to(options.root).as_posix() for e in envs}
+        report = AuditReport(verdicts, paths, history=history)
+        click.echo(render(report, options.fmt), nl=False)
+        return int(ExitCode.OK if report.ok else ExitCode.INVALID)
 
     guarded(action, verbose=options.verbose)
 
@@ -71,57 +70,3 @@ def _known(root: Path, env: str) -> str:
             hint="environments are the folders of state/ and of environments/ under --root",
         )
     return env
-
-
-def _render(fmt: str, *, root: Path, verdicts: dict[str, AuditVerdict]) -> str:
-    if fmt == "json":
-        return _as_json(root, verdicts)
-    if fmt == "markdown":
-        return _as_markdown(verdicts)
-    return _as_text(root, verdicts)
-
-
-def _as_text(root: Path, verdicts: dict[str, AuditVerdict]) -> str:
-    if not verdicts:
-        return "no audit logs under state/\n"
-    lines = []
-    for env, verdict in verdicts.items():
-        path = audit_path(root, env).relative_to(root).as_posix()
-        if verdict.ok:
-            note = "" if verdict.entries else " (no audit log yet)"
-            lines.append(f"{env}: ok: {verdict.entries} entries{note}")
-        else:
-            where = f" line {verdict.first_bad_line}" if verdict.first_bad_line else ""
-            lines.append(f"{env}: FAILED: {path}{where}: {verdict.reason}")
-    return "\n".join(lines) + "\n"
-
-
-def _as_json(root: Path, verdicts: dict[str, AuditVerdict]) -> str:
-    report = {
-        "formatVersion": 1,
-        "ok": all(v.ok for v in verdicts.values()),
-        "environments": [
-            {
-                "environment": env,
-                "path": audit_path(root, env).relative_to(root).as_posix(),
-                "ok": v.ok,
-                "entries": v.entries,
-                "firstBadLine": v.first_bad_line,
-                "reason": v.reason,
-                "torn": v.torn,
-            }
-            for env, v in verdicts.items()
-        ],
-    }
-    return json.dumps(report, indent=2) + "\n"
-
-
-def _as_markdown(verdicts: dict[str, AuditVerdict]) -> str:
-    bad = [env for env, v in verdicts.items() if not v.ok]
-    head = "**Audit logs: all verify.**" if not bad else f"**Audit logs failing: {', '.join(bad)}**"
-    rows = ["| environment | result | entries | first bad line | reason |", "|---|---|---|---|---|"]
-    for env, v in verdicts.items():
-        result = "ok" if v.ok else "FAILED"
-        line = v.first_bad_line or ""
-        rows.append(f"| {env} | {result} | {v.entries} | {line} | {v.reason or ''} |")
-    return head + "\n\n" + "\n".join(rows) + "\n"

@@ -15,7 +15,7 @@ from reconciler.cli.boundary import guarded
 from reconciler.cli.options import CommonOptions, build_options, common_options
 from reconciler.cost.projection import project_environment
 from reconciler.manifests import load_environment
-from reconciler.report.cost import render_projection
+from reconciler.report.reporters import render
 from reconciler.structs.errors import ExitCode
 
 
@@ -33,5 +33,5 @@ def _run(env: str, options: CommonOptions) -> int:
     loaded = load_environment(options.root, env)
     for warning in loaded.warnings:
         click.echo(warning.render(), err=True)
-    click.echo(render_projection(project_environment(loaded), options.fmt), nl=False)
+    click.echo(render(project_environment(loaded), options.fmt), nl=False)
     return int(ExitCode.OK)

@@ -9,7 +9,7 @@ import click
 from reconciler.cli.boundary import guarded
 from reconciler.cli.options import CommonOptions, build_options, options
 from reconciler.engine.drift_job import DriftRequest, run_drift
-from reconciler.report.drift import render_drift_json, render_drift_markdown, render_drift_text
+from reconciler.report.reporters import render
 from reconciler.structs.errors import ExitCode
 
 
@@ -33,8 +33,5 @@ def _run(env: str, options: CommonOptions) -> int:
             push=options.push,
         )
     )
-    render = {"json": render_drift_json, "markdown": render_drift_markdown}.get(
-        options.fmt, render_drift_text
-    )
-    click.echo(render(report), nl=False)
+    click.echo(render(report, options.fmt, options.view()), nl=False)
     return int(ExitCode.CHANGES_PENDING if report.found else ExitCode.OK)

@@ -16,7 +16,8 @@ import click
 from reconciler.cli.boundary import guarded
 from reconciler.cli.options import CommonOptions, build_options, options
 from reconciler.engine.invoke_job import InvokeRequest, run_invoke
-from reconciler.report.invocation import render_invocation
+from reconciler.report.invocation import InvocationReport
+from reconciler.report.reporters import render
 from reconciler.structs.errors import ConfigError
 
 
@@ -38,7 +39,7 @@ def _run(env: str, name: str, text: str | None, options: CommonOptions) -> int:
         root=options.root, environment=env, name=name, text=text, sandbox=options.sandbox
     )
     outcome = run_invoke(request)
-    click.echo(render_invocation(outcome.as_dict(), fmt=options.fmt))
+    click.echo(render(InvocationReport(outcome.as_dict()), options.fmt), nl=False)
     return 1 if outcome.verdict.blocked else 0
 
 

@@ -17,6 +17,9 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
+from reconciler.report.view import View
+from reconciler.structs.stamp import Stamp
+
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("text", "json", "markdown")
 COLORS = ("auto", "always", "never")
@@ -44,6 +47,15 @@ class CommonOptions:
         if environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
             return False
         return (stream or sys.stdout).isatty()
+
+    def view(self, *, stamp: Stamp | None = None) -> View:
+        """What the reporters are asked to show on stdout."""
+        return View(
+            colour=self.colour(sys.stdout),
+            full=self.full,
+            verbose=self.verbose > 0,
+            stamp=stamp,
+        )
 
 
 _DECLARATIONS: dict[str, Callable[[F], F]] = {
@@ -138,8 +150,7 @@ def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
         raise click.UsageError(f"{flags} does nothing for '{ctx.info_name}'; leave it out")
     merged = {k: given.get(k) if given.get(k) not in (None, 0) else parent.get(k) for k in _FIELDS}
     root = merged["root"] or Path.cwd()
-    if merged["verbose"]:
-        _log_to_stderr()
+    _log_to_stderr(bool(merged["verbose"]))
     return CommonOptions(
         root=Path(root).resolve(),
         fmt=merged["fmt"] or "text",
@@ -154,10 +165,16 @@ def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
     )
 
 
-def _log_to_stderr() -> None:
+def _log_to_stderr(enabled: bool) -> None:
     """``-v``: the client's retries, 429 waits and token refreshes, one line each on stderr
-    (the messages never carry a token or a key)."""
+    (the messages never carry a token or a key). Without it, nothing (also when one process
+    runs several commands, as tests do)."""
     logger = logging.getLogger("reconciler")
+    if not enabled:
+        for handler in [h for h in logger.handlers if isinstance(h, _Stderr)]:
+            logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+        return
     if not any(isinstance(h, _Stderr) for h in logger.handlers):
         handler = _Stderr()
         handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))

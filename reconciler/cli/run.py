@@ -18,16 +18,9 @@ from reconciler.engine.health import guarded_health_check
 from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
 from reconciler.engine.stamp import stamp_for
 from reconciler.gitops.lock import DEFAULT_TIMEOUT, DEFAULT_TTL
-from reconciler.report.apply_result import (
-    render_result_markdown,
-    render_result_text,
-    result_document,
-)
-from reconciler.report.plan_json import plan_document, render_json
-from reconciler.report.plan_markdown import render_plan_markdown
-from reconciler.report.plan_text import TextView, render_plan_text
+from reconciler.report.reporters import one_document, render
 from reconciler.structs.errors import ConfigError
-from reconciler.structs.outcome import ApplyResult
+from reconciler.structs.outcome import Applied, ApplyResult
 from reconciler.structs.plan import Plan
 
 
@@ -39,18 +32,13 @@ class Presenter:
         self.progress: ProgressPrinter | None = None
 
     def show_plan(self, plan: Plan) -> None:
-        fmt = self.options.fmt
-        if fmt == "text":
-            view = TextView(
-                colour=self.options.colour(sys.stdout),
-                full=self.options.full,
-                verbose=self.options.verbose > 0,
-            )
-            click.echo(render_plan_text(plan, view), nl=False, color=view.colour)
-        elif fmt == "markdown":
-            click.echo(render_plan_markdown(plan, stamp=stamp_for(self.options.root, os.environ)))
-        elif self.dry_run or not plan.has_changes or plan.refused:
-            click.echo(render_json(plan_document(plan)), nl=False)
+        # A one-document format prints the plan with the apply's result; a plan that stops
+        # here (dry run, nothing to do, refused) is the whole answer.
+        stops_here = self.dry_run or not plan.has_changes or plan.refused
+        if one_document(self.options.fmt) and not stops_here:
+            return
+        view = self.options.view(stamp=stamp_for(self.options.root, os.environ))
+        click.echo(render(plan, self.options.fmt, view), nl=False, color=view.colour)
 
     def confirm(self, plan: Plan) -> bool:
         if not self.options.yes:
@@ -72,13 +60,7 @@ class Presenter:
     def show_result(self, plan: Plan, result: ApplyResult) -> None:
         if self.progress is not None:
             self.progress.finish()
-        if self.options.fmt == "json":
-            doc = plan_document(plan) | {"result": result_document(result)}
-            click.echo(render_json(doc), nl=False)
-        elif self.options.fmt == "markdown":
-            click.echo(render_result_markdown(plan, result), nl=False)
-        else:
-            click.echo(render_result_text(plan, result), nl=False)
+        click.echo(render(Applied(plan, result), self.options.fmt), nl=False)
 
 
 def run_main_job(

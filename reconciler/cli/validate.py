@@ -7,7 +7,6 @@ wants a clean tree). Nothing here contacts the API.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -15,8 +14,10 @@ import click
 from reconciler.cli.boundary import guarded
 from reconciler.cli.options import CommonOptions, build_options, common_options
 from reconciler.manifests import list_environments, validate_environments
+from reconciler.report.reporters import render
+from reconciler.report.validation import ValidationReport
 from reconciler.structs.errors import ExitCode
-from reconciler.structs.problems import Problem, Severity, errors_in
+from reconciler.structs.problems import errors_in
 
 
 @click.command("validate")
@@ -40,40 +41,6 @@ def _run(envs: list[str], *, strict: bool, options: CommonOptions) -> int:
     problems = validate_environments(options.root, envs or None)
     checked = envs or list_environments(options.root)
     failed = bool(errors_in(problems)) or (strict and bool(problems))
-    render = {"json": _json, "markdown": _markdown}.get(options.fmt, _text)
-    click.echo(render(problems, checked=checked, valid=not failed), nl=False)
+    report = ValidationReport(problems, checked, valid=not failed)
+    click.echo(render(report, options.fmt), nl=False)
     return int(ExitCode.INVALID if failed else ExitCode.OK)
-
-
-def _summary(problems: list[Problem], *, checked: list[str], valid: bool) -> str:
-    errors = len(errors_in(problems))
-    warnings = sum(p.severity is Severity.WARNING for p in problems)
-    verdict = "valid" if valid else "invalid"
-    return (
-        f"{verdict}: {errors} error(s), {warnings} warning(s) in "
-        f"{len(checked)} environment(s) ({', '.join(checked)})"
-    )
-
-
-def _text(problems: list[Problem], *, checked: list[str], valid: bool) -> str:
-    lines = [p.render() for p in problems]
-    return "\n".join([*lines, _summary(problems, checked=checked, valid=valid)]) + "\n"
-
-
-def _json(problems: list[Problem], *, checked: list[str], valid: bool) -> str:
-    body = {
-        "formatVersion": 1,
-        "valid": valid,
-        "environments": checked,
-        "problems": [p.as_dict() for p in problems],
-    }
-    return json.dumps(body, indent=2) + "\n"
-
-
-def _markdown(problems: list[Problem], *, checked: list[str], valid: bool) -> str:
-    lines = [f"**reconcile validate**: {_summary(problems, checked=checked, valid=valid)}", ""]
-    for p in problems:
-        where = f"{p.file}:{p.line}" if p.line else p.file
-        fix = f" (fix: {p.fix})" if p.fix else ""
-        lines.append(f"- {p.severity.value} `{where}` [{p.rule}] {p.message}{fix}")
-    return "\n".join(lines) + "\n"

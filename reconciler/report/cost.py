@@ -7,8 +7,6 @@ requests. Every figure is rounded here, half-up to the cent, never earlier.
 
 from __future__ import annotations
 
-import json
-
 from reconciler.cost.catalogue import provenance
 from reconciler.cost.money import percent, rate, usd
 from reconciler.cost.projection import CostProjection, ModelCost
@@ -16,15 +14,6 @@ from reconciler.structs.plan import CostSummary
 
 HEADERS = ("model", "provider", "modelId", "requests/day", "$/1M in", "$/1M out", "monthly USD")
 RIGHT_ALIGNED = {3, 4, 5, 6}
-
-
-def render_projection(projection: CostProjection, fmt: str) -> str:
-    """The cost table in ``text``, ``json`` or ``markdown``."""
-    if fmt == "json":
-        return json.dumps(projection.as_dict(), indent=2) + "\n"
-    if fmt == "markdown":
-        return render_projection_markdown(projection)
-    return render_projection_text(projection)
 
 
 def render_projection_text(projection: CostProjection) -> str:

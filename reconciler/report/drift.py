@@ -29,14 +29,14 @@ def summary_line(report: DriftReport) -> str:
     return f"Drift in '{report.environment}': " + ", ".join(parts)
 
 
-def render_drift_text(report: DriftReport) -> str:
+def render_drift_text(report: DriftReport, *, full: bool = False) -> str:
     lines = [summary_line(report)]
     for kind in _KINDS:
         for item in report.of(kind):
             note = f" ({item.note})" if item.note else ""
             lines.append(f"  {kind.value:10} {item.name}{note}")
             for change in item.changes:
-                lines += text_lines(change, indent="      ")
+                lines += text_lines(change, indent="      ", full=full)
     if not report.found:
         lines.append("No drift: git, the last snapshot and live agree.")
     lines += [f"note: {n}" for n in _notes(report)]

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 
-def render_invocation(doc: dict[str, Any], *, fmt: str) -> str:
-    """Text or markdown for a person, or the JSON document itself (``formatVersion: 1``)."""
-    if fmt == "json":
-        return json.dumps({"formatVersion": 1, **doc}, indent=2, default=str)
+@dataclass(frozen=True)
+class InvocationReport:
+    """A guarded invocation as the engine describes it (``Invocation.as_dict()``)."""
+
+    doc: dict[str, Any]
+
+
+def invocation_json(doc: dict[str, Any]) -> str:
+    """The JSON document itself (``formatVersion: 1``)."""
+    return json.dumps({"formatVersion": 1, **doc}, indent=2, default=str) + "\n"
+
+
+def invocation_text(doc: dict[str, Any]) -> str:
+    """For a person (text and markdown alike): the verdict, then the answer and its cost."""
+    return _text(doc) + "\n"
+
+
+def _text(doc: dict[str, Any]) -> str:
     guard = doc["guard"]
     if guard["blocked"]:
         reasons = "\n".join(f"  - {r}" for r in guard["reasons"])

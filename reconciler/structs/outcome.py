@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from reconciler.structs.errors import ExitCode
-from reconciler.structs.plan import Action
+from reconciler.structs.plan import Action, Plan
 
 
 class State(StrEnum):
@@ -107,3 +107,11 @@ class ApplyResult:
         if self.failures or self.problems:
             return ExitCode.INCOMPLETE
         return ExitCode.OK
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A plan and what applying it did: the value the apply reporters render."""
+
+    plan: Plan
+    result: ApplyResult

@@ -9,8 +9,8 @@ from reconciler.cost.projection import CostProjection, project_model
 from reconciler.report.cost import (
     render_cost_summary_markdown,
     render_cost_summary_text,
-    render_projection,
 )
+from reconciler.report.reporters import render
 from reconciler.structs.manifests import Budget, ModelEndpoint
 from reconciler.structs.plan import CostSummary
 from tests.fixtures_cost import USAGE
@@ -61,7 +61,7 @@ def test_summary_over_budget_but_lowering_is_explained() -> None:
 
 
 def test_projection_text_table() -> None:
-    text = render_projection(projection(Budget(monthly_usd=D(2000))), "text")
+    text = render(projection(Budget(monthly_usd=D(2000))), "text")
     # triage 1035.00 + cheap 600,000 x (450 x 1/1M + 60 x 4/1M) = 600,000 x 0.00069 = 414.00
     assert "total" in text and "$1,449.00" in text
     assert "$1.00*" in text and "not priced" in text
@@ -70,7 +70,7 @@ def test_projection_text_table() -> None:
 
 
 def test_projection_json() -> None:
-    document = json.loads(render_projection(projection(Budget(monthly_usd=D(1000))), "json"))
+    document = json.loads(render(projection(Budget(monthly_usd=D(1000))), "json"))
     assert document["formatVersion"] == 1 and document["daysPerMonth"] == 30
     assert document["totalMonthlyUsd"] == "1449.00" and document["headroomUsd"] == "-449.00"
     assert document["unpriced"] == ["mystery"]
@@ -82,7 +82,7 @@ def test_projection_json() -> None:
 
 
 def test_projection_markdown() -> None:
-    text = render_projection(projection(), "markdown")
+    text = render(projection(), "markdown")
     assert text.startswith("### Projected monthly cost: `prod`")
     assert "| `triage` | openai | `gpt-4o` | 20,000 | $2.50 | $10.00 | $1,035.00 |" in text
     assert "| **total** | | | | | | **$1,449.00** |" in text
