@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -10,6 +9,8 @@ import click
 from reconciler.cli.boundary import guarded
 from reconciler.cli.options import CommonOptions, build_options, options
 from reconciler.engine.unlock import UnlockRequest, run_unlock
+from reconciler.report.reporters import render
+from reconciler.report.unlock import UnlockReport
 
 
 @click.command("unlock")
@@ -32,16 +33,6 @@ def unlock(ctx: click.Context, /, env: str, force: bool, **given: Any) -> None:
 
 def _run(request: UnlockRequest, options: CommonOptions) -> int:
     broken = run_unlock(request)
-    if options.fmt == "json":
-        doc = {
-            "formatVersion": 1,
-            "environment": request.environment,
-            "broken": [{"where": b.where, "result": b.describe()} for b in broken],
-        }
-        click.echo(json.dumps(doc, indent=2))
-    elif broken:
-        for item in broken:
-            click.echo(f"{request.environment}: {item.describe()} (recorded as LOCK_BROKEN)")
-    else:
-        click.echo(f"{request.environment}: no stale lock to break")
+    report = UnlockReport(request.environment, [(b.where, b.describe()) for b in broken])
+    click.echo(render(report, options.fmt), nl=False)
     return 0

@@ -31,6 +31,7 @@ from reconciler.report.promotions import (
     promotion_markdown,
     promotion_text,
 )
+from reconciler.report.unlock import UnlockReport, unlock_json, unlock_text
 from reconciler.report.validation import (
     ValidationReport,
     validation_json,
@@ -110,6 +111,11 @@ REPORTERS: dict[type, dict[str, Renderer]] = {
         "text": _plain(validation_text),
         "json": _plain(validation_json),
         "markdown": _plain(validation_markdown),
+    },
+    UnlockReport: {
+        "text": _plain(unlock_text),
+        "json": _plain(unlock_json),
+        "markdown": _plain(unlock_text),
     },
     InvocationReport: {
         "text": _plain(lambda i: invocation_text(i.doc)),

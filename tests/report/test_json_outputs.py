@@ -62,5 +62,6 @@ def test_every_command_s_json_output_validates_against_its_schema(
     ran("promote", "promote", "--from", ENV, "--to", "dev", "--dry-run", code=2)
     ran("audit-verify", "audit", "verify")
     ran("validate", "validate")
+    ran("unlock", "unlock", "--env", ENV)
     ran("invoke", "invoke", "--env", ENV, "support-classifier", "--input", "Where is my parcel?")
     assert set(checked) == {p.name.removesuffix(".schema.json") for p in SCHEMAS.iterdir()}
