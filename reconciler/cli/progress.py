@@ -60,7 +60,10 @@ class ProgressPrinter:
             self._out.flush()
 
     def finish(self) -> None:
-        """Stop the clock; the last drawn block stays on screen, the cursor below it."""
+        """Stop the clock; the last drawn block stays on screen, the cursor below it. Safe to
+        call more than once."""
+        if self._stop.is_set():
+            return
         self._stop.set()
         if self._ticker is not None:
             self._ticker.join()

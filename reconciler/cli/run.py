@@ -86,7 +86,11 @@ def run_main_job(
         make_health_check=guarded_health_check,
         on_wait=lambda message: click.echo(message, err=True),
     )
-    return run_job(request, hooks)
+    try:
+        return run_job(request, hooks)
+    finally:  # an apply that raised must not leave the progress clock drawing over the error
+        if presenter.progress is not None:
+            presenter.progress.finish()
 
 
 def _lock_ttl() -> float:

@@ -65,3 +65,14 @@ def test_the_clock_ticks_between_events() -> None:
         time.sleep(0.01)
     printer.finish()
     assert out.getvalue().count("0/1 done") >= 3, "redrawn without any new event"
+
+
+def test_finish_stops_the_clock_and_may_be_called_twice() -> None:
+    out = io.StringIO()
+    printer = ProgressPrinter(out, total=1, live=True, width=80, tick=0.01)
+    printer(Event("slow-model", State.CREATING))
+    printer.finish()
+    printer.finish()
+    drawn = out.getvalue()
+    time.sleep(0.05)
+    assert out.getvalue() == drawn, "nothing is drawn after finish"
