@@ -30,7 +30,8 @@ class _Loader(_BASE):  # type: ignore[misc]
     _resolved: dict[tuple[str, Any], str] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is not yaml.ScalarNode or len(self._resolved) > 50_000:
+        # Short values repeat (keys, enums, types); long ones (prompts) rarely do.
+        if kind is not yaml.ScalarNode or len(value) > 40 or len(self._resolved) > 4_096:
             return str(super().resolve(kind, value, implicit))
         key = (value, implicit)
         tag = self._resolved.get(key)
