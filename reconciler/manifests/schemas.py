@@ -13,16 +13,17 @@ import difflib
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from reconciler.manifests.document import Document, dotted
 from reconciler.manifests.quickcheck import Check, Unsupported, compile_schema
 from reconciler.structs import fields
 from reconciler.structs.fields import FieldTable
 from reconciler.structs.problems import Problem
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 MODEL_SCHEMA = "model-endpoint.schema.json"
 ENVIRONMENT_SCHEMA = "environment.schema.json"
@@ -36,17 +37,23 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+def _schema(name: str, table: FieldTable) -> dict[str, Any]:
+    return _with_table(load_schema(name), table) if name == MODEL_SCHEMA else load_schema(name)
+
+
 @cache
 def _validator(name: str, table: FieldTable) -> Draft202012Validator:
-    return Draft202012Validator(
-        _with_table(load_schema(name), table) if name == MODEL_SCHEMA else load_schema(name)
-    )
+    # Imported on the first document that fails: jsonschema and its dependencies cost 60 ms
+    # to import, and a valid repository never needs them.
+    from jsonschema import Draft202012Validator  # noqa: PLC0415
+
+    return Draft202012Validator(_schema(name, table))
 
 
 @cache
 def _quick(name: str, table: FieldTable) -> Check | None:
     try:
-        return compile_schema(_validator(name, table).schema)
+        return compile_schema(_schema(name, table))
     except Unsupported:
         return None
 
