@@ -112,6 +112,7 @@ def _check(
     into.problems.extend(schema_problems(doc, schema=schema))
     for rule in rules:
         into.problems.extend(rule(doc, ctx))
+    doc.forget_strings()
 
 
 def _expect_name(doc: Document, expected: str, *, what: str, into: list[Problem]) -> None:
