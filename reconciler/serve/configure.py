@@ -17,6 +17,7 @@ from typing import Any
 from reconciler.cost.projection import project_environment, project_model
 from reconciler.engine.mainjob import JobRequest
 from reconciler.github import GitHubClient, open_pull_request
+from reconciler.gitops.lock import manifest_lock
 from reconciler.manifests.build import build_model
 from reconciler.manifests.reading import FileRejected
 from reconciler.manifests.yamltree import parse_yaml
@@ -146,17 +147,19 @@ def _publish(service: Service, candidate: Candidate, plan: Plan, branch: str) ->
 
 
 def _apply(service: Service, candidate: Candidate) -> dict[str, Any]:
-    served, commit = service.served, candidate.base
+    served, commit, settings = service.served, candidate.base, service.settings
     if candidate.changed:
-        commit = commit_file(
-            served,
-            base=candidate.base,
-            path=candidate.path,
-            text=candidate.text,
-            message=_message(candidate, "apply"),
-        )
-        advance_branch(served, old=candidate.base, new=commit)
-    settings = service.settings
+        # The manifests' lock, as import and promote hold it: no run on this machine reads
+        # the environment while its checkout moves to the new commit.
+        with manifest_lock(settings.root, candidate.env, timeout=settings.lock_timeout):
+            commit = commit_file(
+                served,
+                base=candidate.base,
+                path=candidate.path,
+                text=candidate.text,
+                message=_message(candidate, "apply"),
+            )
+            advance_branch(served, old=candidate.base, new=commit)
     request = JobRequest(
         root=settings.root,
         environment=candidate.env,
@@ -164,6 +167,7 @@ def _apply(service: Service, candidate: Candidate) -> dict[str, Any]:
         commit=True,
         push=settings.push,
         environ=settings.environ,
+        lock_timeout=settings.lock_timeout,
     )
     job = service.start_job(candidate.env, request)
     return {

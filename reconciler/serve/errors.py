@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.engine.invoke_job import NotActive, UnknownModel
-from reconciler.structs.errors import ApiUnavailable, ReconcileError
+from reconciler.structs.errors import ApiUnavailable, EnvironmentLocked, ReconcileError
 from reconciler.structs.problems import Problem, ValidationFailed
 
 
@@ -62,6 +62,8 @@ def from_reconcile(exc: ReconcileError) -> ApiError:
         return ApiError(404, "not-found", text)
     if isinstance(exc, NotActive):
         return ApiError(409, "not-active", text)
+    if isinstance(exc, EnvironmentLocked):
+        return ApiError(409, "locked", text)
     if isinstance(exc, ApiUnavailable):
         return ApiError(503, "gateway-unavailable", text)
     return ApiError(400, "invalid", text)

@@ -27,6 +27,7 @@ class ServeSettings:
     requests_per_minute: int = 600
     max_body_bytes: int = MAX_BODY_BYTES
     provision_seconds: tuple[float, float] = (1.0, 3.0)
+    lock_timeout: float = 300.0  # how long a direct apply waits for the environment's lock
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), repr=False)
 
     @property

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 from reconciler.gitops.audit import verify_log
+from reconciler.gitops.lock import manifest_lock
 from reconciler.gitops.snapshot import read_snapshot
 from tests.fixtures_engine import KEYS, ConfigRepo, default_client, live_models, model_manifest
 from tests.fixtures_gitops import git
-from tests.fixtures_serve import Api, commit_all
+from tests.fixtures_serve import Api, commit_all, start_service
 
 POLICY = {
     "prune": False,
@@ -164,3 +166,24 @@ def test_an_endpoint_deleted_behind_the_service_is_409_not_a_stale_answer(
         gone = api("POST", "/api/invoke-protected", role="invoker", json=call)
         assert gone.status_code == 409, gone.text
         assert gone.json()["error"]["code"] == "not-active"
+
+
+def test_a_locked_environment_is_409_and_nothing_is_committed(
+    served_repo: ConfigRepo, sandbox_clock: Any, tmp_path: Path
+) -> None:
+    allow_apply(served_repo)
+    head = git(served_repo.root, "rev-parse", "HEAD")
+    with (
+        start_service(served_repo, sandbox_clock, tmp_path, lock_timeout=0.2) as running,
+        manifest_lock(served_repo.root, "staging"),  # another run on this machine holds it
+    ):
+        answer = Api(running.url, running.service)(
+            "POST",
+            "/api/configure-model",
+            role="admin",
+            json={"env": "staging", "model": model_manifest("ticket-triage"), "apply": True},
+        )
+    assert answer.status_code == 409, answer.text
+    assert answer.json()["error"]["code"] == "locked"
+    assert git(served_repo.root, "rev-parse", "HEAD") == head
+    assert git(served_repo.root, "status", "--porcelain") == ""
