@@ -69,7 +69,11 @@ def process(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=15)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
 
 
 def git(root: Path, *args: str) -> str:

@@ -25,6 +25,7 @@ WORKER_THREADS = 128  # the engine is synchronous: one worker thread per request
 # Python hands the GIL between threads every 5 ms by default; a request that needs a fraction
 # of a millisecond of work could wait several of those slices behind others' longer work.
 SWITCH_SECONDS = 0.0005
+GRACE_SECONDS = 10  # on Ctrl-C or SIGTERM, requests in flight get this long to finish
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -60,7 +61,11 @@ class Running:
         self.sock = bind(service.settings.host, service.settings.port)
         self.url = base_url(self.sock)
         config = uvicorn.Config(
-            build_app(service), log_level="warning", access_log=False, lifespan="off"
+            build_app(service),
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=GRACE_SECONDS,
         )
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
