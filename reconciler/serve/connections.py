@@ -2,7 +2,9 @@
 
 Loading an environment parses and checks every manifest, and opening a client fetches an
 OAuth token; doing either per invocation would cost more than the call it guards. So a loaded
-environment is kept until any of its files changes (size or mtime), and one client per
+environment is kept until any of its files changes (size or mtime; invocations, the hot path, look
+at most once every ``INVOKE_RECHECK_SECONDS``, since a walk of a hundred manifests per call
+would cost more than the guard itself), and one client per
 environment configuration lives as long as the service (a changed ``environment.yaml`` gets a
 new one). With ``--sandbox`` the embedded emulator of every environment is started once and
 shared by everything in the process, apply jobs included.
@@ -27,14 +29,16 @@ from reconciler.structs.manifests import EnvironmentConfig, LoadedEnvironment
 Fingerprint = tuple[tuple[str, int, int], ...]
 LIVE_SECONDS = 2.0
 STALE_SECONDS = 10.0
+INVOKE_RECHECK_SECONDS = 0.5
 
 
 class LiveIndex:
     """ACTIVE endpoints by name for a moment: invocations skip a list call per request.
 
-    Only ACTIVE records are kept. A record is fresh for ``LIVE_SECONDS``; after that one caller
-    looks it up again while the others keep using it (up to ``STALE_SECONDS``), so a hundred
-    concurrent calls never all list the organisation at once. The Gateway refuses to invoke an
+    Only ACTIVE records are kept. A record is fresh for ``LIVE_SECONDS``; after that a
+    background thread looks it up again while every caller keeps using it (up to
+    ``STALE_SECONDS``), so a hundred concurrent calls never all list the organisation at once
+    and no caller waits for a lookup it did not need. The Gateway refuses to invoke an
     endpoint that is not ACTIVE (409) or gone (404), and the caller ``forget``s it then, so a
     stale entry costs one refused call, never a wrong answer.
     """
@@ -50,13 +54,18 @@ class LiveIndex:
         if kept is not None and age is not None and age < LIVE_SECONDS:
             return kept[1]
         if kept is not None and age is not None and age < STALE_SECONDS:
-            if not self._refreshing.acquire(blocking=False):
-                return kept[1]  # another caller is looking it up right now
-            try:
-                return self._lookup(name)
-            finally:
-                self._refreshing.release()
+            if self._refreshing.acquire(blocking=False):
+                threading.Thread(target=self._refresh, args=(name,), daemon=True).start()
+            return kept[1]
         return self._lookup(name)
+
+    def _refresh(self, name: str) -> None:
+        try:
+            self._lookup(name)
+        except Exception:  # a failed refresh leaves the record to age out
+            self.forget(name)
+        finally:
+            self._refreshing.release()
 
     def forget(self, name: str) -> None:
         self._records.pop(name, None)
@@ -78,6 +87,7 @@ class Connections:
         self._stack = ExitStack()
         self._lock = threading.Lock()
         self._loaded: dict[str, tuple[Fingerprint, LoadedEnvironment]] = {}
+        self._checked: dict[str, float] = {}
         self._clients: dict[EnvironmentConfig, GatewayClient] = {}
         self._live: dict[EnvironmentConfig, LiveIndex] = {}
 
@@ -97,10 +107,15 @@ class Connections:
             self._clients.clear()
             self._stack.close()
 
-    def environment(self, env: str) -> LoadedEnvironment:
-        """The validated environment as the served work tree has it now."""
-        mark = _fingerprint(self.settings.root / "environments" / env)
+    def environment(self, env: str, *, max_age: float = 0.0) -> LoadedEnvironment:
+        """The validated environment as the served work tree has it, its files looked at no
+        longer than ``max_age`` seconds ago."""
         cached = self._loaded.get(env)
+        now = time.monotonic()
+        if cached is not None and now - self._checked.get(env, -max_age) < max_age:
+            return cached[1]
+        self._checked[env] = now
+        mark = _fingerprint(self.settings.root / "environments" / env)
         if cached is not None and cached[0] == mark:
             return cached[1]
         loaded = load_environment(self.settings.root, env)

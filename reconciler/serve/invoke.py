@@ -15,6 +15,7 @@ from typing import Any
 from reconciler.engine.invoke_job import invoke_live, screen
 from reconciler.engine.secrets import require_references
 from reconciler.gateway.errors import Conflict, NotFound
+from reconciler.serve.connections import INVOKE_RECHECK_SECONDS
 from reconciler.serve.errors import ApiError
 from reconciler.serve.service import Service
 
@@ -37,7 +38,7 @@ class Timed:
 
 def invoke_protected(service: Service, call: InvokeCall) -> Timed:
     started = time.perf_counter()
-    loaded = service.connections.environment(call.env)
+    loaded = service.connections.environment(call.env, max_age=INVOKE_RECHECK_SECONDS)
     model, verdict = screen(loaded, call.model, call.text)
     metrics = service.metrics
     if verdict.blocked:
