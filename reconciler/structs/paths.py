@@ -9,6 +9,7 @@ refused with its name. Links that stay inside the root are fine.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from reconciler.structs.errors import ConfigError
@@ -18,9 +19,16 @@ OUTSIDE_HINT = "replace the symlink (or the '..' in the path) with a file inside
 
 def escapes(root: Path, path: Path) -> Path | None:
     """Where ``path`` really leads when that is outside ``root``; None when it stays inside."""
-    real_root = root.resolve()
+    real_root = _resolved(root)
     real = path.resolve()
     return None if real == real_root or real.is_relative_to(real_root) else real
+
+
+@lru_cache(maxsize=16)
+def _resolved(root: Path) -> Path:
+    """The root's real path, resolved once per run instead of once per file checked (a
+    5,000-model validation asked 5,000 times)."""
+    return root.resolve()
 
 
 def inside_root(root: Path, path: Path) -> Path:
