@@ -20,7 +20,7 @@ _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _SPACES = re.compile("   *")  # two or more: written so the engine sees a literal prefix
 _HSPACE = re.compile(r"[^\S\n](?:[^\S\n]+|(?<=\t))")  # 2+ blanks, or a tab
 _ODD_BLANKS = "\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
-_FEW_CHARS = 32
+_FEW_CHARS = 128  # str.replace per character beats a callback per run up to about this many
 _CACHED_RUN = 8  # longer runs (whole words of another script) rarely recur
 
 

@@ -27,6 +27,7 @@ _FULLWIDTH = "\uff21-\uff3a\uff41-\uff5a"
 _SUSPECT = re.compile(f"[{_TAGS}{_BIDI}{_INVISIBLE}{_FULLWIDTH}]")
 _FLAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
 _TAG_RUN = re.compile(f"[{_TAGS}]+")
+_TAG_TO_ASCII = {code: code - 0xE0000 for code in range(0xE0000, 0xE0080)}
 _BIDI_CHAR = re.compile(f"[{_BIDI}]")
 _FULLWIDTH_RUN = re.compile(f"[{_FULLWIDTH}]{{4,}}")
 
@@ -129,7 +130,7 @@ def _take_tags(prepared: Prepared) -> None:
     text = _FLAG_SEQUENCE.sub("", prepared.visible)
     runs = _TAG_RUN.findall(text)
     if runs:
-        payload = "".join(chr(ord(c) - 0xE0000) for run in runs for c in run)
+        payload = "".join(runs).translate(_TAG_TO_ASCII)
         prepared.tag_payload = sanitize(payload)
         prepared.signals.append(Signal("hidden Unicode tag characters", 0.5))
         text = _TAG_RUN.sub("", text)
