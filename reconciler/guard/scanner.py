@@ -25,12 +25,13 @@ from reconciler.guard.phrases_de import RULES as DE
 from reconciler.guard.phrases_en import RULES as EN
 from reconciler.guard.phrases_markup import RULES as MARKUP
 from reconciler.guard.phrases_more import RULES as MORE
+from reconciler.guard.phrases_persona import RULES as PERSONA
 from reconciler.guard.phrases_romance import RULES as ROMANCE
 from reconciler.guard.phrases_structure import RULES as STRUCTURE
 from reconciler.guard.policy import GuardPolicy, Verdict
 from reconciler.guard.rules import Rule, RuleSet
 
-ALL_RULES: tuple[Rule, ...] = EN + DE + ROMANCE + MORE + MARKUP + STRUCTURE
+ALL_RULES: tuple[Rule, ...] = EN + DE + ROMANCE + MORE + PERSONA + MARKUP + STRUCTURE
 _RULE_SET = RuleSet(ALL_RULES)
 # Every word the rules gate on or spell out: an alternative view is worth building only
 # when it reveals one of them.
