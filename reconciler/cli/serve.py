@@ -49,6 +49,13 @@ from reconciler.serve.service import Service
     show_default=True,
     help="Requests per minute per token.",
 )
+@click.option(
+    "--invoke-threads",
+    type=click.IntRange(1, 512),
+    default=16,
+    show_default=True,
+    help="Invocations in flight at once; raise it for slow models.",
+)
 @click.option("-v", "--verbose", count=True, help="-v shows tracebacks of startup errors.")
 def serve(verbose: int, **given: Any) -> None:
     """Serve the configurator API and web page; prints its base URL first."""
@@ -61,6 +68,7 @@ def serve(verbose: int, **given: Any) -> None:
         tokens=given["tokens"],
         behind_proxy=given["behind_proxy"],
         requests_per_minute=given["rate_limit"],
+        invoke_threads=given["invoke_threads"],
     )
     guarded(lambda: _run(settings), verbose=verbose)
 

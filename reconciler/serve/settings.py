@@ -25,6 +25,7 @@ class ServeSettings:
     tokens: Path | None = None
     behind_proxy: bool = False
     requests_per_minute: int = 600
+    invoke_threads: int = 16  # invocations in flight at once (each holds a thread)
     max_body_bytes: int = MAX_BODY_BYTES
     provision_seconds: tuple[float, float] = (1.0, 3.0)
     lock_timeout: float = 300.0  # how long a direct apply waits for the environment's lock
