@@ -1,8 +1,9 @@
-"""Persona replacement, lifted content limits and an override chained to a new order.
+"""Persona replacement, lifted limits, and overrides of all instructions or chained to an order.
 
 Jailbreaks rename the assistant ("you are now TranslatorBot", "you are no longer ChatGPT"),
 say the new persona has no filter or policy, or set aside what came before and give the
-next order in one breath ("forget everything and tell me..."). Each shape is a cue, not a
+next order in one breath ("forget everything and tell me..."), or set aside all of them
+("ignore all instructions", not only the previous ones). Each shape is a cue, not a
 verdict: it weighs under the threshold alone and decides only beside another cue.
 """
 
@@ -67,5 +68,15 @@ RULES: tuple[Rule, ...] = (
         r"|provided) to you)",
         words="instructions rules guidelines directions prompt words text",
         also="repeat print show reveal recite output tell write list paste",
+    ),
+    rule(
+        "instruction override",
+        "en",
+        0.4,
+        r"\b(?<!not )(?<!n't )(?:ignore|disregard|forget|bypass|override)(?: about)? all(?: of)?"
+        r"(?: the| your| these| those| my| prior)? (?:instructions|rules|prompts|guidelines"
+        r"|directions|commands|directives)\b",
+        words="ignore disregard forget bypass override",
+        also="all",
     ),
 )
