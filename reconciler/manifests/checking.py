@@ -42,8 +42,11 @@ def check_environment(root: Path, env: str) -> Checked:
         context = Context(environment=env, has_budget=bool(env_doc.get(("spec", "budget"))))
         _check(env_doc, schema=ENVIRONMENT_SCHEMA, rules=ENVIRONMENT_RULES, ctx=context, into=out)
         _expect_name(env_doc, env, what="the folder name", into=out.problems)
-    for path in model_files(folder):
-        model = _document(root, path, out.problems)
+    files = model_files(folder)
+    # Resolved once for this pass (not cached beyond it: a folder may be relinked later).
+    real_models = (folder / MODELS_DIR).resolve() if files else None
+    for path in files:
+        model = _document(root, path, out.problems, real_parent=real_models)
         if model is None:
             continue
         out.models.append(model)
@@ -62,9 +65,11 @@ def model_files(folder: Path) -> list[Path]:
     return sorted(p for p in models.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def _document(root: Path, path: Path, problems: list[Problem]) -> Document | None:
+def _document(
+    root: Path, path: Path, problems: list[Problem], *, real_parent: Path | None = None
+) -> Document | None:
     source = _relative(root, path)
-    target = escapes(root, path)
+    target = escapes(root, path, real_parent=real_parent)
     if target is not None:
         problems.append(
             Problem(

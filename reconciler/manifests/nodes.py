@@ -83,7 +83,11 @@ class NodeBuilder:
         self._check_tag(node, _STD_MAP)
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self._key(key_node)
+            # A plain string key, the commonest by far, needs none of ``_key``'s checks.
+            if type(key_node) is yaml.ScalarNode and key_node.tag == _STR:
+                key = str(key_node.value)
+            else:
+                key = self._key(key_node)
             if key in out:
                 first = self.lines.get((*path, key))
                 raise reject(

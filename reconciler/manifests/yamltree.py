@@ -30,13 +30,14 @@ class _Loader(_BASE):  # type: ignore[misc]
     _resolved: dict[tuple[str, Any], str] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:  # looked up first: a hit is the common case
+            tag = self._resolved.get((value, implicit))
+            if tag is not None:
+                return tag
+        tag = str(super().resolve(kind, value, implicit))
         # Short values repeat (keys, enums, types); long ones (prompts) rarely do.
-        if kind is not yaml.ScalarNode or len(value) > 40 or len(self._resolved) > 4_096:
-            return str(super().resolve(kind, value, implicit))
-        key = (value, implicit)
-        tag = self._resolved.get(key)
-        if tag is None:
-            tag = self._resolved[key] = str(super().resolve(kind, value, implicit))
+        if kind is yaml.ScalarNode and len(value) <= 40 and len(self._resolved) <= 4_096:
+            self._resolved[(value, implicit)] = tag
         return tag
 
 

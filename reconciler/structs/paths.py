@@ -17,10 +17,18 @@ from reconciler.structs.errors import ConfigError
 OUTSIDE_HINT = "replace the symlink (or the '..' in the path) with a file inside the repository"
 
 
-def escapes(root: Path, path: Path) -> Path | None:
-    """Where ``path`` really leads when that is outside ``root``; None when it stays inside."""
+def escapes(root: Path, path: Path, *, real_parent: Path | None = None) -> Path | None:
+    """Where ``path`` really leads when that is outside ``root``; None when it stays inside.
+
+    ``real_parent``, the resolved folder of ``path`` when the caller checks many files of one
+    folder, saves resolving every component again for each: a plain entry (not a symlink)
+    lies where its folder really is, so one lstat answers.
+    """
     real_root = _resolved(root)
-    real = path.resolve()
+    if real_parent is not None and path.name not in ("", ".", "..") and not path.is_symlink():
+        real = real_parent / path.name
+    else:
+        real = path.resolve()
     return None if real == real_root or real.is_relative_to(real_root) else real
 
 
