@@ -108,10 +108,22 @@ def equal(one: Any, two: Any) -> bool:
     return bool(one == two)
 
 
+# One type name, the commonest case, as a single test instead of a walk through ``is_type``.
+_SIMPLE_TYPES: dict[str, Check] = {
+    "string": lambda instance: isinstance(instance, str),
+    "object": lambda instance: isinstance(instance, dict),
+    "array": lambda instance: isinstance(instance, list),
+    "boolean": lambda instance: isinstance(instance, bool),
+    "null": lambda instance: instance is None,
+}
+
+
 def _type(value: Any) -> Check:
     names = [value] if isinstance(value, str) else list(value)
     for name in names:
         is_type(None, name)  # refuses an unknown type name at compile time
+    if len(names) == 1 and names[0] in _SIMPLE_TYPES:
+        return _SIMPLE_TYPES[names[0]]
     return lambda instance: any(is_type(instance, name) for name in names)
 
 
@@ -136,6 +148,10 @@ def _pattern(value: Any) -> Check:
 
 def _enum(value: Any) -> Check:
     options = list(value)
+    if options and all(isinstance(option, str) for option in options):
+        # ``equal`` with a string is "also a string, and the same": a set answers that.
+        strings = frozenset(options)
+        return lambda instance: isinstance(instance, str) and instance in strings
     return lambda instance: any(equal(instance, option) for option in options)
 
 
