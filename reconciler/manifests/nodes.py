@@ -11,6 +11,7 @@ pass validation and fail later, far from its line.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import yaml
@@ -23,6 +24,12 @@ MAX_DEPTH = 40
 _STD_MAP = "tag:yaml.org,2002:map"
 _STD_SEQ = "tag:yaml.org,2002:seq"
 _STR = "tag:yaml.org,2002:str"
+# Keys, short values and paths repeat across the files of a repository; each parse would
+# otherwise hold its own copies (a fifth of a 5,000-model load's memory). Shared here, up
+# to a bound, so a hostile file cannot grow the table without limit.
+_SHORT = 40
+_MAX_SHARED_PATHS = 16_384
+_shared_paths: dict[Path, Path] = {}
 _NOT_JSON = {
     "tag:yaml.org,2002:timestamp": ("a timestamp", 'quote it, e.g. "2001-12-14"'),
     "tag:yaml.org,2002:binary": ("binary data", "write the value as plain text"),
@@ -30,6 +37,16 @@ _NOT_JSON = {
     "tag:yaml.org,2002:omap": ("an ordered map", "use a plain mapping"),
     "tag:yaml.org,2002:pairs": ("a list of pairs", "use a plain mapping"),
 }
+
+
+def _share(path: Path) -> Path:
+    """The one copy of ``path`` every document holds (while the table has room)."""
+    shared = _shared_paths.get(path)
+    if shared is not None:
+        return shared
+    if len(_shared_paths) < _MAX_SHARED_PATHS:
+        _shared_paths[path] = path
+    return path
 
 
 def too_deep(source: str, line: int) -> FileRejected:
@@ -85,9 +102,9 @@ class NodeBuilder:
         for key_node, value_node in node.value:
             # A plain string key, the commonest by far, needs none of ``_key``'s checks.
             if type(key_node) is yaml.ScalarNode and key_node.tag == _STR:
-                key = str(key_node.value)
+                key = sys.intern(str(key_node.value))
             else:
-                key = self._key(key_node)
+                key = sys.intern(self._key(key_node))
             if key in out:
                 first = self.lines.get((*path, key))
                 raise reject(
@@ -97,7 +114,7 @@ class NodeBuilder:
                     message=f"key '{key}' appears twice (first on line {first})",
                     fix="remove one of them; YAML would silently keep only the last",
                 )
-            child = (*path, key)
+            child = _share((*path, key))
             self.lines[child] = key_node.start_mark.line + 1
             if type(value_node) is yaml.ScalarNode and value_node.tag == _STR:
                 out[key] = self._string(value_node, child, depth=depth + 1)
@@ -114,7 +131,8 @@ class NodeBuilder:
             return str(self.build(node, path, depth=depth))  # raises the right problem
         if node.style == "|":
             self.blocks[path] = node.start_mark.line + 2
-        return str(node.value)
+        value = str(node.value)
+        return sys.intern(value) if len(value) <= _SHORT else value
 
     def _key(self, node: yaml.Node) -> str:
         line = node.start_mark.line + 1
