@@ -21,7 +21,6 @@ asked. Exits 1 when a target is missed.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -37,7 +36,7 @@ from reconciler.engine.recorder import Recorder
 from reconciler.gateway import ClientSettings, GatewayClient
 from reconciler.sandbox import SandboxServer, SandboxSettings
 from reconciler.sandbox.lifecycle import Record
-from reconciler.sandbox.persistence import FORMAT_VERSION
+from reconciler.sandbox.persistence import save_state
 from reconciler.structs.manifests import EnvironmentConfig, LoadedEnvironment, ModelEndpoint, Policy
 
 ENV = "bench"
@@ -98,22 +97,16 @@ def environ() -> dict[str, str]:
 def unrelated_state(folder: Path, count: int) -> Path:
     """A sandbox state file holding ``count`` ACTIVE models this reconciler does not manage."""
     records = [
-        Record(
+        Record.settled(
             id=str(uuid.UUID(int=i + 1)),
             fields={"name": f"unrelated-{i:05d}", "provider": "openai", "modelId": "gpt-4o"},
-            version=1,
-            created=1.0,
-            modified=1.0,
-            phase="PROVISIONING",
-            settle_at=1.0,
-            rejection=None,
-            failure_context="",
             seq=i + 1,
+            at=1.0,
         ).to_json()
         for i in range(count)
     ]
     path = folder / "org.json"
-    path.write_text(json.dumps({"formatVersion": FORMAT_VERSION, "models": records}))
+    save_state(path, records)
     return path
 
 

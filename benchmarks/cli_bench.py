@@ -18,7 +18,6 @@ other exit code is a failure too. Exits 1 when any target is missed.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -33,12 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bigrepo import ENV, REPO, make_repo
+from servers import process
 
 from reconciler.engine.prepare import desired_models
 from reconciler.manifests import load_environment
 from reconciler.sandbox.bodies import parse_model_write
 from reconciler.sandbox.lifecycle import Record
-from reconciler.sandbox.persistence import FORMAT_VERSION
+from reconciler.sandbox.persistence import save_state
 
 RECONCILE = shutil.which("reconcile") or "reconcile"
 TIME = "/usr/bin/time"  # GNU time: the child's own rusage
@@ -98,41 +98,23 @@ def in_sync_state(root: Path, state: Path) -> None:
     records = []
     for seq, desired in enumerate(desired_models(loaded, ENVIRON, sandbox=False), start=1):
         write = parse_model_write(dict(desired.body), is_update=False)
-        record = Record(
+        record = Record.settled(
             id=str(uuid.uuid4()),
             fields=write.fields,
-            version=1,
-            created=created,
-            modified=created,
-            phase="PROVISIONING",
-            settle_at=created,
-            rejection=None,
-            failure_context=str(uuid.uuid4()),
             seq=seq,
+            at=created,
+            failure_context=str(uuid.uuid4()),
         )
         records.append(record.to_json())
-    state.write_text(json.dumps({"formatVersion": FORMAT_VERSION, "models": records}))
+    save_state(state, records)
 
 
 @contextmanager
 def sandbox_server(state: Path) -> Iterator[str]:
     """A ``reconcile sandbox`` process serving ``state``; yields its base URL. The rate limit
     is lifted: the dry run's CPU is measured, not the platform's pacing."""
-    server = subprocess.Popen(
-        [RECONCILE, "sandbox", "--port", "0", "--state", str(state), "--rate-limit", "100000"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        url = server.stdout.readline().strip()
-        if not url.startswith("http://"):
-            raise SystemExit(f"reconcile sandbox did not start (exit {server.poll()})")
+    with process("sandbox", "--port", "0", "--state", str(state), "--rate-limit", "100000") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def point_at(root: Path, url: str) -> None:

@@ -30,9 +30,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bigrepo import REPO, make_repo
+from servers import process
 
 from reconciler.engine.secrets import sandbox_stand_in
 
@@ -49,31 +49,6 @@ HEADERS = {"Authorization": f"Bearer {TOKEN}"}
 OVERHEAD_P99_MS = 5.0
 CONFIGURE_P50_S = 1.5
 _TIMING = re.compile(r"total;dur=([\d.]+), model;dur=([\d.]+)")
-
-
-@contextmanager
-def process(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start ``reconcile ARGS`` and yield the base URL it prints first."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reconciler", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        if not url.startswith("http"):
-            raise SystemExit(f"reconcile {args[0]} did not start")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 def git(root: Path, *args: str) -> str:

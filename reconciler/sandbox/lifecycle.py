@@ -59,6 +59,25 @@ class Record:
     seq: int
     delay: float = field(default=0.0)
 
+    @classmethod
+    def settled(
+        cls, *, id: str, fields: dict[str, Any], seq: int, at: float, failure_context: str = ""
+    ) -> Record:
+        """A model created at ``at`` and ACTIVE since: what a seeded organisation holds
+        (benchmarks and tests write such records with ``save_state``)."""
+        return cls(
+            id=id,
+            fields=fields,
+            version=1,
+            created=at,
+            modified=at,
+            phase="PROVISIONING",
+            settle_at=at,
+            rejection=None,
+            failure_context=failure_context,
+            seq=seq,
+        )
+
     def status(self, now: float) -> str:
         if now < self.settle_at:
             return self.phase

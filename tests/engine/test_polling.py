@@ -3,7 +3,6 @@ unrelated models reads its own models by id and makes the same requests as into 
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from reconciler.engine.recorder import Recorder
 from reconciler.gateway import GatewayClient
 from reconciler.sandbox.clock import ManualClock
 from reconciler.sandbox.lifecycle import Record
-from reconciler.sandbox.persistence import FORMAT_VERSION
+from reconciler.sandbox.persistence import save_state
 from reconciler.structs.manifests import EnvironmentConfig, LoadedEnvironment, ModelEndpoint, Policy
 
 SPEC = {
@@ -30,21 +29,15 @@ SPEC = {
 
 def _org(path: Path, count: int) -> Path:
     records = [
-        Record(
+        Record.settled(
             id=str(uuid.UUID(int=i + 1)),
             fields={"name": f"unrelated-{i:04d}", "provider": "openai", "modelId": "gpt-4o"},
-            version=1,
-            created=1.0,
-            modified=1.0,
-            phase="PROVISIONING",
-            settle_at=1.0,
-            rejection=None,
-            failure_context="",
             seq=i + 1,
+            at=1.0,
         ).to_json()
         for i in range(count)
     ]
-    path.write_text(json.dumps({"formatVersion": FORMAT_VERSION, "models": records}))
+    save_state(path, records)
     return path
 
 
