@@ -9,7 +9,7 @@ is the removal of NUL and other control characters.
 
 from reconciler.guard.classifier import Classifier, ClassifierError, load_classifier
 from reconciler.guard.policy import ClassifierConfig, GuardPolicy, Verdict
-from reconciler.guard.scanner import scan
+from reconciler.guard.scanner import accelerate, scan
 from reconciler.guard.template_lint import lint_template
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "ClassifierError",
     "GuardPolicy",
     "Verdict",
+    "accelerate",
     "lint_template",
     "load_classifier",
     "scan",

@@ -259,6 +259,11 @@ class ConceptRules:
     latin: RuleSet
     by_script: tuple[tuple[frozenset[str], tuple[tuple[Rule, frozenset[str] | None], ...]], ...]
 
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule, in the order ``candidates`` lists them."""
+        return self.latin.rules + tuple(r for _, rules in self.by_script for r, _ in rules)
+
     def candidates(self, view: ViewText) -> list[Rule]:
         found = self.latin.candidates(view)
         chars = set(non_ascii(view.text))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from reconciler.guard import structure, views
 from reconciler.guard.classifier import load_classifier
@@ -20,6 +21,7 @@ from reconciler.guard.folding import skeleton
 from reconciler.guard.framing import DAMPED_FAMILIES, NARRATED, narrated
 from reconciler.guard.gating import ViewText
 from reconciler.guard.hidden import sanitize, strip_hidden
+from reconciler.guard.multimatch import MultiMatcher
 from reconciler.guard.phrases_compact import COMPACT_RULES
 from reconciler.guard.phrases_de import RULES as DE
 from reconciler.guard.phrases_en import RULES as EN
@@ -105,8 +107,36 @@ def _describe(hit: _Hit) -> str:
     return f"{rule.family} ({rule.lang}, weight {rule.weight}): {shown!r}{where}"
 
 
+@cache
+def multimatch() -> MultiMatcher:
+    """Every phrase rule, in the order the scanner tries them, for the one-pass matcher."""
+    return MultiMatcher(ALL_RULES + concept_rules().rules)
+
+
+def accelerate(*, wait: bool = False, timeout: float | None = None) -> bool:
+    """Compile the one-pass matcher (in the background) so later scans are faster.
+
+    Worth it in a process that scans many inputs (``reconcile serve``); verdicts are the
+    same either way. With ``wait``, block until it is ready; returns whether it is.
+    """
+    matcher = multimatch()
+    if wait:
+        return matcher.wait(timeout)
+    matcher.start()
+    return matcher.ready
+
+
+def _candidates(view: ViewText) -> list[Rule]:
+    """The rules worth trying on a view: those the one-pass matcher names, once it is
+    compiled, else those whose gate words the view has (each rule checks its gate again)."""
+    possible = multimatch().possible(view.text)
+    if possible is not None:
+        return possible
+    return _RULE_SET.candidates(view) + concept_rules().candidates(view)
+
+
 def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
-    for rule in _RULE_SET.candidates(view) + concept_rules().candidates(view):
+    for rule in _candidates(view):
         if via != "plain" and findings.has(rule):
             continue
         if found := rule.find(view):

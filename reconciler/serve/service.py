@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from reconciler.engine.health import guarded_health_check
 from reconciler.engine.mainjob import JobHooks, JobRequest
+from reconciler.guard import accelerate
 from reconciler.serve.branches import Served, open_served
 from reconciler.serve.connections import Connections
 from reconciler.serve.jobs import Job, Jobs
@@ -45,6 +46,9 @@ class Service:
 
     def start(self) -> None:
         self.connections.start()
+        # The guard's one-pass matcher takes a few seconds of one core to compile; the
+        # service scans every invocation, so it builds it now, in the background.
+        accelerate()
 
     def close(self) -> None:
         self.connections.close()
