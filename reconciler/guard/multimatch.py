@@ -11,16 +11,19 @@ thousands of inputs).
 
 Compiling the rules takes Hyperscan two to three seconds of one core, far more than a
 one-shot command saves, so it happens only on request (``reconcile serve`` asks at start,
-the guard benchmark before it measures) and in a background thread, which holds no lock
-while it compiles; until it is ready, and wherever Hyperscan is not installed (it has no
-wheel for Linux on ARM), scans run every gated rule in Python as before.
+the guard benchmark before it measures) and in a background thread, at the lowest priority
+and holding no lock while it compiles; until it is ready, and wherever Hyperscan is not
+installed (it has no wheel for Linux on ARM), scans run every gated rule in Python as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
+import os
 import re
+import sys
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -88,6 +91,7 @@ class MultiMatcher:
         return [rules[i] for i in sorted(found)]
 
     def _compile(self) -> None:
+        _lowest_priority()
         try:
             built = _build(self.rules)
             if built is not None:
@@ -97,6 +101,15 @@ class MultiMatcher:
             log.warning("guard: could not compile the one-pass matcher", exc_info=True)
         finally:
             self._done.set()
+
+
+def _lowest_priority() -> None:
+    """Let the serving threads go first: on Linux a thread has its own nice value, so the
+    compile only takes a core that would otherwise be idle (elsewhere it would renice the
+    whole process, so it is left alone)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 def _hyperscan() -> Any:
