@@ -23,8 +23,6 @@ _INVISIBLE = (
     "\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0100-\U000e01ef"
 )
 _FULLWIDTH = "\uff21-\uff3a\uff41-\uff5a"
-# One character class, so the common case (nothing unusual) costs a single fast scan.
-_SUSPECT = re.compile(f"[{_TAGS}{_BIDI}{_INVISIBLE}{_FULLWIDTH}]")
 _FLAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
 _TAG_RUN = re.compile(f"[{_TAGS}]+")
 _TAG_TO_ASCII = {code: code - 0xE0000 for code in range(0xE0000, 0xE0080)}
@@ -49,6 +47,9 @@ def _chars(ranges: str) -> frozenset[str]:
 _INVISIBLE_SET = _chars(_INVISIBLE)
 _BIDI_SET = _chars(_BIDI)
 _HIDDEN_SET = _INVISIBLE_SET | _BIDI_SET
+# Every character worth a second look; a set intersection with the text's few distinct
+# non-ASCII characters costs less than a regular expression over all of them.
+_SUSPECT_SET = _chars(_TAGS) | _BIDI_SET | _INVISIBLE_SET | _chars(_FULLWIDTH)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def strip_hidden(text: str) -> Prepared:
     """Remove invisible, bidi and tag characters; decode tag characters to ASCII."""
     if "\u00ad" in text:
         text = text.replace("\u00ad", "")  # soft hyphens are common in pasted text
-    found = set(_SUSPECT.findall(non_ascii(text)))
+    found = set(non_ascii(text)) & _SUSPECT_SET
     prepared = Prepared(text)
     if not found:
         return prepared
