@@ -143,3 +143,20 @@ def _set_template(root: Path, template: str) -> None:
     block = "  promptTemplate: |\n" + "".join(f"    {line}\n" for line in template.splitlines())
     path.write_text(text[:start] + block + text[end:])
     assert re.search(r"\{input\}", path.read_text())
+
+
+def test_a_template_repeated_in_another_file_is_reported_there_too(
+    example_env: Callable[[Path], Path],
+) -> None:
+    """The lint is remembered by text; each file still gets its own finding and line."""
+    root = example_env(EXAMPLES / "invalid" / "template-injection.yaml")
+    models = root / "environments" / EXAMPLE_ENV / "models"
+    text = (models / "template-injection.yaml").read_text()
+    copy = text.replace("name: template-injection}", "name: template-injection-2}")
+    (models / "template-injection-2.yaml").write_text("# a copy\n\n" + copy)
+    found = [
+        (p.file.rsplit("/", 1)[-1], p.line)
+        for p in validate_environments(root, [EXAMPLE_ENV])
+        if p.rule == "template-injection"
+    ]
+    assert found == [("template-injection-2.yaml", 10), ("template-injection.yaml", 8)]
