@@ -53,6 +53,8 @@ def deep_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldC
 def same(old: Any, new: Any) -> bool:
     """Equal as this module compares: ``1`` is ``1.0``, ``true`` is not ``1``, key order and
     nothing else is ignored. When this says equal, deepdiff reports nothing that counts."""
+    if old is new and type(old) in (dict, list):
+        return True  # a live value shared with the desired one (``normalize.shared_with``)
     if isinstance(old, Mapping) and isinstance(new, Mapping):
         return old.keys() == new.keys() and all(same(old[k], new[k]) for k in old)
     if isinstance(old, list) and isinstance(new, list):

@@ -10,6 +10,7 @@ field table (``structs/fields.py``).
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,8 @@ from reconciler.structs.manifests import (
     MANAGED_BY_VALUE,
     ModelEndpoint,
 )
+
+_ABSENT = object()
 
 
 def fingerprint(api_key: str) -> str:
@@ -85,13 +88,57 @@ def environment_of(model: Mapping[str, Any]) -> str | None:
     return str(value) if value is not None else None
 
 
+def shared_with(live: dict[str, Any], desired: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``live``, each of its fields that is identical to ``desired``'s replaced by that value.
+
+    A model in sync then holds one copy of its schema, template and labels instead of two: the
+    decoded listing was the largest part of a dry run's memory (20 MB at 5,000 models).
+    Identical means the same JSON: ``true`` is not ``1``, ``1`` is not ``1.0``, ``-0.0`` is not
+    ``0.0``. Only the order of a mapping's keys may differ (the API returns its own), which
+    nothing that reads live models after the plan can see: the planner compares without it
+    and the audit log's entries are canonical JSON.
+    """
+    if desired is None:
+        return live
+    for key, value in live.items():
+        mine = desired.get(key, _ABSENT)
+        if mine is not value and _identical(value, mine):
+            live[key] = mine
+    return live
+
+
+def _identical(a: Any, b: Any) -> bool:
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind is dict:
+        return len(a) == len(b) and all(_identical(v, b.get(k, _ABSENT)) for k, v in a.items())
+    if kind is list:
+        return len(a) == len(b) and all(map(_identical, a, b))
+    return bool(a == b) and (kind is not float or repr(a) == repr(b))
+
+
 def _drop_empty(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        items = {str(k): _drop_empty(v) for k, v in value.items()}
-        kept = {k: v for k, v in items.items() if v is not None}
-        return kept or None
+    """``value`` without empty strings, None and empty mappings (inside a list they become
+    None); ``value`` itself, not a copy, when it holds none of them."""
+    kind = type(value)
+    if kind is str:  # the commonest leaf, tested first (a Mapping test is an ABC lookup)
+        return value or None
+    if kind is dict or isinstance(value, Mapping):
+        kept: dict[str, Any] = {}
+        unchanged = kind is dict
+        for key, item in value.items():
+            cleaned = _drop_empty(item)
+            if cleaned is not None:
+                kept[str(key)] = cleaned
+            unchanged = unchanged and cleaned is item and item is not None and type(key) is str
+        if not kept:
+            return None
+        return value if unchanged else kept
     if isinstance(value, list):
-        return [_drop_empty(v) for v in value]
+        cleaned_items = [_drop_empty(v) for v in value]
+        same = kind is list and all(map(operator.is_, cleaned_items, value))
+        return value if same else cleaned_items
     if value == "" or value is None:
         return None
     return value

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.engine.costing import price_plan
-from reconciler.engine.normalize import desired_body
+from reconciler.engine.normalize import desired_body, shared_with
 from reconciler.engine.planner import Desired, compute_plan
 from reconciler.engine.secrets import resolve_model_credentials
 from reconciler.gateway import GatewayClient
@@ -50,6 +50,13 @@ def desired_models(
         body = desired_body(model, environment=loaded.config.name, api_key=key, credentials=creds)
         out.append(Desired(name=model.name, body=body))
     return out
+
+
+def list_live(client: GatewayClient, desired: Sequence[Desired]) -> list[dict[str, Any]]:
+    """Every live model, page by page, each sharing the values it holds identically with its
+    desired body (``shared_with``): a page's copies are dropped as it arrives."""
+    bodies = {d.name: d.body for d in desired}
+    return [shared_with(m, bodies.get(str(m.get("name")))) for m in client.list_models()]
 
 
 def without_unset_keys(
@@ -94,7 +101,7 @@ def prepare(
     ``keys_optional`` for a dry run, which needs only the OAuth client."""
     unset: dict[str, list[str]] | None = {} if keys_optional else None
     desired = desired_models(loaded, environ, sandbox=sandbox, unset=unset)
-    live = list(client.list_models())
+    live = list_live(client, desired)
     desired, not_compared = without_unset_keys(desired, live, unset or {})
     plan = compute_plan(
         environment=loaded.config.name,
