@@ -30,7 +30,7 @@ from reconciler.engine.normalize import comparable, environment_of, is_managed
 from reconciler.engine.prepare import last_known_usage
 from reconciler.gitops.lock import DEFAULT_TIMEOUT, manifest_lock
 from reconciler.gitops.snapshot import read_snapshot
-from reconciler.manifests import load_environment
+from reconciler.manifests import load_environment, require_known
 from reconciler.manifests.refs import is_ref
 from reconciler.structs import fields
 from reconciler.structs.errors import ConfigError
@@ -114,6 +114,7 @@ def _keep_manifest_side(
 
 def run_import(request: ImportRequest) -> ImportResult:
     """Write the manifests, holding the environment's lock so no apply reads them half done."""
+    require_known(request.root, [request.environment])
     with manifest_lock(request.root, request.environment, timeout=request.lock_timeout):
         return _import(request)
 

@@ -34,7 +34,7 @@ from reconciler.gitops.lock import (
     environment_lock,
 )
 from reconciler.gitops.preflight import check_writeback
-from reconciler.manifests import load_environment
+from reconciler.manifests import load_environment, require_known
 from reconciler.structs.errors import ConfigError, ExitCode, ReconcileError
 from reconciler.structs.outcome import ApplyResult
 from reconciler.structs.plan import Plan
@@ -79,6 +79,7 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
     """
     if request.dry_run:
         return _run(request, hooks, None)
+    require_known(request.root, [request.environment])
     if request.commit or request.push:
         check_writeback(request.root, push=request.push)
     run_id = str(uuid.uuid4())

@@ -23,7 +23,7 @@ from reconciler.engine.diff import field_changes
 from reconciler.engine.manifest_files import check_manifests, write_manifests
 from reconciler.engine.manifest_text import manifest_document, render_manifest, schema_modeline
 from reconciler.gitops.lock import DEFAULT_TIMEOUT, manifest_lock
-from reconciler.manifests import load_environment
+from reconciler.manifests import load_environment, require_known
 from reconciler.manifests.refs import REF
 from reconciler.structs import fields
 from reconciler.structs.diffs import FieldChange
@@ -99,6 +99,7 @@ def run_promote(
     """Promote; a real run holds the target environment's lock while it writes."""
     if dry_run:
         return _promote(root, source_env, target_env, names, dry_run=True, keep_refs=keep_refs)
+    require_known(root, [source_env, target_env])
     with manifest_lock(root, target_env, timeout=lock_timeout):
         return _promote(root, source_env, target_env, names, dry_run=False, keep_refs=keep_refs)
 

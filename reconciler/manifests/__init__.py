@@ -7,13 +7,19 @@ of every file, each with its file, line, rule and fix).
 
 from __future__ import annotations
 
-from reconciler.manifests.loader import list_environments, load_environment, validate_environments
+from reconciler.manifests.loader import (
+    list_environments,
+    load_environment,
+    require_known,
+    validate_environments,
+)
 from reconciler.manifests.refs import find_refs, resolve_refs
 
 __all__ = [
     "find_refs",
     "list_environments",
     "load_environment",
+    "require_known",
     "resolve_refs",
     "validate_environments",
 ]

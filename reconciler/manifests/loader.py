@@ -26,7 +26,7 @@ def list_environments(root: Path) -> list[str]:
 
 def load_environment(root: Path, env: str) -> LoadedEnvironment:
     """The validated environment ``env`` with its models sorted by name."""
-    _require_known(root, [env])
+    require_known(root, [env])
     return loaded_from(check_environment(root, env), root)
 
 
@@ -52,11 +52,12 @@ def validate_environments(root: Path, envs: list[str] | None = None) -> list[Pro
             f"no environments found under {root / 'environments'}",
             hint="create environments/<env>/environment.yaml, or pass --root",
         )
-    _require_known(root, names)
+    require_known(root, names)
     return [problem for env in names for problem in check_environment(root, env).problems]
 
 
-def _require_known(root: Path, envs: list[str]) -> None:
+def require_known(root: Path, envs: list[str]) -> None:
+    """Refuse names that are not environments, before anything waits on their locks."""
     known = list_environments(root)
     unknown = [env for env in envs if env not in known]
     if unknown:

@@ -22,7 +22,7 @@ from reconciler.gitops.holder import Holder
 from reconciler.gitops.lease import Lease, lease_ref
 from reconciler.manifests import load_environment
 from reconciler.sandbox import ManualClock
-from reconciler.structs.errors import EnvironmentLocked, ExitCode
+from reconciler.structs.errors import ConfigError, EnvironmentLocked, ExitCode
 from tests.fixtures_engine import ENV, ConfigRepo, default_client, live_models
 from tests.fixtures_gitops import configure, git
 
@@ -157,3 +157,26 @@ def _body(repo: ConfigRepo, name: str) -> dict[str, Any]:
     loaded = load_environment(repo.root, ENV)
     desired = {d.name: d.body for d in desired_models(loaded, repo.environ, sandbox=False)}
     return dict(desired[name])
+
+
+def test_an_unknown_environment_is_refused_before_any_lock_is_waited_for(
+    config_repo: ConfigRepo, sandbox: Any, sandbox_clock: ManualClock
+) -> None:
+    """A clone without the environment used to wait out a busy lock of that name first."""
+    other = FileLock(config_repo.root, "qa")
+    other.acquire(holder("other"), timeout=0)
+    waits: list[str] = []
+    request = JobRequest(root=config_repo.root, environment="qa", environ=config_repo.environ)
+    hooks = JobHooks(
+        show_plan=lambda _p: None,
+        confirm=lambda _p: True,
+        sleep=sandbox_clock.advance,
+        monotonic=sandbox_clock.now,
+        on_wait=waits.append,
+    )
+    try:
+        with pytest.raises(ConfigError, match=r"unknown environment\(s\): qa \(known: "):
+            run_job(request, hooks)
+    finally:
+        other.release()
+    assert waits == []
