@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -20,6 +21,8 @@ from reconciler.engine.secrets import require_references
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.audit import default_actor
 from reconciler.gitops.chain import audit_path
+from reconciler.gitops.holder import Holder
+from reconciler.gitops.lock import DEFAULT_TIMEOUT, LockSettings, environment_lock
 from reconciler.gitops.repo import commit_state, head_commit, push_state
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.manifests import load_environment
@@ -37,6 +40,7 @@ class DriftRequest:
     push: bool = False
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    lock_timeout: float = DEFAULT_TIMEOUT
 
 
 def run_drift(request: DriftRequest) -> DriftReport:
@@ -72,7 +76,13 @@ def run_drift(request: DriftRequest) -> DriftReport:
     )
     report = replace(report, plan=replace(plan, warnings=plan.warnings + not_compared))
     if request.commit and report.found:
-        _record(request, report)
+        # The audit log is a hash chain: an apply appending at the same time would break it.
+        me = Holder.for_run(
+            actor=default_actor(request.root), run=str(uuid.uuid4()), environ=request.environ
+        )
+        settings = LockSettings(timeout=request.lock_timeout, remote=request.push)
+        with environment_lock(request.root, request.environment, me=me, settings=settings):
+            _record(request, report)
     return report
 
 

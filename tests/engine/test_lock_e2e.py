@@ -15,8 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli.main import cli
+from reconciler.engine.drift_job import DriftRequest, run_drift
 from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
 from reconciler.engine.prepare import desired_models
+from reconciler.gitops.chain import audit_path
 from reconciler.gitops.filelock import FileLock
 from reconciler.gitops.holder import Holder
 from reconciler.gitops.lease import Lease, lease_ref
@@ -180,3 +182,25 @@ def test_an_unknown_environment_is_refused_before_any_lock_is_waited_for(
     finally:
         other.release()
     assert waits == []
+
+
+def test_drift_records_its_finding_only_under_the_environment_lock(
+    config_repo: ConfigRepo, sandbox: Any
+) -> None:
+    """Its entries extend the audit chain, as an apply's do: the two must not interleave."""
+    config_repo.write_model("alpha-model")  # in git, not live: drift finds it missing
+    request = DriftRequest(
+        root=config_repo.root,
+        environment=ENV,
+        environ=config_repo.environ,
+        commit=True,
+        lock_timeout=0.2,
+    )
+    other = FileLock(config_repo.root, ENV)
+    other.acquire(holder("other"), timeout=0)
+    try:
+        with pytest.raises(EnvironmentLocked, match="run other by runner-other@"):
+            run_drift(request)
+    finally:
+        other.release()
+    assert not audit_path(config_repo.root, ENV).exists()
