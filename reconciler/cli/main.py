@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from reconciler import __version__
 from reconciler.cli.boundary import guarded
@@ -105,6 +106,11 @@ def cli(
             raise click.UsageError(
                 f"--env/--dry-run before '{ctx.invoked_subcommand}' belong to the main job; "
                 f"put them after it: reconcile {ctx.invoked_subcommand} --env ENV"
+            )
+        if ctx.get_parameter_source("lock_timeout") is not ParameterSource.DEFAULT:
+            raise click.UsageError(
+                f"--lock-timeout before '{ctx.invoked_subcommand}' belongs to the main job; "
+                f"put it after: reconcile {ctx.invoked_subcommand} --lock-timeout SECONDS"
             )
         return
     if env is None:

@@ -195,3 +195,13 @@ def test_main_job_options_before_a_subcommand_are_refused(
     result = reconcile(repo, "--env", "nosuch", "validate")
     assert result.returncode == ExitCode.INVALID
     assert "put them after it" in result.stderr
+
+
+def test_a_lock_timeout_before_a_subcommand_is_refused_not_ignored(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    repo = fast_repo(sandbox_factory, make_config_repo)
+    result = reconcile(repo, "--lock-timeout", "5", "import", "--env", ENV)
+    assert result.returncode == ExitCode.INVALID
+    assert "reconcile import --lock-timeout SECONDS" in result.stderr
+    assert reconcile(repo, "validate").returncode == ExitCode.OK  # the default is not "given"
