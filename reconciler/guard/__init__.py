@@ -9,7 +9,7 @@ is the removal of NUL and other control characters.
 
 from reconciler.guard.classifier import Classifier, ClassifierError, load_classifier
 from reconciler.guard.policy import ClassifierConfig, GuardPolicy, Verdict
-from reconciler.guard.scanner import accelerate, scan
+from reconciler.guard.scanner import accelerate, accelerated, scan
 from reconciler.guard.template_lint import lint_template
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "GuardPolicy",
     "Verdict",
     "accelerate",
+    "accelerated",
     "lint_template",
     "load_classifier",
     "scan",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from reconciler.guard import accelerated
+
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -29,6 +31,12 @@ class Metrics:
         self.invocations = Counter(
             "reconcile_serve_invocations", "invoke-protected calls.", ["env", "outcome"], registry=r
         )
+        self.guard_ready = Gauge(
+            "reconcile_serve_guard_one_pass_ready",
+            "1 once the guard's one-pass matcher is compiled (a few seconds after start), else 0.",
+            registry=r,
+        )
+        self.guard_ready.set_function(lambda: float(accelerated()))
         self.verdicts = Counter(
             "reconcile_serve_guard_verdicts",
             "Guard verdicts on invoke input.",

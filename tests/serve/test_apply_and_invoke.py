@@ -10,6 +10,7 @@ from typing import Any
 from reconciler.gitops.audit import verify_log
 from reconciler.gitops.lock import manifest_lock
 from reconciler.gitops.snapshot import read_snapshot
+from reconciler.guard import accelerate
 from tests.fixtures_engine import KEYS, ConfigRepo, default_client, live_models, model_manifest
 from tests.fixtures_gitops import git
 from tests.fixtures_serve import Api, commit_all, start_service
@@ -211,3 +212,6 @@ def test_flagged_input_is_answered_with_the_flag_and_its_reasons(
     metrics = api("GET", "/metrics", role=None).text
     assert 'reconcile_serve_guard_verdicts_total{verdict="flag"} 1.0' in metrics
     assert 'reconcile_serve_invocation_cost_usd_total{env="staging"}' in metrics
+    # the service started compiling the guard's one-pass matcher; the gauge says when it is done
+    assert accelerate(wait=True, timeout=60)
+    assert "reconcile_serve_guard_one_pass_ready 1.0" in api("GET", "/metrics", role=None).text
