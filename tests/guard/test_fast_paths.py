@@ -14,7 +14,7 @@ import unicodedata
 
 import pytest
 
-from reconciler.guard import hidden
+from reconciler.guard import hidden, views
 from reconciler.guard.confusables import fold
 from reconciler.guard.folding import skeleton
 from reconciler.guard.gating import ViewText
@@ -131,3 +131,19 @@ def test_literal_guided_matching_finds_the_same_match_as_a_search() -> None:
             assert (found and found.span()) == (expected and expected.span()), view.text
             hits += found is not None
     assert hits > 50
+
+
+def test_view_rewrites_match_their_plain_definitions() -> None:
+    """Byte-level translation and the reordered in-word punctuation expression give exactly
+    what ``str.translate`` and the plain expression give, on every kind of character."""
+    rng = random.Random(9)
+    pool = [*_POOL, *"0134579@$|!+.-_*~^", "\ud800", "\u00e9"]
+    in_word_punct = re.compile(r"(?<=[a-z])[.\-_*|~^+]+(?=[a-z])")
+    for _ in range(3000):
+        text = _text(rng, pool)
+        assert views._translate_ascii(text, views._LEET_BYTES) == text.translate(views._LEET)
+        assert views._translate_ascii(text, views._ROT13_BYTES) == text.translate(views._ROT13)
+        assert views._IN_WORD_PUNCT.sub("", text) == in_word_punct.sub("", text), repr(text)
+    suspect = re.compile(f"[{hidden._TAGS}{hidden._BIDI}{hidden._INVISIBLE}{hidden._FULLWIDTH}]")
+    everything = (chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert {c for c in everything if suspect.match(c)} == hidden._SUSPECT_SET
