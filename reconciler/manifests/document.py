@@ -42,10 +42,20 @@ class Document:
                 stack.extend(((*where, i), v) for i, v in reversed(list(enumerate(node))))
         return tuple(found)
 
+    @cached_property
+    def text(self) -> str:
+        """Every string value, joined by line breaks. The rules that scan all text search this
+        once and walk ``strings`` only on a hit: none of their patterns spans a line break, so
+        a miss here is a miss in every string."""
+        found: list[str] = []
+        _collect_strings(self.data, found)
+        return "\n".join(found)
+
     def forget_strings(self) -> None:
-        """Drop the cached walk once the rules have run: kept for every file of a 5,000-model
-        repository it would hold 25 MB that nothing reads again."""
+        """Drop the cached walks once the rules have run: kept for every file of a 5,000-model
+        repository they would hold 25 MB that nothing reads again."""
         self.__dict__.pop("strings", None)
+        self.__dict__.pop("text", None)
 
     def line(self, path: Sequence[str | int]) -> int | None:
         """Line of ``path``, or of its nearest ancestor that exists in the file."""
@@ -95,6 +105,17 @@ class Document:
             fix=fix,
             path=dotted(path) if path else None,
         )
+
+
+def _collect_strings(node: Any, into: list[str]) -> None:
+    if isinstance(node, str):
+        into.append(node)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _collect_strings(value, into)
+    elif isinstance(node, list):
+        for value in node:
+            _collect_strings(value, into)
 
 
 def dotted(path: Sequence[str | int]) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 from reconciler.manifests import validate_environments
 from reconciler.manifests.rules import ENVIRONMENT_RULES, MODEL_RULES
-from reconciler.manifests.rules.secrets import find_secret
+from reconciler.manifests.rules.secrets import find_secret, may_hold_secret
 from reconciler.manifests.rules.template import TemplateError, scan
 from reconciler.structs.problems import Severity
 from tests.fixtures_manifests import EXAMPLE_ENV, EXAMPLES
@@ -160,3 +160,39 @@ def test_a_template_repeated_in_another_file_is_reported_there_too(
         if p.rule == "template-injection"
     ]
     assert found == [("template-injection-2.yaml", 10), ("template-injection.yaml", 8)]
+
+
+def test_the_whole_file_look_misses_no_secret_a_string_would_show() -> None:
+    """``may_hold_secret`` on a file's text is False only when every string is clean."""
+    rng = random.Random(20261202)
+    pieces = [
+        "sk-ant-api03-" + secrets.token_urlsafe(24),
+        "sk-proj-" + secrets.token_urlsafe(20),
+        "AKIA" + "".join(rng.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", k=16)),
+        "ABSK" + secrets.token_urlsafe(20),
+        secrets.token_hex(16),
+        "ghp_" + secrets.token_hex(16),
+        "xoxb-" + secrets.token_hex(6),
+        "-----BEGIN RSA PRIVATE KEY-----",
+        secrets.token_urlsafe(32),
+        "${OPENAI_API_KEY}",
+        "${" + "A" * 40 + "}",
+        "https://contoso-support-dev-eastus.openai.azure.com",
+        "claude-sonnet-4-5-20250929",
+        " ",
+        "\n",
+        "é",
+        "/",
+        "=",
+        "-",
+        ":",
+        "Classify the ticket",
+    ]
+    caught = 0
+    for _ in range(3000):
+        strings = ["".join(rng.choices(pieces, k=rng.randint(1, 4))) for _ in range(3)]
+        strings = [s[rng.randint(0, 3) :] for s in strings]  # cut into the pieces too
+        if any(find_secret(s) is not None for s in strings):
+            caught += 1
+            assert may_hold_secret("\n".join(strings)), strings
+    assert caught > 1000
