@@ -33,8 +33,13 @@ class HeadState:
 
 
 def head_commit(root: Path) -> str | None:
-    """HEAD's full sha; None outside a repository or before the first commit."""
-    return head_state(root).commit
+    """HEAD's full sha; None outside a repository or before the first commit. Reads the refs
+    only: whether the tree is dirty (a ``git status`` of every manifest) is ``head_state``'s."""
+    repo = open_repo(root)
+    if repo is None:
+        return None
+    with repo:
+        return _head(repo)
 
 
 def head_state(root: Path, env: str | None = None) -> HeadState:
@@ -43,13 +48,17 @@ def head_state(root: Path, env: str | None = None) -> HeadState:
     if repo is None:
         return HeadState(commit=None, dirty=False)
     with repo:
-        try:
-            commit: str | None = repo.head.commit.hexsha
-        except ValueError:
-            commit = None
+        commit = _head(repo)
         folder = in_repo(repo, root, "environments", *([env] if env else []))
         dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
     return HeadState(commit=commit, dirty=dirty)
+
+
+def _head(repo: Repo) -> str | None:
+    try:
+        return str(repo.head.commit.hexsha)
+    except ValueError:  # no commit yet
+        return None
 
 
 def commit_state(
