@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING, cast
 
 import click
 
+from reconciler.cli.lazy import load
 from reconciler.cli.options import CommonOptions
 from reconciler.cli.progress import ProgressPrinter
 from reconciler.engine.events import Event
-from reconciler.engine.health import guarded_health_check
 from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
 from reconciler.engine.stamp import stamp_for
-from reconciler.gitops.lock import DEFAULT_TIMEOUT, DEFAULT_TTL
+from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, DEFAULT_TTL
 from reconciler.report.reporters import one_document, render
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.outcome import Applied, ApplyResult
 from reconciler.structs.plan import Plan
+
+if TYPE_CHECKING:
+    from reconciler.engine.prepare import Prepared
+    from reconciler.engine.settle import HealthCheck
+    from reconciler.gateway import GatewayClient
 
 
 class Presenter:
@@ -83,7 +89,7 @@ def run_main_job(
         confirm=presenter.confirm,
         show_result=presenter.show_result,
         on_event=presenter.on_event,
-        make_health_check=guarded_health_check,
+        make_health_check=_health_check,
         on_wait=lambda message: click.echo(message, err=True),
     )
     try:
@@ -91,6 +97,13 @@ def run_main_job(
     finally:  # an apply that raised must not leave the progress clock drawing over the error
         if presenter.progress is not None:
             presenter.progress.finish()
+
+
+def _health_check(prepared: Prepared, client: GatewayClient) -> HealthCheck | None:
+    """The applier's health check, whose modules (the guarded invocation, the settler) a dry
+    run never needs, so they are imported when a run applies."""
+    check = load("reconciler.engine.health:guarded_health_check")
+    return cast("HealthCheck | None", check(prepared, client))
 
 
 def _lock_ttl() -> float:

@@ -1,4 +1,8 @@
-"""Open a Gateway client for an environment: its region's hosts, or the embedded sandbox."""
+"""Open a Gateway client for an environment: its region's hosts, or the embedded sandbox.
+
+The sandbox is imported only when a run asks for it: a run against the Gateway (or a sandbox
+server of its own) has no use for the emulator's server and state.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,6 @@ from pathlib import Path
 
 from reconciler.engine.secrets import resolve_one
 from reconciler.gateway import ClientSettings, GatewayClient, endpoints_for_region
-from reconciler.sandbox.embedded import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, embedded_sandbox
-from reconciler.sandbox.settings import parse_range
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.manifests import EnvironmentConfig
 
@@ -23,6 +25,8 @@ def sandbox_delays(environ: Mapping[str, str]) -> tuple[float, float]:
     text = environ.get(PROVISION_VARIABLE)
     if not text:
         return DEFAULT_SANDBOX_DELAYS
+    from reconciler.sandbox.settings import parse_range  # noqa: PLC0415 (see the docstring)
+
     try:
         return parse_range(text)
     except ValueError as exc:
@@ -39,6 +43,12 @@ def open_client(
     """Yield a client; with ``sandbox_root`` an embedded sandbox serves it for the duration."""
     policy = config.policy
     if sandbox_root is not None:
+        from reconciler.sandbox.embedded import (  # noqa: PLC0415 (see the docstring)
+            DEFAULT_CLIENT_ID,
+            DEFAULT_CLIENT_SECRET,
+            embedded_sandbox,
+        )
+
         delays = sandbox_delays(environ)
         with embedded_sandbox(
             sandbox_root, organisation=config.name, provision_seconds=delays

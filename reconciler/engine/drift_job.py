@@ -22,7 +22,8 @@ from reconciler.gateway import GatewayClient
 from reconciler.gitops.audit import default_actor
 from reconciler.gitops.chain import audit_path
 from reconciler.gitops.holder import Holder
-from reconciler.gitops.lock import DEFAULT_TIMEOUT, LockSettings, environment_lock
+from reconciler.gitops.lock import environment_lock
+from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, LockSettings
 from reconciler.gitops.repo import commit_state, head_commit, push_state
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.manifests import load_environment

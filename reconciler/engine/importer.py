@@ -28,7 +28,8 @@ from reconciler.engine.manifest_files import write_manifests
 from reconciler.engine.manifest_text import manifest_document, render_manifest, schema_modeline
 from reconciler.engine.normalize import comparable, environment_of, is_managed
 from reconciler.engine.prepare import last_known_usage
-from reconciler.gitops.lock import DEFAULT_TIMEOUT, manifest_lock
+from reconciler.gitops.lock import manifest_lock
+from reconciler.gitops.locksettings import DEFAULT_TIMEOUT
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.manifests import load_environment, require_known
 from reconciler.manifests.refs import is_ref

@@ -22,7 +22,8 @@ from typing import Any
 from reconciler.engine.diff import field_changes
 from reconciler.engine.manifest_files import check_manifests, write_manifests
 from reconciler.engine.manifest_text import manifest_document, render_manifest, schema_modeline
-from reconciler.gitops.lock import DEFAULT_TIMEOUT, manifest_lock
+from reconciler.gitops.lock import manifest_lock
+from reconciler.gitops.locksettings import DEFAULT_TIMEOUT
 from reconciler.manifests import load_environment, require_known
 from reconciler.manifests.refs import REF
 from reconciler.structs import fields

@@ -19,7 +19,7 @@ from reconciler.gitops.chain import audit_path
 from reconciler.gitops.filelock import clear_stale
 from reconciler.gitops.holder import Holder
 from reconciler.gitops.lease import Lease
-from reconciler.gitops.lock import DEFAULT_TTL
+from reconciler.gitops.locksettings import DEFAULT_TTL
 from reconciler.gitops.preflight import check_writeback
 from reconciler.gitops.repo import commit_state, head_commit, push_state
 from reconciler.structs.errors import ConfigError

@@ -24,18 +24,7 @@ from reconciler.gitops.audit import default_actor
 from reconciler.gitops.filelock import FileLock
 from reconciler.gitops.holder import Holder
 from reconciler.gitops.lease import GIT_TIMEOUT, Lease
-
-DEFAULT_TIMEOUT = 300.0
-DEFAULT_TTL = 120.0
-
-
-@dataclass(frozen=True)
-class LockSettings:
-    """How long to wait for the lock, how long a lease lives unrenewed, whether to use one."""
-
-    timeout: float = DEFAULT_TIMEOUT
-    ttl: float = DEFAULT_TTL
-    remote: bool = False
+from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, LockSettings
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ import pytest
 from reconciler.gitops.filelock import FileLock, clear_stale
 from reconciler.gitops.holder import Holder
 from reconciler.gitops.lease import Lease, lease_ref
-from reconciler.gitops.lock import LockSettings, environment_lock
+from reconciler.gitops.lock import environment_lock
+from reconciler.gitops.locksettings import LockSettings
 from reconciler.structs.errors import EnvironmentLocked, ExitCode
 from tests.fixtures_gitops import Remote, git
 
