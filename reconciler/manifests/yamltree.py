@@ -12,6 +12,7 @@ composer could overflow the stack.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -21,24 +22,16 @@ from reconciler.manifests.nodes import MAX_DEPTH, NodeBuilder, too_deep
 from reconciler.manifests.reading import FileRejected, reject
 
 _BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
 
 
 class _Loader(_BASE):  # type: ignore[misc]
-    """The safe loader, remembering which tag a plain scalar resolves to: the Python resolver
-    tries its regexes on every scalar, and manifests repeat the same keys and values."""
+    """The safe loader, remembering which tag a scalar resolves to: the Python resolver tries
+    its regexes on every scalar, manifests repeat the same keys and values, and the composer
+    calls this once per node. With no path resolvers (the safe loader has none) the tag is a
+    function of the arguments alone, so a C-level cache answers without a Python frame."""
 
-    _resolved: dict[tuple[str, Any], str] = {}
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:  # looked up first: a hit is the common case
-            tag = self._resolved.get((value, implicit))
-            if tag is not None:
-                return tag
-        tag = str(super().resolve(kind, value, implicit))
-        # Short values repeat (keys, enums, types); long ones (prompts) rarely do.
-        if kind is yaml.ScalarNode and len(value) <= 40 and len(self._resolved) <= 4_096:
-            self._resolved[(value, implicit)] = tag
-        return tag
+    resolve = staticmethod(lru_cache(maxsize=4_096)(_RESOLVER.resolve))
 
 
 _LOADER: Any = _Loader
