@@ -81,23 +81,21 @@ def superset(pattern: re.Pattern[str]) -> str:
 
 
 def _sequence(items: list[tuple[Any, Any]], dotall: bool, multiline: bool) -> _Piece:
-    pieces: list[_Piece | str] = []  # a str is an assertion kept as written
-    for i, (op, arg) in enumerate(items):
-        if op in _ZERO_WIDTH:
-            kept = _assertion(op, arg, _next_first(items, i + 1, dotall, multiline), multiline)
-            if kept:
-                pieces.append(kept)
-            continue
-        pieces.append(_item(op, arg, dotall, multiline))
+    consuming = {
+        i: _item(op, arg, dotall, multiline)
+        for i, (op, arg) in enumerate(items)
+        if op not in _ZERO_WIDTH
+    }
     texts: list[str] = []
     consumes: set[int] = set()
     shortest = 0
     longest: int | None = 0
     first: frozenset[int] | None = None
     seen_consuming = False
-    for piece in pieces:
-        if isinstance(piece, str):
-            texts.append(piece)
+    for i, (op, arg) in enumerate(items):
+        piece = consuming.get(i)
+        if piece is None:
+            texts.append(_assertion(op, arg, _next_first(consuming, i), multiline))
             continue
         if not seen_consuming:
             first = piece.first if piece.shortest > 0 else None
@@ -109,16 +107,14 @@ def _sequence(items: list[tuple[Any, Any]], dotall: bool, multiline: bool) -> _P
     return _Piece("".join(texts), frozenset(consumes), shortest, longest, first)
 
 
-def _next_first(
-    items: list[tuple[Any, Any]], start: int, dotall: bool, multiline: bool
-) -> frozenset[int] | None:
-    """The bytes the next consuming item can start with, or None when it may be empty."""
-    for op, arg in items[start:]:
-        if op in _ZERO_WIDTH:
-            continue
-        piece = _item(op, arg, dotall, multiline)
-        return piece.first if piece.shortest > 0 else None
-    return None
+def _next_first(consuming: dict[int, _Piece], at: int) -> frozenset[int] | None:
+    """The bytes the next consuming item after ``at`` can start with; None when it may be
+    empty or there is none."""
+    following = [i for i in consuming if i > at]
+    if not following:
+        return None
+    piece = consuming[min(following)]
+    return piece.first if piece.shortest > 0 else None
 
 
 def _assertion(op: Any, arg: Any, next_first: frozenset[int] | None, multiline: bool) -> str:
