@@ -108,9 +108,16 @@ def cli(
                 f"put them after it: reconcile {ctx.invoked_subcommand} --env ENV"
             )
         if ctx.get_parameter_source("lock_timeout") is not ParameterSource.DEFAULT:
+            name = ctx.invoked_subcommand
+            command = cli.get_command(ctx, name)
+            takes = command is not None and any(p.name == "lock_timeout" for p in command.params)
+            where = (
+                f"put it after: reconcile {name} --lock-timeout SECONDS"
+                if takes
+                else f"'{name}' takes no lock, so drop it"
+            )
             raise click.UsageError(
-                f"--lock-timeout before '{ctx.invoked_subcommand}' belongs to the main job; "
-                f"put it after: reconcile {ctx.invoked_subcommand} --lock-timeout SECONDS"
+                f"--lock-timeout before '{name}' belongs to the main job; {where}"
             )
         return
     if env is None:

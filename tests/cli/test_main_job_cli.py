@@ -205,3 +205,6 @@ def test_a_lock_timeout_before_a_subcommand_is_refused_not_ignored(
     assert result.returncode == ExitCode.INVALID
     assert "reconcile import --lock-timeout SECONDS" in result.stderr
     assert reconcile(repo, "validate").returncode == ExitCode.OK  # the default is not "given"
+    refused = reconcile(repo, "--lock-timeout", "5", "validate")
+    assert refused.returncode == ExitCode.INVALID
+    assert "'validate' takes no lock, so drop it" in refused.stderr
