@@ -1,7 +1,9 @@
 """Phrase rules and the cheap gate that decides where to run them.
 
-A rule is a precompiled regular expression over a detection view (lowercase, accents and
-look-alikes folded) with a weight and a family. Running every expression over a whole 4 KB
+A rule is a regular expression over a detection view (lowercase, accents and look-alikes
+folded) with a weight and a family. It is compiled the first time it runs: a one-shot
+command (``validate`` linting a few templates) reaches a handful of the ~250 rules, and
+compiling them all would cost it 0.1-0.2 s. Running every expression over a whole 4 KB
 view costs far more than the latency budget: Python's regex engine pays per position. So a
 rule names the whole words (or, for markup, the literal snippets) without which it cannot
 match; the view's word set is built once, a ``RuleSet`` visits only the rules whose words
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cached_property
 
 from reconciler.guard.gating import ViewText
 from reconciler.guard.prefilter import match_at_starts, start_literals
@@ -29,16 +32,28 @@ class Rule:
     family: str
     lang: str
     weight: float
-    pattern: re.Pattern[str]
+    source: str  # the expression, compiled with ``re.MULTILINE`` on first use
     words: frozenset[str]
     literals: tuple[str, ...]
     also: frozenset[str] = frozenset()
     reach: tuple[int, int] = (REACH, REACH)
-    starts: tuple[str, ...] | None = None
     concept: str = ""  # rules of one concept in several languages count once together
     near: int = 0  # when set, an ``also`` word must occur this close to a gate word
     # when set, every match starts at most this far before one of its literals
     lead: int | None = None
+    guided: bool = True  # when False, never search from the opening literals (tests compare)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled expression (the first call compiles it; threads may race to, harmlessly)."""
+        return re.compile(self.source, re.MULTILINE)
+
+    @cached_property
+    def starts(self) -> tuple[str, ...] | None:
+        """The literals every match opens with (``prefilter``), for rules without literals."""
+        if self.literals or not self.guided:
+            return None
+        return start_literals(self.pattern)
 
     def _search_from_literals(self, text: str, lead: int) -> re.Match[str] | None:
         """Search from the first literal occurrence on: the same match, less text to try."""
@@ -109,7 +124,7 @@ def rule(
     near: int = 0,
     lead: int | None = None,
 ) -> Rule:
-    """Compile a rule.
+    """Make a rule (its expression is compiled when it first runs).
 
     ``words`` (space-separated) are the gate words the search windows are centred on;
     ``also``, when given, is a second group of which at least one word must be present too.
@@ -118,17 +133,15 @@ def rule(
     """
     if not words.split() and not any(literals):
         raise ValueError(f"rule {pattern!r} has no gate words or literals")
-    compiled = re.compile(pattern, re.MULTILINE)
     return Rule(
         family,
         lang,
         weight,
-        compiled,
+        pattern,
         frozenset(words.split()),
         literals,
         frozenset(also.split()),
         reach,
-        None if literals else start_literals(compiled),
         concept,
         near,
         lead,

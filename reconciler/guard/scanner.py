@@ -39,7 +39,7 @@ _RULE_SET = RuleSet(ALL_RULES)
 # when it reveals one of them.
 VOCABULARY = frozenset(
     {w for r in ALL_RULES for w in r.words | r.also}
-    | {s for r in ALL_RULES for s in re.findall(r"[a-z]{4,}", r.pattern.pattern)}
+    | {s for r in ALL_RULES for s in re.findall(r"[a-z]{4,}", r.source)}
 )
 OBFUSCATION_BONUS = 0.3
 # Cues of two different families (a persona and a forced output, an override and a fake
