@@ -13,8 +13,12 @@ a false "no" would hide an attack. Every step below only ever widens:
 - a negated class is the complement of its ASCII members, with every non-ASCII byte allowed;
 - zero-width assertions (``\\b``, ``^``, lookarounds) are dropped: each only ever removes
   matches;
-- a repeated group becomes a run of the bytes its body can consume, as long as its body
-  can be at most times the count, or unbounded; long bounds become unbounded.
+- a group repeated a bounded, small number of times (``(?: the| all){0,3}``) stays that
+  group repeated, which matches exactly its rewritten body that often; any other repeat
+  becomes a run of the bytes its body can consume, as long as its body can be at most times
+  the count, or unbounded; long bounds become unbounded. The run form named a rule for any
+  run of those bytes (a whole sentence of letters and spaces): keeping the count halves the
+  pass's time over a 4 KB view and names a sixth fewer rules.
 
 The byte form also keeps the automaton small: Hyperscan's Unicode classes (``\\w`` under
 UCP) made the same rules take minutes to compile. Anything the walk does not understand
@@ -32,6 +36,7 @@ _parser = importlib.import_module("re._parser")
 _c = importlib.import_module("re._constants")
 
 MAX_BOUND = 4  # repetition bounds above this become unbounded (much cheaper to compile)
+MAX_GROUP_REPEAT = 8  # a group repeated at most this often stays a repeated group (exact)
 _ASCII = frozenset(range(0x80))
 _HIGH = frozenset(range(0x80, 0x100))
 _WORD = frozenset(b for b in _ASCII if chr(b).isalnum() or chr(b) == "_")
@@ -142,6 +147,12 @@ def _assertion(op: Any, arg: Any, next_first: frozenset[int] | None, multiline: 
     return ""
 
 
+def _is_group(body: Any) -> bool:
+    """Whether a repeated body is more than one character item (those become byte runs)."""
+    data = list(body.data)
+    return not (len(data) == 1 and (data[0][0] in _CHARACTER or data[0][0] is _c.LITERAL))
+
+
 def _is_word_class(body: Any) -> bool:
     data = list(body.data)
     return len(data) == 1 and data[0] == (_c.IN, [(_c.CATEGORY, _c.CATEGORY_WORD)])
@@ -170,7 +181,11 @@ def _item(op: Any, arg: Any, dotall: bool, multiline: bool) -> _Piece:
         low, high, body = arg
         inner = _sequence(list(body.data), dotall, multiline)
         most = None if high == _c.MAXREPEAT or inner.longest is None else high * inner.longest
-        return _run(inner.consumes, low * inner.shortest, most, inner.first if low else None)
+        first = inner.first if low else None
+        if inner.text and _is_group(body) and high <= MAX_GROUP_REPEAT:
+            text = f"(?:{inner.text}){{{low},{high}}}"
+            return _Piece(text, inner.consumes, low * inner.shortest, most, first)
+        return _run(inner.consumes, low * inner.shortest, most, first)
     raise Unsupported(f"{op} is not rewritten")
 
 

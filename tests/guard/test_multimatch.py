@@ -108,6 +108,9 @@ def test_no_rule_that_matches_inside_a_window_is_left_out(compiled: MultiMatcher
         (r"a\s+b", "a\u3000b", 0, None),  # a blank outside ASCII
         (r"a.b", "a\U0001f600b", 0, None),  # a character of four bytes
         (r"(?:ab){2,3}c", "ababc", 0, None),
+        (r"go(?: all| the){0,3}? rules", "go the all rules", 0, None),  # a repeated group
+        (r"a(?:\W{1,4}[\w'-]{1,30}){0,2}?\W{1,4}z", "a «été» z", 0, None),
+        (r"x (?:\bab\b ){2}y", "x ab ab y", 0, None),  # assertions inside a repeated group
         (r"x[\d]{1,2}y", "x\u0663y", 0, None),  # an Arabic-Indic digit
     ],
 )
@@ -115,6 +118,14 @@ def test_constructs_the_rewrite_widens(pattern: str, text: str, start: int, end:
     compiled_pattern = re.compile(pattern, re.MULTILINE)
     assert compiled_pattern.search(text, start, len(text) if end is None else end)
     assert _one(pattern).possible(text), superset(compiled_pattern)
+
+
+def test_a_repeated_group_keeps_its_count() -> None:
+    """Repeating the group itself, not a run of its bytes, spares a Python search where
+    the words between are too many (the run form named the rule for any run of them)."""
+    matcher = _one(r"ignore(?: all| the){0,2} rules")
+    assert matcher.possible("ignore the all rules")
+    assert matcher.possible("ignore the all the rules") == []
 
 
 def test_what_cannot_be_widened_is_always_confirmed() -> None:
