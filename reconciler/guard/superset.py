@@ -179,6 +179,8 @@ def _item(op: Any, arg: Any, dotall: bool, multiline: bool) -> _Piece:
         return _branch([_sequence(list(branch.data), dotall, multiline) for branch in arg[1]])
     if op in _REPEATS:
         low, high, body = arg
+        if high == 0:  # matches only the empty string (Hyperscan refuses a zero bound)
+            return _Piece("", frozenset(), 0, 0)
         inner = _sequence(list(body.data), dotall, multiline)
         most = None if high == _c.MAXREPEAT or inner.longest is None else high * inner.longest
         first = inner.first if low else None

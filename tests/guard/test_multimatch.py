@@ -111,6 +111,8 @@ def test_no_rule_that_matches_inside_a_window_is_left_out(compiled: MultiMatcher
         (r"go(?: all| the){0,3}? rules", "go the all rules", 0, None),  # a repeated group
         (r"a(?:\W{1,4}[\w'-]{1,30}){0,2}?\W{1,4}z", "a «été» z", 0, None),
         (r"x (?:\bab\b ){2}y", "x ab ab y", 0, None),  # assertions inside a repeated group
+        (r"x(?:ab){0}y", "xy", 0, None),  # a zero count
+        (r"x(?:a|bc){1,2}+y", "xbcay", 0, None),  # a possessive repeat
         (r"x[\d]{1,2}y", "x\u0663y", 0, None),  # an Arabic-Indic digit
     ],
 )
