@@ -23,9 +23,13 @@ _INVISIBLE = (
     "\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0100-\U000e01ef"
 )
 _FULLWIDTH = "\uff21-\uff3a\uff41-\uff5a"
-_FLAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
-_TAG_RUN = re.compile(f"[{_TAGS}]+")
-_TAG_TO_ASCII = {code: code - 0xE0000 for code in range(0xE0000, 0xE0080)}
+_BLACK_FLAG = "\U0001f3f4"
+_FLAG_SEQUENCE = re.compile(f"{_BLACK_FLAG}[\U000e0020-\U000e007e]+\U000e007f")
+# U+E0000 to U+E007F in UTF-8: F3 A0 80 80 to F3 A0 81 BF. F3 only ever opens a character,
+# so a match cannot start inside one.
+_TAG_LEAD = b"\xf3\xa0"
+_TAG_CHAR_BYTES = rb"\xf3\xa0[\x80\x81][\x80-\xbf]"
+_TAG_RUN_BYTES = re.compile(_TAG_CHAR_BYTES + b"(?:" + _TAG_CHAR_BYTES + b")*")
 _BIDI_CHAR = re.compile(f"[{_BIDI}]")
 _FULLWIDTH_RUN = re.compile(f"[{_FULLWIDTH}]{{4,}}")
 
@@ -97,12 +101,17 @@ def strip_hidden(text: str) -> Prepared:
     """Remove invisible, bidi and tag characters; decode tag characters to ASCII."""
     if "\u00ad" in text:
         text = text.replace("\u00ad", "")  # soft hyphens are common in pasted text
-    found = set(non_ascii(text)) & _SUSPECT_SET
     prepared = Prepared(text)
+    if text.isascii():
+        return prepared
+    raw = text.encode("utf-8", "surrogatepass")
+    if _TAG_LEAD in raw:
+        _take_tags(prepared, raw)
+    # Tag characters are gone by now: a hidden instruction spells thousands of them, and
+    # building a set of them would cost more than the rest of the preparation.
+    found = set(non_ascii(prepared.visible)) & _SUSPECT_SET
     if not found:
         return prepared
-    if any(c >= "\U000e0000" and c <= "\U000e007f" for c in found):
-        _take_tags(prepared)
     invisible = frozenset(found & _INVISIBLE_SET)
     if invisible and _in_word(invisible).search(prepared.visible):
         prepared.signals.append(Signal("invisible characters inside words", 0.4))
@@ -126,13 +135,22 @@ def _in_word(invisible: frozenset[str]) -> re.Pattern[str]:
     return re.compile(f"[{first}](?<=[A-Za-z].)[{_INVISIBLE}]*[A-Za-z]")
 
 
-def _take_tags(prepared: Prepared) -> None:
-    """Move tag characters, except those of emoji flag sequences, into the payload."""
-    text = _FLAG_SEQUENCE.sub("", prepared.visible)
-    runs = _TAG_RUN.findall(text)
+def _take_tags(prepared: Prepared, raw: bytes) -> None:
+    """Move tag characters, except those of emoji flag sequences, into the payload.
+
+    The work is done on the UTF-8 bytes, where every tag character opens with the same two
+    bytes: an expression that starts with them skips ahead with a fast literal search, where
+    a character class is tried at every position of the text.
+    """
+    text = prepared.visible
+    if _BLACK_FLAG in text:
+        text = _FLAG_SEQUENCE.sub("", text)
+        raw = text.encode("utf-8", "surrogatepass")
+    runs = _TAG_RUN_BYTES.findall(raw)
     if runs:
-        payload = "".join(runs).translate(_TAG_TO_ASCII)
-        prepared.tag_payload = sanitize(payload)
+        # UTF-32 spells U+E00xx as the bytes xx 00 0E 00: every fourth byte is the ASCII.
+        tags = b"".join(runs).decode("utf-8").encode("utf-32-le")
+        prepared.tag_payload = sanitize(tags[::4].decode("ascii"))
         prepared.signals.append(Signal("hidden Unicode tag characters", 0.5))
-        text = _TAG_RUN.sub("", text)
+        text = _TAG_RUN_BYTES.sub(b"", raw).decode("utf-8", "surrogatepass")
     prepared.visible = text
