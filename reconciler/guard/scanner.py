@@ -182,7 +182,7 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
         _match_view(alternative, name if via == "plain" else via, findings)
         # a shape seen in both views counts once (its reason may carry a different count)
         known = {reason.split(",")[0] for reason in findings.signals}
-        for reason, weight in structure.signals(view, alternative, shapes=False):
+        for reason, weight in structure.signals(view, alternative, shapes=False, known=known):
             if reason.split(",")[0] not in known:
                 findings.signals[reason] = weight
     if views.spaced_letters(words):

@@ -14,6 +14,7 @@ substring tests.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 
 from reconciler.guard.gating import ViewText
@@ -23,10 +24,11 @@ MODEL_TALK_MANY = (2, 0.3)
 FLOOD_REPEATS = 12  # the same token this many times in a row
 _FLOOD_CHARS_PER_WORD = 30  # prose has one distinct word every 10-15 characters
 _FLOOD = re.compile(rf"(?<!\S)(\S{{1,24}})(?:\s+\1(?!\S)){{{FLOOD_REPEATS - 1},}}")
+# A turn opens a line; matched after a newline (the text gets one in front) rather than at
+# ``^``, so the engine skips from newline to newline instead of trying every position.
 _TURN = re.compile(
-    r"^[ \t>*_#\[]*(user|human|me|you|assistant|ai|bot|gpt|chatgpt|model|system|claude|gemini)"
-    r"[ \t*_\]]*:",
-    re.MULTILINE,
+    r"\n[ \t>*_#\[]*(user|human|me|you|assistant|ai|bot|gpt|chatgpt|model|system|claude|gemini)"
+    r"[ \t*_\]]*:"
 )
 _ROLE_WORDS = frozenset(
     {
@@ -78,7 +80,7 @@ _MODEL_NAMES = {  # first word in the view -> (literal opening, what may follow 
 }
 _MODEL_WORDS = frozenset(_MODEL_NAMES)
 _MORSE_HINTS = (".- ", "-. ", "- .", ". -")
-_ACRONYM_OPENERS = re.compile(r"\(|stands for")
+_ACRONYM_OPENERS = ("(", "stands for")
 _ACRONYM_SCAN = 16_000
 _ACRONYM_TRIES = 16
 _ACRONYM_BEFORE, _ACRONYM_AFTER = 12, 120  # the acronym before the opener, its words after
@@ -97,6 +99,8 @@ _MORSE_CODE = {
 
 DIRECTIVES = "second-person orders to the assistant, {n} of them"
 MODEL_TALK = "the text talks to or about the AI model itself, {n} times"
+# The reasons without their counts: a view adds a count only for a reason not yet found.
+COUNTED = (DIRECTIVES.partition(",")[0], MODEL_TALK.partition(",")[0])
 FLOOD = ("a token repeated many times in a row, a flood that buries the instructions", 0.5)
 TRANSCRIPT = ("a transcript that fakes the assistant's turn and the user's next one", 0.5)
 ACRONYM = ("a persona named by an acronym with its expansion (as in DAN, Do Anything Now)", 0.4)
@@ -104,21 +108,25 @@ SPLIT = "split payload"
 MORSE = "Morse code"
 
 
-def signals(visible: str, base: ViewText, *, shapes: bool = True) -> list[tuple[str, float]]:
+def signals(
+    visible: str, base: ViewText, *, shapes: bool = True, known: Collection[str] = ()
+) -> list[tuple[str, float]]:
     """Reasons with weights for the shapes found in the input.
 
     Without ``shapes`` only the counts of orders and of talk about the model are taken: what
     an alternative view (leetspeak undone) can reveal, where floods, transcripts and
-    acronyms are already visible in the base view.
+    acronyms are already visible in the base view. A count whose reason (the part before
+    its comma, see ``COUNTED``) is in ``known`` is not taken: the caller has it already.
     """
     found = []
     text = base.text
-    if "you" in base.words and text.count("you") >= DIRECTIVES_MANY[0]:
+    directives, model_talk = COUNTED
+    if directives not in known and "you" in base.words and text.count("you") >= DIRECTIVES_MANY[0]:
         orders = len(_DIRECTIVE.findall(text))
         if orders >= DIRECTIVES_MANY[0]:
             weight = DIRECTIVES_MOST[1] if orders >= DIRECTIVES_MOST[0] else DIRECTIVES_MANY[1]
             found.append((DIRECTIVES.format(n=orders), weight))
-    named = _MODEL_WORDS & base.words
+    named = _MODEL_WORDS & base.words if model_talk not in known else None
     if named:
         mentions = sum(len(_whole_word(*_MODEL_NAMES[word]).findall(text)) for word in named)
         if mentions >= MODEL_TALK_MANY[0]:
@@ -145,7 +153,7 @@ def _whole_word(opening: str, rest: str) -> re.Pattern[str]:
 
 def _named_by_acronym(visible: str) -> bool:
     """Tell whether an upper-case word of 3-8 letters is followed by its expansion."""
-    starts = [m.start() for m in _ACRONYM_OPENERS.finditer(visible, 0, _ACRONYM_SCAN)]
+    starts = sorted(at for opener in _ACRONYM_OPENERS for at in _first_places(visible, opener))
     for at in starts[:_ACRONYM_TRIES]:
         match = _ACRONYM.search(visible, max(0, at - _ACRONYM_BEFORE), at + _ACRONYM_AFTER)
         if match and _expands(match.group(1), match.group(2)):
@@ -153,8 +161,19 @@ def _named_by_acronym(visible: str) -> bool:
     return False
 
 
+def _first_places(visible: str, opener: str) -> list[int]:
+    """Where ``opener`` occurs within the first ``_ACRONYM_SCAN`` characters, at most
+    ``_ACRONYM_TRIES`` times: ``str.find`` skips ahead faster than an alternation can."""
+    places: list[int] = []
+    at = visible.find(opener, 0, _ACRONYM_SCAN)
+    while at != -1 and len(places) < _ACRONYM_TRIES:
+        places.append(at)
+        at = visible.find(opener, at + len(opener), _ACRONYM_SCAN)
+    return places
+
+
 def _fakes_turns(text: str) -> bool:
-    roles = [m.group(1) for m in _TURN.finditer(text)]
+    roles = [m.group(1) for m in _TURN.finditer("\n" + text)]
     return (
         len(roles) >= 2
         and not _ASSISTANT_ROLES.isdisjoint(roles)
