@@ -52,6 +52,7 @@ _ASSISTANT_ROLES = frozenset(
 )
 _USER_ROLES = frozenset({"user", "human", "me"})
 _ASSIGNMENT = re.compile(r"(?<![\w$])\$?([A-Za-z_]\w{0,15})\s*=\s*([\"'])([^\"'\n]{1,120})\2")
+_ASSIGNED = re.compile(r"=\s*[\"']")  # where an assignment's value opens, each "=" once
 _JOIN = re.compile(r"\$?[A-Za-z_]\w{0,15}(?:\s*\+\s*\$?[A-Za-z_]\w{0,15}){1,12}")
 _MORSE = re.compile(r"(?:[.\-]{1,6}[ ]{1,3}(?:/[ ]{1,3})?){7,}[.\-]{1,6}")
 # Second-person orders to the assistant ("you will", "you must not"): a jailbreak lays down
@@ -204,6 +205,8 @@ def payloads(visible: str) -> list[tuple[str, str]]:
 
 def _join_variables(text: str) -> str | None:
     """The strings that ``a + b`` joins, when the input assigns them to variables first."""
+    if len(_ASSIGNED.findall(text)) < 2:
+        return None  # the full expression tries every position; this one skips to "="
     values = {m.group(1): m.group(3) for m in _ASSIGNMENT.finditer(text)}
     if len(values) < 2:
         return None

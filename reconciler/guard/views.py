@@ -27,7 +27,10 @@ _LEET_BYTES = bytes.maketrans(b"0134579@$|!+", b"oieastgaslit")
 # Written to open with the punctuation, so the engine skips to it instead of trying the
 # lookbehind at every position: ``(?<=[a-z])[.\-_*|~^+]+(?=[a-z])``, three times faster.
 _IN_WORD_PUNCT = re.compile(r"[.\-_*|~^+](?<=[a-z].)[.\-_*|~^+]*(?=[a-z])")
-_SPACED_RUN = re.compile(r"\b[a-z](?:[ .\-_*/|~][a-z]\b){3,}")
+# Letters split one by one, ``\b[a-z](?:[ .\-_*/|~][a-z]\b){3,}``, written to open with the
+# first separator (the letter before it is checked behind, and left in place by the
+# rewrite): the engine then skips to separators instead of trying every position.
+_SPACED_RUN = re.compile(r"[ .\-_*/|~](?<=\b[a-z].)[a-z]\b(?:[ .\-_*/|~][a-z]\b){2,}")
 _SEPARATORS = re.compile(r"[ .\-_*/|~]")
 _TOKEN_REST = re.compile(r"\S*")
 # Every byte but a-z: deleting them from the UTF-8 bytes drops each non-ASCII character

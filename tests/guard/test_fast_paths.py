@@ -14,7 +14,7 @@ import unicodedata
 
 import pytest
 
-from reconciler.guard import hidden, views
+from reconciler.guard import hidden, structure, views
 from reconciler.guard.confusables import fold
 from reconciler.guard.folding import skeleton
 from reconciler.guard.gating import ViewText
@@ -180,12 +180,43 @@ def test_view_rewrites_match_their_plain_definitions() -> None:
     rng = random.Random(9)
     pool = [*_POOL, *"0134579@$|!+.-_*~^", "\ud800", "\u00e9"]
     in_word_punct = re.compile(r"(?<=[a-z])[.\-_*|~^+]+(?=[a-z])")
+    spaced_run = re.compile(r"\b[a-z](?:[ .\-_*/|~][a-z]\b){3,}")
+
+    def join(match: re.Match[str]) -> str:
+        return views._SEPARATORS.sub("", match.group())
+
     for _ in range(3000):
         text = _text(rng, pool)
         assert views._translate_ascii(text, views._LEET_BYTES) == text.translate(views._LEET)
         assert views._translate_ascii(text, views._ROT13_BYTES) == text.translate(views._ROT13)
         assert views._IN_WORD_PUNCT.sub("", text) == in_word_punct.sub("", text), repr(text)
         assert views.compact(text) == re.sub("[^a-z]+", "", text), repr(text)
+        spaced = "".join(rng.choice("ab z.-_*/|~\n\u00e9") for _ in range(rng.randint(0, 30)))
+        assert views._SPACED_RUN.sub(join, spaced) == spaced_run.sub(join, spaced), repr(spaced)
     suspect = re.compile(f"[{hidden._TAGS}{hidden._BIDI}{hidden._INVISIBLE}{hidden._FULLWIDTH}]")
     everything = (chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF)
     assert {c for c in everything if suspect.match(c)} == hidden._SUSPECT_SET
+
+
+def _reference_join(text: str) -> str | None:
+    values = {m.group(1): m.group(3) for m in structure._ASSIGNMENT.finditer(text)}
+    if len(values) < 2:
+        return None
+    joined = []
+    for match in structure._JOIN.finditer(text):
+        names = [name.strip().lstrip("$") for name in match.group().split("+")]
+        if all(name in values for name in names):
+            joined.append("".join(values[name] for name in names))
+    return "\n".join(joined) or None
+
+
+def test_split_payload_gate_keeps_every_join() -> None:
+    """Skipping texts with fewer than two ``= "`` openings loses no reassembled payload."""
+    rng = random.Random(11)
+    pool = ["a = 'ign'", 'b="ore"', "$c= 'x'", " + ", "+", "a", "b", "c", "=", "'", '"', "\n"]
+    joins = 0
+    for _ in range(5000):
+        text = " ".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert structure._join_variables(text) == _reference_join(text), repr(text)
+        joins += _reference_join(text) is not None
+    assert joins > 100
