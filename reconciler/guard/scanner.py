@@ -159,13 +159,18 @@ def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
             findings.add_hit(_Hit(rule, " ".join(found.group().split()), via, weight))
 
 
-def _alternative_views(base: str, words: set[str]) -> list[tuple[str, str]]:
-    found = [
-        ("leetspeak", views.leet(base, words, VOCABULARY)),
-        ("split words", views.despace(base, words, VOCABULARY)),
-        ("ROT13", views.rot13(base, words, VOCABULARY)),
-    ]
-    return [(name, view) for name, view in found if view is not None]
+def _alternative_views(base: ViewText) -> list[tuple[str, ViewText]]:
+    """The views worth building, with their words taken from the base view's when a
+    character-for-character rewrite allows it."""
+    text, words = base.text, base.words
+    found: list[tuple[str, ViewText]] = []
+    if (leet := views.leet(text, words, VOCABULARY)) is not None:
+        found.append(("leetspeak", ViewText(leet, views.leet_words(text, words))))
+    if (despaced := views.despace(text, words, VOCABULARY)) is not None:
+        found.append(("split words", ViewText(despaced)))
+    if (rotated := views.rot13(text, words, VOCABULARY)) is not None:
+        found.append(("ROT13", ViewText(rotated, views.rot13_words(words))))
+    return found
 
 
 def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
@@ -177,12 +182,12 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
     base = ViewText(skeleton(prepared.visible))
     words = base.words
     _match_view(base, via, findings)
-    for name, view in _alternative_views(base.text, words):
-        alternative = ViewText(view)
+    for name, alternative in _alternative_views(base):
         _match_view(alternative, name if via == "plain" else via, findings)
         # a shape seen in both views counts once (its reason may carry a different count)
         known = {reason.split(",")[0] for reason in findings.signals}
-        for reason, weight in structure.signals(view, alternative, shapes=False, known=known):
+        signals = structure.signals(alternative.text, alternative, shapes=False, known=known)
+        for reason, weight in signals:
             if reason.split(",")[0] not in known:
                 findings.signals[reason] = weight
     if views.spaced_letters(words):

@@ -17,7 +17,7 @@ import pytest
 from reconciler.guard import hidden, structure, views
 from reconciler.guard.confusables import fold
 from reconciler.guard.folding import skeleton
-from reconciler.guard.gating import ViewText
+from reconciler.guard.gating import ViewText, words_of
 from reconciler.guard.obfuscations import TRANSFORMS
 from reconciler.guard.prefilter import start_literals
 from reconciler.guard.rules import Rule
@@ -220,3 +220,20 @@ def test_split_payload_gate_keeps_every_join() -> None:
         assert structure._join_variables(text) == _reference_join(text), repr(text)
         joins += _reference_join(text) is not None
     assert joins > 100
+
+
+def test_rewritten_views_words_match_a_fresh_split() -> None:
+    """Words carried over from the base view equal those of the rewritten view itself."""
+    rng = random.Random(12)
+    pool = [*_POOL, *"0134579@$+!|", *'.,;:?"()*_`~#\\/-', "ab", "  ", "\ud800", "\u00e9"]
+    carried = 0
+    for _ in range(4000):
+        text = _text(rng, pool)
+        words = words_of(text)
+        rotated = views._translate_ascii(text, views._ROT13_BYTES)
+        assert views.rot13_words(words) == words_of(rotated), repr(text)
+        leet_words = views.leet_words(text, words)
+        if leet_words is not None:
+            carried += 1
+            assert leet_words == words_of(views._translate_ascii(text, views._LEET_BYTES))
+    assert carried > 1000
