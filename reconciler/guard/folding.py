@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from reconciler.guard.confusables import fold
-from reconciler.guard.hidden import non_ascii
+from reconciler.guard.hidden import distinct_non_ascii, non_ascii
 
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
@@ -43,7 +43,7 @@ def skeleton(text: str) -> str:
 
 
 def _fold_non_ascii(text: str) -> str:
-    chars = set(non_ascii(text))
+    chars = distinct_non_ascii(text)
     if len(chars) <= _FEW_CHARS:
         folded = {char: _fold_char(char) for char in chars}
         changed = {char: out for char, out in folded.items() if out != char}

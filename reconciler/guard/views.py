@@ -13,9 +13,9 @@ import re
 from functools import lru_cache
 from itertools import filterfalse
 
-from reconciler.guard.hidden import non_ascii
+from reconciler.guard.hidden import distinct_non_ascii
 
-_GREEK_CYRILLIC = re.compile("[\u0370-\u03ff\u0400-\u04ff]")
+_GREEK_CYRILLIC = frozenset(map(chr, range(0x370, 0x500)))
 _MIXED_SCRIPT = re.compile("[\u0370-\u03ff\u0400-\u04ff](?:(?<=[A-Za-z].)|(?=[A-Za-z]))")
 _LEET_CHARS = frozenset("0134579@$|!+")
 _LEET_SPOT = re.compile(r"[0134579@$](?:(?<=[a-z].)|(?=[a-z]))")
@@ -44,7 +44,7 @@ _SPACED_LETTERS = 5
 def mixed_script(text: str) -> bool:
     """Tell whether a word mixes Latin with Greek or Cyrillic letters, a homoglyph tell."""
     return (
-        _GREEK_CYRILLIC.search(non_ascii(text)) is not None
+        not _GREEK_CYRILLIC.isdisjoint(distinct_non_ascii(text))
         and _MIXED_SCRIPT.search(text) is not None
     )
 

@@ -191,6 +191,9 @@ def test_view_rewrites_match_their_plain_definitions() -> None:
         assert views._translate_ascii(text, views._ROT13_BYTES) == text.translate(views._ROT13)
         assert views._IN_WORD_PUNCT.sub("", text) == in_word_punct.sub("", text), repr(text)
         assert views.compact(text) == re.sub("[^a-z]+", "", text), repr(text)
+        greek_or_cyrillic = re.search("[\u0370-\u04ff]", text) is not None
+        mixed = greek_or_cyrillic and views._MIXED_SCRIPT.search(text) is not None
+        assert views.mixed_script(text) == mixed, repr(text)
         spaced = "".join(rng.choice("ab z.-_*/|~\n\u00e9") for _ in range(rng.randint(0, 30)))
         assert views._SPACED_RUN.sub(join, spaced) == spaced_run.sub(join, spaced), repr(spaced)
     suspect = re.compile(f"[{hidden._TAGS}{hidden._BIDI}{hidden._INVISIBLE}{hidden._FULLWIDTH}]")
