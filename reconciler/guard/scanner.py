@@ -18,7 +18,13 @@ from reconciler.guard.classifier import load_classifier
 from reconciler.guard.concepts import concept_rules
 from reconciler.guard.decoding import MAX_BLOBS, MIN_BLOB_CHARS, decode_blobs
 from reconciler.guard.folding import skeleton
-from reconciler.guard.framing import DAMPED_FAMILIES, NARRATED, narrated
+from reconciler.guard.framing import (
+    DAMPED_FAMILIES,
+    NARRATED,
+    PROHIBITABLE_FAMILIES,
+    narrated,
+    prohibited,
+)
 from reconciler.guard.gating import ViewText
 from reconciler.guard.hidden import sanitize, strip_hidden
 from reconciler.guard.multimatch import MultiMatcher
@@ -148,11 +154,23 @@ def _candidates(view: ViewText) -> list[Rule]:
     return _RULE_SET.candidates(view) + concept_rules().candidates(view)
 
 
+def _find(rule: Rule, view: ViewText) -> re.Match[str] | None:
+    """The rule's match in the view, passing over phrases that are forbidden, not ordered
+    (``framing.prohibited``): each is blanked out and the view searched again, so a real
+    order after a prohibition of the same phrase is still found."""
+    found = rule.find(view)
+    while found and rule.family in PROHIBITABLE_FAMILIES and prohibited(view.text, found.start()):
+        start, end = found.span()
+        view = ViewText(view.text[:start] + " " * (end - start) + view.text[end:])
+        found = rule.find(view)
+    return found
+
+
 def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
     for rule in _candidates(view):
         if via != "plain" and findings.has(rule):
             continue
-        if found := rule.find(view):
+        if found := _find(rule, view):
             weight = rule.weight
             if rule.family in DAMPED_FAMILIES and narrated(view.text, found.start()):
                 weight = round(weight * NARRATED, 2)
