@@ -99,19 +99,33 @@ class _Findings:
         return round(total, 2)
 
     def reasons(self) -> tuple[str, ...]:
-        ranked = sorted(self.hits.values(), key=lambda hit: -hit.weight)
-        lines = [_describe(hit) for hit in ranked]
+        """One line per phrase found (several rules that found the same phrase share it, their
+        weights added up on it), strongest first, then the structural signals."""
+        alike: dict[tuple[str, str, str, str, bool], list[_Hit]] = {}
+        for hit in sorted(self.hits.values(), key=lambda hit: -hit.weight):
+            key = (
+                hit.rule.family,
+                hit.rule.lang,
+                hit.snippet,
+                hit.via,
+                hit.weight < hit.rule.weight,
+            )
+            alike.setdefault(key, []).append(hit)
+        lines = [_describe(hits) for hits in alike.values()]
         lines += sorted(self.signals, key=lambda reason: -self.signals[reason])
         return tuple(lines)
 
 
-def _describe(hit: _Hit) -> str:
-    rule, snippet = hit.rule, hit.snippet
+def _describe(hits: list[_Hit]) -> str:
+    """The reason for one phrase, found by one rule or by several (``weight 1.0 + 0.6``)."""
+    first = hits[0]
+    rule, snippet = first.rule, first.snippet
     shown = snippet if len(snippet) <= _SNIPPET else snippet[: _SNIPPET - 1] + "…"
-    where = "" if hit.via == "plain" else f", found after undoing {hit.via}"
-    if hit.weight < rule.weight:
+    where = "" if first.via == "plain" else f", found after undoing {first.via}"
+    if first.weight < rule.weight:
         where += ", quoted or narrated, so counted at half"
-    return f"{rule.family} ({rule.lang}, weight {rule.weight}): {shown!r}{where}"
+    weights = " + ".join(str(hit.rule.weight) for hit in hits)
+    return f"{rule.family} ({rule.lang}, weight {weights}): {shown!r}{where}"
 
 
 @cache
