@@ -9,7 +9,7 @@ the scanner confirms the ones it names with their own Python expressions, and so
 verdicts are the rules' own whether the pass runs or not (a test compares them over
 thousands of inputs).
 
-Compiling the rules takes Hyperscan two to three seconds of one core, far more than a
+Compiling the rules takes Hyperscan about three seconds of one core, far more than a
 one-shot command saves, so it happens only on request (``reconcile serve`` asks at start,
 the guard benchmark before it measures) and in a background thread, at the lowest priority
 and holding no lock while it compiles; until it is ready, and wherever Hyperscan is not
