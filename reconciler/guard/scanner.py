@@ -20,6 +20,7 @@ from reconciler.guard.decoding import MAX_BLOBS, MIN_BLOB_CHARS, decode_blobs
 from reconciler.guard.folding import skeleton
 from reconciler.guard.framing import (
     DAMPED_FAMILIES,
+    MAX_PROHIBITIONS,
     NARRATED,
     PROHIBITABLE_FAMILIES,
     narrated,
@@ -169,11 +170,17 @@ def _candidates(view: ViewText) -> list[Rule]:
 
 
 def _find(rule: Rule, view: ViewText) -> re.Match[str] | None:
-    """The rule's match in the view, passing over phrases that are forbidden, not ordered
-    (``framing.prohibited``): each is blanked out and the view searched again, so a real
-    order after a prohibition of the same phrase is still found."""
+    """The rule's match in the view, passing over English phrases that are forbidden, not
+    ordered (``framing.prohibited``): each is blanked out and the view searched again, so a
+    real order after a prohibition of the same phrase is still found. After
+    ``MAX_PROHIBITIONS`` of them the next counts: each search costs a new view, and a phrase
+    forbidden over and over is no system prompt's wording."""
     found = rule.find(view)
-    while found and rule.family in PROHIBITABLE_FAMILIES and prohibited(view.text, found.start()):
+    if rule.lang != "en" or rule.family not in PROHIBITABLE_FAMILIES:
+        return found
+    for _ in range(MAX_PROHIBITIONS):
+        if not found or not prohibited(view.text, found.start(), found.end()):
+            return found
         start, end = found.span()
         view = ViewText(view.text[:start] + " " * (end - start) + view.text[end:])
         found = rule.find(view)
