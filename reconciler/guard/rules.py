@@ -45,7 +45,8 @@ class Rule:
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        """The compiled expression (the first call compiles it; threads may race to, harmlessly)."""
+        """The compiled expression, compiled by the first call (on Python 3.11 a first call
+        from another thread waits for it; from 3.12 two threads may both compile, harmlessly)."""
         return re.compile(self.source, re.MULTILINE)
 
     @cached_property
