@@ -51,10 +51,16 @@ class Rule:
 
     @cached_property
     def starts(self) -> tuple[str, ...] | None:
-        """The literals every match opens with (``prefilter``), for rules without literals."""
-        if self.literals or not self.guided:
+        """The literals every match opens with (``prefilter``), or None to search as is."""
+        if not self.guided:
             return None
         return start_literals(self.pattern)
+
+    def _search(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        """The leftmost match in ``[start, end)``, tried only at opening literals if known."""
+        if self.starts:
+            return match_at_starts(self.pattern, text, self.starts, start, end)
+        return self.pattern.search(text, start, end)
 
     def _search_from_literals(self, text: str, lead: int) -> re.Match[str] | None:
         """Search from the first literal occurrence on: the same match, less text to try."""
@@ -63,11 +69,23 @@ class Rule:
             return None
         return self.pattern.search(text, max(0, min(places) - lead))
 
+    def _search_whole(self, text: str) -> re.Match[str] | None:
+        """The leftmost match in the view, for a rule gated on literals.
+
+        An expression that opens with one literal lets the regex engine skip to it itself;
+        one that opens with an alternation of words is tried at every position, and the
+        opening literals find the same match faster (the letter-spacing rules: 23-28 µs a
+        search on a 3 KB view, 10-13 µs from their literals).
+        """
+        starts = self.starts
+        if starts and len(starts) > 1:
+            return match_at_starts(self.pattern, text, starts, 0, len(text))
+        return self.pattern.search(text)
+
     def find(self, view: ViewText) -> re.Match[str] | None:
         """Search the view near the rule's gate words; None when it does not match.
 
-        Literal-gated rules start with that literal, which the regex engine finds with a
-        fast substring search, so they search the whole view.
+        Literal-gated rules search the whole view once one of their literals is in it.
         """
         present = view.words
         if self.also and self.also.isdisjoint(present):
@@ -77,7 +95,7 @@ class Rule:
             return self._search_from_literals(text, self.lead)
         for literal in self.literals:
             if literal in text:
-                return self.pattern.search(text)
+                return self._search_whole(text)
         anchors = self.words & present
         if not anchors:
             return None
@@ -88,11 +106,7 @@ class Rule:
         else:
             windows = view.windows(anchors, self.reach) or [(0, len(text))]
         for start, end in windows:
-            if self.starts:
-                found = match_at_starts(self.pattern, text, self.starts, start, end)
-            else:
-                found = self.pattern.search(text, start, end)
-            if found:
+            if found := self._search(text, start, end):
                 return found
         return None
 

@@ -19,6 +19,7 @@ from reconciler.guard.confusables import fold
 from reconciler.guard.folding import skeleton
 from reconciler.guard.gating import ViewText, words_of
 from reconciler.guard.obfuscations import TRANSFORMS
+from reconciler.guard.phrases_compact import COMPACT_RULES
 from reconciler.guard.prefilter import start_literals
 from reconciler.guard.rules import Rule
 from reconciler.guard.scanner import ALL_RULES
@@ -169,6 +170,24 @@ def test_literal_guided_matching_finds_the_same_match_as_a_search() -> None:
     for view in _views():
         for fast, slow in zip(guided, plain, strict=True):
             found, expected = fast.find(view), slow.find(view)
+            assert (found and found.span()) == (expected and expected.span()), view.text
+            hits += found is not None
+    assert hits > 50
+
+
+def test_literal_gated_rules_find_the_same_match_from_their_opening_literals() -> None:
+    """Literal-gated rules (the letter-spacing ones above all) search the whole view from
+    their opening literals; that finds what one search of the view finds."""
+    gated = [r for r in (*ALL_RULES, *COMPACT_RULES) if r.literals and r.lead is None]
+    fast = [r for r in gated if r.starts and len(r.starts) > 1]
+    assert len(fast) >= len(COMPACT_RULES) - 1
+    plain: list[Rule] = [dataclasses.replace(r, guided=False) for r in fast]
+    views_ = _views()
+    views_ += [ViewText(views.compact(view.text), set()) for view in views_]
+    hits = 0
+    for view in views_:
+        for guided, reference in zip(fast, plain, strict=True):
+            found, expected = guided.find(view), reference.find(view)
             assert (found and found.span()) == (expected and expected.span()), view.text
             hits += found is not None
     assert hits > 50
