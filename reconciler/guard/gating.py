@@ -41,7 +41,7 @@ class ViewText:
         """Where ``anchor`` occurs as a substring, at most ``MAX_WINDOWS + 1`` of them."""
         found = self._found.get(anchor)
         if found is None:
-            found = self._found[anchor] = _positions(self.text, anchor, MAX_WINDOWS)
+            found = self._found[anchor] = positions(self.text, anchor, MAX_WINDOWS)
         return found
 
     def windows(self, anchors: frozenset[str], reach: Span) -> list[Span] | None:
@@ -78,11 +78,12 @@ class ViewText:
         return merged
 
 
-def _positions(text: str, anchor: str, limit: int) -> list[int]:
-    """Where ``anchor`` occurs, stopping once more than ``limit`` are found."""
+def positions(text: str, anchor: str, limit: int, end: int | None = None) -> list[int]:
+    """Where ``anchor`` occurs (wholly before ``end``), stopping once more than ``limit``
+    are found."""
     found: list[int] = []
-    at = text.find(anchor)
+    at = text.find(anchor, 0, end)
     while at != -1 and len(found) <= limit:
         found.append(at)
-        at = text.find(anchor, at + 1)
+        at = text.find(anchor, at + 1, end)
     return found

@@ -225,10 +225,9 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
         _match_view(alternative, name if via == "plain" else via, findings)
         # a shape seen in both views counts once (its reason may carry a different count)
         known = {reason.split(",")[0] for reason in findings.signals}
-        signals = structure.signals(alternative.text, alternative, shapes=False, known=known)
-        for reason, weight in signals:
-            if reason.split(",")[0] not in known:
-                findings.signals[reason] = weight
+        findings.signals.update(
+            structure.signals(alternative.text, alternative, shapes=False, known=known)
+        )
     if views.spaced_letters(words):
         compact = ViewText(views.compact(base.text), set())
         for rule in COMPACT_RULES:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Collection
 from functools import lru_cache
 
-from reconciler.guard.gating import ViewText
+from reconciler.guard.gating import ViewText, positions
 
 DIRECTIVES_MANY, DIRECTIVES_MOST = (3, 0.4), (5, 0.6)  # (count, weight)
 MODEL_TALK_MANY = (2, 0.3)
@@ -154,23 +154,15 @@ def _whole_word(opening: str, rest: str) -> re.Pattern[str]:
 
 def _named_by_acronym(visible: str) -> bool:
     """Tell whether an upper-case word of 3-8 letters is followed by its expansion."""
-    starts = sorted(at for opener in _ACRONYM_OPENERS for at in _first_places(visible, opener))
+    places = (
+        positions(visible, opener, _ACRONYM_TRIES - 1, _ACRONYM_SCAN) for opener in _ACRONYM_OPENERS
+    )
+    starts = sorted(at for found in places for at in found)
     for at in starts[:_ACRONYM_TRIES]:
         match = _ACRONYM.search(visible, max(0, at - _ACRONYM_BEFORE), at + _ACRONYM_AFTER)
         if match and _expands(match.group(1), match.group(2)):
             return True
     return False
-
-
-def _first_places(visible: str, opener: str) -> list[int]:
-    """Where ``opener`` occurs within the first ``_ACRONYM_SCAN`` characters, at most
-    ``_ACRONYM_TRIES`` times: ``str.find`` skips ahead faster than an alternation can."""
-    places: list[int] = []
-    at = visible.find(opener, 0, _ACRONYM_SCAN)
-    while at != -1 and len(places) < _ACRONYM_TRIES:
-        places.append(at)
-        at = visible.find(opener, at + len(opener), _ACRONYM_SCAN)
-    return places
 
 
 def _fakes_turns(text: str) -> bool:
