@@ -39,20 +39,22 @@ MAX_PROHIBITIONS = 3  # per rule and view; past this, a forbidden phrase counts 
 # and the phrase ("never reveal, repeat or summarise ...").
 _PROHIBITION = re.compile(
     r"(?:^|[.!;:(\n,]|\b(?:and|also|so))\s*"
-    r"(?:(?:you|the assistant|the model|it|we|i)(?:\s+|(?=')))?"
-    r"(?:(?:must|should|shall|will|do|does)(?: not|n't)|never|cannot|dont"
-    r"|(?:are|'re) not (?:to|allowed to|permitted to)"
-    r"|under no circumstances (?:should|must|will|may) you)"
-    r"(?:,? (?:ever|under any circumstances|at any time|for any reason),?)?"
-    r" (?:(?:reveal|repeat|summari[sz]e|share|disclose|print|output|show|tell|paraphrase"
-    r"|translate|discuss|mention)(?:,| or|, or) )*$"
+    r"(?:(?:you|the\s+assistant|the\s+model|it|we|i)(?:\s+|(?=')))?"
+    r"(?:(?:must|should|shall|will|do|does)(?:\s+not|n't)|never|cannot|dont"
+    r"|(?:are|'re)\s+not\s+(?:to|allowed\s+to|permitted\s+to)"
+    r"|under\s+no\s+circumstances\s+(?:should|must|will|may)\s+you)"
+    r"(?:,?\s+(?:ever|under\s+any\s+circumstances|at\s+any\s+time|for\s+any\s+reason),?)?"
+    r"\s+(?:(?:reveal|repeat|summari[sz]e|share|disclose|print|output|show|tell|paraphrase"
+    r"|translate|discuss|mention)(?:,|\s+or|,\s+or)\s+)*$"
 )
 _COMPLIANCE = re.compile(
     r"(?:follow|obey|listen|adhere|comply|respect|heed|abide|stick|break|stay|remain)\b"
 )
 # What takes the prohibition back in the rest of its sentence.
 _RETRACTION = re.compile(r"\b(?:unless|until|except|instead|rather|just|but|only)\b|;")
-_SENTENCE_END = re.compile(r"[.!?\n]")
+# A sentence ends at its punctuation, a blank line or the next item of a list, not at the end
+# of a line: templates wrap their sentences, and a newline must not hide "unless ...".
+_SENTENCE_END = re.compile(r"[.!?]|\n\s*(?:\n|[-*\u2022]|\d+[.)])")
 _PROHIBITION_REACH = 80
 
 
