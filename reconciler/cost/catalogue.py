@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -34,8 +34,12 @@ class CatalogueEntry:
     max_output_tokens: int | None = None
 
 
+@lru_cache(maxsize=1_024)
 def lookup(provider: str, model_id: str) -> CatalogueEntry | None:
-    """The catalogue entry for this model, or None when the catalogue does not know it."""
+    """The catalogue entry for this model, or None when the catalogue does not know it.
+
+    Remembered (the catalogue is packaged and the entry frozen): a plan of 1,000 models prices
+    each one four times, and a repository uses a handful of distinct models."""
     provider = PROVIDER_ALIASES.get(provider.strip().lower(), provider.strip().lower())
     models = _models().get(provider, {})
     for candidate in _candidates(provider, model_id.strip()):
