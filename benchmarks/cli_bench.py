@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bigrepo import ENV, REPO, make_repo
+from machine import describe as describe_machine
 from servers import process
 
 import reconciler
@@ -168,6 +169,7 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     missed = 0
     compile_bytecode()
+    print(describe_machine())
     print(f"{'row':28} {'cpu min/median/max s':>22} {'target':>8} {'wall med':>9} {'peak MB':>8}")
     with tempfile.TemporaryDirectory(prefix="reconcile-bench-") as tmp, ExitStack() as servers:
         for target in targets(Path(tmp), sizes, servers):
@@ -184,6 +186,7 @@ def main() -> int:
                 f"{'< ' + format(target.cpu, 'g'):>8} {wall:8.2f}s "
                 f"{peak:7.0f}  {'ok' if ok else 'MISSED'}"
             )
+    print(describe_machine(), "(after)")
     print("all targets met" if not missed else f"{missed} target(s) missed")
     return 1 if missed else 0
 

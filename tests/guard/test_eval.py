@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -14,6 +15,7 @@ SHARED_DATA = ROOT.parent / "shared" / "data" / "guard" / "dev.jsonl"
 
 
 def _load_eval() -> ModuleType:
+    sys.path.insert(0, str(ROOT / "benchmarks"))  # its sibling modules, as running it finds them
     spec = importlib.util.spec_from_file_location(
         "guard_eval", ROOT / "benchmarks" / "guard_eval.py"
     )
@@ -79,6 +81,8 @@ def test_json_output_shape_and_exit_status(
     assert result["multilingual"]["by_lang"]["ru"] == {"recall": 0.0, "rows": 1}
     assert set(result["blocks_ms"]) == {"benign", "attack", "obfuscated", "all"}
     assert set(result["blocks_ms"]["all"]) == {"mean", "p50", "p99"}
+    assert set(result["floor_ms"]) == {"mean", "p50", "p99"}
+    assert result["machine"].startswith("machine: `python -c pass` ")
     assert result["obfuscation"]["base64"] == {"detection": 1.0, "rows": 1}
     missed = {t["target"] for t in result["targets"] if not t["met"]}
     # the Russian row is a miss on purpose (it is not an attack), so a target fails
