@@ -9,8 +9,9 @@ time of scanning random 4 KB blocks of benign, attack and obfuscated attack text
 is printed with its measured figure; the exit status is 1 when one is missed, 2 when the data
 cannot be found.
 
-    python benchmarks/guard_eval.py [--dev PATH] [--multilingual PATH] [--blind PATH] [--json]
-        [--no-suite] [--seed N] [--blocks N] [--classifier FOLDER [--classifier-threshold X]]
+    python benchmarks/guard_eval.py [--dev PATH] [--multilingual PATH] [--phrasings PATH]
+        [--json] [--no-suite] [--seed N] [--blocks N]
+        [--classifier FOLDER [--classifier-threshold X]]
 
 The development set is looked for in ``$RECONCILE_GUARD_DATA``, then in ``shared/data/guard``
 beside the repository (``../../shared/data/guard`` from this file), whatever the working
@@ -42,9 +43,9 @@ from reconciler.guard.scanner import multimatch
 
 HERE = Path(__file__).resolve().parent
 MULTILINGUAL = HERE.parent / "tests" / "guard" / "data" / "multilingual.jsonl"
-# Written after the tables, in phrasings they were not written for, and measured before any
-# table was changed for it: reported, never a target (tests/guard/data/README.md).
-BLIND = HERE.parent / "tests" / "guard" / "data" / "multilingual_blind.jsonl"
+# Other phrasings, written after the tables and first measured blind (10% recall): reported,
+# never a target (tests/guard/data/README.md).
+PHRASINGS = HERE.parent / "tests" / "guard" / "data" / "multilingual_phrasings.jsonl"
 SUITE_MAX_CHARS = 3000  # keeps every encoded variant under the default size cap
 BLOCK_CHARS = 4096
 POLICY = GuardPolicy(mode="flag")
@@ -296,13 +297,13 @@ def _print_group(title: str, groups: dict[str, dict[str, Any]]) -> None:
 
 
 def _print_text(result: dict[str, Any], checks: list[tuple[str, str, float | str, bool]]) -> None:
-    for key in ("dev", "multilingual", "blind"):
+    for key in ("dev", "multilingual", "phrasings"):
         if key not in result:
             continue
         figures = result[key]
         pooled = figures["pooled"]
-        if key == "blind":
-            print("blind (other phrasings, reported only; no target):")
+        if key == "phrasings":
+            print("phrasings (the multilingual set's other phrasings; reported, no target):")
         print(
             f"{key}: recall {pooled['recall']:.1%} on {pooled['attacks']} attacks, "
             f"false positives {pooled['fpr']:.1%} on {pooled['benign']} benign"
@@ -340,7 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--dev", type=Path, default=None, help="development set (JSONL)")
     parser.add_argument("--multilingual", type=Path, default=MULTILINGUAL)
-    parser.add_argument("--blind", type=Path, default=BLIND, help="report-only multilingual set")
+    parser.add_argument(
+        "--phrasings", type=Path, default=PHRASINGS, help="report-only multilingual set"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--no-suite", action="store_true", help="skip the obfuscation suite")
     parser.add_argument("--seed", type=int, default=None, help="seed for the random blocks")
@@ -375,8 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     result["dev"] = evaluate(dev_rows, policy)
     if args.multilingual.is_file():
         result["multilingual"] = evaluate(load_rows(args.multilingual), policy)
-    if args.blind.is_file():
-        result["blind"] = evaluate(load_rows(args.blind), policy)
+    if args.phrasings.is_file():
+        result["phrasings"] = evaluate(load_rows(args.phrasings), policy)
     result["blocks_ms"] = block_latency(dev_rows, args.blocks, seed)
     result["floor_ms"] = floor_latency(dev_rows, args.blocks, seed)
     if not args.no_suite:

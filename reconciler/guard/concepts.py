@@ -2,7 +2,8 @@
 
 An override is a verb of setting aside (ignore, forget, do not follow) near a noun for what
 the assistant was told (instructions, rules), stronger with a scope word (previous, above,
-all) beside the noun; a disclosure is a verb of showing near the name of a secret (system
+all) beside the noun or when the noun is the assistant's own (``owned``: your guidelines,
+what you were told); a disclosure is a verb of showing near the name of a secret (system
 prompt, hidden instructions, password); a role change is a persona phrase (you are now, act
 as), a mode (developer mode) or a lifted limit (without restrictions). The words are data:
 one JSON table per language in ``lexicon/``, written in the language's own spelling and
@@ -255,9 +256,14 @@ def _rule(
 def rules_for(lang: Language) -> tuple[Rule, ...]:
     """The concept rules of one language."""
     w = lang.words
+    verbs, owned = w("override", "verbs"), w("override", "owned")
     found = (
-        _pair(lang, "override", OVERRIDE, w("override", "verbs"), w("override", "objects")),
+        _pair(lang, "override", OVERRIDE, verbs, w("override", "objects") + owned),
         _near(lang, "override scope", SCOPE, w("override", "scope"), w("override", "objects")),
+        # "forget your guidelines", "ignore what you were told": the assistant's own orders
+        # weigh as a scope does, but only after an override verb ("your rules" alone is
+        # what any customer reads in a contract)
+        _pair(lang, "override scope", SCOPE, verbs, owned),
         _pair(lang, "secret", SECRET, w("disclosure", "verbs"), w("disclosure", "secrets")),
         _pair(lang, "sensitive", SENSITIVE, w("disclosure", "verbs"), w("disclosure", "sensitive")),
         _single(lang, "persona", PERSONA, w("role", "persona")),

@@ -68,12 +68,12 @@ def test_json_output_shape_and_exit_status(
             {"text": "Где мой заказ?", "label": 1, "lang": "ru"},
         ],
     )
-    blind = _write(
-        tmp_path / "blind.jsonl",
-        [{"text": "Где мой заказ?", "label": 1, "lang": "ru", "source": "blind"}],
+    phrasings = _write(
+        tmp_path / "phrasings.jsonl",
+        [{"text": "Где мой заказ?", "label": 1, "lang": "ru", "source": "phrasings"}],
     )
     argv = ["--dev", str(dev), "--multilingual", str(multilingual), "--json", "--blocks", "5"]
-    status = guard_eval.main([*argv, "--blind", str(blind), "--seed", "7"])
+    status = guard_eval.main([*argv, "--phrasings", str(phrasings), "--seed", "7"])
     result = json.loads(capsys.readouterr().out)
     assert result["seed"] == 7
     assert result["dev"]["pooled"] == {"recall": 1.0, "fpr": 0.0, "attacks": 1, "benign": 2}
@@ -83,9 +83,9 @@ def test_json_output_shape_and_exit_status(
     }
     assert set(result["dev"]["by_half"]) <= {"tune", "check"}
     assert result["multilingual"]["by_lang"]["ru"] == {"recall": 0.0, "rows": 1}
-    # the blind set is reported, and its miss is no target's
-    assert result["blind"]["by_lang"]["ru"] == {"recall": 0.0, "rows": 1}
-    assert not any("blind" in t["target"] for t in result["targets"])
+    # the other phrasings are reported, and their miss is no target's
+    assert result["phrasings"]["by_lang"]["ru"] == {"recall": 0.0, "rows": 1}
+    assert not any("phrasings" in t["target"] for t in result["targets"])
     assert set(result["blocks_ms"]) == {"benign", "attack", "obfuscated", "all"}
     assert set(result["blocks_ms"]["all"]) == {"mean", "p50", "p99"}
     assert set(result["floor_ms"]) == {"mean", "p50", "p99"}
