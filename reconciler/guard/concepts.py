@@ -256,14 +256,15 @@ def _rule(
 def rules_for(lang: Language) -> tuple[Rule, ...]:
     """The concept rules of one language."""
     w = lang.words
-    verbs, owned = w("override", "verbs"), w("override", "owned")
+    verbs = w("override", "verbs")
     found = (
-        _pair(lang, "override", OVERRIDE, verbs, w("override", "objects") + owned),
+        _pair(lang, "override", OVERRIDE, verbs, w("override", "objects")),
+        # "forget your guidelines", "ignore what you were told": an override of the
+        # assistant's own orders weighs as one with a scope word; one concept with the plain
+        # override, so the heavier of the two counts. "Your rules" without the verb is what
+        # any customer reads in a contract, and weighs nothing.
+        _pair(lang, "override", OVERRIDE + SCOPE, verbs, w("override", "owned")),
         _near(lang, "override scope", SCOPE, w("override", "scope"), w("override", "objects")),
-        # "forget your guidelines", "ignore what you were told": the assistant's own orders
-        # weigh as a scope does, but only after an override verb ("your rules" alone is
-        # what any customer reads in a contract)
-        _pair(lang, "override scope", SCOPE, verbs, owned),
         _pair(lang, "secret", SECRET, w("disclosure", "verbs"), w("disclosure", "secrets")),
         _pair(lang, "sensitive", SENSITIVE, w("disclosure", "verbs"), w("disclosure", "sensitive")),
         _single(lang, "persona", PERSONA, w("role", "persona")),
