@@ -2,14 +2,12 @@
 
 An override is a verb of setting aside (ignore, forget, do not follow) near a noun for what
 the assistant was told (instructions, rules), stronger with a scope word (previous, above,
-all) beside the noun or when the noun is the assistant's own (``owned``: your guidelines;
-"what you were told" is a plain noun, since customers quote what others told them); a
-disclosure is a verb of showing near the name of a secret (system prompt, hidden
-instructions, password); a role change is a persona phrase (you are now, act as), a mode
-(developer mode) or a lifted limit (without restrictions). The words are data: one JSON table
-per language in ``lexicon/``, written in the language's own spelling and folded here the way
-the scanner folds input, so a table never has to anticipate accents, case or look-alike
-letters.
+all) beside the noun; a disclosure is a verb of showing near the name of a secret (system
+prompt, hidden instructions, password); a role change is a persona phrase (you are now, act
+as), a mode (developer mode) or a lifted limit (without restrictions). The words are data:
+one JSON table per language in ``lexicon/``, written in the language's own spelling and
+folded here the way the scanner folds input, so a table never has to anticipate accents,
+case or look-alike letters.
 
 Latin-script languages gate on word beginnings (``ViewText.prefixes``), so inflected forms
 and stems ("talimat*") cost one set operation per view. Other scripts gate on the script's
@@ -257,15 +255,8 @@ def _rule(
 def rules_for(lang: Language) -> tuple[Rule, ...]:
     """The concept rules of one language."""
     w = lang.words
-    verbs = w("override", "verbs")
     found = (
-        _pair(lang, "override", OVERRIDE, verbs, w("override", "objects")),
-        # "forget your guidelines": an override of the assistant's own orders weighs as one
-        # with a scope word; one concept with the plain override, so the heavier of the two
-        # counts. "Your rules" without the verb is what any customer reads in a contract, and
-        # weighs nothing. "What you were told" is an object of the plain override: customers
-        # say "ignore what they told you at the store".
-        _pair(lang, "override", OVERRIDE + SCOPE, verbs, w("override", "owned")),
+        _pair(lang, "override", OVERRIDE, w("override", "verbs"), w("override", "objects")),
         _near(lang, "override scope", SCOPE, w("override", "scope"), w("override", "objects")),
         _pair(lang, "secret", SECRET, w("disclosure", "verbs"), w("disclosure", "secrets")),
         _pair(lang, "sensitive", SENSITIVE, w("disclosure", "verbs"), w("disclosure", "sensitive")),
