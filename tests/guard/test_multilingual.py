@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,14 @@ from reconciler.guard.folding import skeleton
 from reconciler.guard.obfuscations import fullwidth
 
 DATA = Path(__file__).with_name("data") / "multilingual.jsonl"
-ROWS = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
+CONTACT_CENTRE_BENIGN = DATA.with_name("contact_centre_benign.jsonl")
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+ROWS = _rows(DATA)
 REQUIRED = {
     "en", "de", "fr", "es", "hi", "bn", "ar", "ru", "th", "zh", "ja", "ko",
     "it", "pt", "id", "tl", "tr", "vi", "pl", "nl",
@@ -114,14 +122,11 @@ def test_one_concept_counts_once_across_languages() -> None:
     assert verdict.score <= 1.0 + 0.01
 
 
-CONTACT_CENTRE_BENIGN = Path(__file__).parent / "data" / "contact_centre_benign.jsonl"
-
-
 def test_benign_contact_centre_messages_near_the_vocabulary_stay_under_the_measured_count() -> None:
     """226 benign messages written close to the tables' words (data README). 15 are flagged, 6
     of them in English by the hand-written phrase rules; a vocabulary that flagged 82 of them
     (2026-12-02) was withdrawn, and this keeps a table change from doing it again unseen."""
-    rows = [json.loads(line) for line in CONTACT_CENTRE_BENIGN.read_text("utf-8").splitlines()]
+    rows = _rows(CONTACT_CENTRE_BENIGN)
     assert len(rows) == 226 and {r["label"] for r in rows} == {0}
     flagged = [r["text"] for r in rows if scan(r["text"], FLAG).flagged]
     assert len(flagged) <= 15, flagged
@@ -137,4 +142,5 @@ def test_benign_contact_centre_messages_near_the_vocabulary_stay_under_the_measu
 )
 def test_a_customer_quoting_what_someone_else_told_the_agent_passes(text: str) -> None:
     """Customers say "ignore what they told you at the store" (blocked on 2026-12-02)."""
-    assert not scan(text, FLAG).flagged, scan(text, FLAG).reasons
+    verdict = scan(text, FLAG)
+    assert not verdict.flagged, verdict.reasons
