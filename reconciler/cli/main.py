@@ -6,20 +6,27 @@ lives, its one-line help), and imported only when run: ``--help`` loads click an
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import click
 from click.core import ParameterSource
 
 from reconciler import __version__
-from reconciler.cli.boundary import guarded
+from reconciler.cli.boundary import echo_failure, failure_document, guarded
 from reconciler.cli.lazy import Lazy, LazyGroup, load
 from reconciler.cli.options import MAIN_JOB, build_options, lock_timeout_option, options
 from reconciler.structs.errors import ExitCode
 
 # One line per subcommand; the help must match the command's docstring (tests/cli/test_lazy.py).
 COMMANDS = (
+    Lazy(
+        "apply",
+        "reconciler.cli.plan_apply:apply",
+        "Make live match git (or a saved plan); exit 0 when applied, 3 incomplete, 4 blocked.",
+    ),
     Lazy("audit", "reconciler.cli.audit:audit", "Audit log commands."),
     Lazy(
         "cost",
@@ -50,6 +57,11 @@ COMMANDS = (
         "invoke",
         "reconciler.cli.invoke:invoke",
         "Screen INPUT with the prompt-injection guard, then invoke endpoint NAME.",
+    ),
+    Lazy(
+        "plan",
+        "reconciler.cli.plan_apply:plan",
+        "Show what apply would change; exit 2 when there are changes, 0 when in sync.",
     ),
     Lazy(
         "promote",
@@ -97,7 +109,9 @@ def cli(
     """Make the live LLM Gateway model endpoints match the manifests in git.
 
     \b
-    reconcile --env ENV [--dry-run]   plan, and without --dry-run apply it
+    reconcile plan --env ENV          show what would change (--out FILE saves it)
+    reconcile apply --env ENV         apply it (--plan FILE: only if still that plan)
+    reconcile --env ENV [--dry-run]   the same, as one command
     Exit codes: 0 in sync/applied, 1 invalid input, 2 changes pending, 3 apply incomplete,
     4 blocked by policy, 5 API unreachable or auth failed, 130 interrupted.
     """
@@ -141,5 +155,16 @@ def main() -> None:
         sys.exit(int(ExitCode.INTERRUPTED))
     except click.ClickException as exc:
         exc.show()
+        if _asks_for_json(sys.argv[1:], os.environ):
+            echo_failure(failure_document("usage", exc.format_message(), int(ExitCode.INVALID)))
         sys.exit(int(ExitCode.INVALID))
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _asks_for_json(argv: list[str], environ: Mapping[str, str]) -> bool:
+    """Whether a command line that click refused asked for JSON: it was never parsed, so this
+    reads the words (``--format json``, ``--format=json``, ``RECONCILE_FORMAT=json``)."""
+    for before, word in zip(["", *argv], argv, strict=False):
+        if word == "--format=json" or (before == "--format" and word == "json"):
+            return True
+    return environ.get("RECONCILE_FORMAT") == "json"
