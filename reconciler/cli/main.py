@@ -16,6 +16,7 @@ from click.core import ParameterSource
 
 from reconciler import __version__
 from reconciler.cli.boundary import echo_failure, failure_document, guarded
+from reconciler.cli.environ import from_environment
 from reconciler.cli.lazy import Lazy, LazyGroup, load
 from reconciler.cli.options import MAIN_JOB, build_options, lock_timeout_option, options
 from reconciler.structs.errors import ExitCode
@@ -94,6 +95,7 @@ COMMANDS = (
 @click.group(
     cls=LazyGroup,
     lazy=COMMANDS,
+    on_load=from_environment,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -116,12 +118,17 @@ def cli(
     4 blocked by policy, 5 API unreachable or auth failed, 130 interrupted.
     """
     if ctx.invoked_subcommand is not None:
-        if env is not None or dry_run:
+        given_here = {
+            name
+            for name in ("env", "dry_run", "lock_timeout")
+            if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+        }  # a RECONCILE_ENV meant for the subcommand is no mistake
+        if given_here & {"env", "dry_run"}:
             raise click.UsageError(
                 f"--env/--dry-run before '{ctx.invoked_subcommand}' belong to the main job; "
                 f"put them after it: reconcile {ctx.invoked_subcommand} --env ENV"
             )
-        if ctx.get_parameter_source("lock_timeout") is not ParameterSource.DEFAULT:
+        if "lock_timeout" in given_here:
             name = ctx.invoked_subcommand
             command = cli.get_command(ctx, name)
             takes = command is not None and any(p.name == "lock_timeout" for p in command.params)
@@ -143,6 +150,9 @@ def cli(
         lambda: run_main_job(env, dry_run=dry_run, options=options, lock_timeout=lock_timeout),
         verbose=options.verbose,
     )
+
+
+from_environment(cli)
 
 
 def main() -> None:
