@@ -75,9 +75,14 @@ def _outcome(action: Callable[[], int], *, verbose: int, json_failures: bool) ->
     except Exception:
         code = _report_unexpected(verbose)
         failure = failure_document("unexpected", "an unexpected error occurred", code)
-    if json_failures and failure is not None:
-        echo_failure(failure)
+    if json_failures and failure is not None and not _printed():
+        echo_failure(failure)  # one document: a plan already printed stays the answer
     return code
+
+
+def _printed() -> bool:
+    """Whether the command already wrote to stdout (a JSON document, in JSON mode)."""
+    return bool(getattr(sys.stdout, "written", 0))
 
 
 BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
