@@ -49,7 +49,9 @@ def from_environment(command: click.Command) -> click.Command:
 
 
 def _completion_for(command: click.Command, param: click.Parameter) -> Complete | None:
-    if param.name in MODEL_PARAMS and command.name != "init":
+    if command.name == "init":  # it names environments and folders that do not exist yet
+        return None
+    if param.name in MODEL_PARAMS:
         return complete_models
     if param.name in ENVIRONMENT_PARAMS and isinstance(param, click.Option):
         return complete_environments

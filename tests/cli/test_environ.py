@@ -67,3 +67,9 @@ def test_completion_offers_environments_and_models(make_config_repo: Any) -> Non
     assert completions(["apply", *root, "--env", ENV, "--target"], "b") == ["beta-model"]
     assert completions(["invoke", *root, "--env", ENV], "al") == ["alpha-model"]
     assert completions(["promote", *root, "--from"], "st") == [ENV]
+
+
+def test_init_completes_no_existing_names(make_config_repo: Any) -> None:
+    repo: ConfigRepo = make_config_repo("http://127.0.0.1:9")
+    assert completions(["init", "--envs"], "st") == []
+    assert completions(["validate", "--root", str(repo.root), "--env"], "") == [ENV]

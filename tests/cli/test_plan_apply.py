@@ -66,6 +66,9 @@ def test_the_plan_tells_changes_outside_git_from_changes_in_git(applied: Any) ->
     doc = json.loads(reconcile(repo, "plan", "--env", ENV, "--format", "json").out)
     causes = {i["name"]: i["cause"] for i in doc["update"]}
     assert causes == {"alpha-model": "drift", "beta-model": "git"}
+    drift = json.loads(reconcile(repo, "drift", "--env", ENV, "--format", "json").out)
+    assert [i["name"] for i in drift["drifted"]] == ["alpha-model"]  # the same comparison
+    assert [i["name"] for i in drift["pending"]] == ["beta-model"]
     alpha = next(i for i in doc["update"] if i["name"] == "alpha-model")
     assert [(c["path"], c["old"], c["new"]) for c in alpha["liveChanges"]] == [
         ("configuration.temperature", 0.1, 0.7)
