@@ -26,9 +26,10 @@ def overwritten(item: PlanItem) -> tuple[FieldChange, ...]:
 def what_happened(item: PlanItem) -> str:
     """One phrase for the item's change outside git."""
     if item.live_changes and all(c.old is None for c in item.live_changes):
-        return "created outside git; the apply deletes it"
+        then = "the apply deletes it" if item.action is Action.DELETE else "not in the last apply"
+        return f"created outside git; {then}"
     if item.live_changes and all(c.new is None for c in item.live_changes):
-        return "deleted outside git; the apply creates it again"
+        return f"deleted outside git; the apply {item.action.value}s it"
     if not item.live_changes:
         return "live state differs from the last apply (status); the apply re-applies git"
     fields = ", ".join(c.dotted for c in item.live_changes)

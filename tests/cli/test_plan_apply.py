@@ -98,6 +98,18 @@ def test_a_change_in_git_and_outside_it_on_one_model_is_both(applied: Any) -> No
     assert "(also changed outside git, see above)" in text.partition("Changes from git:")[2]
 
 
+def test_a_model_deleted_outside_git_is_created_again_with_cause_drift(applied: Any) -> None:
+    server, repo = applied
+    with default_client(server) as client:
+        model = client.find_model_by_name("alpha-model")
+        assert model is not None
+        client.delete_model(str(model["id"]))
+    doc = json.loads(reconcile(repo, "plan", "--env", ENV, "--format", "json").out)
+    assert [(i["name"], i["cause"]) for i in doc["create"]] == [("alpha-model", "drift")]
+    text = reconcile(repo, "plan", "--env", ENV).out
+    assert "alpha-model (create, cause: drift) - deleted outside git; the apply creates it" in text
+
+
 def test_a_plan_in_sync_has_no_outside_git_section(applied: Any) -> None:
     _server, repo = applied
     done = reconcile(repo, "plan", "--env", ENV, "--format", "markdown")
