@@ -50,8 +50,10 @@ class Presenter:
         self.progress: ProgressPrinter | None = None
 
     def show_plan(self, plan: Plan) -> None:
+        digest = None
         if self.out is not None:
-            write_saved_plan(self.out, plan, root=self.options.root, targets=self.targets)
+            digest = write_saved_plan(self.out, plan, root=self.options.root, targets=self.targets)
+            click.echo(f"saved the plan to {self.out} (planDigest {digest})", err=True)
         # A one-document format prints the plan with the apply's result; a plan that stops
         # here (dry run, nothing to do, refused) is the whole answer.
         stops_here = self.dry_run or not plan.has_changes or plan.refused
@@ -59,6 +61,9 @@ class Presenter:
             return
         view = self.options.view(stamp=stamp_for(self.options.root, os.environ))
         click.echo(render(plan, self.options.fmt, view), nl=False, color=view.colour)
+        if digest is not None and self.options.fmt == "markdown":
+            # The comment names the plan that apply --plan will take.
+            click.echo(f"<sub>saved plan: planDigest `{digest}`</sub>")
 
     def confirm(self, plan: Plan) -> bool:
         if not self.options.yes:
@@ -122,9 +127,9 @@ def run_main_job(
             presenter.progress.finish()
 
 
-def write_saved_plan(path: Path, plan: Plan, *, root: Path, targets: tuple[str, ...]) -> None:
+def write_saved_plan(path: Path, plan: Plan, *, root: Path, targets: tuple[str, ...]) -> str:
     """``plan --out FILE``: the plan's JSON document, its ``planDigest`` and ``gitCommit``
-    (and the targets it was limited to), written whole or not at all."""
+    (and the targets it was limited to), written whole or not at all; returns the digest."""
     commit_of = load("reconciler.engine.writeback:manifests_commit")  # git: only when saving
     doc = plan_document(plan) | {
         "planDigest": plan_digest(plan),
@@ -136,6 +141,7 @@ def write_saved_plan(path: Path, plan: Plan, *, root: Path, targets: tuple[str, 
     partial = path.with_name(f".{path.name}.partial")
     partial.write_text(render_json(doc), encoding="utf-8")
     partial.replace(path)
+    return str(doc["planDigest"])
 
 
 def _health_check(prepared: Prepared, client: GatewayClient) -> HealthCheck | None:

@@ -130,6 +130,8 @@ def test_a_saved_plan_is_refused_after_a_live_change_and_nothing_changes(
     assert save(repo, saved).code == ExitCode.CHANGES_PENDING
     doc = json.loads(saved.read_text())
     assert len(doc["planDigest"]) == 64 and "gitCommit" in doc
+    comment = save(repo, tmp_path / "again.json", "--format", "markdown").out
+    assert comment.rstrip().endswith(f"<sub>saved plan: planDigest `{doc['planDigest']}`</sub>")
     change_outside_git(server, "alpha-model", 0.9)
     before, log = temperatures(server), audit_lines(repo)
     stale = reconcile(repo, "apply", "--env", ENV, "--plan", str(saved), "--yes")
