@@ -102,7 +102,10 @@ def with_causes(
 ) -> Plan:
     """Each pending change with its ``cause``, by the comparisons ``compute_drift`` makes.
     Without a snapshot nothing tells a change outside git from one in git: ``git``."""
-    want = {d.name: comparable(d.body) for d in desired}
+    pending = {i.name for i in plan.pending}
+    if not pending:  # an in-sync plan of 1,000 models compares nothing more
+        return plan
+    want = {d.name: comparable(d.body) for d in desired if d.name in pending}
     last = {str(m.get("name")): m for m in snapshot or ()}
     here = {str(m.get("name")): m for m in live if m.get("status") != "DELETING"}
     items = []
