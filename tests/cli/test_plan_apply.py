@@ -69,6 +69,7 @@ def test_the_plan_tells_changes_outside_git_from_changes_in_git(applied: Any) ->
     drift = json.loads(reconcile(repo, "drift", "--env", ENV, "--format", "json").out)
     assert [i["name"] for i in drift["drifted"]] == ["alpha-model"]  # the same comparison
     assert [i["name"] for i in drift["pending"]] == ["beta-model"]
+    assert {i["name"]: i["cause"] for i in drift["update"]} == causes  # and its plan lists
     alpha = next(i for i in doc["update"] if i["name"] == "alpha-model")
     assert [(c["path"], c["old"], c["new"]) for c in alpha["liveChanges"]] == [
         ("configuration.temperature", 0.1, 0.7)
