@@ -162,6 +162,9 @@ def main() -> None:
         code = cli.main(prog_name="reconcile", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("interrupted", err=True)
+        if _asks_for_json(sys.argv[1:], os.environ):
+            code = int(ExitCode.INTERRUPTED)
+            echo_failure(failure_document("interrupted", "interrupted", code))
         sys.exit(int(ExitCode.INTERRUPTED))
     except click.ClickException as exc:
         exc.show()
