@@ -11,7 +11,7 @@ commands' own docstrings, and ``reconcile --help``'s imports to an allow-list.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,16 +43,23 @@ def load(target: str) -> Any:
 class LazyGroup(click.Group):
     """A ``click.Group`` listing ``Lazy`` entries by name and help, loading one on demand."""
 
-    def __init__(self, *args: Any, lazy: Sequence[Lazy] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        lazy: Sequence[Lazy] = (),
+        on_load: Callable[[click.Command], click.Command] = lambda command: command,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = {entry.name: entry for entry in lazy}
+        self.on_load = on_load  # what every subcommand gets when it is loaded
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy:
-            self.add_command(self.lazy[cmd_name].load(), cmd_name)
+            self.add_command(self.on_load(self.lazy[cmd_name].load()), cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -6,20 +6,28 @@ lives, its one-line help), and imported only when run: ``--help`` loads click an
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import click
 from click.core import ParameterSource
 
 from reconciler import __version__
-from reconciler.cli.boundary import guarded
+from reconciler.cli.boundary import echo_failure, failure_document, guarded
+from reconciler.cli.environ import from_environment
 from reconciler.cli.lazy import Lazy, LazyGroup, load
 from reconciler.cli.options import MAIN_JOB, build_options, lock_timeout_option, options
 from reconciler.structs.errors import ExitCode
 
 # One line per subcommand; the help must match the command's docstring (tests/cli/test_lazy.py).
 COMMANDS = (
+    Lazy(
+        "apply",
+        "reconciler.cli.plan_apply:apply",
+        "Make live match git (or a saved plan); exit 0 when applied, 3 incomplete, 4 blocked.",
+    ),
     Lazy("audit", "reconciler.cli.audit:audit", "Audit log commands."),
     Lazy(
         "cost",
@@ -52,6 +60,11 @@ COMMANDS = (
         "Screen INPUT with the prompt-injection guard, then invoke endpoint NAME.",
     ),
     Lazy(
+        "plan",
+        "reconciler.cli.plan_apply:plan",
+        "Show what apply would change; exit 2 when there are changes, 0 when in sync.",
+    ),
+    Lazy(
         "promote",
         "reconciler.cli.promote:promote",
         "Copy model specs; the target keeps its credentials refs, labels, usage, pricing, guard.",
@@ -82,6 +95,7 @@ COMMANDS = (
 @click.group(
     cls=LazyGroup,
     lazy=COMMANDS,
+    on_load=from_environment,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -97,17 +111,24 @@ def cli(
     """Make the live LLM Gateway model endpoints match the manifests in git.
 
     \b
-    reconcile --env ENV [--dry-run]   plan, and without --dry-run apply it
+    reconcile plan --env ENV          show what would change (--out FILE saves it)
+    reconcile apply --env ENV         apply it (--plan FILE: only if still that plan)
+    reconcile --env ENV [--dry-run]   the same, as one command
     Exit codes: 0 in sync/applied, 1 invalid input, 2 changes pending, 3 apply incomplete,
     4 blocked by policy, 5 API unreachable or auth failed, 130 interrupted.
     """
     if ctx.invoked_subcommand is not None:
-        if env is not None or dry_run:
+        given_here = {
+            name
+            for name in ("env", "dry_run", "lock_timeout")
+            if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+        }  # a RECONCILE_ENV meant for the subcommand is no mistake
+        if given_here & {"env", "dry_run"}:
             raise click.UsageError(
                 f"--env/--dry-run before '{ctx.invoked_subcommand}' belong to the main job; "
                 f"put them after it: reconcile {ctx.invoked_subcommand} --env ENV"
             )
-        if ctx.get_parameter_source("lock_timeout") is not ParameterSource.DEFAULT:
+        if "lock_timeout" in given_here:
             name = ctx.invoked_subcommand
             command = cli.get_command(ctx, name)
             takes = command is not None and any(p.name == "lock_timeout" for p in command.params)
@@ -131,6 +152,9 @@ def cli(
     )
 
 
+from_environment(cli)
+
+
 def main() -> None:
     """Entry point. Click's own usage errors exit 2, which CONTRACT section 4 reserves for
     "changes pending" (CI scripts treat it as success), so they are mapped to 1 here."""
@@ -138,8 +162,22 @@ def main() -> None:
         code = cli.main(prog_name="reconcile", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("interrupted", err=True)
+        if _asks_for_json(sys.argv[1:], os.environ):
+            code = int(ExitCode.INTERRUPTED)
+            echo_failure(failure_document("interrupted", "interrupted", code))
         sys.exit(int(ExitCode.INTERRUPTED))
     except click.ClickException as exc:
         exc.show()
+        if _asks_for_json(sys.argv[1:], os.environ):
+            echo_failure(failure_document("usage", exc.format_message(), int(ExitCode.INVALID)))
         sys.exit(int(ExitCode.INVALID))
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _asks_for_json(argv: list[str], environ: Mapping[str, str]) -> bool:
+    """Whether a command line that click refused asked for JSON: it was never parsed, so this
+    reads the words (``--format json``, ``--format=json``, ``RECONCILE_FORMAT=json``)."""
+    for before, word in zip(["", *argv], argv, strict=False):
+        if word == "--format=json" or (before == "--format" and word == "json"):
+            return True
+    return environ.get("RECONCILE_FORMAT") == "json"

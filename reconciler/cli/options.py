@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from reconciler.report.view import View
 from reconciler.structs.stamp import Stamp
@@ -143,16 +144,22 @@ def lock_timeout_option(func: F) -> F:
 def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
     """Merge options given to a subcommand with those given before it to the group; one the
     subcommand does not declare is a usage error, never silently ignored."""
-    parent: dict[str, Any] = dict(ctx.find_root().params) if ctx.parent else {}
+    root = ctx.find_root()
+    # Only what the user typed before the subcommand: a RECONCILE_<OPTION> variable reaches
+    # the subcommand's own option as well, and is never a stray flag.
+    parent: dict[str, Any] = {
+        k: v
+        for k, v in (root.params.items() if ctx.parent else ())
+        if root.get_parameter_source(k) is ParameterSource.COMMANDLINE
+    }
     stray = [k for k in _FIELDS if k not in given and parent.get(k) not in (None, 0, False)]
     if stray:
         flags = ", ".join("--format" if k == "fmt" else f"--{k}" for k in stray)
         raise click.UsageError(f"{flags} does nothing for '{ctx.info_name}'; leave it out")
     merged = {k: given.get(k) if given.get(k) not in (None, 0) else parent.get(k) for k in _FIELDS}
-    root = merged["root"] or Path.cwd()
     _log_to_stderr(bool(merged["verbose"]))
     return CommonOptions(
-        root=Path(root).resolve(),
+        root=Path(merged["root"] or Path.cwd()).resolve(),
         fmt=merged["fmt"] or "text",
         sandbox=bool(merged["sandbox"]),
         prune=bool(merged["prune"]),

@@ -22,11 +22,13 @@ class RedactingStream(io.TextIOBase):
 
     def __init__(self, inner: TextIO) -> None:
         self._inner = inner
+        self.written = 0  # characters written so far: has the command printed anything?
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         self._inner.write(redact(text))
+        self.written += len(text)
         return len(text)
 
     def flush(self) -> None:

@@ -1,6 +1,6 @@
-"""The main job: ``reconcile --env ENV [--dry-run]``.
+"""The main job: ``reconcile --env ENV [--dry-run]``, ``reconcile plan`` and ``reconcile apply``.
 
-Parses nothing itself (the group did); a ``Presenter`` chooses reporters for the format and
+Parses nothing itself (the commands did); a ``Presenter`` chooses reporters for the format and
 the confirmation behaviour for the terminal, and ``engine.mainjob.run_job`` does the work.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import click
@@ -17,8 +18,10 @@ from reconciler.cli.options import CommonOptions
 from reconciler.cli.progress import ProgressPrinter
 from reconciler.engine.events import Event
 from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
+from reconciler.engine.saved_plan import SavedPlan, plan_digest
 from reconciler.engine.stamp import stamp_for
 from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, DEFAULT_TTL
+from reconciler.report.plan_json import plan_document, render_json
 from reconciler.report.reporters import one_document, render
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.outcome import Applied, ApplyResult
@@ -33,11 +36,24 @@ if TYPE_CHECKING:
 class Presenter:
     """Everything the main job shows or asks, for one output format."""
 
-    def __init__(self, env: str, *, dry_run: bool, options: CommonOptions) -> None:
+    def __init__(
+        self,
+        env: str,
+        *,
+        dry_run: bool,
+        options: CommonOptions,
+        out: Path | None = None,
+        targets: tuple[str, ...] = (),
+    ) -> None:
         self.env, self.dry_run, self.options = env, dry_run, options
+        self.out, self.targets = out, targets
         self.progress: ProgressPrinter | None = None
 
     def show_plan(self, plan: Plan) -> None:
+        digest = None
+        if self.out is not None:
+            digest = write_saved_plan(self.out, plan, root=self.options.root, targets=self.targets)
+            click.echo(f"saved the plan to {self.out} (planDigest {digest})", err=True)
         # A one-document format prints the plan with the apply's result; a plan that stops
         # here (dry run, nothing to do, refused) is the whole answer.
         stops_here = self.dry_run or not plan.has_changes or plan.refused
@@ -45,6 +61,9 @@ class Presenter:
             return
         view = self.options.view(stamp=stamp_for(self.options.root, os.environ))
         click.echo(render(plan, self.options.fmt, view), nl=False, color=view.colour)
+        if digest is not None and self.options.fmt == "markdown":
+            # The comment names the plan that apply --plan will take.
+            click.echo(f"<sub>saved plan: planDigest `{digest}`</sub>")
 
     def confirm(self, plan: Plan) -> bool:
         if not self.options.yes:
@@ -70,7 +89,14 @@ class Presenter:
 
 
 def run_main_job(
-    env: str, *, dry_run: bool, options: CommonOptions, lock_timeout: float = DEFAULT_TIMEOUT
+    env: str,
+    *,
+    dry_run: bool,
+    options: CommonOptions,
+    lock_timeout: float = DEFAULT_TIMEOUT,
+    targets: tuple[str, ...] = (),
+    saved: SavedPlan | None = None,
+    out: Path | None = None,
 ) -> int:
     request = JobRequest(
         root=options.root,
@@ -82,8 +108,10 @@ def run_main_job(
         push=options.push,
         lock_timeout=lock_timeout,
         lock_ttl=_lock_ttl(),
+        targets=targets,
+        saved=saved,
     )
-    presenter = Presenter(env, dry_run=dry_run, options=options)
+    presenter = Presenter(env, dry_run=dry_run, options=options, out=out, targets=targets)
     hooks = JobHooks(
         show_plan=presenter.show_plan,
         confirm=presenter.confirm,
@@ -97,6 +125,23 @@ def run_main_job(
     finally:  # an apply that raised must not leave the progress clock drawing over the error
         if presenter.progress is not None:
             presenter.progress.finish()
+
+
+def write_saved_plan(path: Path, plan: Plan, *, root: Path, targets: tuple[str, ...]) -> str:
+    """``plan --out FILE``: the plan's JSON document, its ``planDigest`` and ``gitCommit``
+    (and the targets it was limited to), written whole or not at all; returns the digest."""
+    commit_of = load("reconciler.engine.writeback:manifests_commit")  # git: only when saving
+    doc = plan_document(plan) | {
+        "planDigest": plan_digest(plan),
+        "gitCommit": commit_of(root, plan.environment),
+        "targets": list(targets),
+    }
+    path = path.resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(render_json(doc), encoding="utf-8")
+    partial.replace(path)
+    return str(doc["planDigest"])
 
 
 def _health_check(prepared: Prepared, client: GatewayClient) -> HealthCheck | None:

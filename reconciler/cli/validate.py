@@ -12,12 +12,14 @@ from typing import Any
 import click
 
 from reconciler.cli.boundary import guarded
-from reconciler.cli.options import CommonOptions, build_options, common_options
+from reconciler.cli.options import FORMATS, CommonOptions, build_options, options
 from reconciler.manifests import list_environments, validate_environments
 from reconciler.report.reporters import render
 from reconciler.report.validation import ValidationReport
 from reconciler.structs.errors import ExitCode
 from reconciler.structs.problems import errors_in
+
+VALIDATE_FORMATS = (*FORMATS, "github", "sarif")
 
 
 @click.command("validate")
@@ -29,7 +31,14 @@ from reconciler.structs.problems import errors_in
     help="Environment to check (repeatable; default: every environment).",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@common_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(VALIDATE_FORMATS),
+    default=None,
+    help="Output format: github prints workflow annotations, sarif a SARIF 2.1.0 log.",
+)
+@options("root", "verbose")
 @click.pass_context
 def validate(ctx: click.Context, /, envs: tuple[str, ...], strict: bool, **given: Any) -> None:
     """Check manifests and environments offline; exit 1 on any error."""

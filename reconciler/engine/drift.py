@@ -9,13 +9,16 @@ vs live differences are reported as pending with a note.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from reconciler.engine.diff import field_changes
 from reconciler.engine.normalize import comparable, environment_of, is_managed
 from reconciler.engine.planner import Desired
+from reconciler.structs.diffs import FieldChange
 from reconciler.structs.drift import DriftItem, DriftKind, DriftReport
+from reconciler.structs.plan import Cause, Plan
 
 HealthOf = Callable[[Mapping[str, Any]], str | None]
 
@@ -60,25 +63,65 @@ def _classify(
         return DriftItem(
             name, DriftKind.MISSING, model_id=str(applied.get("id")), note="deleted outside git"
         )
-    if applied is not None and live is not None:
-        changes = field_changes(comparable(applied), comparable(live))
-        if changes:
-            return DriftItem(name, DriftKind.DRIFTED, changes, model_id)
-    if applied is None and live is not None:
-        return DriftItem(
-            name,
-            DriftKind.DRIFTED,
-            field_changes({}, comparable(live)),
-            model_id,
-            note="created outside git",
-        )
-    base = comparable(applied) if applied is not None else {}
-    pending = field_changes(base, want or {})
+    outside = live_changes(applied, live)
+    if outside:
+        note = "created outside git" if applied is None else None
+        return DriftItem(name, DriftKind.DRIFTED, outside, model_id, note=note)
+    pending = git_changes(applied, want)
     if pending:
         return DriftItem(
             name, DriftKind.PENDING, pending, model_id, note=None if want else "removed from git"
         )
     return DriftItem(name, DriftKind.IN_SYNC, model_id=model_id)
+
+
+def live_changes(
+    applied: Mapping[str, Any] | None, live: Mapping[str, Any] | None
+) -> tuple[FieldChange, ...]:
+    """Snapshot vs live: what changed outside git since the last apply (``old`` as applied,
+    ``new`` as live; a model created or deleted outside git is all adds or all removes)."""
+    if applied is None and live is None:
+        return ()
+    before = comparable(applied) if applied is not None else {}
+    return field_changes(before, comparable(live) if live is not None else {})
+
+
+def git_changes(
+    applied: Mapping[str, Any] | None, want: Mapping[str, Any] | None
+) -> tuple[FieldChange, ...]:
+    """Snapshot vs git: what the manifests changed since the last apply."""
+    return field_changes(comparable(applied) if applied is not None else {}, dict(want or {}))
+
+
+def with_causes(
+    plan: Plan,
+    *,
+    desired: Sequence[Desired],
+    snapshot: Sequence[Mapping[str, Any]] | None,
+    live: Sequence[Mapping[str, Any]],
+) -> Plan:
+    """Each pending change with its ``cause``, by the comparisons ``compute_drift`` makes.
+    Without a snapshot nothing tells a change outside git from one in git: ``git``."""
+    pending = {i.name for i in plan.pending}
+    if not pending:  # an in-sync plan of 1,000 models compares nothing more
+        return plan
+    want = {d.name: comparable(d.body) for d in desired if d.name in pending}
+    last = {str(m.get("name")): m for m in snapshot or ()}
+    here = {str(m.get("name")): m for m in live if m.get("status") != "DELETING"}
+    items = []
+    for item in plan.items:
+        if not item.action.writes:
+            items.append(item)
+            continue
+        if snapshot is None:
+            items.append(replace(item, cause=Cause.GIT))
+            continue
+        applied = last.get(item.name)
+        outside = live_changes(applied, here.get(item.name))
+        from_git = bool(git_changes(applied, want.get(item.name)))
+        cause = Cause.BOTH if outside and from_git else Cause.GIT if from_git else Cause.DRIFT
+        items.append(replace(item, cause=cause, live_changes=outside))
+    return replace(plan, items=tuple(items))
 
 
 def _without_snapshot(

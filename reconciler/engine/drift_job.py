@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.engine.connect import open_client
-from reconciler.engine.drift import HealthOf, compute_drift, status_problem
+from reconciler.engine.drift import HealthOf, compute_drift, status_problem, with_causes
 from reconciler.engine.health import health_check_for
 from reconciler.engine.normalize import environment_of, is_managed
 from reconciler.engine.planner import compute_plan
@@ -75,6 +75,8 @@ def run_drift(request: DriftRequest) -> DriftReport:
         snapshot_serial=snapshot.serial if snapshot else None,
         health=lambda m: problems.get(str(m.get("name"))),
     )
+    applied = list(snapshot.models) if snapshot else None
+    plan = with_causes(plan, desired=desired, snapshot=applied, live=live)
     report = replace(report, plan=replace(plan, warnings=plan.warnings + not_compared))
     if request.commit and report.found:
         # The audit log is a hash chain: an apply appending at the same time would break it.

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 from reconciler.engine.connect import open_client
 from reconciler.engine.events import EventSink, ignore
 from reconciler.engine.prepare import Prepared, prepare
+from reconciler.engine.saved_plan import SavedPlan, require_fresh
 from reconciler.engine.secrets import require_references
+from reconciler.engine.targets import limit_to
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, DEFAULT_TTL
 from reconciler.manifests import load_environment
@@ -47,6 +49,8 @@ class JobRequest:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     lock_timeout: float = DEFAULT_TIMEOUT
     lock_ttl: float = DEFAULT_TTL
+    targets: tuple[str, ...] = ()  # only these models (--target); empty: every model
+    saved: SavedPlan | None = None  # apply only if a fresh plan equals this one (--plan)
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,9 @@ def plan_job(request: JobRequest, hooks: JobHooks, *, then: Planned) -> int:
             root=request.root,
             keys_optional=request.dry_run,
         )
+        prepared = limit_to(prepared, request.targets)
+        if request.saved is not None:
+            require_fresh(request.saved, prepared.plan)
         hooks.show_plan(prepared.plan)
         return then(prepared, client)
 

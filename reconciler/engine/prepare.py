@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.engine.costing import price_plan
+from reconciler.engine.drift import with_causes
 from reconciler.engine.normalize import desired_body, shared_with
 from reconciler.engine.planner import Desired, compute_plan
 from reconciler.engine.secrets import resolve_model_credentials
@@ -111,6 +112,8 @@ def prepare(
         prune=prune,
     )
     snapshot = read_snapshot(root, loaded.config.name) if root else None
+    applied = list(snapshot.models) if snapshot is not None else None
+    plan = with_causes(plan, desired=desired, snapshot=applied, live=live)
     plan = price_plan(plan, loaded=loaded, live=live, last_usage=last_known_usage(snapshot))
     warnings = tuple(p.render() for p in loaded.warnings)
     plan = replace(plan, warnings=plan.warnings + not_compared + warnings)

@@ -22,6 +22,7 @@ from reconciler.gitops.lease import Lease
 from reconciler.gitops.locksettings import DEFAULT_TTL
 from reconciler.gitops.preflight import check_writeback
 from reconciler.gitops.repo import commit_state, head_commit, push_state
+from reconciler.manifests import require_known
 from reconciler.structs.errors import ConfigError
 
 
@@ -45,7 +46,9 @@ class Broken:
 
 
 def run_unlock(request: UnlockRequest) -> list[Broken]:
-    """Break what is stale; returns what was broken (empty: there was no lock)."""
+    """Break what is stale; returns what was broken (empty: there was no lock). A name that
+    is not an environment is a typo to report (exit 1), not "no lock"."""
+    require_known(request.root, [request.environment])
     if request.commit or request.push:
         check_writeback(request.root, push=request.push)
     broken = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 from reconciler.cost.money import usd
 from reconciler.report.changes import fenced, markdown_diff
 from reconciler.report.cost import render_cost_summary_markdown
+from reconciler.report.plan_causes import git_items, markdown_section, markdown_warning
 from reconciler.report.values import ORDER, SYMBOLS, counts_line
 from reconciler.structs.plan import Action, Plan, PlanItem
 from reconciler.structs.stamp import Stamp
@@ -18,7 +19,8 @@ from reconciler.structs.stamp import Stamp
 def render_plan_markdown(
     plan: Plan, *, title: str = "reconcile plan", stamp: Stamp | None = None
 ) -> str:
-    lines = [f"### {title}: `{plan.environment}`", "", f"**{counts_line(plan)}**", ""]
+    lines = markdown_warning(plan)
+    lines += [f"### {title}: `{plan.environment}`", "", f"**{counts_line(plan)}**", ""]
     if plan.cost is not None:
         lines += [render_cost_summary_markdown(plan.cost), ""]
     if plan.blocked:
@@ -26,7 +28,8 @@ def render_plan_markdown(
         lines += [f"> - `{i.name}`: {i.blocked}" for i in plan.blocked]
         lines.append("")
     lines += _destructive(plan)
-    changed = [i for a in ORDER for i in plan.by_action(a) if a is not Action.NOOP]
+    lines += markdown_section(plan)
+    changed = [i for a in ORDER for i in git_items(plan, a) if a is not Action.NOOP]
     if changed:
         lines += ["| | model | action | monthly cost |", "|---|---|---|---|"]
         lines += [_row(i) for i in changed]
@@ -36,8 +39,10 @@ def render_plan_markdown(
             if item.changes:
                 lines += _details(item)
         lines += ["</details>", ""]
-    else:
+    elif not plan.outside_git:
         lines += ["No changes: the live endpoints match git.", ""]
+    else:
+        lines += ["No changes from git.", ""]
     if plan.warnings:
         lines += ["<details><summary>Warnings</summary>", ""]
         lines += [f"- {w}" for w in plan.warnings] + ["", "</details>", ""]

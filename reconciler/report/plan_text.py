@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from reconciler.cost.money import usd
 from reconciler.report.changes import text_lines
 from reconciler.report.cost import render_cost_summary_text
+from reconciler.report.plan_causes import git_items, text_section
 from reconciler.report.values import ORDER, SYMBOLS, counts_line
-from reconciler.structs.plan import Action, Plan, PlanItem
+from reconciler.structs.plan import Action, Cause, Plan, PlanItem
 
 _COLOURS = {
     Action.CREATE: "32",
@@ -36,10 +37,11 @@ class TextView:
 
 def render_plan_text(plan: Plan, view: TextView = TextView()) -> str:
     lines = [f"Plan for environment '{plan.environment}': {counts_line(plan)}", ""]
+    lines += text_section(plan, full=view.full)
     for action in ORDER:
         if action is Action.NOOP and not view.verbose:
             continue
-        for item in plan.by_action(action):
+        for item in git_items(plan, action):
             lines.extend(_item(item, view))
     noops = plan.by_action(Action.NOOP)
     if noops and not view.verbose:
@@ -59,6 +61,8 @@ def _item(item: PlanItem, view: TextView) -> list[str]:
     head = f"  {SYMBOLS[item.action]:>3} {item.name} ({item.action.value})"
     if item.reason:
         head += f" - {item.reason}"
+    if item.cause is Cause.BOTH:
+        head += " (also changed outside git, see above)"
     if item.blocked:
         head += "  [BLOCKED]"
     if view.colour:

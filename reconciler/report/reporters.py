@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reconciler.cost.projection import CostProjection
+from reconciler.report.annotations import github_annotations, sarif_log
 from reconciler.report.apply_result import (
     render_result_markdown,
     render_result_text,
@@ -111,6 +112,8 @@ REPORTERS: dict[type, dict[str, Renderer]] = {
         "text": _plain(validation_text),
         "json": _plain(validation_json),
         "markdown": _plain(validation_markdown),
+        "github": _plain(github_annotations),
+        "sarif": _plain(sarif_log),
     },
     UnlockReport: {
         "text": _plain(unlock_text),

@@ -8,6 +8,7 @@ with ``exit_code``. Anything else is a bug and is reported as "an unexpected err
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -26,6 +27,7 @@ class ReconcileError(Exception):
     """An expected failure: a short message for the user and the exit code it maps to."""
 
     exit_code: ExitCode = ExitCode.INVALID
+    error_code: str | None = None  # the ``error.code`` of the JSON document; None: by exit code
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -35,6 +37,24 @@ class ReconcileError(Exception):
     def render(self) -> str:
         """One line (two with a hint) that a person can act on."""
         return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+    @property
+    def failure_code(self) -> str:
+        """A stable word a script can branch on (``stale-plan``, ``unreachable``...)."""
+        return self.error_code or ERROR_CODES.get(self.exit_code, "error")
+
+    def details(self) -> dict[str, Any]:
+        """Keys the JSON failure document carries beside ``error`` (``problems``...)."""
+        return {}
+
+
+ERROR_CODES = {
+    ExitCode.INVALID: "invalid",
+    ExitCode.INCOMPLETE: "incomplete",
+    ExitCode.BLOCKED: "blocked",
+    ExitCode.UNREACHABLE: "unreachable",
+    ExitCode.INTERRUPTED: "interrupted",
+}
 
 
 class ConfigError(ReconcileError):
@@ -58,3 +78,4 @@ class EnvironmentLocked(ReconcileError):
     """
 
     exit_code = ExitCode.UNREACHABLE
+    error_code = "locked"

@@ -27,6 +27,19 @@ class Action(StrEnum):
         return self in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)
 
 
+class Cause(StrEnum):
+    """Where a planned change comes from, by the three-way comparison of ``reconcile drift``
+    (git, the last snapshot, live)."""
+
+    GIT = "git"  # the manifests changed since the last apply
+    DRIFT = "drift"  # live changed outside git: applying reverts it
+    BOTH = "both"
+
+    @property
+    def outside_git(self) -> bool:
+        return self is not Cause.GIT
+
+
 @dataclass(frozen=True)
 class CostLine:
     """Projected monthly cost of one model before and after the plan (None: not priced)."""
@@ -50,14 +63,21 @@ class PlanItem:
     cost: CostLine | None = None
     in_progress: bool = False  # live is still PROVISIONING/UPDATING: apply waits for it
     local_only: bool = False  # only reconciler-side fields change: nothing is sent to the API
+    cause: Cause | None = None  # set on every change (action.writes) that ``prepare`` plans
+    # Changes made outside git since the last apply: ``old`` as last applied, ``new`` live now.
+    live_changes: tuple[FieldChange, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "name": self.name,
             "action": self.action.value,
             "modelId": self.model_id,
+            "liveVersion": self.live_version,
             "changes": [c.as_dict() for c in self.changes],
         }
+        if self.cause is not None:
+            out["cause"] = self.cause.value
+            out["liveChanges"] = [c.as_dict() for c in self.live_changes]
         if self.blocked:
             out["blocked"] = self.blocked
         if self.reason:
@@ -120,6 +140,11 @@ class Plan:
     @property
     def pending(self) -> list[PlanItem]:
         return [i for i in self.items if i.action.writes]
+
+    @property
+    def outside_git(self) -> list[PlanItem]:
+        """Pending changes that revert (or include) a live change made outside git."""
+        return [i for i in self.pending if i.cause is not None and i.cause.outside_git]
 
     @property
     def blocked(self) -> list[PlanItem]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from reconciler.structs.errors import ConfigError
 
@@ -53,6 +54,8 @@ def errors_in(problems: Iterable[Problem]) -> list[Problem]:
 class ValidationFailed(ConfigError):
     """Raised when any error was found; carries every problem, warnings included."""
 
+    error_code = "validation-failed"
+
     def __init__(self, problems: list[Problem]) -> None:
         errors = errors_in(problems)
         lines = [p.render() for p in errors]
@@ -61,3 +64,6 @@ class ValidationFailed(ConfigError):
             hint="fix the manifests above; nothing was changed",
         )
         self.problems = problems
+
+    def details(self) -> dict[str, Any]:
+        return {"problems": [p.as_dict() for p in self.problems]}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 
+import click
 import pytest
 
-from reconciler.structs.errors import ExitCode
+from reconciler.cli.boundary import guarded
+from reconciler.structs.errors import ConfigError, ExitCode
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -54,3 +58,35 @@ def test_usage_errors_exit_1_never_2() -> None:
         result = run_cli(*args)
         assert result.returncode == ExitCode.INVALID, args
         assert "Error:" in result.stderr
+
+
+def _fails(*, printed: str | None) -> Callable[[], int]:
+    def action() -> int:
+        if printed is not None:
+            click.echo(printed)
+        raise ConfigError("recording failed", hint="look at the lock")
+
+    return action
+
+
+def test_json_failures_print_one_document(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        guarded(_fails(printed=None), fmt="json")
+    assert exited.value.code == ExitCode.INVALID
+    doc = json.loads(capsys.readouterr().out)
+    assert doc == {
+        "formatVersion": 1,
+        "error": {
+            "code": "invalid",
+            "message": "recording failed\n  hint: look at the lock",
+            "exitCode": 1,
+        },
+    }
+    # A command that already printed its document (a plan, then a failed record) keeps it
+    # as the one answer rather than printing a second document after it.
+    with pytest.raises(SystemExit):
+        guarded(_fails(printed='{"formatVersion": 1}'), fmt="json")
+    assert json.loads(capsys.readouterr().out) == {"formatVersion": 1}
+    with pytest.raises(SystemExit):
+        guarded(_fails(printed=None), fmt="text")
+    assert capsys.readouterr().out == ""

@@ -22,6 +22,7 @@ HELP_ALLOWED = {
     "reconciler.cli.options",
     "reconciler.cli.boundary",
     "reconciler.cli.redacting",  # the boundary's redacting streams: standard library only
+    "reconciler.cli.environ",  # RECONCILE_<OPTION> variables and completion: click only
     "reconciler.report",  # a docstring
     "reconciler.report.view",  # what a reader asked to see (options build it): a dataclass
     "reconciler.structs.stamp",  # a dataclass

@@ -1,0 +1,76 @@
+"""Validation problems where CI shows them: GitHub annotations and SARIF for code scanning.
+
+``github`` prints one workflow command per problem (``::error file=F,line=L,title=RULE::MSG``),
+which GitHub turns into an annotation on that line of the pull request's diff; ``sarif`` prints
+a SARIF 2.1.0 log that ``github/codeql-action/upload-sarif`` (or any SARIF viewer) reads.
+Escaping follows the Actions toolkit (``@actions/core`` ``command.ts``): ``%``, CR and LF in a
+message; those and ``:`` and ``,`` in a property.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reconciler import __version__
+from reconciler.report.validation import ValidationReport
+from reconciler.structs.problems import Problem, Severity
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(report: ValidationReport) -> str:
+    """One ``::error``/``::warning`` line per problem, then nothing else (the summary would be
+    a stray line in the log; the exit code says whether validation failed)."""
+    return "".join(_annotation(p) + "\n" for p in report.problems)
+
+
+def _annotation(problem: Problem) -> str:
+    props = [f"file={escape_property(problem.file)}"]
+    if problem.line:
+        props.append(f"line={problem.line}")
+    props.append(f"title={escape_property(problem.rule)}")
+    return f"::{LEVELS[problem.severity]} {','.join(props)}::{escape_data(_message(problem))}"
+
+
+def _message(problem: Problem) -> str:
+    return f"{problem.message} (fix: {problem.fix})" if problem.fix else problem.message
+
+
+def sarif_log(report: ValidationReport) -> str:
+    rules = sorted({p.rule for p in report.problems})
+    index = {rule: i for i, rule in enumerate(rules)}
+    run = {
+        "tool": {
+            "driver": {
+                "name": "reconcile",
+                "version": __version__,
+                "rules": [{"id": r, "shortDescription": {"text": r}} for r in rules],
+            }
+        },
+        "results": [_result(p, index[p.rule]) for p in report.problems],
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2) + "\n"
+
+
+def _result(problem: Problem, rule_index: int) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": problem.file}}
+    if problem.line:
+        location["region"] = {"startLine": problem.line}
+    return {
+        "ruleId": problem.rule,
+        "ruleIndex": rule_index,
+        "level": LEVELS[problem.severity],
+        "message": {"text": _message(problem)},
+        "locations": [{"physicalLocation": location}],
+    }
