@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from importlib import resources
@@ -58,6 +59,8 @@ def _option_rows(command: click.Command, ctx: click.Context) -> list[str]:
         if record is None:
             continue
         names, help_text = record
+        # The environment column says it; click's bracket would say it twice.
+        help_text = re.sub(r"env var: [^;\]]*(; )?", "", help_text).replace("  []", "")
         env = _envvar(param, ctx)
         rows.append(f"| `{_cell(names)}` | {_cell(help_text)} | {f'`{env}`' if env else ''} |")
     return rows
