@@ -129,11 +129,13 @@ def test_no_canary_in_any_output_file_commit_or_sandbox_state(
         run(*env, "--dry-run", "--format", fmt, expect=(ExitCode.CHANGES_PENDING,))
     run(*env, "--yes", "--commit", "--format", "markdown", "-v")
     for fmt in ("text", "json", "markdown"):
+        run(*env, "--yes", "--format", fmt)  # in sync: the report of an apply with no change
         run("drift", *env, "--format", fmt, expect=(0, ExitCode.CHANGES_PENDING))
         run("cost", *env, "--format", fmt)
-    run("audit", "verify", *env)
-    run("invoke", *env, "alpha-model", "--format", "json", stdin="Where is my parcel?")
-    run("import", *env, "--force", expect=(0, ExitCode.INVALID))
+        run("audit", "verify", *env, "--format", fmt)
+        run("invoke", *env, "gamma-model", "--format", fmt, stdin="Where is my parcel?")
+        run("unlock", *env, "--format", fmt, expect=(0, ExitCode.INVALID))
+        run("import", *env, "--force", "--format", fmt, expect=(0, ExitCode.INVALID))
     files = [p for p in repo.root.rglob("*") if p.is_file() and p.read_bytes() != theirs.get(p)]
     texts = [
         *outputs,
