@@ -21,7 +21,7 @@ import yaml
 
 MODELINE = "# yaml-language-server: $schema=../../../schemas/model-endpoint.schema.json"
 _FLOW_MAX_LINE = 100
-_FLOW_SAFE = re.compile(r"^[A-Za-z0-9 ._/+-]+$")
+_FLOW_SAFE = re.compile(r"\A[A-Za-z0-9 ._/+-]+\Z")
 _MAP, _SEQ, _STR = (f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str"))
 _SCALARS = yaml.representer.SafeRepresenter()
 _LINE_COMMENT = re.compile(r"^(?P<body>[^#'\"]*[^\s#'\"])(?P<comment>\s+#.*)$")
