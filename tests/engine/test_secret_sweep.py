@@ -91,6 +91,16 @@ def _write_odd_model(repo: ConfigRepo) -> None:
     path.write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
 
 
+def _add_environment(repo: ConfigRepo, name: str) -> None:
+    """A second environment like the first, with no models: a target to promote to."""
+    source = repo.root / "environments" / ENV / "environment.yaml"
+    doc = yaml.safe_load(source.read_text(encoding="utf-8"))
+    doc["metadata"]["name"] = name
+    target = repo.root / "environments" / name / "environment.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+
+
 def _git_objects(root: Path, *, skip: dict[Path, bytes] | None = None) -> Iterator[str]:
     for path in (root / ".git" / "objects").rglob("*"):
         if path.is_file() and len(path.parent.name) == 2 and path not in (skip or {}):
@@ -136,6 +146,11 @@ def test_no_canary_in_any_output_file_commit_or_sandbox_state(
         run("invoke", *env, "gamma-model", "--format", fmt, stdin="Where is my parcel?")
         run("unlock", *env, "--format", fmt, expect=(0, ExitCode.INVALID))
         run("import", *env, "--force", "--format", fmt, expect=(0, ExitCode.INVALID))
+    _add_environment(repo, "prod")
+    for fmt in ("text", "json", "markdown"):
+        promote = ("promote", "--from", ENV, "--to", "prod", "--keep-refs", "--format", fmt)
+        run(*promote, "--dry-run", expect=(0, ExitCode.CHANGES_PENDING))
+    run(*promote, expect=(0,))
     files = [p for p in repo.root.rglob("*") if p.is_file() and p.read_bytes() != theirs.get(p)]
     texts = [
         *outputs,
