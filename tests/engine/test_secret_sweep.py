@@ -33,7 +33,7 @@ from tests.fixtures_engine import ENV, ConfigRepo
 from tests.fixtures_gitops import configure, git
 
 CLIENT_ID = "canary-client-id-51c7e2d9"
-CLIENT_SECRET = "canary-client-secret-0b8f3a6d"
+CLIENT_SECRET = 'canary-client-secret-"0b8f\\3a6d é%41&x=y+z'
 API_KEY = "sk-canary-sweep-3e9a7c1d5b2f8064aa"
 ODD_KEY = 'sk-"q\\é%2F&=+ ü<b>|7d41'
 CANARIES = (CLIENT_ID, CLIENT_SECRET, API_KEY, ODD_KEY)
