@@ -40,3 +40,9 @@ def test_label_keys_and_variable_names_match_whole(value: str) -> None:
     assert not identifiers.is_label_key(value)
     assert not identifiers.is_variable_name(value)
     assert not identifiers.is_environment_name(value)
+
+
+def test_a_label_value_holds_no_control_character_nor_line_separator() -> None:
+    assert identifiers.matches(identifiers.LABEL_VALUE, "support team é")
+    for value in ("x\n", "a\u2028b", "\x1b[31m", "\x85"):
+        assert not identifiers.matches(identifiers.LABEL_VALUE, value)
