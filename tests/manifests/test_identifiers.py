@@ -16,6 +16,8 @@ def test_the_schemas_carry_the_identifier_patterns() -> None:
     assert model["labels"]["propertyNames"]["pattern"] == identifiers.LABEL_KEY
     assert model["labels"]["additionalProperties"]["pattern"] == identifiers.LABEL_VALUE
     assert environment["name"]["pattern"] == identifiers.ENVIRONMENT_NAME
+    assert environment["labels"]["propertyNames"]["pattern"] == identifiers.LABEL_KEY
+    assert environment["labels"]["additionalProperties"]["pattern"] == identifiers.LABEL_VALUE
 
 
 @pytest.mark.parametrize(
