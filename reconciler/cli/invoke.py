@@ -1,15 +1,18 @@
 """`reconcile invoke --env ENV NAME`: a guarded call to one endpoint.
 
-Input comes from ``--input`` or stdin. A blocked input is refused with its reasons (exit 1,
-nothing sent); otherwise the result, latency, tokens and cost are printed. Input that is not
-UTF-8 is refused first: stdin is read as bytes and decoded strictly, and an argument Python
-could not decode arrives as lone surrogates, which no model (and no JSON encoder) can take.
+Input comes from ``--input`` or stdin. Stdin is read only up to the model's input cap (its
+worth of bytes, plus one character to see an overflow): an endless pipe or ``< /dev/zero``
+costs a few kilobytes and a clear error, not gigabytes of memory. A blocked input is refused
+with its reasons (exit 1, nothing sent); otherwise the result, latency, tokens and cost are
+printed. Input that is not UTF-8 is refused first: stdin is read as bytes and decoded strictly,
+and an argument Python could not decode arrives as lone surrogates, which no model (and no
+JSON encoder) can take.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 
@@ -34,21 +37,46 @@ def invoke(ctx: click.Context, /, env: str, name: str, text: str | None, **given
 
 
 def _run(env: str, name: str, text: str | None, options: CommonOptions) -> int:
-    text = _stdin_text() if text is None else _checked_argument(text)
+    given = (
+        (lambda cap: read_capped(sys.stdin.buffer, cap=cap, where="stdin"))
+        if text is None
+        else _checked_argument(text)
+    )
     request = InvokeRequest(
-        root=options.root, environment=env, name=name, text=text, sandbox=options.sandbox
+        root=options.root, environment=env, name=name, text=given, sandbox=options.sandbox
     )
     outcome = run_invoke(request)
     click.echo(render(InvocationReport(outcome.as_dict()), options.fmt), nl=False)
     return 1 if outcome.verdict.blocked else 0
 
 
-def _stdin_text() -> str:
-    raw = sys.stdin.buffer.read()
+def read_capped(stream: BinaryIO, *, cap: int, where: str) -> str:
+    """At most ``cap`` characters from ``stream``, decoded as UTF-8, or a ConfigError when
+    there are more. Reads at most ``4 * (cap + 1)`` bytes: that many bytes always hold more
+    than ``cap`` characters, so a full read proves the overflow without reading on."""
+    limit = 4 * (cap + 1)
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = stream.read(min(65_536, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    raw = b"".join(chunks)
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _not_utf8("stdin", f"byte 0x{raw[exc.start]:02x} at offset {exc.start}") from exc
+        if size < limit or exc.end < len(raw):
+            raise _not_utf8(where, f"byte 0x{raw[exc.start]:02x} at offset {exc.start}") from exc
+        text = raw[: exc.start].decode("utf-8")  # a character cut at the limit: long anyway
+    if len(text) > cap:
+        raise ConfigError(
+            f"the input on {where} is longer than the {cap}-character cap; it was read no "
+            "further and nothing was sent",
+            hint="shorten the input, or raise guard.maxInputChars for this model",
+        )
+    return text
 
 
 def _checked_argument(text: str) -> str:

@@ -36,9 +36,9 @@ from reconciler.manifests.refs import is_ref
 from reconciler.structs import fields
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.fields import Restore
+from reconciler.structs.identifiers import is_model_name
 from reconciler.structs.manifests import RESERVED_LABEL_PREFIX, ModelEndpoint
 
-NAME_RULE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 OWED_BY_USER = frozenset({"usage-missing", "price-missing"})
 
 
@@ -162,7 +162,7 @@ def _importable(
     chosen, warnings = [], []
     for model in live:
         name, owner = model.get("name"), environment_of(model)
-        if not isinstance(name, str) or not NAME_RULE.match(name):
+        if not isinstance(name, str) or not is_model_name(name):
             warnings.append(
                 f"skipped live model {_shown(name)}: its name breaks the manifest name rule "
                 "(3-64 characters, lowercase letters, digits and '-'), so it cannot be a file "

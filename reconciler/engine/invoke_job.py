@@ -35,7 +35,8 @@ class InvokeRequest:
     root: Path
     environment: str
     name: str
-    text: str
+    # The input, or a reader given the model's cap in characters (stdin is read only up to it).
+    text: str | Callable[[int], str]
     sandbox: bool = False
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
 
@@ -43,13 +44,23 @@ class InvokeRequest:
 def run_invoke(request: InvokeRequest) -> Invocation:
     """Scan first (offline), so a blocked input never opens a connection."""
     loaded = load_environment(request.root, request.environment)
-    model, verdict = screen(loaded, request.name, request.text)
+    text = request.text if isinstance(request.text, str) else request.text(_cap(loaded, request))
+    model, verdict = screen(loaded, request.name, text)
     if verdict.blocked:
         return Invocation(verdict=verdict)
     require_references(loaded, request.environ, sandbox=request.sandbox, models=False)
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
-        return invoke_live(client, loaded, model, request.text, verdict=verdict)
+        return invoke_live(client, loaded, model, text, verdict=verdict)
+
+
+def _cap(loaded: LoadedEnvironment, request: InvokeRequest) -> int:
+    """The input cap of the model asked for (the environment's when there is no such model:
+    ``screen`` then names the problem)."""
+    model = loaded.model(request.name)
+    if model is None:
+        return loaded.config.policy.guard_max_input_chars
+    return guard_policy(model, loaded.config.policy).max_input_chars
 
 
 def screen(loaded: LoadedEnvironment, name: str, text: str) -> tuple[ModelEndpoint, Verdict]:

@@ -19,9 +19,11 @@ from typing import Any
 
 import yaml
 
+from reconciler.structs.redaction import redact_value
+
 MODELINE = "# yaml-language-server: $schema=../../../schemas/model-endpoint.schema.json"
 _FLOW_MAX_LINE = 100
-_FLOW_SAFE = re.compile(r"^[A-Za-z0-9 ._/+-]+$")
+_FLOW_SAFE = re.compile(r"\A[A-Za-z0-9 ._/+-]+\Z")
 _MAP, _SEQ, _STR = (f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str"))
 _SCALARS = yaml.representer.SafeRepresenter()
 _LINE_COMMENT = re.compile(r"^(?P<body>[^#'\"]*[^\s#'\"])(?P<comment>\s+#.*)$")
@@ -60,9 +62,11 @@ def schema_modeline(root: Path) -> str | None:
 def render_manifest(
     document: Mapping[str, Any], *, previous: str | None = None, modeline: str | None = MODELINE
 ) -> str:
-    """The file text for ``document``, keeping the comments of the ``previous`` text if any."""
+    """The file text for ``document``, keeping the comments of the ``previous`` text if any.
+    Secrets are blanked in the document, not in the text: there the mask would be written
+    unquoted, and ``[redacted]`` as a key or a whole value reads back as a list."""
     body = yaml.serialize(
-        _node(dict(document), indent=0, level=0),
+        _node(redact_value(dict(document)), indent=0, level=0),
         Dumper=_Dumper,
         allow_unicode=True,
         width=1 << 16,

@@ -3,28 +3,28 @@
 The region table is data (``reconciler/data/regions.json``, with its provenance) because regions
 are added over time; code only knows the ``https://api.<domain>`` / ``https://login.<domain>``
 rule. Plain http is refused except on loopback, so a typo can never send a client secret over
-the network in clear text.
+the network in clear text, and a host outside the regions and loopback only when the
+environment lists it (``structs.hosts``), so a pull request cannot send it elsewhere.
 """
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from importlib import resources
+import os
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from reconciler.structs.errors import ConfigError
-from reconciler.structs.hosts import is_loopback_host
+from reconciler.structs.hosts import (
+    ALLOWED_HOSTS_VARIABLE,
+    host_allowed,
+    is_loopback_host,
+    known_regions,
+    not_allowed_hint,
+)
+
+__all__ = ["SANDBOX_REGION", "check_base_url", "endpoints_for_region", "known_regions"]
 
 SANDBOX_REGION = "sandbox"
-
-
-@cache
-def known_regions() -> dict[str, str]:
-    """Region name -> domain, read once from the packaged data file."""
-    text = resources.files("reconciler").joinpath("data/regions.json").read_text("utf-8")
-    regions: dict[str, str] = json.loads(text)["regions"]
-    return regions
 
 
 def endpoints_for_region(
@@ -54,8 +54,9 @@ def endpoints_for_region(
     return api, login
 
 
-def check_base_url(url: str) -> str:
-    """Validate a base URL and return it without a trailing slash."""
+def check_base_url(url: str, environ: Mapping[str, str] | None = None) -> str:
+    """Validate a base URL and return it without a trailing slash: http(s), no credentials,
+    plain http to loopback only, and a host that credentials may be sent to."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ConfigError(
@@ -71,5 +72,11 @@ def check_base_url(url: str) -> str:
         raise ConfigError(
             f"base URL {url!r} uses plain http to a non-loopback host",
             hint="use https; plain http is only allowed for 127.0.0.0/8, ::1 and localhost",
+        )
+    if not host_allowed(parts.hostname, os.environ if environ is None else environ):
+        raise ConfigError(
+            f"base URL {url!r} names a host that is neither a Genesys Cloud region's, "
+            f"nor loopback, nor listed in {ALLOWED_HOSTS_VARIABLE}",
+            hint=not_allowed_hint(),
         )
     return url.rstrip("/")

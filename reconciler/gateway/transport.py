@@ -3,7 +3,8 @@
 This module (with ``failures``, which reads its exceptions) is the only one that touches
 ``requests``. It sends with a (connect, read) timeout, never follows redirects (a redirect could
 carry the bearer token to another host), never sends plain http through a proxy (see
-``_DIRECT``), reads at most ``MAX_BODY`` bytes, and returns a
+``_DIRECT``), sends nothing to a host that credentials may not go to (``structs.hosts``,
+checked again here whatever built the URL), reads at most ``MAX_BODY`` bytes, and returns a
 ``Reply`` or raises ``failures.SendFailed`` (a ``TransportError``). What a failed send means
 (could it have reached the server, is another attempt worth it) is decided in ``failures``.
 """
@@ -11,8 +12,10 @@ carry the bearer token to another host), never sends plain http through a proxy 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -20,6 +23,8 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 
 from reconciler.gateway import failures
 from reconciler.gateway.errors import ServerError
+from reconciler.structs.errors import ConfigError
+from reconciler.structs.hosts import ALLOWED_HOSTS_VARIABLE, host_allowed, not_allowed_hint
 
 MAX_BODY = 8 * 1024 * 1024
 _CHUNK = 64 * 1024
@@ -52,6 +57,7 @@ class Transport:
 
     def send(self, method: str, url: str, **kwargs: Any) -> Reply:
         """Send one request; ``kwargs`` are ``headers``, ``params``, ``json``, ``data``."""
+        _require_allowed(url)
         if url.lower().startswith("http://"):
             kwargs["proxies"] = dict(_DIRECT)  # requests adds to the dict it is given
         try:
@@ -69,6 +75,16 @@ class Transport:
     def close(self) -> None:
         """Close pooled connections."""
         self._session.close()
+
+
+def _require_allowed(url: str) -> None:
+    host = urlsplit(url).hostname
+    if not host_allowed(host, os.environ):
+        raise ConfigError(
+            f"refusing to send a request to {host or url!r}: not a Genesys Cloud region's host, "
+            f"not loopback and not listed in {ALLOWED_HOSTS_VARIABLE}; nothing was sent",
+            hint=not_allowed_hint(),
+        )
 
 
 def _read_limited(response: requests.Response, *, method: str, url: str) -> bytes:

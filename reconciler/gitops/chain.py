@@ -33,7 +33,7 @@ from reconciler.gitops.canonical import (
 )
 from reconciler.structs.paths import inside_root
 
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_HEX64 = re.compile(r"\A[0-9a-f]{64}\Z")
 
 
 def audit_path(root: Path, env: str) -> Path:

@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconciler.manifests.document import Document
-from reconciler.manifests.reading import FileRejected, read_text
+from reconciler.manifests.reading import (
+    FileRejected,
+    not_regular,
+    not_regular_problem,
+    read_text,
+)
 from reconciler.manifests.rules import ENVIRONMENT_RULES, MODEL_RULES, Context, Rule
 from reconciler.manifests.schemas import ENVIRONMENT_SCHEMA, MODEL_SCHEMA, schema_problems
 from reconciler.manifests.yamltree import parse_yaml
@@ -62,13 +67,19 @@ def model_files(folder: Path) -> list[Path]:
     models = folder / MODELS_DIR
     if not models.is_dir():
         return []
-    return sorted(p for p in models.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    # Every entry with a manifest's suffix, whatever it is: one that is not a regular file (a
+    # FIFO, a looping symlink) is reported by ``_document``, never skipped in silence.
+    return sorted(p for p in models.iterdir() if p.suffix in (".yaml", ".yml"))
 
 
 def _document(
     root: Path, path: Path, problems: list[Problem], *, real_parent: Path | None = None
 ) -> Document | None:
     source = _relative(root, path)
+    what = not_regular(path)
+    if what is not None:
+        problems.append(not_regular_problem(path, what, source=source))
+        return None
     target = escapes(root, path, real_parent=real_parent)
     if target is not None:
         problems.append(

@@ -43,10 +43,26 @@ class Document:
         return tuple(found)
 
     @cached_property
+    def keys(self) -> tuple[tuple[Path, str], ...]:
+        """Every mapping key with the path of its mapping, in document order. A key is text a
+        user writes too (a label key, a responseSchema property name), and reaches plans and
+        snapshots like a value, so the rules that scan text scan keys as well."""
+        found: list[tuple[Path, str]] = []
+        stack: list[tuple[Path, Any]] = [((), self.data)]
+        while stack:
+            where, node = stack.pop()
+            if isinstance(node, dict):
+                found.extend((where, k) for k in node if isinstance(k, str))
+                stack.extend(((*where, k), v) for k, v in reversed(node.items()))
+            elif isinstance(node, list):
+                stack.extend(((*where, i), v) for i, v in reversed(list(enumerate(node))))
+        return tuple(found)
+
+    @cached_property
     def text(self) -> str:
-        """Every string value, joined by line breaks. The rules that scan all text search this
-        once and walk ``strings`` only on a hit: none of their patterns spans a line break, so
-        a miss here is a miss in every string."""
+        """Every string value and mapping key, joined by line breaks. The rules that scan all
+        text search this once and walk ``strings`` and ``keys`` only on a hit: none of their
+        patterns spans a line break, so a miss here is a miss in every string."""
         found: list[str] = []
         _collect_strings(self.data, found)
         return "\n".join(found)
@@ -55,6 +71,7 @@ class Document:
         """Drop the cached walks once the rules have run: kept for every file of a 5,000-model
         repository they would hold 25 MB that nothing reads again."""
         self.__dict__.pop("strings", None)
+        self.__dict__.pop("keys", None)
         self.__dict__.pop("text", None)
 
     def line(self, path: Sequence[str | int]) -> int | None:
@@ -111,6 +128,7 @@ def _collect_strings(node: Any, into: list[str]) -> None:
     if isinstance(node, str):
         into.append(node)
     elif isinstance(node, dict):
+        into.extend(k for k in node if isinstance(k, str))
         for value in node.values():
             _collect_strings(value, into)
     elif isinstance(node, list):

@@ -7,6 +7,7 @@ with the complete list, so the engine never acts on half-valid input.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from reconciler.manifests.build import build_environment, build_model
@@ -21,7 +22,9 @@ def list_environments(root: Path) -> list[str]:
     base = root / "environments"
     if not base.is_dir():
         return []
-    return sorted(p.name for p in base.iterdir() if (p / ENVIRONMENT_FILE).is_file())
+    # ``lexists``: an environment file that is a FIFO or a looping symlink is listed, and then
+    # reported by the checks, rather than its environment silently missing.
+    return sorted(p.name for p in base.iterdir() if os.path.lexists(p / ENVIRONMENT_FILE))
 
 
 def load_environment(root: Path, env: str) -> LoadedEnvironment:

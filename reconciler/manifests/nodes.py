@@ -16,14 +16,20 @@ from typing import Any
 
 import yaml
 
-from reconciler.manifests.document import Path
+from reconciler.manifests.document import Path, dotted
 from reconciler.manifests.reading import FileRejected, reject
+from reconciler.structs.identifiers import MAX_INTEGER
 
 MAX_NODES = 20_000
 MAX_DEPTH = 40
 _STD_MAP = "tag:yaml.org,2002:map"
 _STD_SEQ = "tag:yaml.org,2002:seq"
 _STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+# More characters than any integer within MAX_INTEGER can be written with (53 binary digits,
+# a sign, a prefix and separators): refused before ``int()``, which past 4,300 digits raises
+# instead of answering, and which is quadratic in the length below that.
+_MAX_INT_CHARS = 80
 # Keys, short values and paths repeat across the files of a repository; each parse would
 # otherwise hold its own copies (a fifth of a 5,000-model load's memory). Shared here, up
 # to a bound, so a hostile file cannot grow the table without limit.
@@ -159,6 +165,8 @@ class NodeBuilder:
             self.blocks[path] = node.start_mark.line + 2
         if node.tag == _STR:
             return node.value  # most scalars: nothing to construct, nothing to check
+        if node.tag == _INT and len(str(node.value)) > _MAX_INT_CHARS:
+            raise self._out_of_range(node, path)
         try:
             value = self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
@@ -172,7 +180,20 @@ class NodeBuilder:
         if isinstance(value, float) and not math.isfinite(value):
             what = "NaN (not a number)" if math.isnan(value) else "an infinity"
             raise self._not_json(node.start_mark.line + 1, what, "write a finite number")
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+            raise self._out_of_range(node, path)
         return value
+
+    def _out_of_range(self, node: yaml.Node, path: Path) -> FileRejected:
+        """JSON readers (the Gateway's among them) hold numbers as doubles: past 2^53 an
+        integer silently changes value on the way, so it is refused with its place."""
+        return reject(
+            self.source,
+            node.start_mark.line + 1,
+            rule="integer-range",
+            message=f"{dotted(path)}: the integer is larger than 2^53 in magnitude",
+            fix=f"write a number between -{MAX_INTEGER} and {MAX_INTEGER}",
+        )
 
     def _not_json(self, line: int, what: str, fix: str) -> FileRejected:
         return reject(

@@ -12,9 +12,10 @@ and on generated documents.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sized
 from typing import Any
+
+from reconciler.structs.identifiers import whole_pattern
 
 Check = Callable[[Any], bool]
 
@@ -142,7 +143,7 @@ def _length(test: Callable[[int, Any], bool], kind: type[Sized]) -> Callable[[An
 
 
 def _pattern(value: Any) -> Check:
-    compiled = re.compile(value)
+    compiled = whole_pattern(value)
     return lambda instance: not isinstance(instance, str) or compiled.search(instance) is not None
 
 

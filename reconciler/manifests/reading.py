@@ -8,8 +8,10 @@ reports with a message nobody understands.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from pathlib import Path
 
 from reconciler.structs.problems import Problem, Severity
@@ -31,14 +33,57 @@ def reject(source: str, line: int | None, *, rule: str, message: str, fix: str) 
     return FileRejected(Problem(Severity.ERROR, source, line, rule, message, fix))
 
 
+def not_regular(path: Path) -> str | None:
+    """What ``path`` is when it is not a regular file to read ("a FIFO", "a symlink loop",
+    ...); None for a regular file. Asked before anything opens it: a FIFO opened for reading
+    blocks until a writer comes, and a manifest silently skipped is a model silently lost."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop"
+        return "a dangling symlink" if os.path.islink(path) else None
+    for test, what in _KINDS:
+        if test(mode):
+            return what
+    return None
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def not_regular_problem(path: Path, what: str, *, source: str) -> Problem:
+    return Problem(
+        Severity.ERROR,
+        source,
+        None,
+        "file-not-regular",
+        f"{source} is {what}, not a regular file",
+        "replace it with a regular YAML file, or remove it",
+        path=None,
+    )
+
+
 def read_text(path: Path, *, source: str) -> str:
     """The file's text, or ``FileRejected`` naming the first reason it is unusable."""
     try:
-        with path.open("rb") as handle:
+        # Non-blocking, so a path that became a FIFO after ``not_regular`` looked cannot hang
+        # the run; the descriptor's own type is checked before any read.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                what = not_regular(path) or "a special file"
+                raise FileRejected(not_regular_problem(path, what, source=source))
             # Ask for the file's own size (plus one byte, to see it grew past the cap): a
             # 256 KiB buffer per read is an mmap and its page faults for every small manifest.
-            size = os.fstat(handle.fileno()).st_size
-            raw = handle.read(min(size, MAX_FILE_BYTES) + 1)
+            raw = handle.read(min(info.st_size, MAX_FILE_BYTES) + 1)
     except OSError as exc:
         raise reject(
             source,

@@ -12,14 +12,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.identifiers import is_variable_name
 
-REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-WHOLE_REF = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
+REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", re.ASCII)
 
 
 def is_ref(value: Any) -> bool:
-    """True when ``value`` is exactly one ``${VAR}`` reference."""
-    return isinstance(value, str) and WHOLE_REF.match(value) is not None
+    """True when ``value`` is exactly one ``${VAR}`` reference, nothing before or after (not
+    even a newline) and the name a valid variable name."""
+    if not isinstance(value, str) or not (value.startswith("${") and value.endswith("}")):
+        return False
+    return is_variable_name(value[2:-1])
 
 
 def find_refs(value: Any) -> list[str]:

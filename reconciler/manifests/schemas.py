@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from reconciler.manifests.document import Document, dotted
 from reconciler.manifests.quickcheck import Check, Unsupported, compile_schema
 from reconciler.structs import fields
 from reconciler.structs.fields import FieldTable
+from reconciler.structs.identifiers import matches
 from reconciler.structs.problems import Problem
 
 if TYPE_CHECKING:
@@ -45,9 +47,23 @@ def _schema(name: str, table: FieldTable) -> dict[str, Any]:
 def _validator(name: str, table: FieldTable) -> Draft202012Validator:
     # Imported on the first document that fails: jsonschema and its dependencies cost 60 ms
     # to import, and a valid repository never needs them.
-    from jsonschema import Draft202012Validator  # noqa: PLC0415
+    from jsonschema import Draft202012Validator, validators  # noqa: PLC0415
 
-    return Draft202012Validator(_schema(name, table))
+    whole = validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, {"pattern": _whole_value_pattern}
+    )
+    return whole(_schema(name, table))  # type: ignore[no-any-return]
+
+
+def _whole_value_pattern(
+    _validator: Any, pattern: str, instance: Any, _schema: Any
+) -> Iterator[ValidationError]:
+    """jsonschema's ``pattern`` searches with Python's ``$``, which accepts a trailing newline;
+    this one matches as the schema means it (``structs.identifiers.whole_pattern``)."""
+    from jsonschema.exceptions import ValidationError  # noqa: PLC0415
+
+    if isinstance(instance, str) and not matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 @cache

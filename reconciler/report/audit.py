@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from reconciler.structs.redaction import redacted_json
 
 if TYPE_CHECKING:  # reporters load without git: ``validate`` imports them
     from reconciler.gitops.audit import AuditVerdict
@@ -58,7 +59,7 @@ def audit_json(report: AuditReport) -> str:
             for env, v in report.verdicts.items()
         ],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return redacted_json(doc, indent=2) + "\n"
 
 
 def audit_markdown(report: AuditReport) -> str:

@@ -10,7 +10,6 @@ no inline value is shortened and a diff keeps every unchanged line as context.
 from __future__ import annotations
 
 import difflib
-import json
 import textwrap
 from typing import Any
 
@@ -19,6 +18,7 @@ import yaml
 from reconciler.structs import fields
 from reconciler.structs.diffs import FieldChange
 from reconciler.structs.fields import Show
+from reconciler.structs.redaction import redact_value, redacted_json
 
 INLINE_LIMIT = 72
 WRAP = 100
@@ -42,7 +42,7 @@ def inline(value: Any, *, full: bool = False, limit: int = INLINE_LIMIT) -> str:
     """A one-line rendering of a value, cut with an ellipsis past ``limit`` unless ``full``."""
     if value is None:
         return "(none)"
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    text = redacted_json(value, sort_keys=True, ensure_ascii=False)
     return text if full or len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -59,9 +59,11 @@ def diff_lines(change: FieldChange, *, full: bool = False) -> list[str]:
 
 
 def value_lines(value: Any) -> list[str]:
-    """A value as the lines it is diffed by: text wrapped, structures as YAML."""
+    """A value as the lines it is diffed by: text wrapped, structures as YAML. Redacted
+    first: wrapping could split a secret across two lines, where no text pass finds it."""
     if value is None:
         return []
+    value = redact_value(value)
     if isinstance(value, str):
         return [
             piece

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from reconciler.report.changes import fenced, markdown_diff, text_lines
 from reconciler.structs.drift import DriftKind, DriftReport
 from reconciler.structs.plan import Action
+from reconciler.structs.redaction import redacted_json
 
 _KINDS = (
     DriftKind.UNHEALTHY,
@@ -62,7 +61,7 @@ def render_drift_json(report: DriftReport) -> str:
         doc[action.value] = (
             [i.as_dict() for i in report.plan.by_action(action)] if report.plan else []
         )
-    return json.dumps(doc, indent=2, default=str) + "\n"
+    return redacted_json(doc, indent=2, default=str) + "\n"
 
 
 def render_drift_markdown(report: DriftReport) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+from reconciler.structs.redaction import redacted_json
 
 UNMANAGED = (
     "unmanaged: add label reconcile/managed-by: reconcile to the live endpoint "
@@ -66,7 +67,7 @@ def import_json(report: ImportReport) -> str:
         ],
         "warnings": list(report.warnings),
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return redacted_json(doc, indent=2) + "\n"
 
 
 def import_markdown(report: ImportReport) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
+
+from reconciler.structs.redaction import redacted_json
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class InvocationReport:
 
 def invocation_json(doc: dict[str, Any]) -> str:
     """The JSON document itself (``formatVersion: 1``)."""
-    return json.dumps({"formatVersion": 1, **doc}, indent=2, default=str) + "\n"
+    return redacted_json({"formatVersion": 1, **doc}, indent=2, default=str) + "\n"
 
 
 def invocation_text(doc: dict[str, Any]) -> str:
@@ -34,7 +35,7 @@ def _text(doc: dict[str, Any]) -> str:
     lines = []
     if guard["flagged"]:
         lines.append(f"warning: input flagged by the guard: {'; '.join(guard['reasons'])}")
-    lines.append(json.dumps(doc["result"], indent=2, ensure_ascii=False))
+    lines.append(redacted_json(doc["result"], indent=2, ensure_ascii=False))
     usage = doc["usage"]
     cost = f"${doc['costUsd']}" if doc["costUsd"] is not None else "not priced"
     lines.append(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from reconciler.structs.plan import Action, Plan
+from reconciler.structs.redaction import redacted_json
 
 FORMAT_VERSION = 1
 
@@ -22,4 +22,4 @@ def plan_document(plan: Plan) -> dict[str, Any]:
 
 
 def render_json(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, sort_keys=False, default=str) + "\n"
+    return redacted_json(doc, indent=2, sort_keys=False, default=str) + "\n"

@@ -5,7 +5,6 @@ Each promotion carries its file diff (decided on parsed documents) and its field
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reconciler.structs.diffs import FieldChange
+from reconciler.structs.redaction import redacted_json
 
 
 class Promotion(Protocol):
@@ -73,7 +73,7 @@ def promotion_json(report: PromotionReport) -> str:
             for p in report.promotions
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return redacted_json(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def promotion_markdown(report: PromotionReport) -> str:
@@ -102,7 +102,7 @@ def _show(value: Any) -> str:
         return "(absent)"
     if isinstance(value, str) and "\n" in value:
         return f"({value.count(chr(10)) + 1} lines of text)"
-    text = json.dumps(value, ensure_ascii=False)
+    text = redacted_json(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from reconciler.structs.redaction import redacted_json
 
 
 @dataclass(frozen=True)
@@ -27,4 +28,4 @@ def unlock_json(report: UnlockReport) -> str:
         "environment": report.environment,
         "broken": [{"where": where, "result": what} for where, what in report.broken],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return redacted_json(doc, indent=2) + "\n"

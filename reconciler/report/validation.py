@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from reconciler.structs.problems import Problem, Severity, errors_in
+from reconciler.structs.redaction import redacted_json
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def validation_json(report: ValidationReport) -> str:
         "environments": report.checked,
         "problems": [p.as_dict() for p in report.problems],
     }
-    return json.dumps(body, indent=2) + "\n"
+    return redacted_json(body, indent=2) + "\n"
 
 
 def validation_markdown(report: ValidationReport) -> str:

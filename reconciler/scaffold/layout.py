@@ -16,9 +16,9 @@ from reconciler.gateway.regions import known_regions
 from reconciler.scaffold.templates import fill, template, upper_name
 from reconciler.scaffold.workflows import DEFAULT_TOOL_REPO, ToolSource, caller_workflows
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.identifiers import is_environment_name
 
 DEFAULT_ENVS = ("dev", "staging", "prod")
-_ENV_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _SCHEMAS = ("environment.schema.json", "model-endpoint.schema.json")
 
 
@@ -79,7 +79,7 @@ def write_scaffold(request: ScaffoldRequest) -> list[str]:
 
 
 def _check(request: ScaffoldRequest) -> None:
-    bad = [e for e in request.envs if not _ENV_NAME.match(e)]
+    bad = [e for e in request.envs if not is_environment_name(e)]
     if bad or not request.envs:
         raise ConfigError(
             f"invalid environment name(s) for --envs: {', '.join(map(repr, bad)) or 'none given'}",

@@ -22,6 +22,12 @@ from git import Blob, GitCommandError, Repo
 
 from reconciler.gitops.gitutil import bot_identity, first_line, in_repo, require_repo
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.identifiers import (
+    has_control,
+    is_environment_name,
+    is_model_name,
+    require_model_name,
+)
 
 ZERO = "0" * 40
 
@@ -92,6 +98,7 @@ def file_at(served: Served, commit: str, path: str) -> str | None:
 
 def commit_file(served: Served, *, base: str, path: str, text: str, message: str) -> str:
     """A new commit on top of ``base`` whose only change is ``path`` holding ``text``."""
+    _checked_path(path)
     with served.repo() as repo, tempfile.TemporaryDirectory(prefix="reconcile-serve-") as temp:
         git = repo.git
         env = {"GIT_INDEX_FILE": str(Path(temp) / "index"), **bot_identity()}
@@ -106,10 +113,32 @@ def commit_file(served: Served, *, base: str, path: str, text: str, message: str
 
 def new_branch(served: Served, *, prefix: str, commit: str) -> str:
     """Create ``prefix-<random>`` at ``commit``; refuses to move an existing ref."""
+    _checked_prefix(prefix)
     name = f"{prefix}-{uuid.uuid4().hex[:8]}"
     with served.repo() as repo:
         repo.git.update_ref(f"refs/heads/{name}", commit, ZERO)
     return name
+
+
+def _checked_path(path: str) -> None:
+    """Refuse a path this layer would not build from validated names: callers are trusted to
+    validate, and this is where a name they missed would become a file on a branch."""
+    parts = path.split("/")
+    if any(p in ("", ".", "..") or has_control(p) for p in parts):
+        raise ConfigError(
+            f"refusing to commit the path {path!r}",
+            hint="paths are built from validated environment and model names",
+        )
+    if len(parts) >= 2 and parts[-2] == "models":
+        require_model_name(parts[-1].removesuffix(".yaml"))
+
+
+def _checked_prefix(prefix: str) -> None:
+    if not all(is_environment_name(p) or is_model_name(p) for p in prefix.split("/")):
+        raise ConfigError(
+            f"refusing to create a branch named after {prefix!r}",
+            hint="branch names are built from validated environment and model names",
+        )
 
 
 def advance_branch(served: Served, *, old: str, new: str) -> None:

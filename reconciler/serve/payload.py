@@ -8,15 +8,14 @@ is checked here beyond what is needed to name the file: the loader, schema and r
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from reconciler.engine.manifest_text import manifest_document
 from reconciler.serve.errors import problems_error
+from reconciler.structs.identifiers import is_model_name
 from reconciler.structs.problems import Problem, Severity
 
 _FLAT_META = ("name", "labels")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 
 
 def to_manifest(model: dict[str, Any]) -> dict[str, Any]:
@@ -36,7 +35,7 @@ def name_of(document: dict[str, Any]) -> str:
     """``metadata.name``, refused (400) unless it can be a file name under ``models/``."""
     metadata = document.get("metadata")
     name = metadata.get("name") if isinstance(metadata, dict) else None
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not is_model_name(name):
         problem = Problem(
             Severity.ERROR,
             "(request)",

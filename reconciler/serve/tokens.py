@@ -18,7 +18,7 @@ from pathlib import Path
 from reconciler.structs.errors import ConfigError
 
 SANDBOX_TOKEN = "sandbox-token"  # noqa: S105 - the published default of --sandbox, like its client
-_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+_DIGEST = re.compile(r"\A[0-9a-f]{64}\Z")
 
 
 class Role(IntEnum):

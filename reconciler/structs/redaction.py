@@ -8,15 +8,24 @@ and step summaries, the embedded sandbox's state file) passes its text through `
 So a value that slips into an error message or a field it was never meant for is still never
 shown or committed.
 
+A secret leaves in more forms than one: JSON escapes a quote, a backslash or a non-ASCII
+letter, YAML and URLs escape others, markdown tables escape ``|``, HTML ``&<>``. Every form of
+each remembered value is blanked (``forms``), and reporters pass the *structure* through
+``redact_value`` before they serialise it, so no escaping and no wrapping of a long line can
+split or disguise a secret before the text-level pass sees it.
+
 Values shorter than ``MIN_LENGTH`` are not remembered: blanking every ``"dev"`` out of the
 output would hide more than it protects, and no real key or client secret is that short.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import threading
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 MASK = "[redacted]"
 MIN_LENGTH = 8
@@ -28,6 +37,7 @@ class _Secrets:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._values: set[str] = set()
+        self._forms: set[str] = set()
         self.pattern: re.Pattern[str] | None = None
 
     def add(self, value: str) -> None:
@@ -35,17 +45,43 @@ class _Secrets:
             if value in self._values:
                 return
             self._values.add(value)
+            self._forms.update(forms(value))
             # Longest first, so a secret that contains another is blanked whole.
-            ordered = sorted(self._values, key=len, reverse=True)
+            ordered = sorted(self._forms, key=len, reverse=True)
             self.pattern = re.compile("|".join(re.escape(v) for v in ordered))
 
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+            self._forms.clear()
             self.pattern = None
 
 
 _SECRETS = _Secrets()
+
+
+def forms(value: str) -> set[str]:
+    """``value`` as each output format could write it: raw; JSON-escaped (ASCII or not, and
+    escaped twice, as JSON text inside a JSON string); YAML double- and single-quoted;
+    URL-encoded (either hex case); HTML-escaped; a markdown table cell."""
+    once = json.dumps(value)[1:-1]
+    out = {value, once, json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(once)[1:-1]}
+    out |= _yaml_forms(value)
+    for encoded in (quote(value, safe=""), quote(value), quote_plus(value)):
+        out |= {encoded, re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), encoded)}
+    out |= {html.escape(value), html.escape(value, quote=False), value.replace("|", "\\|")}
+    return {form for form in out if form}
+
+
+def _yaml_forms(value: str) -> set[str]:
+    # Imported here: the plain-data layer needs YAML only to know how it escapes.
+    import yaml  # noqa: PLC0415
+
+    out = {value.replace("'", "''")}
+    for unicode in (True, False):
+        dumped = yaml.safe_dump(value, default_style='"', allow_unicode=unicode, width=10**6)
+        out.add(dumped.strip()[1:-1])
+    return out
 
 
 def remember(value: str) -> None:
@@ -76,3 +112,9 @@ def redact_value(value: Any) -> Any:
 def forget_all() -> None:
     """Drop every remembered value (for tests, which run many commands in one process)."""
     _SECRETS.clear()
+
+
+def redacted_json(value: Any, **options: Any) -> str:
+    """``json.dumps`` of ``value`` with its secrets blanked first, keys included: what every
+    reporter serialises with, so the escaping cannot come before the redaction."""
+    return json.dumps(redact_value(value), **options)

@@ -8,8 +8,10 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+
 from reconciler.sandbox import SystemClock
-from reconciler.structs.errors import ExitCode
+from reconciler.structs.errors import ConfigError, ExitCode
 from tests.cli.test_main_job_cli import reconcile
 from tests.fixtures_engine import ENV, ConfigRepo
 
@@ -115,3 +117,40 @@ def _run_bytes(
         env={**os.environ, **repo.environ},
         timeout=60,
     )
+
+
+INVOKE = [sys.executable, "-m", "reconciler", "invoke", "--env", ENV, "alpha-model"]
+
+
+def test_stdin_is_read_only_up_to_the_cap_and_overflow_is_named(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    repo, server = active_repo(sandbox_factory, make_config_repo)
+    before = sum(server.stats.values())
+    with open("/dev/zero", "rb") as endless:
+        result = subprocess.run(
+            [*INVOKE, "--root", str(repo.root)],
+            check=False,
+            stdin=endless,
+            capture_output=True,
+            env={**os.environ, **repo.environ},
+            timeout=30,
+        )
+    assert result.returncode == ExitCode.INVALID, result.stderr
+    stderr = result.stderr.decode()
+    assert "input on stdin is longer than the 16000-character cap" in stderr, stderr
+    assert sum(server.stats.values()) == before, "nothing reached the API"
+
+
+def test_stdin_at_the_cap_is_accepted_whole() -> None:
+    import io
+
+    from reconciler.cli.invoke import read_capped
+
+    assert read_capped(io.BytesIO("é".encode() * 5), cap=5, where="stdin") == "é" * 5
+    with pytest.raises(ConfigError, match="longer than the 5-character cap"):
+        read_capped(io.BytesIO("é".encode() * 6), cap=5, where="stdin")
+    stream = io.BytesIO(b"x" * 10_000)
+    with pytest.raises(ConfigError):
+        read_capped(stream, cap=5, where="stdin")
+    assert stream.tell() <= 4 * 6, "read no more than the cap's worth of bytes"

@@ -3,13 +3,17 @@ writes, however it got there (an error message, a hint, a crash, a commit messag
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import click
 import pytest
+import yaml
 
 from reconciler.cli.boundary import guarded
 from reconciler.gitops.audit import AuditLog
@@ -81,3 +85,48 @@ def test_state_files_get_the_redacted_value_and_the_chain_still_verifies(tmp_pat
     written = "".join(p.read_text() for p in (tmp_path / "state" / "staging").iterdir())
     assert CANARY not in written and MASK in written
     assert verify_log(log.path).ok
+
+
+ODD = "sk-\"q\\é%2F&=+ ü<b>|'x"
+
+
+def _encodings(value: str) -> list[str]:
+    once = json.dumps(value)[1:-1]
+    dumped = [
+        yaml.safe_dump(value, default_style='"', allow_unicode=u, width=10**6).strip()[1:-1]
+        for u in (True, False)
+    ]
+    return [
+        value,
+        once,
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        json.dumps(once)[1:-1],
+        *dumped,
+        value.replace("'", "''"),
+        quote(value, safe=""),
+        re.sub("%[0-9A-F]{2}", lambda m: m.group().lower(), quote(value, safe="")),
+        quote_plus(value),
+        html.escape(value),
+        value.replace("|", "\\|"),
+    ]
+
+
+def test_every_encoding_of_a_secret_is_blanked() -> None:
+    remember(ODD)
+    for form in _encodings(ODD):
+        assert redact(f"<{form}>") == f"<{MASK}>", form
+
+
+def test_reporters_redact_the_structure_before_serialising_keys_and_wrapped_lines() -> None:
+    from reconciler.report.changes import diff_lines, inline
+    from reconciler.structs.diffs import DiffOp, FieldChange
+
+    remember(ODD)
+    long_text = "word " * 19 + ODD + " tail"  # the secret straddles the 100-column wrap
+    change = FieldChange(DiffOp.CHANGE, ("description",), old="short", new=long_text)
+    shown = "\n".join(diff_lines(change, full=True))
+    schema = {"properties": {ODD: {"description": ODD}}}
+    rendered = [shown, inline(schema, full=True), inline({ODD: 1}, limit=12)]
+    for text in rendered:
+        assert not any(piece in text for piece in ("sk-", "q\\", "ü<b>")), text
+    assert MASK in shown and inline(schema, full=True).count(MASK) == 2

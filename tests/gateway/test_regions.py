@@ -43,7 +43,8 @@ def test_every_region_yields_https_hosts_on_its_domain() -> None:
         assert endpoints_for_region(region) == (f"https://api.{domain}", f"https://login.{domain}")
 
 
-def test_overrides_win_and_lose_their_trailing_slash() -> None:
+def test_overrides_win_and_lose_their_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECONCILE_ALLOWED_HOSTS", "other.example.org, PROXY.example.com")
     api, login = endpoints_for_region(
         "eu-central-1", api_base_url="https://proxy.example.com/", login_base_url=None
     )
@@ -85,9 +86,47 @@ def test_unknown_region_lists_the_known_ones() -> None:
 
 
 def test_settings_never_show_the_secret_and_refuse_insecure_urls() -> None:
-    settings = ClientSettings("https://api.x.com", "https://login.x.com", "id", "top-secret-1")
+    api, login = "https://api.mypurecloud.ie", "https://login.mypurecloud.ie"
+    settings = ClientSettings(api, login, "id", "top-secret-1")
     assert "top-secret-1" not in repr(settings) and "top-secret-1" not in str(settings)
     with pytest.raises(ConfigError):
-        ClientSettings("http://api.x.com", "https://login.x.com", "id", "top-secret-1")
+        ClientSettings("http://api.mypurecloud.ie", login, "id", "top-secret-1")
     with pytest.raises(ConfigError):
-        ClientSettings("https://api.x.com", "https://login.x.com", "id", "s", max_attempts=0)
+        ClientSettings(api, login, "id", "s", max_attempts=0)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://attacker.example.com",
+        "https://mypurecloud.com.attacker.example",
+        "https://evilmypurecloud.com",
+        "https://api.mypurecloud.com.evil.io",
+    ],
+)
+def test_a_host_outside_the_regions_and_loopback_is_refused_unless_listed(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RECONCILE_ALLOWED_HOSTS", raising=False)
+    with pytest.raises(ConfigError, match="RECONCILE_ALLOWED_HOSTS") as caught:
+        endpoints_for_region("us-east-1", api_base_url=url)
+    assert "RECONCILE_ALLOWED_HOSTS" in (caught.value.hint or "")
+    with pytest.raises(ConfigError):
+        ClientSettings("https://api.mypurecloud.com", url, "id", "top-secret-1")
+    host = url.split("//")[1]
+    monkeypatch.setenv("RECONCILE_ALLOWED_HOSTS", f"127.0.0.1,{host.upper()}")
+    assert endpoints_for_region("us-east-1", login_base_url=url)[1] == url
+
+
+def test_the_transport_refuses_a_foreign_host_before_sending(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reconciler.gateway.transport import Transport
+
+    monkeypatch.delenv("RECONCILE_ALLOWED_HOSTS", raising=False)
+    transport = Transport(pool_size=1, timeout_seconds=1)
+    sent: list[str] = []
+    monkeypatch.setattr(transport._session, "request", lambda *a, **k: sent.append(a[1]))
+    with pytest.raises(ConfigError, match="nothing was sent"):
+        transport.send("POST", "https://attacker.example.com/oauth/token", data={"x": "y"})
+    assert sent == []

@@ -7,7 +7,7 @@ import pytest
 from reconciler.gateway import ClientSettings
 from reconciler.structs.errors import ConfigError
 
-URLS = ("https://api.x.com", "https://login.x.com", "id", "top-secret-1")
+URLS = ("https://api.mypurecloud.com", "https://login.mypurecloud.com", "id", "top-secret-1")
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -128,3 +129,33 @@ def test_models_are_found_by_name_and_the_first_of_a_duplicate_wins(shipped_conf
     assert loaded.model("no-such-model") is None
     twice = replace(loaded, models=(*loaded.models, replace(loaded.models[0], spec={})))
     assert twice.model(loaded.models[0].name) is loaded.models[0]
+
+
+def _not_regular(folder: Path) -> dict[str, str]:
+    """A FIFO, a looping symlink and a folder among the model files, by file name."""
+    os.mkfifo(folder / "fifo.yaml")
+    (folder / "loop.yaml").symlink_to("loop.yaml")
+    (folder / "folder.yaml").mkdir()
+    return {"fifo.yaml": "FIFO", "loop.yaml": "symlink loop", "folder.yaml": "directory"}
+
+
+def test_a_model_path_that_is_not_a_regular_file_is_an_error_naming_it(
+    shipped_config: Path,
+) -> None:
+    models = shipped_config / "environments" / "dev" / "models"
+    expected = _not_regular(models)
+    problems = validate_environments(shipped_config, ["dev"])  # never blocks on the FIFO
+    found = {Path(p.file).name: p for p in problems if p.rule == "file-not-regular"}
+    assert set(found) == set(expected)
+    for name, what in expected.items():
+        assert found[name].file == f"environments/dev/models/{name}"
+        assert what in found[name].message and found[name].fix
+
+
+def test_an_environment_file_that_is_a_fifo_is_an_error(shipped_config: Path) -> None:
+    environment = shipped_config / "environments" / "dev" / "environment.yaml"
+    environment.unlink()
+    os.mkfifo(environment)
+    assert "dev" in list_environments(shipped_config)
+    problems = validate_environments(shipped_config, ["dev"])
+    assert [p.rule for p in problems if p.file.endswith("environment.yaml")] == ["file-not-regular"]

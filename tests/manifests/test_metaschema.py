@@ -26,7 +26,7 @@ def _manifest_schemas() -> list[Any]:
     ):
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        except (yaml.YAMLError, UnicodeDecodeError, RecursionError, ValueError):
             continue
         spec = doc.get("spec") if isinstance(doc, dict) else None
         if isinstance(spec, dict) and "responseSchema" in spec:

@@ -203,3 +203,34 @@ def test_field_errors_are_400(api: Api) -> None:
         assert answer.status_code == 400, body
     missing = api("POST", "/api/configure-model", json={"env": "nope", "model": flat("abc")})
     assert missing.status_code == 404
+
+
+def test_a_name_with_a_trailing_newline_is_refused_before_any_branch(
+    api: Api, served_repo: ConfigRepo
+) -> None:
+    before = branches(served_repo)
+    for model in (flat("nlname\n"), {**flat("nlname"), "labels": {"team\n": "x"}}):
+        answer = api(
+            "POST",
+            "/api/configure-model",
+            role="editor",
+            json={"env": "staging", "model": model},
+        )
+        assert answer.status_code in (400, 422), answer.text
+    assert branches(served_repo) == before
+
+
+def test_the_git_layer_refuses_invalid_names_whoever_calls_it(served_repo: ConfigRepo) -> None:
+    import pytest
+
+    from reconciler.serve.branches import commit_file, new_branch, open_served
+    from reconciler.structs.errors import ConfigError
+
+    served = open_served(served_repo.root)
+    base = served.tip()
+    for path in ("environments/staging/models/nlname\n.yaml", "environments/../x.yaml"):
+        with pytest.raises(ConfigError):
+            commit_file(served, base=base, path=path, text="x", message="m")
+    with pytest.raises(ConfigError):
+        new_branch(served, prefix="reconcile/staging/nlname\n", commit=base)
+    assert "nlname" not in git(served_repo.root, "for-each-ref")

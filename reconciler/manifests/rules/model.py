@@ -18,7 +18,7 @@ from reconciler.structs.problems import Problem, Severity
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
-_AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+_AWS_REGION = re.compile(r"\A[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]\Z")
 _CONFIG = ("spec", "configuration")
 
 

@@ -106,6 +106,18 @@ def literal_secrets(doc: Document, ctx: Context) -> Iterable[Problem]:
             message=f"{dotted(path)} contains what looks like {kind} "
             f"('{match.group()[:4]}…'); secrets must never be written into a manifest",
         )
+    for parent, key in doc.keys:
+        found = find_secret(key)
+        if found is not None:
+            kind, match = found
+            yield doc.problem(
+                parent,
+                rule="secret-literal",
+                fix=_FIX,
+                line=doc.line((*parent, key)),
+                message=f"a key of {_named(parent)} contains what looks like {kind} "
+                f"('{match.group()[:4]}…'); secrets must never be written into a manifest",
+            )
 
 
 def credential_refs(doc: Document, ctx: Context) -> Iterable[Problem]:
@@ -127,6 +139,7 @@ def misplaced_refs(doc: Document, ctx: Context) -> Iterable[Problem]:
     allowed = secret_fields(_schema_of(doc))
     if _refs_in(doc.text) == sum(_refs_in(doc.get(path)) for path in allowed):
         return  # every reference of the file sits in a secret field (or there is none)
+    yield from _misplaced_in_keys(doc)
     for path, text in doc.strings:
         match = REF.search(text)
         if match is None or path in allowed:
@@ -140,6 +153,27 @@ def misplaced_refs(doc: Document, ctx: Context) -> Iterable[Problem]:
             fix="write the value itself here; a reference outside a secret field would copy "
             "its value into plans, snapshots and git in the clear",
         )
+
+
+def _named(parent: Path) -> str:
+    """How a problem about a key names where it is: by its mapping, never by the key itself
+    (which is what looks like a secret)."""
+    return dotted(parent) if parent else "the document"
+
+
+def _misplaced_in_keys(doc: Document) -> Iterable[Problem]:
+    for parent, key in doc.keys:
+        match = REF.search(key)
+        if match is not None:
+            yield doc.problem(
+                parent,
+                rule="secret-ref-misplaced",
+                line=doc.line((*parent, key)),
+                message=f"a key of {_named(parent)} contains the reference {match.group()}; "
+                "references are allowed only as the value of a secret field",
+                fix="write the key itself; a reference in a key would copy its variable's "
+                "value into plans, snapshots and git in the clear",
+            )
 
 
 def _refs_in(text: Any) -> int:
