@@ -45,6 +45,26 @@ _GUARD = {
 _ENV = [{"name": "env", "in": "path", "required": True, "schema": {"type": "string"}}]
 
 
+_NAME = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _query(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "description": description, "schema": {"type": "string"}}
+
+
+def _limit() -> dict[str, Any]:
+    return {
+        "name": "limit",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+    }
+
+
+def _with_params(operation: dict[str, Any], *parameters: dict[str, Any]) -> dict[str, Any]:
+    operation["get"]["parameters"] = list(parameters)
+    return operation
+
+
 def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "description": description,
@@ -58,7 +78,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
         401: "no or bad token",
         403: "the token's role lacks the right",
         404: "unknown environment, model or job",
-        409: "the model is not ACTIVE",
+        409: "a conflict with the current state: error.code says which",
         413: "body over 1 MiB",
         415: "body not application/json",
         429: "per-token rate limit; see Retry-After",
@@ -112,6 +132,10 @@ def _paths() -> dict[str, Any]:
             "env": {"type": "string"},
             "model": {"oneOf": [model_ref, {"type": "object", "description": "flat shape"}]},
             "apply": {"type": "boolean", "default": False},
+            "dryRun": {"type": "boolean", "default": False},
+            "baseCommit": {"type": "string"},
+            "replaceExisting": {"type": "boolean", "default": False},
+            "allowOverBudget": {"type": "boolean", "default": False},
         },
     }
     invoke_body = {
@@ -153,8 +177,10 @@ def _paths() -> dict[str, Any]:
                 "201": _json("branch, commit, pull request, plan and cost delta"),
                 "202": _json("as 201 plus the job to poll"),
                 "400": _json("the model is invalid", _PROBLEMS),
+                "422": _json("the environment's budget would block the change"),
             },
             404,
+            409,
             503,
         ),
         "/api/jobs/{id}": {
@@ -165,6 +191,67 @@ def _paths() -> dict[str, Any]:
                 ],
             }
         },
+        "/api/jobs": _with_params(
+            _get("Recent apply jobs, newest first", "viewer", _json("jobs"), 400, 401, 403, 429),
+            _query("env", "only this environment's jobs"),
+            _limit(),
+        ),
+        "/api/me": _get("Who the token is: name and role", "viewer", _json("name, role"), 401),
+        "/api/environments/{env}/models": _with_params(
+            _get(
+                "Each model in git or live: state, version, monthly cost, last change",
+                "viewer",
+                _json("models and unmanaged endpoints"),
+                401,
+                403,
+                404,
+                429,
+                503,
+            ),
+            *_ENV,
+        ),
+        "/api/environments/{env}/models/{name}": _with_params(
+            _get(
+                "One model as committed (file, manifest, commit) and its live record",
+                "viewer",
+                _json("model"),
+                401,
+                403,
+                404,
+                429,
+                503,
+            ),
+            *_ENV,
+            _NAME,
+        ),
+        "/api/environments/{env}/history": _with_params(
+            _get(
+                "Audit entries, newest first",
+                "viewer",
+                _json("entries and the next page's cursor"),
+                400,
+                401,
+                403,
+                404,
+                429,
+            ),
+            *_ENV,
+            _limit(),
+            _query("before", "the auditId the previous page ended at"),
+            _query("model", "only this model's entries"),
+        ),
+        "/api/environments/{env}/cost/history": _with_params(
+            _get(
+                "Projected monthly cost of each committed snapshot's manifests, and the budget",
+                "viewer",
+                _json("budgetUsd and points"),
+                401,
+                403,
+                404,
+                429,
+            ),
+            *_ENV,
+        ),
         "/api/invoke-protected": _post(
             "Guarded invocation, as reconcile invoke",
             "invoker",
