@@ -45,7 +45,7 @@ from reconciler.structs.redaction import redact_value
 
 log = logging.getLogger("reconciler.serve")
 Endpoint = Callable[[Request], Awaitable[Response]]
-_PAGE_FILES = {"app.js": "text/javascript", "style.css": "text/css"}
+_PAGE_FILES = {"app.js": "text/javascript", "diff.js": "text/javascript", "style.css": "text/css"}
 _MODEL_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 _PAGE_POLICY = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
@@ -94,6 +94,12 @@ async def page_file(request: Request) -> Response:
 
 async def model_schema(request: Request) -> Response:
     return JSONResponse(load_schema(MODEL_SCHEMA))
+
+
+async def catalogue(request: Request) -> Response:
+    schema = load_schema(MODEL_SCHEMA)
+    providers = tuple(schema["properties"]["spec"]["properties"]["provider"]["enum"])
+    return JSONResponse(overview.catalogue(providers))
 
 
 async def environments(request: Request) -> Response:
@@ -269,6 +275,7 @@ ROUTES = [
     Route("/", page),
     Route("/static/{name}", page_file),
     Route("/api/schemas/model-endpoint", model_schema),
+    Route("/api/catalogue", catalogue),
     Route("/api/environments", environments),
     Route("/api/environments/{env}/plan", _view(views.plan, "read plans")),
     Route("/api/environments/{env}/drift", _view(views.drift, "read drift")),

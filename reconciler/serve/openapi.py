@@ -156,6 +156,11 @@ def _paths() -> dict[str, Any]:
         "/api/schemas/model-endpoint": _get(
             "The ModelEndpoint JSON Schema", None, _json("JSON Schema")
         ),
+        "/api/catalogue": _get(
+            "The shipped price catalogue: each provider's models with USD per 1M tokens",
+            None,
+            _json("providers"),
+        ),
         "/api/environments": _get(
             "Environments with region and models", "viewer", _json("environments"), 401, 403, 429
         ),

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from reconciler.cost.catalogue import known_models, lookup
 from reconciler.cost.projection import project_environment
 from reconciler.engine.normalize import environment_of, is_managed, redacted
 from reconciler.gitops.chain import audit_path
@@ -237,3 +238,30 @@ def _total_at(served: Served, env: str, commit: str) -> str | None:
         except (ValidationFailed, ReconcileError):
             return None
         return str(project_environment(loaded).total.quantize(_CENT))
+
+
+def catalogue(providers: tuple[str, ...]) -> dict[str, Any]:
+    """The shipped price catalogue by provider, per million tokens as people quote prices:
+    the form's model picker shows each model with its price."""
+    million = Decimal(1_000_000)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for provider in providers:
+        rows = out.setdefault(provider, [])
+        for model_id in known_models(provider):
+            entry = lookup(provider, model_id)
+            if entry is None:
+                continue
+            rows.append(
+                {
+                    "modelId": model_id,
+                    "inputUsdPer1M": _per_million(entry.input_per_token * million),
+                    "outputUsdPer1M": _per_million(entry.output_per_token * million),
+                    "maxOutputTokens": entry.max_output_tokens,
+                }
+            )
+    return {"providers": out}
+
+
+def _per_million(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
