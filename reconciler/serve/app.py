@@ -300,7 +300,8 @@ async def _error(request: Request, exc: Exception) -> Response:
         error = from_reconcile(exc)
     elif isinstance(exc, HTTPException):
         code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http")
-        error = ApiError(exc.status_code, code, str(exc.detail))
+        # a 405 carries the methods the route takes in Allow (RFC 9110), as Starlette set it
+        error = ApiError(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
     else:
         log.error("unexpected error on %s", request.url.path, exc_info=exc)
         error = ApiError(500, "internal", "an unexpected error occurred; it was logged")

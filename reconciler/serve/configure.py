@@ -10,11 +10,10 @@ All of it runs under the environment's lock, so requests never interleave in git
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-
-from git import GitError
 
 from reconciler.cost.projection import project_environment, project_model
 from reconciler.engine.mainjob import JobRequest
@@ -29,6 +28,7 @@ from reconciler.serve.branches import (
     advance_branch,
     commit_file,
     file_at,
+    is_commit,
     new_branch,
     push_branch,
 )
@@ -40,6 +40,8 @@ from reconciler.serve.tokens import Principal, Role
 from reconciler.serve.views import plan_of
 from reconciler.structs.manifests import LoadedEnvironment
 from reconciler.structs.plan import Plan
+
+_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
 
 
 @dataclass(frozen=True)
@@ -87,15 +89,21 @@ def _require_base(service: Service, candidate: Candidate, request: ConfigureRequ
                 "overwrite it",
             )
         return
-    try:
-        then = file_at(service.served, request.base_commit, candidate.path)
-    except (ValueError, GitError) as exc:
+    if not _COMMIT.match(request.base_commit):
+        raise ApiError(
+            400,
+            "invalid",
+            "field 'baseCommit' must be a commit id (7 to 40 hexadecimal digits), as the "
+            "model view's 'commit' gives it",
+        )
+    if not is_commit(service.served, request.base_commit):
         raise ApiError(
             409,
             "conflict",
-            f"baseCommit '{request.base_commit[:40]}' is not a commit of the served branch; "
+            f"baseCommit '{request.base_commit}' is not a commit of the served repository; "
             "open the model again to start from what is committed now",
-        ) from exc
+        )
+    then = file_at(service.served, request.base_commit, candidate.path)
     if then != candidate.previous:
         raise ApiError(
             409,

@@ -174,7 +174,7 @@ def history(
     if before is not None:
         ids = [e.get("auditId") for e in entries]
         if before not in ids:
-            raise ApiError(400, "invalid", f"before: no audit entry '{before}' in '{env}'")
+            raise ApiError(404, "not-found", f"before: no audit entry '{before}' in '{env}'")
         entries = entries[ids.index(before) + 1 :]
     page = entries[:limit]
     more = len(entries) > limit

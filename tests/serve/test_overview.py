@@ -87,6 +87,7 @@ def test_an_edit_names_its_base_and_a_stale_base_is_409(api: Api, served_repo: C
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
     unknown = _edit(api, baseCommit="0" * 40)
     assert unknown.status_code == 409 and unknown.json()["error"]["code"] == "conflict"
+    assert _edit(api, baseCommit="").status_code == 400  # not a commit id at all
 
 
 def test_changes_are_the_plans_for_this_model(api: Api, served_repo: ConfigRepo) -> None:
@@ -142,9 +143,11 @@ def test_history_is_newest_first_in_pages(api: Api, served_repo: ConfigRepo) -> 
     assert rest["entries"] == every[1:3]
     mine = api("GET", "/api/environments/staging/history?model=ticket-triage").json()["entries"]
     assert mine and {e["model"] for e in mine} == {"ticket-triage"}
-    for bad in ("limit=0", "limit=x", "before=nope"):
+    for bad in ("limit=0", "limit=x"):
         answer = api("GET", f"/api/environments/staging/history?{bad}", role="viewer")
         assert answer.status_code == 400, bad
+    gone = api("GET", "/api/environments/staging/history?before=nope", role="viewer")
+    assert gone.status_code == 404
 
 
 def test_cost_history_has_a_point_per_snapshot(api: Api, served_repo: ConfigRepo) -> None:

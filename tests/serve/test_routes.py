@@ -87,6 +87,7 @@ def test_unknown_environment_route_and_job_are_404_json(api: Api) -> None:
         assert answer.json()["error"]["code"] == "not-found"
     wrong = api("DELETE", "/api/environments", role="viewer")
     assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method-not-allowed"
+    assert set(wrong.headers["allow"].split(", ")) == {"GET", "HEAD"}
 
 
 ROLE_CASES = [

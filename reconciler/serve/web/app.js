@@ -717,6 +717,15 @@ async function loadCost() {
 }
 
 const SVG = "http://www.w3.org/2000/svg";
+const WHOLE_USD = new Intl.NumberFormat("en-US", {style: "currency", currency: "USD", maximumFractionDigits: 2,
+  minimumFractionDigits: 0});
+
+// The smallest of 1, 2 or 5 times a power of ten that is at least ``raw``: round grid lines.
+function niceStep(raw) {
+  if (!(raw > 0)) return 1;
+  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
+}
 function svg(tag, attrs, text) {
   const node = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
@@ -734,7 +743,8 @@ function drawChart(data) {
   }
   const budget = data.budgetUsd === null ? null : Number(data.budgetUsd);
   const width = 640, height = 240, left = 72, right = 16, top = 16, bottom = 40;
-  const top_value = Math.max(...points.map((p) => p.value), budget || 0) * 1.1 || 1;
+  const step = niceStep(Math.max(...points.map((p) => p.value), budget || 0) * 1.05 / 4);
+  const top_value = step * 4;
   const x = (i) => left + (points.length === 1 ? (width - left - right) / 2 : i * (width - left - right) / (points.length - 1));
   const y = (v) => top + (height - top - bottom) * (1 - v / top_value);
   const chart = svg("svg", {viewBox: `0 0 ${width} ${height}`, role: "img", id: "cost-svg",
@@ -745,7 +755,7 @@ function drawChart(data) {
   for (let i = 0; i <= 4; i++) {
     const v = top_value * i / 4;
     chart.append(svg("line", {x1: left, x2: width - right, y1: y(v), y2: y(v), class: "grid"}));
-    chart.append(svg("text", {x: left - 6, y: y(v) + 4, "text-anchor": "end", class: "axis"}, USD.format(Math.round(v))));
+    chart.append(svg("text", {x: left - 6, y: y(v) + 4, "text-anchor": "end", class: "axis"}, WHOLE_USD.format(v)));
   }
   if (budget !== null) {
     chart.append(svg("line", {x1: left, x2: width - right, y1: y(budget), y2: y(budget), class: "budget", id: "budget-line"}));
