@@ -45,7 +45,12 @@ from reconciler.structs.redaction import redact_value
 
 log = logging.getLogger("reconciler.serve")
 Endpoint = Callable[[Request], Awaitable[Response]]
-_PAGE_FILES = {"app.js": "text/javascript", "diff.js": "text/javascript", "style.css": "text/css"}
+_PAGE_FILES = {
+    "app.js": "text/javascript",
+    "diff.js": "text/javascript",
+    "style.css": "text/css",
+    "icon.svg": "image/svg+xml",
+}
 _MODEL_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
 _PAGE_POLICY = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 

@@ -275,10 +275,11 @@ def _paths() -> dict[str, Any]:
                 "content": {
                     "text/javascript": {"schema": {"type": "string"}},
                     "text/css": {"schema": {"type": "string"}},
+                    "image/svg+xml": {"schema": {"type": "string"}},
                 },
             },
             (404,),
-            parameters=(_path("name", "app.js", "app.js, diff.js or style.css"),),
+            parameters=(_path("name", "app.js", "app.js, diff.js, style.css or icon.svg"),),
         ),
         "/api/schemas/model-endpoint": _get(
             "getModelSchema", "The ModelEndpoint JSON Schema", None, _json("JSON Schema")

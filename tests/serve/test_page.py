@@ -200,12 +200,15 @@ def test_edit_a_prompt_see_the_diff_and_cost_and_get_a_branch(
     click(browser, "open-support-classifier")
     wait_text(browser, "model-title", "Edit support-classifier")
     assert browser.find_element(By.ID, "f-name").get_attribute("value") == "support-classifier"
-    wait_text(browser, "preview-action", "Nothing changes")
+    wait_text(browser, "preview-action", "already matches")
+    assert "None yet" in browser.find_element(By.ID, "git-changes").text
     prompt = browser.find_element(By.ID, "f-promptTemplate")
     prompt.send_keys("\nAnswer in English.")
     diff = wait_text(browser, "prompt-diff", "+ Answer in English.")
     assert "  Classify the ticket between the markers." in diff
     wait_text(browser, "preview-action", "updates the live endpoint")
+    plan_diff = wait_text(browser, "plan-prompt-diff", "+ Answer in English.")
+    assert "- Classify the ticket between the markers." not in plan_diff
     assert "$" in browser.find_element(By.ID, "preview-cost").text
     # the prompt loses its placeholder: the problem shows at the field as it is typed
     retype(browser, "f-promptTemplate", "Classify the ticket.")
@@ -265,7 +268,7 @@ def test_direct_apply_then_history_cost_and_jobs_show_it(
     click(browser, "copy-support-classifier")
     wait_text(browser, "model-title", "copied from support-classifier")
     retype(browser, "f-name", "ticket-triage")
-    wait_text(browser, "preview-action", "creates a new endpoint")
+    wait_text(browser, "preview-action", "creates this endpoint")
     tick(browser, "apply")
     click(browser, "submit")
     wait_text(browser, "job-status", "Applied", timeout=30)

@@ -537,24 +537,51 @@ function request(manifest, extra) {
   return body;
 }
 
+// Leaves of a manifest by dotted path (the response schema as one value): what the form
+// changed compared with the committed file, as a reviewer sees it in the pull request.
+function leaves(manifest) {
+  const out = {};
+  const walk = (node, path) => {
+    if (node && typeof node === "object" && !Array.isArray(node) && path !== "spec.responseSchema") {
+      for (const [key, value] of Object.entries(node)) walk(value, path ? `${path}.${key}` : key);
+    } else if (node !== undefined) out[path] = node;
+  };
+  walk({metadata: manifest.metadata, spec: manifest.spec}, "");
+  return out;
+}
+
+function gitChanges(before, after) {
+  const a = leaves(before);
+  const b = leaves(after);
+  const same = (x, y) => JSON.stringify(x) === JSON.stringify(y);
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
+    .filter((path) => !same(a[path], b[path]))
+    .map((path) => ({path: path.replace(/^spec\./, ""), old: a[path] ?? null, new: b[path] ?? null}));
+}
+
 function showPreview(d) {
   state.preview = d;
   const box = $("preview");
   box.className = "";
-  const action = {create: "This creates a new endpoint.", update: "This updates the live endpoint in place.",
-    replace: "This replaces the live endpoint (a new one is made, the old one removed).",
-    noop: "Nothing changes: the form matches what is live.", delete: "This deletes the endpoint."}[d.action] || d.action;
-  const parts = [el("p", {id: "preview-action", "data-action": d.action}, action)];
-  const changes = d.changes || [];
-  if (changes.length) {
-    parts.push(el("h4", {}, `Field changes (${changes.length})`));
-    parts.push(el("ul", {id: "preview-changes", class: "changes"}, ...changes.map(changeItem)));
+  const parts = [];
+  const editing = state.editing && state.editing.name;
+  if (editing) {
+    const mine = gitChanges(state.start, collect().manifest);
+    parts.push(el("h4", {}, `Your changes to ${state.editing.name} (${mine.length})`));
+    parts.push(mine.length ? el("ul", {id: "git-changes", class: "changes"}, ...mine.map((c) => changeItem(c, "prompt-diff")))
+      : el("p", {class: "quiet", id: "git-changes"}, "None yet: the form matches the committed file."));
   }
-  const gitPrompt = state.editing && state.editing.name ? getPath(state.start, "spec.promptTemplate") : undefined;
-  const planPrompt = changes.find((c) => c.path === "promptTemplate");
-  if (!planPrompt && gitPrompt !== undefined && gitPrompt !== $("f-promptTemplate").value) {
-    parts.push(el("h4", {}, "Prompt, compared with git"));
-    parts.push(promptDiff(gitPrompt, $("f-promptTemplate").value));
+  const action = {create: "The next apply creates this endpoint (it is not live yet).",
+    update: "The next apply updates the live endpoint in place.",
+    replace: "The next apply replaces the live endpoint (a new one is made, the old one removed).",
+    noop: "The live endpoint already matches: the next apply changes nothing.",
+    delete: "The next apply deletes the endpoint."}[d.action] || d.action;
+  parts.push(el("h4", {}, "On the live endpoint"));
+  parts.push(el("p", {id: "preview-action", "data-action": d.action}, action));
+  const changes = d.changes || [];
+  if (changes.length && d.action !== "create") {
+    parts.push(el("ul", {id: "preview-changes", class: "changes"},
+      ...changes.map((c) => changeItem(c, editing ? "plan-prompt-diff" : "prompt-diff"))));
   }
   const delta = d.costDelta;
   parts.push(el("h4", {}, "Cost"));
@@ -571,19 +598,18 @@ function showPreview(d) {
   $("over-budget-text").textContent = breach ? `Over budget: ${breach}` : "";
 }
 
-function changeItem(c) {
-  const name = c.path;
-  if (c.path === "promptTemplate" && c.old !== null && c.new !== null) {
-    return el("li", {}, el("strong", {}, "prompt template"), promptDiff(c.old, c.new));
+function changeItem(c, diffId) {
+  if (c.path === "promptTemplate" && typeof c.old === "string" && typeof c.new === "string") {
+    return el("li", {}, el("strong", {}, "prompt template"), promptDiff(c.old, c.new, diffId));
   }
   const show = (v) => (v === null || v === undefined ? "(not set)"
     : typeof v === "object" ? JSON.stringify(v) : String(v));
-  return el("li", {}, el("strong", {}, name), `: ${show(c.old)} → ${show(c.new)}`);
+  return el("li", {}, el("strong", {}, c.path), `: ${show(c.old)} → ${show(c.new)}`);
 }
 
-function promptDiff(before, after) {
+function promptDiff(before, after, id) {
   const lines = window.lineDiff(before, after);
-  return el("pre", {class: "diff", id: "prompt-diff", "aria-label": "line changes of the prompt"},
+  return el("pre", {class: "diff", id, tabindex: "0", "aria-label": "line changes of the prompt"},
     ...lines.map(([kind, line]) => el("span", {class: kind === "+" ? "add" : kind === "-" ? "del" : "same"},
       `${kind} ${line}\n`)));
 }
@@ -818,7 +844,7 @@ async function invoke(event) {
     el("dt", {}, "Latency"), el("dd", {id: "latency"}, `${NUMBER.format(d.latencyMs)} ms`),
     el("dt", {}, "Tokens"), el("dd", {id: "tokens"}, `${NUMBER.format(d.usage.promptTokens)} in, ${NUMBER.format(d.usage.completionTokens)} out`),
     el("dt", {}, "Cost"), el("dd", {id: "cost"}, d.costUsd === null ? "not priced" : `$${d.costUsd}`)),
-    el("pre", {id: "invoke-result"}, JSON.stringify(d.result, null, 2)));
+    el("pre", {id: "invoke-result", tabindex: "0", "aria-label": "the model's answer"}, JSON.stringify(d.result, null, 2)));
 }
 
 // ---- start -------------------------------------------------------------------------------
