@@ -13,7 +13,20 @@ from tests.fixtures_serve import Api
 
 VIEWS = [
     "/api/environments",
-    *(f"/api/environments/staging/{v}" for v in ("plan", "drift", "cost")),
+    "/api/me",
+    "/api/jobs",
+    *(
+        f"/api/environments/staging/{v}"
+        for v in (
+            "plan",
+            "drift",
+            "cost",
+            "models",
+            "models/support-classifier",
+            "history",
+            "cost/history",
+        )
+    ),
 ]
 
 
