@@ -214,6 +214,15 @@ def test_edit_a_prompt_see_the_diff_and_cost_and_get_a_branch(
     retype(browser, "f-promptTemplate", "Classify the ticket.")
     wait_text(browser, "placeholder-check", "needs {input}")
     wait_text(browser, "p-promptTemplate", "Problem")
+    # a literal key under Advanced: the section opens and the problem is at the field, with
+    # the other problem still shown at its own
+    click(browser, "advanced")
+    retype(browser, "f-apiKey", "sk-proj-" + "a1b2c3d4" * 6)
+    key_problem = wait_text(browser, "p-apiKey", "Problem")
+    assert "${" in key_problem and "a1b2c3d4" not in key_problem
+    assert "Problem" in browser.find_element(By.ID, "p-promptTemplate").text
+    assert "2 problem(s)" in browser.find_element(By.ID, "problem-count").text
+    retype(browser, "f-apiKey", "${OPENAI_API_KEY}")
     retype(browser, "f-promptTemplate", "Classify the ticket.\n<ticket>{input}</ticket>\nBe brief.")
     wait_text(browser, "prompt-diff", "+ Be brief.")
     accessible(browser, "model form")
