@@ -317,6 +317,7 @@ def test_a_viewer_sees_the_controls_it_cannot_use_and_why(
     wait_text(browser, "model-title", "support-classifier")
     assert not browser.find_element(By.ID, "submit").is_enabled()
     assert "cannot submit" in browser.find_element(By.ID, "submit-reason").text
+    wait_text(browser, "preview", "can check a model but not preview")
     assert not browser.find_element(By.ID, "apply").is_enabled()
     accessible(browser, "viewer form")
     capture(browser, shots, "viewer")

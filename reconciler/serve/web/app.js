@@ -402,7 +402,7 @@ async function openModel(name, copy) {
   } else {
     state.editing = {name, copyOf: null};
     state.base = answer.data.commit;
-    $("model-title").textContent = `Edit ${name}`;
+    $("model-title").textContent = `${can("editor") ? "Edit" : "View"} ${name}`;
     const change = answer.data.lastChange;
     $("model-origin").textContent = `As committed in ${answer.data.file}` +
       (change ? `, last changed ${when(change.time)} by ${change.actor} (${short(change.commit)}).` : ".");
@@ -523,6 +523,12 @@ async function check() {
     $("preview").replaceChildren("Fix the problems to see what would change.");
     $("preview").className = "quiet";
     $("over-budget").hidden = true;
+    return;
+  }
+  if (!can("editor")) {
+    $("preview").replaceChildren(`Your role (${state.me ? state.me.role : "none"}) can check a model ` +
+      "but not preview or submit changes to it.");
+    $("preview").className = "quiet";
     return;
   }
   const preview = await call("POST", "/api/configure-model", request(manifest, {dryRun: true}));
