@@ -714,15 +714,24 @@ async function loadHistory(more) {
   const query = more && state.historyNext ? `?limit=50&before=${encodeURIComponent(state.historyNext)}` : "?limit=50";
   const answer = await call("GET", `/api/environments/${encodeURIComponent(env())}/history${query}`);
   if (answer.status !== 200) { say(errorText(answer), "bad"); return; }
-  const rows = answer.data.entries.map((e) => el("tr", {},
+  const steps = $("history-steps").checked;
+  const entries = answer.data.entries.filter((e) => steps || !String(e.result || "").startsWith("INTENT"));
+  const rows = entries.map((e) => el("tr", {},
     el("td", {}, when(e.timestamp)), el("td", {}, e.actor || ""), el("td", {}, actionWords(e.action)),
-    el("td", {}, e.model || ""), el("td", {}, e.result || ""), el("td", {}, el("code", {}, short(e.gitCommit)))));
+    el("td", {}, e.model === "*" ? "all" : e.model || ""), el("td", {}, resultWords(e.result)), el("td", {}, el("code", {}, short(e.gitCommit)))));
   const body = $("history-table").tBodies[0];
   if (more) body.append(...rows);
   else body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", {colspan: "6", class: "quiet"}, "Nothing applied yet."))]));
   labelCells("history-table");
   state.historyNext = answer.data.next;
   $("history-more").hidden = !answer.data.next;
+}
+
+function resultWords(result) {
+  const text = String(result || "");
+  if (text.startsWith("INTENT")) return "about to be sent";
+  if (text === "ACCEPTED") return "done";
+  return text;
 }
 
 function actionWords(action) {
@@ -879,6 +888,7 @@ async function start() {
   $("new-model").addEventListener("click", () => { openBlank(); go("model"); });
   $("submit").addEventListener("click", submit);
   $("history-more").addEventListener("click", () => loadHistory(true));
+  $("history-steps").addEventListener("change", () => loadHistory(false));
   $("invoke-form").addEventListener("submit", invoke);
   applyRole();
   if (token()) signIn(); else { say("Enter your access token to start."); route(); }
