@@ -406,7 +406,7 @@ def _paths() -> dict[str, Any]:
             },
             errors=(404, 409, 503),
             example={
-                "env": EXAMPLE_ENV,
+                "env": "dev",
                 "model": EXAMPLE_MODEL,
                 "input": "My parcel arrived broken",
             },
