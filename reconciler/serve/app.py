@@ -51,7 +51,7 @@ _PAGE_FILES = {
     "style.css": "text/css",
     "icon.svg": "image/svg+xml",
 }
-_MODEL_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+_MODEL_NAME = re.compile(r"\A[a-z0-9][a-z0-9-]{1,62}[a-z0-9]\Z")  # as payload.name_of
 _PAGE_POLICY = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 

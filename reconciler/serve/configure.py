@@ -41,7 +41,7 @@ from reconciler.serve.views import plan_of
 from reconciler.structs.manifests import LoadedEnvironment
 from reconciler.structs.plan import Plan
 
-_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
+_COMMIT = re.compile(r"\A[0-9a-f]{7,40}\Z")
 
 
 @dataclass(frozen=True)

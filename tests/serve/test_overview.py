@@ -56,6 +56,8 @@ def test_model_view_gives_the_manifest_and_its_commit(api: Api, served_repo: Con
     assert body["manifest"]["spec"]["modelId"] == "gpt-4o-mini"
     assert body["commit"] == git(served_repo.root, "rev-parse", "HEAD").strip()
     assert body["live"] is None
+    newline = api("GET", "/api/environments/staging/models/support-classifier%0A")
+    assert newline.status_code == 404
     missing = api("GET", "/api/environments/staging/models/nope-nope", role="viewer")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not-found"
 
@@ -88,6 +90,7 @@ def test_an_edit_names_its_base_and_a_stale_base_is_409(api: Api, served_repo: C
     unknown = _edit(api, baseCommit="0" * 40)
     assert unknown.status_code == 409 and unknown.json()["error"]["code"] == "conflict"
     assert _edit(api, baseCommit="").status_code == 400  # not a commit id at all
+    assert _edit(api, baseCommit=base + "\n").status_code == 400
 
 
 def test_changes_are_the_plans_for_this_model(api: Api, served_repo: ConfigRepo) -> None:
