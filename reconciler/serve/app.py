@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from importlib import resources
@@ -28,7 +29,7 @@ from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reconciler.manifests.schemas import MODEL_SCHEMA, load_schema
-from reconciler.serve import views
+from reconciler.serve import overview, views
 from reconciler.serve.auth import authorize
 from reconciler.serve.bodies import field, json_object
 from reconciler.serve.configure import ConfigureRequest, configure
@@ -44,7 +45,13 @@ from reconciler.structs.redaction import redact_value
 
 log = logging.getLogger("reconciler.serve")
 Endpoint = Callable[[Request], Awaitable[Response]]
-_PAGE_FILES = {"app.js": "text/javascript", "style.css": "text/css"}
+_PAGE_FILES = {
+    "app.js": "text/javascript",
+    "diff.js": "text/javascript",
+    "style.css": "text/css",
+    "icon.svg": "image/svg+xml",
+}
+_MODEL_NAME = re.compile(r"\A[a-z0-9][a-z0-9-]{1,62}[a-z0-9]\Z")  # as payload.name_of
 _PAGE_POLICY = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 
@@ -92,6 +99,12 @@ async def page_file(request: Request) -> Response:
 
 async def model_schema(request: Request) -> Response:
     return JSONResponse(load_schema(MODEL_SCHEMA))
+
+
+async def catalogue(request: Request) -> Response:
+    schema = load_schema(MODEL_SCHEMA)
+    providers = tuple(schema["properties"]["spec"]["properties"]["provider"]["enum"])
+    return JSONResponse(overview.catalogue(providers))
 
 
 async def environments(request: Request) -> Response:
@@ -143,6 +156,9 @@ async def configure_model(request: Request) -> Response:
         model=field(body, "model", dict),
         apply=bool(field(body, "apply", bool, required=False)),
         dry_run=bool(field(body, "dryRun", bool, required=False)),
+        base_commit=field(body, "baseCommit", str, required=False),
+        replace_existing=bool(field(body, "replaceExisting", bool, required=False)),
+        allow_over_budget=bool(field(body, "allowOverBudget", bool, required=False)),
     )
     views.require_environment(service.connections, call.env)
     status, answer = await run_in_threadpool(configure, service, principal, call)
@@ -154,8 +170,79 @@ async def job(request: Request) -> Response:
     authorize(service, request, Role.VIEWER, what="read jobs")
     found = service.jobs.get(request.path_params["id"])
     if found is None:
-        raise ApiError(404, "not-found", "no such job (jobs are kept while the service runs)")
+        raise ApiError(404, "not-found", "no such job (the service keeps the newest ones)")
     return JSONResponse(found.as_dict())
+
+
+async def jobs(request: Request) -> Response:
+    service = _service(request)
+    authorize(service, request, Role.VIEWER, what="read jobs")
+    env = request.query_params.get("env")
+    if env is not None:
+        views.require_environment(service.connections, env)
+    limit = _limit(request, default=20)
+    return JSONResponse({"jobs": [j.as_dict() for j in service.jobs.recent(env=env, limit=limit)]})
+
+
+async def me(request: Request) -> Response:
+    principal = authorize(_service(request), request, Role.VIEWER, what="say who you are")
+    return JSONResponse({"name": principal.name, "role": principal.role.label})
+
+
+async def env_models(request: Request) -> Response:
+    service = _service(request)
+    authorize(service, request, Role.VIEWER, what="list models")
+    env = request.path_params["env"]
+    views.require_environment(service.connections, env)
+    found = await run_in_threadpool(overview.models, service.connections, service.served, env)
+    return JSONResponse(found)
+
+
+async def env_model(request: Request) -> Response:
+    service = _service(request)
+    authorize(service, request, Role.VIEWER, what="read models")
+    env, name = request.path_params["env"], request.path_params["name"]
+    views.require_environment(service.connections, env)
+    if not _MODEL_NAME.match(name):
+        raise ApiError(404, "not-found", f"no model '{name}' in environment '{env}'")
+    found = await run_in_threadpool(overview.model, service.connections, service.served, env, name)
+    return JSONResponse(found)
+
+
+async def env_history(request: Request) -> Response:
+    service = _service(request)
+    authorize(service, request, Role.VIEWER, what="read the audit history")
+    env = request.path_params["env"]
+    views.require_environment(service.connections, env)
+    limit = _limit(request, default=50)
+    before = request.query_params.get("before") or None
+    model = request.query_params.get("model") or None
+    found = await run_in_threadpool(
+        lambda: overview.history(
+            service.settings.root, env, limit=limit, before=before, model=model
+        )
+    )
+    return JSONResponse(found)
+
+
+async def env_cost_history(request: Request) -> Response:
+    service = _service(request)
+    authorize(service, request, Role.VIEWER, what="read costs")
+    env = request.path_params["env"]
+    views.require_environment(service.connections, env)
+    found = await run_in_threadpool(
+        service.cost_history.points, service.connections, service.served, env
+    )
+    return JSONResponse(found)
+
+
+def _limit(request: Request, *, default: int, most: int = 500) -> int:
+    text = request.query_params.get("limit")
+    if text is None:
+        return default
+    if not text.isdigit() or not 1 <= int(text) <= most:
+        raise ApiError(400, "invalid", f"limit must be a whole number from 1 to {most}")
+    return int(text)
 
 
 async def invoke(request: Request) -> Response:
@@ -193,13 +280,20 @@ ROUTES = [
     Route("/", page),
     Route("/static/{name}", page_file),
     Route("/api/schemas/model-endpoint", model_schema),
+    Route("/api/catalogue", catalogue),
     Route("/api/environments", environments),
     Route("/api/environments/{env}/plan", _view(views.plan, "read plans")),
     Route("/api/environments/{env}/drift", _view(views.drift, "read drift")),
     Route("/api/environments/{env}/cost", _view(views.cost, "read costs")),
     Route("/api/validate", validate, methods=["POST"]),
     Route("/api/configure-model", configure_model, methods=["POST"]),
+    Route("/api/jobs", jobs),
     Route("/api/jobs/{id}", job),
+    Route("/api/me", me),
+    Route("/api/environments/{env}/models", env_models),
+    Route("/api/environments/{env}/models/{name}", env_model),
+    Route("/api/environments/{env}/history", env_history),
+    Route("/api/environments/{env}/cost/history", env_cost_history),
     Route("/api/invoke-protected", invoke, methods=["POST"]),
 ]
 
@@ -211,7 +305,8 @@ async def _error(request: Request, exc: Exception) -> Response:
         error = from_reconcile(exc)
     elif isinstance(exc, HTTPException):
         code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http")
-        error = ApiError(exc.status_code, code, str(exc.detail))
+        # a 405 carries the methods the route takes in Allow (RFC 9110), as Starlette set it
+        error = ApiError(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
     else:
         log.error("unexpected error on %s", request.url.path, exc_info=exc)
         error = ApiError(500, "internal", "an unexpected error occurred; it was logged")

@@ -87,6 +87,16 @@ def read_folder(served: Served, commit: str, folder: str, dest: Path) -> None:
                 target.write_bytes(item.data_stream.read())
 
 
+def is_commit(served: Served, commit: str) -> bool:
+    """Whether ``commit`` names a commit of the served repository."""
+    with served.repo() as repo:
+        try:
+            repo.git.rev_parse("--verify", "--quiet", f"{commit}^{{commit}}")
+        except GitCommandError:
+            return False
+    return True
+
+
 def file_at(served: Served, commit: str, path: str) -> str | None:
     with served.repo() as repo:
         try:

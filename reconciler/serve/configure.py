@@ -10,6 +10,7 @@ All of it runs under the environment's lock, so requests never interleave in git
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,14 @@ from reconciler.manifests.reading import FileRejected
 from reconciler.manifests.yamltree import parse_yaml
 from reconciler.report.plan_json import plan_document
 from reconciler.report.plan_markdown import render_plan_markdown
-from reconciler.serve.branches import advance_branch, commit_file, new_branch, push_branch
+from reconciler.serve.branches import (
+    advance_branch,
+    commit_file,
+    file_at,
+    is_commit,
+    new_branch,
+    push_branch,
+)
 from reconciler.serve.errors import ApiError, problems_error
 from reconciler.serve.payload import to_manifest
 from reconciler.serve.service import Service
@@ -33,6 +41,8 @@ from reconciler.serve.views import plan_of
 from reconciler.structs.manifests import LoadedEnvironment
 from reconciler.structs.plan import Plan
 
+_COMMIT = re.compile(r"\A[0-9a-f]{7,40}\Z")
+
 
 @dataclass(frozen=True)
 class ConfigureRequest:
@@ -40,6 +50,9 @@ class ConfigureRequest:
     model: dict[str, Any]
     apply: bool = False
     dry_run: bool = False  # the page's preview: everything but the commit, answered 200
+    base_commit: str | None = None  # the commit the edit started from (the model view's)
+    replace_existing: bool = False  # overwrite an existing model without naming a base
+    allow_over_budget: bool = False  # commit a change the budget would block, saying so
 
 
 def configure(service: Service, principal: Principal, request: ConfigureRequest) -> tuple[int, Any]:
@@ -50,14 +63,71 @@ def configure(service: Service, principal: Principal, request: ConfigureRequest)
     with service.lock(request.env), staged(service.served, request.env, document) as candidate:
         if candidate.errors:
             raise problems_error(candidate.errors)
+        _require_base(service, candidate, request)
         loaded = candidate.load()
         plan = plan_of(service.connections, loaded)
         answer = _answer(candidate, loaded, plan)
         if request.dry_run:
             return 200, answer | {"branch": None, "commit": None, "pullRequest": None}
+        over = _over_budget(plan, request)
         if request.apply:
-            return 202, answer | _apply(service, candidate)
-        return 201, answer | _branch(service, candidate, plan)
+            return 202, answer | _apply(service, candidate, principal)
+        return 201, answer | _branch(service, candidate, plan, over)
+
+
+def _require_base(service: Service, candidate: Candidate, request: ConfigureRequest) -> None:
+    """409 unless the request knows what it replaces: an edit names the commit it started
+    from and the model must not have changed since; a new request must not hit an existing
+    name by accident."""
+    if request.base_commit is None:
+        if candidate.previous is not None and not request.replace_existing:
+            raise ApiError(
+                409,
+                "exists",
+                f"a model '{candidate.name}' already exists in '{candidate.env}'; open it to "
+                "edit it (its commit becomes baseCommit), or send replaceExisting: true to "
+                "overwrite it",
+            )
+        return
+    if not _COMMIT.match(request.base_commit):
+        raise ApiError(
+            400,
+            "invalid",
+            "field 'baseCommit' must be a commit id (7 to 40 hexadecimal digits), as the "
+            "model view's 'commit' gives it",
+        )
+    if not is_commit(service.served, request.base_commit):
+        raise ApiError(
+            409,
+            "conflict",
+            f"baseCommit '{request.base_commit}' is not a commit of the served repository; "
+            "open the model again to start from what is committed now",
+        )
+    then = file_at(service.served, request.base_commit, candidate.path)
+    if then != candidate.previous:
+        raise ApiError(
+            409,
+            "conflict",
+            f"'{candidate.name}' changed in '{candidate.env}' since {request.base_commit[:12]}; "
+            "open it again to see the new version, then make your change on top of it",
+        )
+
+
+def _over_budget(plan: Plan, request: ConfigureRequest) -> str | None:
+    """The budget problem of the plan; 422 unless the request says it knows."""
+    breach = plan.cost.breach if plan.cost is not None else None
+    if breach is None or request.allow_over_budget:
+        return breach
+    raise ApiError(
+        422,
+        "over-budget",
+        f"{breach}; lower the usage or pick a cheaper model, or confirm that you know "
+        "(allowOverBudget) and the reviewers will see it at the top of the pull request",
+        body={
+            "error": {"code": "over-budget", "message": breach},
+            "budget": plan.cost.as_dict() if plan.cost is not None else None,
+        },
+    )
 
 
 def _require_apply(service: Service, principal: Principal, env: str) -> None:
@@ -80,6 +150,8 @@ def _answer(candidate: Candidate, loaded: LoadedEnvironment, plan: Plan) -> dict
         "env": candidate.env,
         "name": candidate.name,
         "action": item.action.value if item else "noop",
+        "changes": [c.as_dict() for c in item.changes] if item else [],
+        "previous": candidate.previous is not None,
         "manifest": candidate.path,
         "plan": plan_document(plan),
         "costDelta": _cost_delta(candidate, loaded),
@@ -111,25 +183,34 @@ def _usd(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
 
 
-def _branch(service: Service, candidate: Candidate, plan: Plan) -> dict[str, Any]:
+def _branch(service: Service, candidate: Candidate, plan: Plan, over: str | None) -> dict[str, Any]:
     served = service.served
     if not candidate.changed:
         return {"branch": None, "commit": candidate.base, "pullRequest": None}
+    message = _message(candidate, "configure")
+    if over:
+        message += f"\n\nOVER BUDGET, submitted knowingly: {over}"
     commit = commit_file(
-        served,
-        base=candidate.base,
-        path=candidate.path,
-        text=candidate.text,
-        message=_message(candidate, "configure"),
+        served, base=candidate.base, path=candidate.path, text=candidate.text, message=message
     )
     branch = new_branch(served, prefix=f"reconcile/{candidate.env}/{candidate.name}", commit=commit)
     out: dict[str, Any] = {"branch": branch, "commit": commit, "pullRequest": None}
     if service.settings.push:
-        out |= _publish(service, candidate, plan, branch)
+        out |= _publish(service, candidate, plan, branch, over)
     return out
 
 
-def _publish(service: Service, candidate: Candidate, plan: Plan, branch: str) -> dict[str, Any]:
+def pull_request_body(plan: Plan, env: str, over: str | None) -> str:
+    """The plan as markdown; a change submitted over budget says so before anything else."""
+    body = render_plan_markdown(plan, title=f"reconcile plan for {env}")
+    if over:
+        body = f"> [!WARNING]\n> **Over budget, submitted knowingly:** {over}\n\n" + body
+    return body
+
+
+def _publish(
+    service: Service, candidate: Candidate, plan: Plan, branch: str, over: str | None
+) -> dict[str, Any]:
     failed = push_branch(service.served, branch)
     if failed:
         return {"pushed": False, "pushError": failed}
@@ -141,12 +222,12 @@ def _publish(service: Service, candidate: Candidate, plan: Plan, branch: str) ->
         head=branch,
         base=service.served.branch,
         title=_message(candidate, "configure"),
-        body=render_plan_markdown(plan, title=f"reconcile plan for {candidate.env}"),
+        body=pull_request_body(plan, candidate.env, over),
     )
     return {"pushed": True, "pullRequest": url}
 
 
-def _apply(service: Service, candidate: Candidate) -> dict[str, Any]:
+def _apply(service: Service, candidate: Candidate, principal: Principal) -> dict[str, Any]:
     served, commit, settings = service.served, candidate.base, service.settings
     if candidate.changed:
         # The manifests' lock, as import and promote hold it: no run on this machine reads
@@ -169,7 +250,7 @@ def _apply(service: Service, candidate: Candidate) -> dict[str, Any]:
         environ=settings.environ,
         lock_timeout=settings.lock_timeout,
     )
-    job = service.start_job(candidate.env, request)
+    job = service.start_job(candidate.env, request, actor=principal.name, commit=commit)
     return {
         "branch": served.branch,
         "commit": commit,

@@ -4,26 +4,43 @@ Provisioning takes seconds to minutes, so a direct apply answers 202 at once wit
 poll. The job is ``engine.mainjob.run_job`` itself (plan, apply, audit, snapshot, commit and
 push when asked), with hooks that record instead of print and never ask. Jobs of one
 environment run one at a time, under the same lock as configure requests of that environment.
+
+Jobs are kept as JSON files under ``.reconciler/jobs/`` of the served repository (ignored by
+git), written at every step, so the page's job history survives a restart; a job that was
+running when the service stopped is marked FAILED with the reason when the service starts
+again, since nothing will finish it. Symlinks there are refused: a committed link could make
+the service write its records anywhere.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from reconciler.engine.events import Event
 from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
+from reconciler.gitops.snapshot import atomic_write
 from reconciler.report.apply_result import result_document
 from reconciler.report.plan_json import plan_document
-from reconciler.structs.errors import ExitCode, ReconcileError
+from reconciler.structs.errors import ConfigError, ExitCode, ReconcileError
 from reconciler.structs.outcome import ApplyResult
 from reconciler.structs.plan import Plan
 
 log = logging.getLogger("reconciler.serve")
+JOBS_DIR = Path(".reconciler") / "jobs"
+KEEP_JOBS = 200  # the newest jobs kept on disk and listed; older files are removed
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class JobStatus(StrEnum):
@@ -42,6 +59,11 @@ class Job:
     status: JobStatus = JobStatus.QUEUED
     exit_code: int | None = None
     result: dict[str, Any] | None = None
+    actor: str | None = None
+    commit: str | None = None
+    created: str = field(default_factory=_now)
+    finished: str | None = None
+    progress: dict[str, str] = field(default_factory=dict)  # model name -> its latest state
     done: threading.Event = field(default_factory=threading.Event)
 
     def as_dict(self) -> dict[str, Any]:
@@ -51,28 +73,157 @@ class Job:
             "status": self.status.value,
             "exitCode": self.exit_code,
             "result": self.result,
+            "actor": self.actor,
+            "commit": self.commit,
+            "created": self.created,
+            "finished": self.finished,
+            "models": self.models(),
             "links": {"self": f"/api/jobs/{self.id}"},
         }
 
+    def models(self) -> list[dict[str, Any]]:
+        """Each model's outcome: the result's once finished, the latest progress before."""
+        outcomes = ((self.result or {}).get("result") or {}).get("outcomes")
+        if outcomes:
+            return [
+                {"name": o["name"], "action": o["action"], "state": o["state"], "error": o["error"]}
+                for o in outcomes
+            ]
+        return [
+            {"name": name, "action": None, "state": state, "error": None}
+            for name, state in self.progress.items()
+        ]
+
+
+def _from_dict(data: dict[str, Any]) -> Job:
+    job = Job(
+        id=str(data["id"]),
+        env=str(data["env"]),
+        status=JobStatus(data["status"]),
+        exit_code=data.get("exitCode"),
+        result=data.get("result"),
+        actor=data.get("actor"),
+        commit=data.get("commit"),
+        created=str(data.get("created") or ""),
+        finished=data.get("finished"),
+    )
+    job.done.set()
+    return job
+
+
+class JobStore:
+    """The job files under ``<root>/.reconciler/jobs/``; symlinks on the way are refused."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / JOBS_DIR
+        for path in (root / JOBS_DIR.parent, self.folder):
+            if path.is_symlink():
+                raise ConfigError(
+                    f"{path} is a symlink; the service keeps its job records there",
+                    hint=f"remove the link (rm {path}); the folder is created as needed",
+                )
+
+    def save(self, job: Job) -> None:
+        if not self.folder.is_dir():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            # Records of this service, not of the repository: never shown as untracked files
+            # (a repository made without 'reconcile init' may not ignore .reconciler/).
+            (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        target = self.folder / f"{job.id}.json"
+        if target.is_symlink():
+            raise ConfigError(f"{target} is a symlink", hint=f"remove it (rm {target})")
+        data = {k: v for k, v in job.as_dict().items() if k not in ("links", "models")}
+        data["progress"] = job.progress
+        atomic_write(target, json.dumps(data, default=str, ensure_ascii=False) + "\n")
+
+    def load(self) -> list[Job]:
+        """Every readable job, oldest first; unreadable files are skipped with a log line."""
+        if not self.folder.is_dir():
+            return []
+        jobs = []
+        for path in self.folder.glob("*.json"):
+            if path.is_symlink() or not path.is_file():
+                log.warning("skipping job record %s: not a regular file", path.name)
+                continue
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                job = _from_dict(data)
+                job.progress = {str(k): str(v) for k, v in (data.get("progress") or {}).items()}
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                log.warning("skipping job record %s: %s", path.name, exc)
+                continue
+            jobs.append(job)
+        return sorted(jobs, key=lambda j: j.created)
+
+    def remove(self, job_id: str) -> None:
+        (self.folder / f"{job_id}.json").unlink(missing_ok=True)
+
 
 class Jobs:
-    """Every job of this service's life, by id."""
+    """The recent jobs by id, this service's and, with a store, earlier runs'."""
 
-    def __init__(self, *, on_finish: Callable[[Job], None] = lambda _j: None) -> None:
+    def __init__(
+        self, *, on_finish: Callable[[Job], None] = lambda _j: None, store: JobStore | None = None
+    ) -> None:
         self._jobs: dict[str, Job] = {}
         self._on_finish = on_finish
+        self._store = store
+        self._saving = threading.Lock()
+        for job in store.load() if store else []:
+            if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+                job.status, job.finished = JobStatus.FAILED, _now()
+                job.result = (job.result or {}) | {
+                    "error": {
+                        "code": "interrupted",
+                        "message": "the service stopped while this job ran; what was applied "
+                        "shows in the environment's overview and history, and a new apply "
+                        "finishes the rest",
+                    }
+                }
+                self._save(job)
+            self._jobs[job.id] = job
 
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
+
+    def recent(self, *, env: str | None = None, limit: int = 50) -> list[Job]:
+        """The newest jobs first."""
+        jobs = [j for j in self._jobs.values() if env is None or j.env == env]
+        return sorted(jobs, key=lambda j: j.created, reverse=True)[:limit]
+
+    def _save(self, job: Job) -> None:
+        if self._store is None:
+            return
+        try:
+            with self._saving:
+                self._store.save(job)
+        except (OSError, ConfigError) as exc:
+            log.warning("could not keep job %s on disk: %s", job.id, exc)
+
+    def _prune(self) -> None:
+        for old in sorted(self._jobs.values(), key=lambda j: j.created)[:-KEEP_JOBS]:
+            if old.done.is_set():
+                self._jobs.pop(old.id, None)
+                if self._store is not None:
+                    self._store.remove(old.id)
 
     def running(self) -> int:
         return sum(j.status is JobStatus.RUNNING for j in self._jobs.values())
 
     def start(
-        self, env: str, request: JobRequest, *, lock: threading.Lock, hooks: JobHooks | None = None
+        self,
+        env: str,
+        request: JobRequest,
+        *,
+        lock: threading.Lock,
+        hooks: JobHooks | None = None,
+        actor: str | None = None,
+        commit: str | None = None,
     ) -> Job:
-        job = Job(id=uuid.uuid4().hex, env=env)
+        job = Job(id=uuid.uuid4().hex, env=env, actor=actor, commit=commit)
         self._jobs[job.id] = job
+        self._save(job)
+        self._prune()
         thread = threading.Thread(
             target=self._run, args=(job, request, lock, hooks), name=f"job-{job.id[:8]}"
         )
@@ -87,7 +238,8 @@ class Jobs:
         try:
             with lock:
                 job.status = JobStatus.RUNNING
-                code = run_job(request, _recording(recorded, hooks))
+                self._save(job)
+                code = run_job(request, _recording(recorded, hooks, self._progress(job)))
             job.exit_code, job.result = code, _document(recorded)
         except ReconcileError as exc:
             job.exit_code = int(exc.exit_code)
@@ -97,11 +249,23 @@ class Jobs:
             job.exit_code = int(ExitCode.INVALID)
             job.result = {"error": {"code": "internal", "message": "the job failed unexpectedly"}}
         job.status = JobStatus.SUCCEEDED if job.exit_code == 0 else JobStatus.FAILED
+        job.finished = _now()
+        self._save(job)
         job.done.set()
         self._on_finish(job)
 
+    def _progress(self, job: Job) -> Callable[[Event], None]:
+        def record(event: Event) -> None:
+            if job.progress.get(event.name) != event.state.value:
+                job.progress[event.name] = event.state.value
+                self._save(job)
 
-def _recording(recorded: dict[str, Any], base: JobHooks | None) -> JobHooks:
+        return record
+
+
+def _recording(
+    recorded: dict[str, Any], base: JobHooks | None, progress: Callable[[Event], None]
+) -> JobHooks:
     def show_plan(plan: Plan) -> None:
         recorded["plan"] = plan
 
@@ -109,11 +273,16 @@ def _recording(recorded: dict[str, Any], base: JobHooks | None) -> JobHooks:
         recorded["result"] = result
 
     template = base or JobHooks(show_plan=show_plan, confirm=lambda _p: True)
+
+    def on_event(event: Event) -> None:
+        progress(event)
+        template.on_event(event)
+
     return JobHooks(
         show_plan=show_plan,
         confirm=lambda _p: True,
         show_result=show_result,
-        on_event=template.on_event,
+        on_event=on_event,
         make_health_check=template.make_health_check,
         apply_settings=template.apply_settings,
         sleep=template.sleep,

@@ -1,8 +1,12 @@
 """The OpenAPI 3 document of every route, kept as data beside the routes it describes.
 
 A test compares its paths with the application's routes, so a route cannot be added without
-being described. Bodies are described by their fields; the model itself is the ModelEndpoint
-JSON Schema the page's form is built from (``/api/schemas/model-endpoint``).
+being described, and CI runs schemathesis against ``serve --sandbox`` on the shipped example
+repository with every check: answers must match what is written here, request schemas refuse
+exactly what the service refuses (no ``null`` where a 400 follows), parameters carry examples
+that name real environments and models so generated requests reach the engine rather than a
+404, and links lead from each list to its items for the stateful phase. The model itself is
+the ModelEndpoint JSON Schema the page's form is built from (``/api/schemas/model-endpoint``).
 """
 
 from __future__ import annotations
@@ -11,17 +15,23 @@ from typing import Any
 
 from reconciler import __version__
 
+EXAMPLE_ENV = "staging"  # an environment of the shipped example repository
+EXAMPLE_MODEL = "support-classifier"  # one of its models
+
 _ERROR = {
     "type": "object",
+    "required": ["error"],
     "properties": {
         "error": {
             "type": "object",
+            "required": ["code", "message"],
             "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
         }
     },
 }
 _PROBLEMS = {
     "type": "object",
+    "required": ["problems"],
     "properties": {
         "problems": {
             "type": "array",
@@ -42,7 +52,50 @@ _GUARD = {
         "reasons": {"type": "array", "items": {"type": "string"}},
     },
 }
-_ENV = [{"name": "env", "in": "path", "required": True, "schema": {"type": "string"}}]
+_WORDS = {
+    400: "malformed JSON, a missing or mistyped field, or a bad query parameter",
+    401: "no or bad token",
+    403: "the token's role lacks the right",
+    404: "unknown environment, model or job",
+    409: "a conflict with the current state: error.code says which",
+    413: "body over 1 MiB",
+    415: "body not application/json",
+    422: "refused as it stands: error.code says why",
+    429: "per-token rate limit; see Retry-After",
+    503: "the Gateway API cannot be reached",
+}
+_READ = (401, 403, 429)
+_WRITE = (400, 401, 403, 413, 415, 429)
+
+
+def _path(name: str, example: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "minLength": 1},
+        "example": example,
+    }
+
+
+_ENV = _path("env", EXAMPLE_ENV, "an environment: a folder under environments/")
+_NAME = _path("name", EXAMPLE_MODEL, "a model's metadata.name")
+
+
+def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+_LIMIT = _query(
+    "limit", "how many, newest first", {"type": "integer", "minimum": 1, "maximum": 500}
+)
 
 
 def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -53,133 +106,322 @@ def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, A
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    words = {
-        400: "malformed JSON or a missing field",
-        401: "no or bad token",
-        403: "the token's role lacks the right",
-        404: "unknown environment, model or job",
-        409: "the model is not ACTIVE",
-        413: "body over 1 MiB",
-        415: "body not application/json",
-        429: "per-token rate limit; see Retry-After",
-        503: "the Gateway API cannot be reached",
+    out = {str(s): _json(_WORDS[s], _ERROR) for s in statuses}
+    if 429 in statuses:
+        out["429"]["headers"] = {"Retry-After": {"schema": {"type": "string"}}}
+    return out
+
+
+def _op(
+    operation_id: str,
+    summary: str,
+    role: str | None,
+    ok: dict[str, Any],
+    errors: tuple[int, ...] = (),
+    *,
+    parameters: tuple[dict[str, Any], ...] = (),
+    links: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    if links:
+        ok = {**ok, "links": links}
+    op: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": summary,
+        "x-role": role or "none",
+        "security": [{"bearer": []}] if role else [],
+        "responses": {"200": ok, **_errors(*errors)},
     }
-    return {str(s): _json(words[s], _ERROR) for s in statuses}
+    if parameters:
+        op["parameters"] = list(parameters)
+    return op
 
 
-def _get(summary: str, role: str | None, ok: dict[str, Any], *errors: int) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": summary, "responses": {"200": ok, **_errors(*errors)}}
-    op["security"] = [{"bearer": []}] if role else []
-    op["x-role"] = role or "none"
-    return {"get": op}
+def _get(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    return {"get": _op(*args, **kwargs)}
 
 
 def _post(
-    summary: str, role: str, body: dict[str, Any], responses: dict[str, Any], *errors: int
+    operation_id: str,
+    summary: str,
+    role: str,
+    body: dict[str, Any],
+    *,
+    responses: dict[str, Any],
+    errors: tuple[int, ...],
+    example: dict[str, Any],
 ) -> dict[str, Any]:
     return {
         "post": {
+            "operationId": operation_id,
             "summary": summary,
             "x-role": role,
             "security": [{"bearer": []}],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
-            "responses": {**responses, **_errors(400, 401, 403, 413, 415, 429, *errors)},
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": body, "example": example}},
+            },
+            "responses": {**responses, **_errors(*_WRITE, *errors)},
         }
     }
 
 
-def _viewer_doc(what: str) -> dict[str, Any]:
-    got = _get(
-        f"The {what} document, as the CLI prints it with --format json",
-        "viewer",
-        _json(f"the {what} document"),
-        401,
-        403,
-        404,
-        429,
-        503,
-    )
-    got["get"]["parameters"] = _ENV
-    return got
+def _link(operation_id: str, **parameters: str) -> dict[str, Any]:
+    return {"operationId": operation_id, "parameters": parameters}
 
 
-def _paths() -> dict[str, Any]:
-    model_ref = {"$ref": "/api/schemas/model-endpoint"}
-    configure_body = {
+def _env_links(first: str) -> dict[str, Any]:
+    """Links from an answer naming an environment at ``first`` to every per-environment view."""
+    return {
+        view: _link(f"get{view[0].upper()}{view[1:]}", env=first)
+        for view in ("plan", "drift", "cost", "models", "history", "costHistory")
+    }
+
+
+def _optional(kind: str, description: str) -> dict[str, Any]:
+    """An optional field the service takes as absent when it is null."""
+    return {"type": [kind, "null"], "description": description}
+
+
+def _example_model() -> dict[str, Any]:
+    return {
+        "apiVersion": "reconciler/v1",
+        "kind": "ModelEndpoint",
+        "metadata": {"name": "ticket-triage", "labels": {"team": "support"}},
+        "spec": {
+            "provider": "openai",
+            "modelId": "gpt-4o-mini",
+            "credentials": {"apiKey": "${OPENAI_API_KEY}"},
+            "configuration": {"temperature": 0.1, "maxTokens": 500},
+            "promptTemplate": "Classify the ticket between the markers.\n<ticket>{input}</ticket>",
+            "responseSchema": {
+                "type": "object",
+                "properties": {"category": {"type": "string"}},
+                "required": ["category"],
+            },
+            "usage": {"requestsPerDay": 1000, "avgPromptTokens": 400, "avgCompletionTokens": 50},
+        },
+    }
+
+
+def _model_field() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": "a ModelEndpoint manifest (its JSON Schema is /api/schemas/model-endpoint) "
+        "or the flat shape: name, provider, modelId, credentials, configuration, "
+        "promptTemplate, responseSchema, description, labels",
+    }
+
+
+def _bodies() -> dict[str, dict[str, Any]]:
+    validate = {
+        "type": "object",
+        "required": ["env", "model"],
+        "properties": {"env": {"type": "string"}, "model": _model_field()},
+    }
+    configure = {
         "type": "object",
         "required": ["env", "model"],
         "properties": {
             "env": {"type": "string"},
-            "model": {"oneOf": [model_ref, {"type": "object", "description": "flat shape"}]},
-            "apply": {"type": "boolean", "default": False},
+            "model": _model_field(),
+            "apply": _optional("boolean", "apply directly (admin, policy.serveApply)"),
+            "dryRun": _optional("boolean", "everything but the commit, answered 200"),
+            "baseCommit": {
+                **_optional("string", "the commit the edit started from"),
+                "pattern": "^[0-9a-f]{7,40}$",
+            },
+            "replaceExisting": _optional("boolean", "overwrite an existing model knowingly"),
+            "allowOverBudget": _optional("boolean", "submit a change over budget knowingly"),
         },
     }
-    invoke_body = {
+    invoke = {
         "type": "object",
         "required": ["env", "model", "input"],
         "properties": {k: {"type": "string"} for k in ("env", "model", "input")},
     }
-    return {
-        "/healthz": _get("Liveness", None, _json('{"status": "ok"}')),
+    return {"validate": validate, "configure": configure, "invoke": invoke}
+
+
+def _paths() -> dict[str, Any]:
+    bodies = _bodies()
+    example = _example_model()
+    env_views = {
+        "plan": ("getPlan", "The main job's --dry-run --format json document", (404, 503)),
+        "drift": ("getDrift", "The reconcile drift --format json document", (404, 503)),
+        "cost": ("getCost", "The reconcile cost --format json document", (404,)),
+    }
+    paths: dict[str, Any] = {
+        "/healthz": _get("getHealth", "Liveness", None, _json('{"status": "ok"}')),
         "/metrics": _get(
-            "Prometheus text exposition (viewer off loopback)",
+            "getMetrics",
+            "Prometheus text exposition (viewer off loopback or with --tokens)",
             None,
-            {"description": "metrics", "content": {"text/plain": {}}},
+            {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}},
+            (401, 403, 429),
         ),
-        "/openapi.json": _get("This document", None, _json("OpenAPI 3")),
-        "/": _get("The configurator page", None, {"description": "HTML page"}),
-        "/static/{name}": _get("The page's script and style", None, {"description": "file"}, 404),
+        "/openapi.json": _get("getOpenApi", "This document", None, _json("OpenAPI 3")),
+        "/": _get(
+            "getPage",
+            "The configurator page",
+            None,
+            {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}},
+        ),
+        "/static/{name}": _get(
+            "getPageFile",
+            "The page's scripts and style",
+            None,
+            {
+                "description": "file",
+                "content": {
+                    "text/javascript": {"schema": {"type": "string"}},
+                    "text/css": {"schema": {"type": "string"}},
+                    "image/svg+xml": {"schema": {"type": "string"}},
+                },
+            },
+            (404,),
+            parameters=(_path("name", "app.js", "app.js, diff.js, style.css or icon.svg"),),
+        ),
         "/api/schemas/model-endpoint": _get(
-            "The ModelEndpoint JSON Schema", None, _json("JSON Schema")
+            "getModelSchema", "The ModelEndpoint JSON Schema", None, _json("JSON Schema")
         ),
+        "/api/catalogue": _get(
+            "getCatalogue",
+            "The shipped price catalogue: each provider's models with USD per 1M tokens",
+            None,
+            _json("providers"),
+        ),
+        "/api/me": _get("getMe", "Who the token is: name and role", "viewer", _json("me"), _READ),
         "/api/environments": _get(
-            "Environments with region and models", "viewer", _json("environments"), 401, 403, 429
+            "listEnvironments",
+            "Environments with region and models",
+            "viewer",
+            _json("environments"),
+            _READ,
+            links=_env_links("$response.body#/environments/0/name"),
         ),
-        "/api/environments/{env}/plan": _viewer_doc("plan (main job --dry-run)"),
-        "/api/environments/{env}/drift": _viewer_doc("drift"),
-        "/api/environments/{env}/cost": _viewer_doc("cost"),
+        "/api/environments/{env}/models": _get(
+            "getModels",
+            "Each model in git or live: state, version, monthly cost, last change",
+            "viewer",
+            _json("models and unmanaged endpoints"),
+            (*_READ, 404, 503),
+            parameters=(_ENV,),
+            links={
+                "model": _link(
+                    "getModel", env="$request.path.env", name="$response.body#/models/0/name"
+                ),
+                "invoke": {
+                    "operationId": "invokeProtected",
+                    "requestBody": {
+                        "env": "$request.path.env",
+                        "model": "$response.body#/models/0/name",
+                        "input": "My parcel arrived broken, what can I do?",
+                    },
+                },
+            },
+        ),
+        "/api/environments/{env}/models/{name}": _get(
+            "getModel",
+            "One model as committed (file, manifest, commit) and its live record",
+            "viewer",
+            _json("model"),
+            (*_READ, 404, 422, 503),
+            parameters=(_ENV, _NAME),
+        ),
+        "/api/environments/{env}/history": _get(
+            "getHistory",
+            "Audit entries, newest first",
+            "viewer",
+            _json("entries and the next page's cursor"),
+            (*_READ, 400, 404, 409),
+            parameters=(
+                _ENV,
+                _LIMIT,
+                _query("before", "the auditId the previous page ended at"),
+                _query("model", "only this model's entries"),
+            ),
+        ),
+        "/api/environments/{env}/cost/history": _get(
+            "getCostHistory",
+            "Projected monthly cost of each committed snapshot's manifests, and the budget",
+            "viewer",
+            _json("budgetUsd and points"),
+            (*_READ, 404),
+            parameters=(_ENV,),
+        ),
         "/api/validate": _post(
+            "validateModel",
             "Problems of a model in the context of its environment",
             "viewer",
-            {"type": "object", "required": ["env", "model"]},
-            {"200": _json("problems, empty when valid", _PROBLEMS)},
-            404,
+            bodies["validate"],
+            responses={"200": _json("problems and warnings, empty when valid", _PROBLEMS)},
+            errors=(404,),
+            example={"env": EXAMPLE_ENV, "model": example},
         ),
         "/api/configure-model": _post(
+            "configureModel",
             "Commit a model on a new branch (201) or apply it directly (202)",
             "editor (admin with apply)",
-            configure_body,
-            {
-                "201": _json("branch, commit, pull request, plan and cost delta"),
-                "202": _json("as 201 plus the job to poll"),
-                "400": _json("the model is invalid", _PROBLEMS),
+            bodies["configure"],
+            responses={
+                "200": _json("the dry run: everything but the commit"),
+                "201": _json("branch, commit, pull request, plan, changes and cost delta"),
+                "202": {
+                    **_json("as 201 plus the job to poll"),
+                    "links": {"job": _link("getJob", id="$response.body#/job/id")},
+                },
+                "400": _json("the model is invalid, or a field is malformed", _PROBLEMS),
+                "422": _json("the environment's budget would block the change", _ERROR),
             },
-            404,
-            503,
+            errors=(404, 409, 503),
+            example={"env": EXAMPLE_ENV, "model": example, "dryRun": True},
         ),
-        "/api/jobs/{id}": {
-            "get": {
-                **_get("An apply job", "viewer", _json("job"), 401, 403, 404, 429)["get"],
-                "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-            }
-        },
+        "/api/jobs": _get(
+            "listJobs",
+            "Recent apply jobs, newest first, kept across restarts",
+            "viewer",
+            _json("jobs"),
+            (*_READ, 400, 404),
+            parameters=(_query("env", "only this environment's jobs"), _LIMIT),
+            links={"job": _link("getJob", id="$response.body#/jobs/0/id")},
+        ),
+        "/api/jobs/{id}": _get(
+            "getJob",
+            "An apply job and each model's outcome",
+            "viewer",
+            _json("job"),
+            (*_READ, 404),
+            parameters=(_path("id", "0" * 32, "the job's id"),),
+        ),
         "/api/invoke-protected": _post(
+            "invokeProtected",
             "Guarded invocation, as reconcile invoke",
             "invoker",
-            invoke_body,
-            {
+            bodies["invoke"],
+            responses={
                 "200": _json("result, latencyMs, usage, costUsd and the guard verdict"),
                 "422": _json(
                     "blocked by the guard", {"type": "object", "properties": {"guard": _GUARD}}
                 ),
             },
-            404,
-            409,
-            503,
+            errors=(404, 409, 503),
+            example={
+                "env": "dev",
+                "model": EXAMPLE_MODEL,
+                "input": "My parcel arrived broken",
+            },
         ),
     }
+    for view, (operation_id, summary, errors) in env_views.items():
+        paths[f"/api/environments/{{env}}/{view}"] = _get(
+            operation_id,
+            summary,
+            "viewer",
+            _json(f"the {view} document"),
+            (*_READ, *errors),
+            parameters=(_ENV,),
+        )
+    return paths
 
 
 def openapi_document() -> dict[str, Any]:
@@ -188,7 +430,9 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "reconcile serve",
             "version": __version__,
-            "description": "The configurator service of reconcile (CONTRACT section 7).",
+            "description": "The configurator service of reconcile: read an environment's plan, "
+            "drift, cost, models and history; validate and configure models (a branch to "
+            "review, or a direct apply); try models through the input guard.",
         },
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "paths": _paths(),

@@ -14,8 +14,9 @@ from reconciler.engine.mainjob import JobHooks, JobRequest
 from reconciler.guard import accelerate
 from reconciler.serve.branches import Served, open_served
 from reconciler.serve.connections import Connections
-from reconciler.serve.jobs import Job, Jobs
+from reconciler.serve.jobs import Job, Jobs, JobStore
 from reconciler.serve.metrics import Metrics
+from reconciler.serve.overview import CostHistory
 from reconciler.serve.ratelimit import RateLimiter
 from reconciler.serve.settings import ServeSettings
 from reconciler.serve.tokens import TokenStore, read_tokens, sandbox_tokens
@@ -34,8 +35,9 @@ class Service:
         self.limiter = RateLimiter(settings.requests_per_minute)
         self.connections = Connections(settings)
         self.metrics = Metrics()
-        self.jobs = Jobs(on_finish=self._finished)
+        self.jobs = Jobs(on_finish=self._finished, store=JobStore(settings.root))
         self.metrics.running.set_function(self.jobs.running)
+        self.cost_history = CostHistory()
         self._job_hooks = job_hooks or JobHooks(
             show_plan=lambda _p: None,
             confirm=lambda _p: True,
@@ -58,9 +60,13 @@ class Service:
         with self._locks_lock:
             return self._locks[env]
 
-    def start_job(self, env: str, request: JobRequest) -> Job:
+    def start_job(
+        self, env: str, request: JobRequest, *, actor: str | None = None, commit: str | None = None
+    ) -> Job:
         self.metrics.jobs.labels(status="started").inc()
-        return self.jobs.start(env, request, lock=self.lock(env), hooks=self._job_hooks)
+        return self.jobs.start(
+            env, request, lock=self.lock(env), hooks=self._job_hooks, actor=actor, commit=commit
+        )
 
     def _finished(self, job: Job) -> None:
         self.metrics.jobs.labels(status=job.status.value.lower()).inc()

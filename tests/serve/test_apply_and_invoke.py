@@ -44,7 +44,12 @@ def apply(api: Api, name: str) -> dict[str, Any]:
         "POST",
         "/api/configure-model",
         role="admin",
-        json={"env": "staging", "model": model_manifest(name), "apply": True},
+        json={
+            "env": "staging",
+            "model": model_manifest(name),
+            "apply": True,
+            "replaceExisting": True,
+        },
     )
     assert answer.status_code == 202, answer.text
     return dict(answer.json())

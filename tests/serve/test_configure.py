@@ -63,9 +63,8 @@ def test_flat_shape_is_committed_on_a_new_branch(api: Api, served_repo: ConfigRe
 def test_full_manifest_updates_an_existing_model(api: Api, served_repo: ConfigRepo) -> None:
     manifest = model_manifest("support-classifier")
     manifest["spec"]["configuration"]["temperature"] = 0.7
-    answer = api(
-        "POST", "/api/configure-model", role="editor", json={"env": "staging", "model": manifest}
-    )
+    request = {"env": "staging", "model": manifest, "replaceExisting": True}
+    answer = api("POST", "/api/configure-model", role="editor", json=request)
     assert answer.status_code == 201, answer.text
     body = answer.json()
     assert body["action"] == "create"  # nothing is live yet: the plan creates it
@@ -77,7 +76,8 @@ def test_unchanged_manifest_makes_no_branch(api: Api, served_repo: ConfigRepo) -
     path = served_repo.root / "environments/staging/models/support-classifier.yaml"
     manifest = yaml.safe_load(path.read_text())
     before = branches(served_repo)
-    body = api("POST", "/api/configure-model", json={"env": "staging", "model": manifest}).json()
+    request = {"env": "staging", "model": manifest, "replaceExisting": True}
+    body = api("POST", "/api/configure-model", json=request).json()
     assert (
         body["branch"] is None
         and body["commit"] == git(served_repo.root, "rev-parse", "main").strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -13,7 +14,20 @@ from tests.fixtures_serve import Api
 
 VIEWS = [
     "/api/environments",
-    *(f"/api/environments/staging/{v}" for v in ("plan", "drift", "cost")),
+    "/api/me",
+    "/api/jobs",
+    *(
+        f"/api/environments/staging/{v}"
+        for v in (
+            "plan",
+            "drift",
+            "cost",
+            "models",
+            "models/support-classifier",
+            "history",
+            "cost/history",
+        )
+    ),
 ]
 
 
@@ -87,6 +101,7 @@ def test_unknown_environment_route_and_job_are_404_json(api: Api) -> None:
         assert answer.json()["error"]["code"] == "not-found"
     wrong = api("DELETE", "/api/environments", role="viewer")
     assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method-not-allowed"
+    assert set(wrong.headers["allow"].split(", ")) == {"GET", "HEAD"}
 
 
 ROLE_CASES = [
@@ -119,3 +134,33 @@ def test_answers_never_carry_a_secret(api: Api) -> None:
     for text in texts:
         for value in (KEYS["OPENAI_API_KEY"], KEYS["GENESYS_CLIENT_SECRET"]):
             assert value not in text
+
+
+def test_openapi_is_precise_enough_for_tools() -> None:
+    """What schemathesis (.ci/api-check) needs, checked without it: every path parameter
+    declared with an example, an id per operation, links that lead to operations that exist,
+    optional body fields that say they take null, and no reference to an unshipped document."""
+    doc = openapi_document()
+    operations = {
+        op["operationId"]: (path, op) for path, item in doc["paths"].items() for op in item.values()
+    }
+    assert len(operations) == len(doc["paths"])
+    for path, op in operations.values():
+        declared = {p["name"] for p in op.get("parameters", []) if p["in"] == "path"}
+        assert declared == set(re.findall(r"{(\w+)}", path)), path
+        assert all("example" in p for p in op.get("parameters", []) if p["in"] == "path"), path
+        for answer in op["responses"].values():
+            for link in answer.get("links", {}).values():
+                assert link["operationId"] in operations, (path, link)
+    linked = {
+        link["operationId"]
+        for _, op in operations.values()
+        for answer in op["responses"].values()
+        for link in answer.get("links", {}).values()
+    }
+    assert {"getModel", "getJob", "getPlan", "getHistory", "getCostHistory"} <= linked
+    body = doc["paths"]["/api/configure-model"]["post"]["requestBody"]["content"]
+    fields = body["application/json"]["schema"]["properties"]
+    assert fields["env"] == {"type": "string"}  # a null env is a 400
+    assert fields["allowOverBudget"]["type"] == ["boolean", "null"]  # null is taken as absent
+    assert "CONTRACT" not in json.dumps(doc)
