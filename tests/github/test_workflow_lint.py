@@ -124,3 +124,10 @@ def test_the_container_runs_the_cli_as_a_non_root_user() -> None:
     lines = (REPO / "Dockerfile").read_text().splitlines()
     assert "USER reconcile" in lines and 'ENTRYPOINT ["reconcile"]' in lines
     assert any(re.fullmatch(r"ARG BASE=python:\d+\.\d+\.\d+-slim-\w+", line) for line in lines)
+
+
+def test_the_container_installs_the_hash_pinned_lock_then_the_tool_without_resolving() -> None:
+    text = (REPO / "Dockerfile").read_text()
+    assert "pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock" in text
+    assert "pip install --no-cache-dir --no-deps /wheels/*.whl" in text
+    assert "COPY schemas ./schemas" in text  # reconciler/schemas links to it
