@@ -9,9 +9,10 @@ is how GitHub resolves them. Steps honour ``if:`` (``success()`` unless the cond
 status function), ``GITHUB_OUTPUT`` / ``GITHUB_ENV`` / ``GITHUB_STEP_SUMMARY`` work as on a
 runner, and ``uses: ./path`` runs a composite action's steps with its inputs and outputs.
 ``actions/checkout`` is a fresh clone of ``origin`` (at ``with.ref`` when given), or, for
-another repository, this repository's ``action.yml`` at ``with.path``; other actions are
-skipped. Each environment's live org is a sandbox state folder put into the job's clone before
-it runs and kept after, so environments stay separate orgs as in real life.
+another repository, this repository's ``action.yml`` and ``requirements.lock`` at
+``with.path``; other actions are skipped. Each environment's live org is a sandbox state
+folder put into the job's clone before it runs and kept after, so environments stay separate
+orgs as in real life.
 """
 
 from __future__ import annotations
@@ -256,7 +257,8 @@ class _Steps:
         if given.get("repository", ctx["github"]["repository"]) != ctx["github"]["repository"]:
             target = self.workdir / given["path"]
             target.mkdir(parents=True)
-            shutil.copy(self.runner.tool / "action.yml", target / "action.yml")
+            for name in ("action.yml", "requirements.lock"):
+                shutil.copy(self.runner.tool / name, target / name)
         elif given.get("ref"):
             self.runner._git("checkout", "-q", "--detach", given["ref"], cwd=self.workdir)
 

@@ -68,6 +68,7 @@ def test_actions_are_pinned_by_commit_with_the_tag_alongside() -> None:
         "actions/checkout",
         "actions/setup-python",
         "actions/create-github-app-token",
+        "actions/upload-artifact",
     }
 
 
@@ -95,7 +96,8 @@ def test_least_permissions_explicit_secrets_and_no_persisted_token(name: str) ->
 
 def test_the_plan_check_always_runs_and_apply_refuses_other_refs_first() -> None:
     plan = load(WORKFLOWS / "plan.yml")[True]  # YAML 1.1 reads the key 'on' as True
-    assert plan == {"pull_request": None}  # no paths filter: the required checks always report
+    # no paths filter: the required checks always report, in the merge queue too
+    assert plan == {"pull_request": None, "merge_group": None}
     apply = load(WORKFLOWS / "reconcile-apply.yml")["jobs"]["apply"]
     assert apply["environment"] == "${{ inputs.environment }}"
     assert apply["concurrency"] == {
@@ -111,13 +113,27 @@ def test_the_plan_check_always_runs_and_apply_refuses_other_refs_first() -> None
 def test_the_action_and_the_pre_commit_hook_have_the_promised_interface() -> None:
     action = load(REPO / "action.yml")
     assert {"command", "env", "version", "args"} <= set(action["inputs"])
-    assert set(action["outputs"]) == {"exit-code", "markdown", "json"}
+    assert set(action["outputs"]) == {"exit-code", "markdown", "json", "plan-digest", "stale"}
     assert action["runs"]["using"] == "composite"
     setup = action["runs"]["steps"][0]["with"]
     assert setup["cache"] == "pip"
+    assert setup["cache-dependency-path"] == "${{ github.action_path }}/requirements.lock"
     [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "reconcile-validate" and hook["entry"] == "reconcile validate"
     assert hook["pass_filenames"] is False
+
+
+@pytest.mark.parametrize("path", ["action.yml", *(f".github/workflows/{n}" for n in NAMES)])
+def test_secrets_reach_only_the_step_that_runs_reconcile_never_github_env(path: str) -> None:
+    text = (REPO / path).read_text()
+    assert "GITHUB_ENV" not in text
+    steps = [s for job in load(REPO / path).get("jobs", {}).values() for s in job.get("steps", [])]
+    if path == "action.yml":
+        steps = load(REPO / path)["runs"]["steps"]
+    for step in steps:
+        mentions = str(step.get("env", "")) + str(step.get("run", ""))
+        if "pip install" in mentions:
+            assert "secrets." not in mentions and "inputs.genesys" not in mentions, step
 
 
 def test_the_container_runs_the_cli_as_a_non_root_user() -> None:

@@ -22,11 +22,18 @@ from typing import Any
 
 import pytest
 
+from reconciler.cli.main import COMMANDS
 from tests.fixtures_github import FAKE_TOKEN
 from tests.github.actions_runner import Runner, WorkflowRun, load
 from tests.github.fake_github import FakeGitHub
 
 TOOL = Path(__file__).resolve().parents[2]
+# The action runs `reconcile plan --out` and `reconcile apply [--plan]` (CONTRACT section 4),
+# which h4-plan's branch adds: until it is merged, the runs that plan or apply wait for it.
+WAITS_FOR_PLAN_VERBS = pytest.mark.skipif(
+    not {"plan", "apply"} <= {c.name for c in COMMANDS},
+    reason="waits for the `reconcile plan`/`apply` verbs (h4-plan, issue 27)",
+)
 PR = 7
 RUN_ID = "4242"
 MODEL = "environments/{env}/models/example-classifier.yaml"
@@ -146,7 +153,9 @@ def _runner(
     python = shims / "python"  # record what the action installs; the wheel is installed already
     python.write_text(
         "#!/bin/sh\n"
-        f'if [ "$1" = -m ] && [ "$2" = pip ]; then echo "$@" >> {tmp_path}/pip.log; exit 0; fi\n'
+        'if [ "$1" = -m ] && [ "$2" = pip ]; then\n'
+        f'  echo "$@" >> {tmp_path}/pip.log; env >> {tmp_path}/pip.env; exit 0\n'
+        "fi\n"
         f'exec {wheel_bin}/python "$@"\n'
     )
     python.chmod(0o755)
@@ -204,6 +213,32 @@ def _assert_no_secret_leaks(repo: ConfigRepo, *texts: str) -> None:
             assert value not in text, f"secret {name} leaked"
 
 
+def _hash_pinned_then_no_deps(pair: tuple[str, str]) -> bool:
+    """The action's two installs: the lock with hashes required, then the tool alone."""
+    lock, tool = pair
+    return lock.endswith("--require-hashes -r " + str(Path(lock.split(" -r ")[-1]))) and (
+        lock.endswith("/.reconcile-tool/requirements.lock")
+        and "--no-deps" in tool
+        and tool.endswith("/.reconcile-tool")
+    )
+
+
+def test_the_install_step_sees_no_secret_and_the_drift_step_runs_after_it(
+    scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
+) -> None:
+    repo = scaffold("dev")
+    result = repo.run("drift.yml")
+    assert result.failed_jobs == [], _describe(result)
+    installs = (repo.root.parent / "pip.log").read_text().splitlines()
+    assert len(installs) == 2 and _hash_pinned_then_no_deps((installs[0], installs[1])), installs
+    seen_by_pip = (repo.root.parent / "pip.env").read_text()
+    secrets = repo.secrets()
+    assert secrets and all(value not in seen_by_pip for value in secrets.values())
+    assert "GENESYS_DEV_CLIENT_ID" not in seen_by_pip
+    _assert_no_secret_leaks(repo, result.output)
+
+
+@WAITS_FOR_PLAN_VERBS
 def test_plan_reports_for_every_environment_and_comments_only_where_the_pr_changes_one(
     scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub, github_env: dict[str, str]
 ) -> None:
@@ -219,11 +254,13 @@ def test_plan_reports_for_every_environment_and_comments_only_where_the_pr_chang
     for env in ("staging", "prod"):
         assert f"Nothing to plan: this pull request does not change environments/{env}/" in summary
     installs = (repo.root.parent / "pip.log").read_text().splitlines()
-    assert installs and all(line.endswith("/.reconcile-tool") for line in installs), installs
+    pairs = zip(installs[::2], installs[1::2], strict=True)
+    assert installs and all(_hash_pinned_then_no_deps(pair) for pair in pairs)
     assert "reconcile, version" in first.output  # the wheel's reconcile ran
     _assert_no_secret_leaks(repo, first.output, summary, comment["body"])
 
 
+@WAITS_FOR_PLAN_VERBS
 def test_a_plan_blocked_by_policy_fails_its_check_but_still_comments(
     scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
 ) -> None:
@@ -237,6 +274,7 @@ def test_a_plan_blocked_by_policy_fails_its_check_but_still_comments(
     assert "budget" in comment["body"].lower()
 
 
+@WAITS_FOR_PLAN_VERBS
 def test_each_environment_applies_the_commit_the_one_before_it_applied_not_the_tip(
     scaffold: Callable[[str], ConfigRepo],
 ) -> None:
@@ -269,6 +307,7 @@ def test_each_environment_applies_the_commit_the_one_before_it_applied_not_the_t
     )
 
 
+@WAITS_FOR_PLAN_VERBS
 def test_drift_opens_an_issue_apply_on_merge_pushes_state_and_drift_then_closes_it(
     scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
 ) -> None:
@@ -291,6 +330,7 @@ def test_drift_opens_an_issue_apply_on_merge_pushes_state_and_drift_then_closes_
     _assert_no_secret_leaks(repo, before.output, applied.output, after.output, issue["body"])
 
 
+@WAITS_FOR_PLAN_VERBS
 def test_drift_fails_when_the_committed_audit_history_was_rewritten(
     scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
 ) -> None:
@@ -321,6 +361,7 @@ def test_apply_from_a_branch_other_than_main_is_refused(
     assert not (repo.root.parent / "orgs" / "dev").exists()  # the org was never called
 
 
+@WAITS_FOR_PLAN_VERBS
 def test_a_refused_push_sends_the_state_to_a_pull_request_instead_of_losing_it(
     scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
 ) -> None:
@@ -342,6 +383,7 @@ def test_a_refused_push_sends_the_state_to_a_pull_request_instead_of_losing_it(
     assert kept["serial"] == 1 and kept["models"][0]["name"] == "example-classifier"
 
 
+@WAITS_FOR_PLAN_VERBS
 def test_the_action_alone_exposes_the_exit_code_and_both_reports(
     scaffold: Callable[[str], ConfigRepo],
 ) -> None:
