@@ -28,6 +28,7 @@ import yaml
 from tests.github.expressions import evaluate, substitute, text, truthy
 
 Outputs = dict[str, str]
+TOOL_REPOSITORY = "acme/reconcile"  # where the config repo's workflows take reconcile from
 
 
 @dataclass
@@ -119,6 +120,8 @@ class Runner:
         )
         secrets = {k: passed.get(k, "") for k in secret_names}
         cctx = {"github": ctx["github"], "vars": ctx["vars"], "inputs": inputs, "secrets": secrets}
+        # The called workflow's own place (job.workflow_*): the tool, at the caller's commit.
+        cctx["job"] = {"workflow_repository": TOOL_REPOSITORY, "workflow_sha": ctx["github"]["sha"]}
         outputs, failed = self._workflow(called, cctx, result, prefix=f"{name}/")
         jobs = {"jobs": {j: {"outputs": o} for j, o in outputs.items()}}
         values = {

@@ -24,7 +24,7 @@ import pytest
 
 from reconciler.cli.main import COMMANDS
 from tests.fixtures_github import FAKE_TOKEN
-from tests.github.actions_runner import Runner, WorkflowRun, load
+from tests.github.actions_runner import TOOL_REPOSITORY, Runner, WorkflowRun, load
 from tests.github.fake_github import FakeGitHub
 
 TOOL = Path(__file__).resolve().parents[2]
@@ -36,6 +36,7 @@ WAITS_FOR_PLAN_VERBS = pytest.mark.skipif(
 )
 PR = 7
 RUN_ID = "4242"
+_TOOL = ("--tool-repo", TOOL_REPOSITORY, "--tool-commit", "c0ffee" + "0" * 34)
 MODEL = "environments/{env}/models/example-classifier.yaml"
 
 
@@ -121,7 +122,7 @@ def scaffold(
         names = envs.split(",")
         root, origin = tmp_path / "config", tmp_path / "origin.git"
         subprocess.run(
-            [str(wheel_bin / "reconcile"), "init", str(root), "--envs", envs],
+            [str(wheel_bin / "reconcile"), "init", str(root), "--envs", envs, *_TOOL],
             check=True,
             capture_output=True,
             timeout=60,

@@ -34,7 +34,10 @@ def test_init_validate_and_a_sandbox_plan_with_the_installed_wheel(
         timeout=60,
     )
     assert located.stdout.startswith(str(wheel_bin.parent)), located.stdout  # not the tree
-    assert reconcile("init").returncode == 0
+    commit = "c0ffee" + "0" * 34
+    assert (
+        reconcile("init", "--tool-repo", "acme/reconcile", "--tool-commit", commit).returncode == 0
+    )
     assert reconcile("validate").returncode == 0
     plan = reconcile("--env", "dev", "--dry-run", "--sandbox")
     assert plan.returncode == 2, plan.stderr
