@@ -113,7 +113,8 @@ def test_the_plan_check_always_runs_and_apply_refuses_other_refs_first() -> None
 def test_the_action_and_the_pre_commit_hook_have_the_promised_interface() -> None:
     action = load(REPO / "action.yml")
     assert {"command", "env", "version", "args"} <= set(action["inputs"])
-    assert set(action["outputs"]) == {"exit-code", "markdown", "json", "plan-digest", "stale"}
+    outputs = {"exit-code", "markdown", "json", "plan-digest", "stale", "reviewed-pr"}
+    assert set(action["outputs"]) == outputs
     assert action["runs"]["using"] == "composite"
     setup = action["runs"]["steps"][0]["with"]
     assert setup["cache"] == "pip"

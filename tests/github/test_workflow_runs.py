@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets as random_secrets
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -92,9 +94,49 @@ class ConfigRepo:
     def open_pr(self, edits: dict[str, tuple[str, str]]) -> None:
         pull = self.runner.contexts["github"]["event"]["pull_request"]
         pull["base"]["sha"] = _git(self.root, "rev-parse", "HEAD")
-        self.commit("a pull request", edits=edits)
+        pull["head"]["sha"] = self.commit("a pull request", edits=edits)
         _git(self.root, "push", "-q", "origin", "HEAD:refs/heads/pr")
         self.runner.ref = "pr"
+
+    def merge_pr(self, fake_github: FakeGitHub) -> str:
+        """Merge the pull request with a merge commit of its own and push main, as GitHub does:
+        the commit applied is not the head that was planned, but GitHub knows its pull request."""
+        head = self.runner.contexts["github"]["event"]["pull_request"]["head"]["sha"]
+        _git(self.root, "commit", "-q", "--allow-empty", "-m", f"Merge pull request #{PR}")
+        merged = _git(self.root, "rev-parse", "HEAD")
+        fake_github.commit_pulls[merged] = [{"number": PR, "head": {"sha": head}}]
+        self.runner.ref = "main"
+        self.push_main()
+        return merged
+
+    def change_live_outside_git(self, env: str, edits: dict[str, tuple[str, str]]) -> None:
+        """Someone's emergency change: applied to the org from a scratch clone, never pushed."""
+        scratch = self.root.parent / f"scratch-{env}"
+        _git(self.root.parent, "clone", "-q", str(self.origin), str(scratch))
+        org, live = self.root.parent / "orgs" / env, scratch / ".reconciler" / "sandbox"
+        if org.is_dir():
+            shutil.copytree(org, live)
+        for rel, (old, new) in edits.items():
+            path = scratch / rel
+            path.write_text(path.read_text().replace(old, new, 1))
+        upper = _upper(env)
+        extra = {
+            f"GENESYS_{upper}_CLIENT_ID": "emergency",
+            f"GENESYS_{upper}_CLIENT_SECRET": "emergency-secret",
+            f"{upper}_OPENAI_API_KEY": "sk-test" + "0" * 32,
+        }
+        done = subprocess.run(
+            ["reconcile", "--env", env, "--sandbox", "--yes"],
+            cwd=scratch,
+            env=self.runner.base_env | extra,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        shutil.rmtree(org, ignore_errors=True)
+        shutil.copytree(live, org)
 
     def push_main(self, *, trigger: str | None = None) -> None:
         """Push main; the apply run is triggered by ``trigger`` (default: the new tip)."""
@@ -182,8 +224,10 @@ def _runner(
             "pull_request": {
                 "number": PR,
                 "base": {"sha": ""},
-                "head": {"repo": {"full_name": fake_github.repo}},
-            }
+                "head": {"repo": {"full_name": fake_github.repo}, "sha": ""},
+            },
+            # Absent from a pull_request event (null on GitHub); the expressions here are strict.
+            "merge_group": {"base_sha": "", "head_sha": ""},
         },
     }
     return Runner(
@@ -199,6 +243,7 @@ def _runner(
         orgs=tmp_path / "orgs",
         environment_secrets=_environment_secrets(envs),
         caller_inputs={"reconcile-flags": "--sandbox"},
+        upload=lambda name, path: fake_github.add_artifact(name, {path.name: path.read_bytes()}),
     )
 
 
@@ -413,3 +458,71 @@ def test_the_action_alone_exposes_the_exit_code_and_both_reports(
     assert out["exit-code"] == "2"
     assert Path(out["markdown"]).read_text().startswith("### ")
     assert json.loads(Path(out["json"]).read_text())["formatVersion"] == 1
+
+
+def _live_temperature(repo: ConfigRepo, env: str) -> float:
+    """The temperature the org holds, read from the sandbox's persisted state."""
+    found = re.findall(r'"temperature":\s*([0-9.]+)', _org_text(repo, env))
+    assert found, "no temperature in the org's state"
+    return float(found[-1])
+
+
+def _org_text(repo: ConfigRepo, env: str) -> str:
+    org = repo.root.parent / "orgs" / env
+    return "".join(p.read_text() for p in sorted(org.rglob("*.json")))
+
+
+def _plan_then_merge(repo: ConfigRepo, *, live_first: bool) -> WorkflowRun:
+    """A pull request setting the example model to 0.3, and its plan (an update of the live
+    model at 0.1 with ``live_first``, else its creation)."""
+    if live_first:
+        repo.push_main()
+        first = repo.run("apply.yml")  # no saved plan for this commit: a fresh plan
+        assert first.failed_jobs == [], _describe(first)
+        _git(repo.root, "pull", "-q", "--rebase", "origin", "main")
+    repo.open_pr({MODEL.format(env="dev"): ("temperature: 0.1", "temperature: 0.3")})
+    planned = repo.run("plan.yml")
+    assert planned.failed_jobs == [], _describe(planned)
+    return planned
+
+
+@WAITS_FOR_PLAN_VERBS
+def test_the_plan_reviewed_in_the_pull_request_is_the_plan_applied_on_merge(
+    scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
+) -> None:
+    repo = scaffold("dev")
+    _plan_then_merge(repo, live_first=True)
+    head = repo.runner.contexts["github"]["event"]["pull_request"]["head"]["sha"]
+    [artifact] = [a for a in fake_github.artifacts if a["name"].endswith(head)]
+    assert artifact["name"] == f"reconcile-plan-dev-{head}"
+    [comment] = fake_github.comments_on(PR)
+    assert "Saved plan `" in comment["body"] and f"reconcile-plan-dev-{head}" in comment["body"]
+
+    repo.merge_pr(fake_github)
+    applied = repo.run("apply.yml")
+    assert applied.failed_jobs == [], _describe(applied)
+    assert f"the plan of 'dev' reviewed at {head[:12]}" in applied.output
+    assert _live_temperature(repo, "dev") == 0.3
+    _assert_no_secret_leaks(repo, applied.output)
+
+
+@WAITS_FOR_PLAN_VERBS
+def test_a_plan_gone_stale_after_review_is_refused_and_the_pull_request_told_how_to_re_plan(
+    scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
+) -> None:
+    repo = scaffold("dev")
+    _plan_then_merge(repo, live_first=False)
+    # someone creates the model by hand at 0.5: the reviewed "create" is now an update
+    repo.change_live_outside_git(
+        "dev", {MODEL.format(env="dev"): ("temperature: 0.1", "temperature: 0.5")}
+    )
+    before = _org_text(repo, "dev")
+
+    repo.merge_pr(fake_github)
+    refused = repo.run("apply.yml")
+    assert refused.failed_jobs == ["dev/apply", "dev"], _describe(refused)
+    assert "reconcile apply of 'dev' failed with exit 4" in refused.output
+    assert _org_text(repo, "dev") == before  # nothing was changed
+    assert _live_temperature(repo, "dev") == 0.5
+    [comment] = fake_github.comments_on(PR)
+    assert "stale-plan" in comment["body"] and "open a pull request" in comment["body"]
