@@ -74,3 +74,25 @@ def test_every_imported_third_party_module_is_a_declared_dependency(wheel_file: 
     declared = {Requirement(r).name.lower() for r in metadata.get_all("Requires-Dist") or []}
     imported = {DISTRIBUTIONS.get(m, m).replace("_", "-").lower() for m in _third_party_imports()}
     assert imported - OPTIONAL <= declared, imported - OPTIONAL - declared
+
+
+def test_no_private_standard_library_module_is_imported() -> None:
+    """Neither imported nor loaded by name: a private module's shape changes between Pythons."""
+    offenders = []
+    for path in (REPO / "reconciler").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module":
+                names = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            for name in names:
+                parts = name.split(".")
+                private = any(p.startswith("_") for p in parts) and parts[0] != "__future__"
+                if parts[0] in sys.stdlib_module_names and private:
+                    offenders.append(f"{path.relative_to(REPO)}: {name}")
+                if parts[0] in ("sre_parse", "sre_constants", "sre_compile"):
+                    offenders.append(f"{path.relative_to(REPO)}: {name}")
+    assert offenders == []
