@@ -9,6 +9,7 @@ or for a tag that is not there, it stops with the command that finds the commit 
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
@@ -32,6 +33,8 @@ def release_commit(repo: str, version: str, *, given: str = "") -> str:
     try:
         done = subprocess.run(
             ["git", "ls-remote", url, tag, f"{tag}^{{}}"],
+            # A repository that does not exist answers 401: never wait for a password.
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
             capture_output=True,
             text=True,
             timeout=30,
