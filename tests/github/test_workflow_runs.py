@@ -318,6 +318,7 @@ def test_a_plan_blocked_by_policy_fails_its_check_but_still_comments(
     [comment] = fake_github.comments_on(PR)
     assert comment["body"].startswith("<!-- reconcile:plan:prod -->")
     assert "budget" in comment["body"].lower()
+    assert fake_github.artifacts == []  # a plan blocked by policy is not saved for the merge
 
 
 @WAITS_FOR_PLAN_VERBS
