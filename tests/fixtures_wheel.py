@@ -23,11 +23,12 @@ _BUILD = "import sys\nfrom setuptools import build_meta\nbuild_meta.build_wheel(
 
 
 @pytest.fixture(scope="session")
-def wheel_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheel_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from a copy of this tree (what a release publishes)."""
     base = tmp_path_factory.mktemp("wheel")
-    source, dist, venv = base / "src", base / "dist", base / "venv"
+    source, dist = base / "src", base / "dist"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE", "NOTICE"):
         shutil.copy(REPO / name, source / name)
     shutil.copytree(
         REPO / "reconciler", source / "reconciler", ignore=shutil.ignore_patterns("__pycache__")
@@ -40,6 +41,13 @@ def wheel_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=120,
     )
     [wheel] = dist.glob("*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="session")
+def wheel_bin(wheel_file: Path) -> Path:
+    """The ``bin/`` of a venv with the wheel installed (its dependencies from the test venv)."""
+    wheel, venv = wheel_file, wheel_file.parent.parent / "venv"
     subprocess.run(
         [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=60
     )

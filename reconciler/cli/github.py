@@ -16,6 +16,7 @@ from reconciler.cli.boundary import guarded
 from reconciler.github import (
     GitHubClient,
     append_step_summary,
+    find_reviewed_plan,
     open_state_pull_request,
     sync_drift_issue,
     upsert_plan_comment,
@@ -67,6 +68,29 @@ def drift_issue(env: str, report: Path, status: str, verbose: int) -> None:
         result = sync_drift_issue(client, env=env, report=text, drifted=status == "found")
         where = f" #{result.number}: {result.url}" if result.number else ""
         click.echo(f"drift issue for '{env}': {result.action}{where}")
+        return 0
+
+    guarded(action, verbose=verbose)
+
+
+@github.command("fetch-plan")
+@click.option("--env", "env", required=True, metavar="ENV")
+@click.option("--commit", required=True, help="The commit being applied.")
+@click.option("--out", type=_REPORT, required=True, help="Where to write the saved plan.")
+@_VERBOSE
+def fetch_plan(env: str, commit: str, out: Path, verbose: int) -> None:
+    """Fetch the plan of ENV saved for COMMIT or its pull request; print plan=, pr= lines."""
+
+    def action() -> int:
+        client = GitHubClient.from_env(os.environ)
+        found = find_reviewed_plan(client, env=env, commit=commit)
+        if found is None:
+            click.echo("plan=\npr=")
+            click.echo(f"no saved plan of '{env}' for {commit[:12]}: a fresh plan", err=True)
+            return 0
+        out.write_bytes(found.text)
+        click.echo(f"plan={out}\npr={found.pull_request or ''}")
+        click.echo(f"the plan of '{env}' reviewed at {found.commit[:12]} is in {out}", err=True)
         return 0
 
     guarded(action, verbose=verbose)

@@ -8,7 +8,7 @@ import click
 
 from reconciler import __version__
 from reconciler.cli.boundary import guarded
-from reconciler.scaffold import DEFAULT_ENVS, DEFAULT_TOOL_REPO, ScaffoldRequest, write_scaffold
+from reconciler.scaffold import DEFAULT_ENVS, ScaffoldRequest, write_scaffold
 
 
 @click.command("init")
@@ -28,10 +28,16 @@ from reconciler.scaffold import DEFAULT_ENVS, DEFAULT_TOOL_REPO, ScaffoldRequest
 )
 @click.option(
     "--tool-repo",
-    default=DEFAULT_TOOL_REPO,
-    show_default=True,
+    default="",
     metavar="OWNER/NAME",
-    help="The GitHub repository of reconcile's action and reusable workflows.",
+    help="Required: the GitHub repository your workflows take reconcile's action and reusable "
+    "workflows from (where reconcile is published, or your fork or mirror).",
+)
+@click.option(
+    "--tool-commit",
+    default="",
+    metavar="SHA",
+    help="The commit of v<tool-version> there; looked up with `git ls-remote` when not given.",
 )
 @click.option("--force", is_flag=True, help="Rewrite the scaffold's files where they exist.")
 @click.option("-v", "--verbose", count=True, help="-v shows tracebacks.")
@@ -42,6 +48,7 @@ def init(
     region: str,
     tool_version: str,
     tool_repo: str,
+    tool_commit: str,
     force: bool,
     verbose: int,
 ) -> None:
@@ -52,6 +59,7 @@ def init(
         envs=tuple(e.strip() for e in envs.split(",") if e.strip()),
         region=region,
         tool_repo=tool_repo,
+        tool_commit=tool_commit,
         force=force,
     )
     guarded(lambda: _run(request), verbose=verbose)
@@ -66,5 +74,10 @@ def _run(request: ScaffoldRequest) -> int:
     click.echo(
         f"{len(written)} files written. Next: {where}git init && reconcile validate && "
         f"reconcile --env {first} --dry-run --sandbox"
+    )
+    click.echo(
+        f"The workflows call {request.tool_repo}'s reusable workflows at v{request.version}, "
+        "pinned by commit in their `uses:` lines (the one place naming the version; Dependabot "
+        "updates it). To take reconcile from elsewhere, change those lines: see README.md."
     )
     return 0

@@ -75,6 +75,11 @@ COMMANDS = (
         "Run the Gateway API emulator on loopback; prints its base URL first.",
     ),
     Lazy(
+        "schema",
+        "reconciler.cli.schema:schema",
+        "Print the JSON Schema NAME (a manifest kind or a command's JSON output), or list them.",
+    ),
+    Lazy(
         "serve",
         "reconciler.cli.serve:serve",
         "Serve the configurator API and web page; prints its base URL first.",

@@ -95,6 +95,14 @@ class GitHubClient:
         )
         return response.json() if response.content else None
 
+    def download(self, path: str, *, what: str) -> bytes:
+        """The raw bytes of ``/repos/{repo}{path}`` (an artifact's zip). GitHub answers with a
+        redirect to storage elsewhere; requests drops the token on the way there."""
+        response = self._send(
+            "GET", f"{self.api_url}/repos/{self.repo}{path}", what=what, body=None, params=None
+        )
+        return response.content
+
     def paged(
         self, path: str, *, what: str, params: dict[str, Any] | None = None
     ) -> Iterator[dict[str, Any]]:

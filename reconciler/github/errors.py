@@ -11,7 +11,8 @@ from reconciler.structs.errors import ApiUnavailable, ConfigError
 
 PERMISSIONS_HINT = (
     "check the workflow's permissions: it needs 'pull-requests: write' to comment on a pull "
-    "request and 'issues: write' for drift issues, and GITHUB_TOKEN must be passed to the step"
+    "request, 'issues: write' for drift issues and 'actions: read' to fetch a saved plan, and "
+    "GITHUB_TOKEN must be passed to the step"
 )
 
 

@@ -6,17 +6,18 @@ every position of a search window. Knowing the opening literals, a rule can star
 at the first place one of them occurs, and skip windows where none does: the result is the
 same match, found with a fraction of the work.
 
-The literals come from the standard library's own parse of the pattern, so they cannot
-disagree with what the engine matches. Anything the walk does not understand (an optional
-or repeated opening, a character class, case-insensitive matching) yields None, and the
-rule simply searches as before.
+The literals come from a parse of the pattern by the rules of the standard library's parser
+(``regex_tree``), so they agree with what the engine matches. Anything the walk does not
+understand (an optional or repeated opening, a character class, case-insensitive matching)
+yields None, and the rule simply searches as before.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
+
+from reconciler.guard import regex_tree
 
 MAX_TRIES = 24  # places to try a match at before one search of the window is cheaper
 
@@ -26,12 +27,10 @@ def start_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     if pattern.flags & re.IGNORECASE:
         return None
     try:
-        parser = importlib.import_module("re._parser")
-        constants = importlib.import_module("re._constants")
-        parsed = parser.parse(pattern.pattern, pattern.flags)
-    except (ImportError, AttributeError, re.error):
+        parsed = regex_tree.parse(pattern.pattern, pattern.flags)
+    except regex_tree.Unparsed:
         return None
-    found = _starts(list(parsed.data), constants)
+    found = _starts(list(parsed.data), regex_tree)
     if not found:
         return None
     # A literal that extends another adds no position the shorter one does not find.

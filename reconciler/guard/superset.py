@@ -27,13 +27,11 @@ raises ``Unsupported``, and that rule is simply always confirmed in Python.
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-_parser = importlib.import_module("re._parser")
-_c = importlib.import_module("re._constants")
+from reconciler.guard import regex_tree as _c
 
 MAX_BOUND = 4  # repetition bounds above this become unbounded (much cheaper to compile)
 MAX_GROUP_REPEAT = 8  # a group repeated at most this often stays a repeated group (exact)
@@ -78,7 +76,10 @@ def superset(pattern: re.Pattern[str]) -> str:
         raise Unsupported("case-insensitive and verbose expressions are not rewritten")
     dotall = bool(pattern.flags & re.DOTALL)
     multiline = bool(pattern.flags & re.MULTILINE)
-    parsed = _parser.parse(pattern.pattern, pattern.flags)
+    try:
+        parsed = _c.parse(pattern.pattern, pattern.flags)
+    except _c.Unparsed as exc:
+        raise Unsupported(str(exc)) from exc
     rewritten = _sequence(list(parsed.data), dotall, multiline)
     if not rewritten.text:
         raise Unsupported("the expression consumes nothing")

@@ -9,11 +9,10 @@ package only fills them in and writes them, refusing to overwrite without ``forc
 """
 
 from reconciler.scaffold.layout import DEFAULT_ENVS, ScaffoldRequest, scaffold_files, write_scaffold
-from reconciler.scaffold.workflows import DEFAULT_TOOL_REPO, ToolSource, caller_workflows
+from reconciler.scaffold.workflows import ToolSource, caller_workflows
 
 __all__ = [
     "DEFAULT_ENVS",
-    "DEFAULT_TOOL_REPO",
     "ScaffoldRequest",
     "ToolSource",
     "caller_workflows",

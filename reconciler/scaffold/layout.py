@@ -13,8 +13,9 @@ from importlib import resources
 from pathlib import Path
 
 from reconciler.gateway.regions import known_regions
+from reconciler.scaffold.release import release_commit
 from reconciler.scaffold.templates import fill, template, upper_name
-from reconciler.scaffold.workflows import DEFAULT_TOOL_REPO, ToolSource, caller_workflows
+from reconciler.scaffold.workflows import ToolSource, caller_workflows
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.identifiers import is_environment_name
 
@@ -30,7 +31,8 @@ class ScaffoldRequest:
     version: str
     envs: tuple[str, ...] = DEFAULT_ENVS
     region: str = "us-east-1"
-    tool_repo: str = DEFAULT_TOOL_REPO
+    tool_repo: str = ""
+    tool_commit: str = ""
     force: bool = False
 
 
@@ -47,12 +49,13 @@ def scaffold_files(request: ScaffoldRequest) -> dict[str, str]:
     schemas = resources.files("reconciler").joinpath("schemas")
     for name in _SCHEMAS:
         files[f"schemas/{name}"] = schemas.joinpath(name).read_text("utf-8")
-    pins = {"VERSION": request.version, "TOOL": request.tool_repo}
+    commit = release_commit(request.tool_repo, request.version, given=request.tool_commit)
+    pins = {"VERSION": request.version, "TOOL": request.tool_repo, "COMMIT": commit}
     files[".gitignore"] = template("gitignore")
-    files[".pre-commit-config.yaml"] = fill(template("pre-commit-config.yaml"), pins)
+    files[".pre-commit-config.yaml"] = template("pre-commit-config.yaml")
     files[".github/dependabot.yml"] = template("dependabot.yml")
-    files[".github/zizmor.yml"] = fill(template("zizmor.yml"), pins)
-    source = ToolSource.release(request.version, repo=request.tool_repo)
+    files[".github/zizmor.yml"] = template("zizmor.yml")
+    source = ToolSource.release(request.version, repo=request.tool_repo, commit=commit)
     for name, text in caller_workflows(list(request.envs), source).items():
         files[f".github/workflows/{name}"] = text
     readme = {**pins, "ENVS": ", ".join(f"`{e}`" for e in request.envs), "FIRST": request.envs[0]}
@@ -95,6 +98,13 @@ def _check(request: ScaffoldRequest) -> None:
     if not re.fullmatch(r"[0-9]+(\.[0-9]+)*([a-z0-9.+-]*)", request.version):
         raise ConfigError(
             f"--tool-version {request.version!r} is not a version", hint="for example 0.1.0"
+        )
+    if not request.tool_repo:
+        raise ConfigError(
+            "--tool-repo is required: the GitHub repository your workflows take reconcile's "
+            "action and reusable workflows from",
+            hint="pass --tool-repo OWNER/NAME: the repository reconcile is published from, "
+            "or your organisation's fork or mirror of it",
         )
     if not re.fullmatch(r"[\w.-]+/[\w.-]+", request.tool_repo):
         raise ConfigError(f"--tool-repo {request.tool_repo!r} is not OWNER/NAME")

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from reconciler.scaffold.templates import fill, template, upper_name
 
-DEFAULT_TOOL_REPO = "reconcile-gitops/reconcile"
 WORKFLOWS = ("plan", "apply", "drift")
 
 
@@ -24,22 +23,15 @@ class ToolSource:
     tool_inputs: tuple[tuple[str, str], ...]
 
     @classmethod
-    def release(cls, version: str, *, repo: str = DEFAULT_TOOL_REPO) -> ToolSource:
-        """A released version, as a config repository pins it."""
-        inputs = [("tool-ref", f"v{version}")]
-        if repo != DEFAULT_TOOL_REPO:
-            inputs.append(("tool-repository", repo))
-        return cls(f"{repo}/.github/workflows/", f"@v{version}", tuple(inputs))
+    def release(cls, version: str, *, repo: str, commit: str) -> ToolSource:
+        """A released version pinned by its commit, the tag in a comment (what Dependabot
+        reads and rewrites); the reusable workflows take the action from that same commit."""
+        return cls(f"{repo}/.github/workflows/", f"@{commit} # v{version}", ())
 
     @classmethod
     def local(cls) -> ToolSource:
         """This repository at the commit being tested (its own workflows)."""
-        here = "${{ github.repository }}"
-        return cls(
-            "./.github/workflows/",
-            "",
-            (("tool-ref", "${{ github.sha }}"), ("tool-repository", here)),
-        )
+        return cls("./.github/workflows/", "", ())
 
 
 def caller_workflows(envs: list[str], source: ToolSource) -> dict[str, str]:

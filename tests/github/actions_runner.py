@@ -9,15 +9,18 @@ is how GitHub resolves them. Steps honour ``if:`` (``success()`` unless the cond
 status function), ``GITHUB_OUTPUT`` / ``GITHUB_ENV`` / ``GITHUB_STEP_SUMMARY`` work as on a
 runner, and ``uses: ./path`` runs a composite action's steps with its inputs and outputs.
 ``actions/checkout`` is a fresh clone of ``origin`` (at ``with.ref`` when given), or, for
-another repository, this repository's ``action.yml`` at ``with.path``; other actions are
-skipped. Each environment's live org is a sandbox state folder put into the job's clone before
-it runs and kept after, so environments stay separate orgs as in real life.
+another repository, this repository's ``action.yml`` and ``requirements.lock`` at
+``with.path``; ``actions/upload-artifact`` hands the file to ``Runner.upload``; other
+actions are skipped. Each environment's live org is a sandbox state
+folder put into the job's clone before it runs and kept after, so environments stay separate
+orgs as in real life.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,7 @@ import yaml
 from tests.github.expressions import evaluate, substitute, text, truthy
 
 Outputs = dict[str, str]
+TOOL_REPOSITORY = "acme/reconcile"  # where the config repo's workflows take reconcile from
 
 
 @dataclass
@@ -65,6 +69,8 @@ class Runner:
     orgs: Path
     environment_secrets: dict[str, dict[str, str]] = field(default_factory=dict)
     caller_inputs: dict[str, str] = field(default_factory=dict)
+    # What actions/upload-artifact does with (name, file): the test hands it to its fake GitHub.
+    upload: Callable[[str, Path], None] | None = None
     ref: str = "main"
     _jobs: int = 0
 
@@ -118,6 +124,8 @@ class Runner:
         )
         secrets = {k: passed.get(k, "") for k in secret_names}
         cctx = {"github": ctx["github"], "vars": ctx["vars"], "inputs": inputs, "secrets": secrets}
+        # The called workflow's own place (job.workflow_*): the tool, at the caller's commit.
+        cctx["job"] = {"workflow_repository": TOOL_REPOSITORY, "workflow_sha": ctx["github"]["sha"]}
         outputs, failed = self._workflow(called, cctx, result, prefix=f"{name}/")
         jobs = {"jobs": {j: {"outputs": o} for j, o in outputs.items()}}
         values = {
@@ -249,6 +257,10 @@ class _Steps:
             return True, {}
         if uses.startswith("./"):
             return self._composite(self.workdir / uses, given, ctx)
+        if uses.startswith("actions/upload-artifact@") and self.runner.upload:
+            path = Path(given["path"])
+            assert path.is_file(), f"upload-artifact: no file {path}"
+            self.runner.upload(given["name"], path)
         return True, {}  # setup-python, the App token: nothing to emulate
 
     def _checkout(self, given: Outputs, ctx: dict[str, Any]) -> None:
@@ -256,7 +268,8 @@ class _Steps:
         if given.get("repository", ctx["github"]["repository"]) != ctx["github"]["repository"]:
             target = self.workdir / given["path"]
             target.mkdir(parents=True)
-            shutil.copy(self.runner.tool / "action.yml", target / "action.yml")
+            for name in ("action.yml", "requirements.lock"):
+                shutil.copy(self.runner.tool / name, target / name)
         elif given.get("ref"):
             self.runner._git("checkout", "-q", "--detach", given["ref"], cwd=self.workdir)
 
@@ -264,7 +277,10 @@ class _Steps:
         action = load(folder / "action.yml")
         declared: dict[str, Any] = action.get("inputs") or {}
         assert set(given) <= set(declared), f"unknown action inputs {set(given) - set(declared)}"
-        inputs = {k: str(v.get("default", "")) for k, v in declared.items()} | given
+        defaults = {
+            k: text(substitute(str(v.get("default", "")), ctx)) for k, v in declared.items()
+        }
+        inputs = defaults | given
         github = ctx["github"] | {"action_path": str(folder)}
         actx = {k: v for k, v in ctx.items() if k != "steps"} | {"inputs": inputs, "github": github}
         ok, steps = self.steps(action["runs"]["steps"], actx)

@@ -7,9 +7,11 @@ told to refuse writes with 403 the way a read-only ``GITHUB_TOKEN`` is refused.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import threading
+import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -25,6 +27,9 @@ ROUTES = [
     ("PATCH", r"/repos/(?P<repo>[^/]+/[^/]+)/issues/(?P<n>\d+)", "update_issue"),
     ("GET", r"/repos/(?P<repo>[^/]+/[^/]+)/pulls", "list_pulls"),
     ("POST", r"/repos/(?P<repo>[^/]+/[^/]+)/pulls", "create_pull"),
+    ("GET", r"/repos/(?P<repo>[^/]+/[^/]+)/commits/(?P<sha>\w+)/pulls", "commit_pulls"),
+    ("GET", r"/repos/(?P<repo>[^/]+/[^/]+)/actions/artifacts", "list_artifacts"),
+    ("GET", r"/repos/(?P<repo>[^/]+/[^/]+)/actions/artifacts/(?P<id>\d+)/zip", "artifact_zip"),
 ]
 
 
@@ -41,6 +46,9 @@ class FakeGitHub:
     issues: dict[int, dict[str, Any]] = field(default_factory=dict)
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    # Workflow artifacts (newest last) and the pull requests each commit belongs to.
+    artifacts: list[dict[str, Any]] = field(default_factory=list)
+    commit_pulls: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     url: str = ""
     _next_id: int = 100
 
@@ -75,6 +83,16 @@ class FakeGitHub:
             issue["pull_request"] = {"url": "x"}
         self.issues[number] = issue
         return issue
+
+    def add_artifact(self, name: str, files: dict[str, bytes]) -> dict[str, Any]:
+        """Store an artifact as upload-artifact does: a zip of ``files``."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as zipped:
+            for member, data in files.items():
+                zipped.writestr(member, data)
+        artifact = {"id": self.new_id(), "name": name, "expired": False, "zip": buffer.getvalue()}
+        self.artifacts.append(artifact)
+        return artifact
 
     def comments_on(self, issue: int) -> list[dict[str, Any]]:
         return [c for c in self.comments.values() if c["issue"] == issue]
@@ -188,6 +206,25 @@ class _Handler(BaseHTTPRequestHandler):
         }
         self.fake.pulls[number] = pull
         self._check_size(body["body"]) or self._send(201, pull)
+
+    def commit_pulls(self, m: dict[str, str], _: Any, __: Any) -> None:
+        self._send(200, self.fake.commit_pulls.get(m["sha"], []))
+
+    def list_artifacts(self, _: Any, __: Any, query: dict[str, str]) -> None:
+        found = [
+            {k: v for k, v in a.items() if k != "zip"}
+            for a in reversed(self.fake.artifacts)  # newest first, as GitHub lists them
+            if a["name"] == query.get("name", a["name"])
+        ]
+        self._send(200, {"total_count": len(found), "artifacts": found})
+
+    def artifact_zip(self, m: dict[str, str], _: Any, __: Any) -> None:
+        [artifact] = [a for a in self.fake.artifacts if a["id"] == int(m["id"])]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/zip")
+        self.send_header("Content-Length", str(len(artifact["zip"])))
+        self.end_headers()
+        self.wfile.write(artifact["zip"])
 
     def _check_size(self, text: str) -> bool:
         if len(text) > 65_536:

@@ -24,7 +24,7 @@ NAMES = sorted(p.name for p in WORKFLOWS.glob("*.yml"))
 REUSABLE = ["reconcile-apply.yml", "reconcile-drift.yml", "reconcile-plan.yml"]
 CHECK_JSONSCHEMA = [sys.executable, "-m", "check_jsonschema"]
 PINNED = re.compile(
-    r"uses: (?P<action>[\w-]+/[\w-]+)@(?P<sha>[0-9a-f]{40}) # (?P<tag>v\d+\.\d+\.\d+)$"
+    r"uses: (?P<action>[\w-]+/[\w-]+(?:/[\w-]+)*)@(?P<sha>[0-9a-f]{40}) # (?P<tag>v\d+\.\d+\.\d+)$"
 )
 
 
@@ -68,6 +68,8 @@ def test_actions_are_pinned_by_commit_with_the_tag_alongside() -> None:
         "actions/checkout",
         "actions/setup-python",
         "actions/create-github-app-token",
+        "actions/upload-artifact",
+        "github/codeql-action/upload-sarif",
     }
 
 
@@ -80,8 +82,8 @@ def test_least_permissions_explicit_secrets_and_no_persisted_token(name: str) ->
         assert "permissions" in job, f"{name}: job {job_id} has no permissions of its own"
         writes = {k for k, v in job["permissions"].items() if v == "write"}
         allowed = {
-            "plan.yml": {"pull-requests"},
-            "reconcile-plan.yml": {"pull-requests"},
+            "plan.yml": {"pull-requests", "security-events"},
+            "reconcile-plan.yml": {"pull-requests", "security-events"},
             "drift.yml": {"issues"},
             "reconcile-drift.yml": {"issues"},
             "apply.yml": {"contents", "pull-requests"},
@@ -95,7 +97,8 @@ def test_least_permissions_explicit_secrets_and_no_persisted_token(name: str) ->
 
 def test_the_plan_check_always_runs_and_apply_refuses_other_refs_first() -> None:
     plan = load(WORKFLOWS / "plan.yml")[True]  # YAML 1.1 reads the key 'on' as True
-    assert plan == {"pull_request": None}  # no paths filter: the required checks always report
+    # no paths filter: the required checks always report, in the merge queue too
+    assert plan == {"pull_request": None, "merge_group": None}
     apply = load(WORKFLOWS / "reconcile-apply.yml")["jobs"]["apply"]
     assert apply["environment"] == "${{ inputs.environment }}"
     assert apply["concurrency"] == {
@@ -111,16 +114,38 @@ def test_the_plan_check_always_runs_and_apply_refuses_other_refs_first() -> None
 def test_the_action_and_the_pre_commit_hook_have_the_promised_interface() -> None:
     action = load(REPO / "action.yml")
     assert {"command", "env", "version", "args"} <= set(action["inputs"])
-    assert set(action["outputs"]) == {"exit-code", "markdown", "json"}
+    outputs = {"exit-code", "markdown", "json", "plan-digest", "stale", "reviewed-pr"}
+    assert set(action["outputs"]) == outputs
     assert action["runs"]["using"] == "composite"
     setup = action["runs"]["steps"][0]["with"]
     assert setup["cache"] == "pip"
+    assert setup["cache-dependency-path"] == "${{ github.action_path }}/requirements.lock"
     [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "reconcile-validate" and hook["entry"] == "reconcile validate"
     assert hook["pass_filenames"] is False
+
+
+@pytest.mark.parametrize("path", ["action.yml", *(f".github/workflows/{n}" for n in NAMES)])
+def test_secrets_reach_only_the_step_that_runs_reconcile_never_github_env(path: str) -> None:
+    text = (REPO / path).read_text()
+    assert "GITHUB_ENV" not in text
+    steps = [s for job in load(REPO / path).get("jobs", {}).values() for s in job.get("steps", [])]
+    if path == "action.yml":
+        steps = load(REPO / path)["runs"]["steps"]
+    for step in steps:
+        mentions = str(step.get("env", "")) + str(step.get("run", ""))
+        if "pip install" in mentions:
+            assert "secrets." not in mentions and "inputs.genesys" not in mentions, step
 
 
 def test_the_container_runs_the_cli_as_a_non_root_user() -> None:
     lines = (REPO / "Dockerfile").read_text().splitlines()
     assert "USER reconcile" in lines and 'ENTRYPOINT ["reconcile"]' in lines
     assert any(re.fullmatch(r"ARG BASE=python:\d+\.\d+\.\d+-slim-\w+", line) for line in lines)
+
+
+def test_the_container_installs_the_hash_pinned_lock_then_the_tool_without_resolving() -> None:
+    text = (REPO / "Dockerfile").read_text()
+    assert "pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock" in text
+    assert "pip install --no-cache-dir --no-deps /wheels/*.whl" in text
+    assert "COPY schemas ./schemas" in text  # reconciler/schemas links to it

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets as random_secrets
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -22,13 +24,21 @@ from typing import Any
 
 import pytest
 
+from reconciler.cli.main import COMMANDS
 from tests.fixtures_github import FAKE_TOKEN
-from tests.github.actions_runner import Runner, WorkflowRun, load
+from tests.github.actions_runner import TOOL_REPOSITORY, Runner, WorkflowRun, load
 from tests.github.fake_github import FakeGitHub
 
 TOOL = Path(__file__).resolve().parents[2]
+# The action runs `reconcile plan --out` and `reconcile apply [--plan]` (CONTRACT section 4),
+# which h4-plan's branch adds: until it is merged, the runs that plan or apply wait for it.
+WAITS_FOR_PLAN_VERBS = pytest.mark.skipif(
+    not {"plan", "apply"} <= {c.name for c in COMMANDS},
+    reason="waits for the `reconcile plan`/`apply` verbs (h4-plan, issue 27)",
+)
 PR = 7
 RUN_ID = "4242"
+_TOOL = ("--tool-repo", TOOL_REPOSITORY, "--tool-commit", "c0ffee" + "0" * 34)
 MODEL = "environments/{env}/models/example-classifier.yaml"
 
 
@@ -84,9 +94,49 @@ class ConfigRepo:
     def open_pr(self, edits: dict[str, tuple[str, str]]) -> None:
         pull = self.runner.contexts["github"]["event"]["pull_request"]
         pull["base"]["sha"] = _git(self.root, "rev-parse", "HEAD")
-        self.commit("a pull request", edits=edits)
+        pull["head"]["sha"] = self.commit("a pull request", edits=edits)
         _git(self.root, "push", "-q", "origin", "HEAD:refs/heads/pr")
         self.runner.ref = "pr"
+
+    def merge_pr(self, fake_github: FakeGitHub) -> str:
+        """Merge the pull request with a merge commit of its own and push main, as GitHub does:
+        the commit applied is not the head that was planned, but GitHub knows its pull request."""
+        head = self.runner.contexts["github"]["event"]["pull_request"]["head"]["sha"]
+        _git(self.root, "commit", "-q", "--allow-empty", "-m", f"Merge pull request #{PR}")
+        merged = _git(self.root, "rev-parse", "HEAD")
+        fake_github.commit_pulls[merged] = [{"number": PR, "head": {"sha": head}}]
+        self.runner.ref = "main"
+        self.push_main()
+        return merged
+
+    def change_live_outside_git(self, env: str, edits: dict[str, tuple[str, str]]) -> None:
+        """Someone's emergency change: applied to the org from a scratch clone, never pushed."""
+        scratch = self.root.parent / f"scratch-{env}"
+        _git(self.root.parent, "clone", "-q", str(self.origin), str(scratch))
+        org, live = self.root.parent / "orgs" / env, scratch / ".reconciler" / "sandbox"
+        if org.is_dir():
+            shutil.copytree(org, live)
+        for rel, (old, new) in edits.items():
+            path = scratch / rel
+            path.write_text(path.read_text().replace(old, new, 1))
+        upper = _upper(env)
+        extra = {
+            f"GENESYS_{upper}_CLIENT_ID": "emergency",
+            f"GENESYS_{upper}_CLIENT_SECRET": "emergency-secret",
+            f"{upper}_OPENAI_API_KEY": "sk-test" + "0" * 32,
+        }
+        done = subprocess.run(
+            ["reconcile", "--env", env, "--sandbox", "--yes"],
+            cwd=scratch,
+            env=self.runner.base_env | extra,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        shutil.rmtree(org, ignore_errors=True)
+        shutil.copytree(live, org)
 
     def push_main(self, *, trigger: str | None = None) -> None:
         """Push main; the apply run is triggered by ``trigger`` (default: the new tip)."""
@@ -114,7 +164,7 @@ def scaffold(
         names = envs.split(",")
         root, origin = tmp_path / "config", tmp_path / "origin.git"
         subprocess.run(
-            [str(wheel_bin / "reconcile"), "init", str(root), "--envs", envs],
+            [str(wheel_bin / "reconcile"), "init", str(root), "--envs", envs, *_TOOL],
             check=True,
             capture_output=True,
             timeout=60,
@@ -146,7 +196,9 @@ def _runner(
     python = shims / "python"  # record what the action installs; the wheel is installed already
     python.write_text(
         "#!/bin/sh\n"
-        f'if [ "$1" = -m ] && [ "$2" = pip ]; then echo "$@" >> {tmp_path}/pip.log; exit 0; fi\n'
+        'if [ "$1" = -m ] && [ "$2" = pip ]; then\n'
+        f'  echo "$@" >> {tmp_path}/pip.log; env >> {tmp_path}/pip.env; exit 0\n'
+        "fi\n"
         f'exec {wheel_bin}/python "$@"\n'
     )
     python.chmod(0o755)
@@ -172,8 +224,10 @@ def _runner(
             "pull_request": {
                 "number": PR,
                 "base": {"sha": ""},
-                "head": {"repo": {"full_name": fake_github.repo}},
-            }
+                "head": {"repo": {"full_name": fake_github.repo}, "sha": ""},
+            },
+            # Absent from a pull_request event (null on GitHub); the expressions here are strict.
+            "merge_group": {"base_sha": "", "head_sha": ""},
         },
     }
     return Runner(
@@ -189,6 +243,7 @@ def _runner(
         orgs=tmp_path / "orgs",
         environment_secrets=_environment_secrets(envs),
         caller_inputs={"reconcile-flags": "--sandbox"},
+        upload=lambda name, path: fake_github.add_artifact(name, {path.name: path.read_bytes()}),
     )
 
 
@@ -204,6 +259,32 @@ def _assert_no_secret_leaks(repo: ConfigRepo, *texts: str) -> None:
             assert value not in text, f"secret {name} leaked"
 
 
+def _hash_pinned_then_no_deps(pair: tuple[str, str]) -> bool:
+    """The action's two installs: the lock with hashes required, then the tool alone."""
+    lock, tool = pair
+    return lock.endswith("--require-hashes -r " + str(Path(lock.split(" -r ")[-1]))) and (
+        lock.endswith("/.reconcile-tool/requirements.lock")
+        and "--no-deps" in tool
+        and tool.endswith("/.reconcile-tool")
+    )
+
+
+def test_the_install_step_sees_no_secret_and_the_drift_step_runs_after_it(
+    scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
+) -> None:
+    repo = scaffold("dev")
+    result = repo.run("drift.yml")
+    assert result.failed_jobs == [], _describe(result)
+    installs = (repo.root.parent / "pip.log").read_text().splitlines()
+    assert len(installs) == 2 and _hash_pinned_then_no_deps((installs[0], installs[1])), installs
+    seen_by_pip = (repo.root.parent / "pip.env").read_text()
+    secrets = repo.secrets()
+    assert secrets and all(value not in seen_by_pip for value in secrets.values())
+    assert "GENESYS_DEV_CLIENT_ID" not in seen_by_pip
+    _assert_no_secret_leaks(repo, result.output)
+
+
+@WAITS_FOR_PLAN_VERBS
 def test_plan_reports_for_every_environment_and_comments_only_where_the_pr_changes_one(
     scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub, github_env: dict[str, str]
 ) -> None:
@@ -219,11 +300,13 @@ def test_plan_reports_for_every_environment_and_comments_only_where_the_pr_chang
     for env in ("staging", "prod"):
         assert f"Nothing to plan: this pull request does not change environments/{env}/" in summary
     installs = (repo.root.parent / "pip.log").read_text().splitlines()
-    assert installs and all(line.endswith("/.reconcile-tool") for line in installs), installs
+    pairs = zip(installs[::2], installs[1::2], strict=True)
+    assert installs and all(_hash_pinned_then_no_deps(pair) for pair in pairs)
     assert "reconcile, version" in first.output  # the wheel's reconcile ran
     _assert_no_secret_leaks(repo, first.output, summary, comment["body"])
 
 
+@WAITS_FOR_PLAN_VERBS
 def test_a_plan_blocked_by_policy_fails_its_check_but_still_comments(
     scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
 ) -> None:
@@ -235,8 +318,10 @@ def test_a_plan_blocked_by_policy_fails_its_check_but_still_comments(
     [comment] = fake_github.comments_on(PR)
     assert comment["body"].startswith("<!-- reconcile:plan:prod -->")
     assert "budget" in comment["body"].lower()
+    assert fake_github.artifacts == []  # a plan blocked by policy is not saved for the merge
 
 
+@WAITS_FOR_PLAN_VERBS
 def test_each_environment_applies_the_commit_the_one_before_it_applied_not_the_tip(
     scaffold: Callable[[str], ConfigRepo],
 ) -> None:
@@ -269,6 +354,7 @@ def test_each_environment_applies_the_commit_the_one_before_it_applied_not_the_t
     )
 
 
+@WAITS_FOR_PLAN_VERBS
 def test_drift_opens_an_issue_apply_on_merge_pushes_state_and_drift_then_closes_it(
     scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
 ) -> None:
@@ -291,6 +377,7 @@ def test_drift_opens_an_issue_apply_on_merge_pushes_state_and_drift_then_closes_
     _assert_no_secret_leaks(repo, before.output, applied.output, after.output, issue["body"])
 
 
+@WAITS_FOR_PLAN_VERBS
 def test_drift_fails_when_the_committed_audit_history_was_rewritten(
     scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
 ) -> None:
@@ -321,6 +408,7 @@ def test_apply_from_a_branch_other_than_main_is_refused(
     assert not (repo.root.parent / "orgs" / "dev").exists()  # the org was never called
 
 
+@WAITS_FOR_PLAN_VERBS
 def test_a_refused_push_sends_the_state_to_a_pull_request_instead_of_losing_it(
     scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
 ) -> None:
@@ -342,6 +430,7 @@ def test_a_refused_push_sends_the_state_to_a_pull_request_instead_of_losing_it(
     assert kept["serial"] == 1 and kept["models"][0]["name"] == "example-classifier"
 
 
+@WAITS_FOR_PLAN_VERBS
 def test_the_action_alone_exposes_the_exit_code_and_both_reports(
     scaffold: Callable[[str], ConfigRepo],
 ) -> None:
@@ -370,3 +459,71 @@ def test_the_action_alone_exposes_the_exit_code_and_both_reports(
     assert out["exit-code"] == "2"
     assert Path(out["markdown"]).read_text().startswith("### ")
     assert json.loads(Path(out["json"]).read_text())["formatVersion"] == 1
+
+
+def _live_temperature(repo: ConfigRepo, env: str) -> float:
+    """The temperature the org holds, read from the sandbox's persisted state."""
+    found = re.findall(r'"temperature":\s*([0-9.]+)', _org_text(repo, env))
+    assert found, "no temperature in the org's state"
+    return float(found[-1])
+
+
+def _org_text(repo: ConfigRepo, env: str) -> str:
+    org = repo.root.parent / "orgs" / env
+    return "".join(p.read_text() for p in sorted(org.rglob("*.json")))
+
+
+def _plan_then_merge(repo: ConfigRepo, *, live_first: bool) -> WorkflowRun:
+    """A pull request setting the example model to 0.3, and its plan (an update of the live
+    model at 0.1 with ``live_first``, else its creation)."""
+    if live_first:
+        repo.push_main()
+        first = repo.run("apply.yml")  # no saved plan for this commit: a fresh plan
+        assert first.failed_jobs == [], _describe(first)
+        _git(repo.root, "pull", "-q", "--rebase", "origin", "main")
+    repo.open_pr({MODEL.format(env="dev"): ("temperature: 0.1", "temperature: 0.3")})
+    planned = repo.run("plan.yml")
+    assert planned.failed_jobs == [], _describe(planned)
+    return planned
+
+
+@WAITS_FOR_PLAN_VERBS
+def test_the_plan_reviewed_in_the_pull_request_is_the_plan_applied_on_merge(
+    scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
+) -> None:
+    repo = scaffold("dev")
+    _plan_then_merge(repo, live_first=True)
+    head = repo.runner.contexts["github"]["event"]["pull_request"]["head"]["sha"]
+    [artifact] = [a for a in fake_github.artifacts if a["name"].endswith(head)]
+    assert artifact["name"] == f"reconcile-plan-dev-{head}"
+    [comment] = fake_github.comments_on(PR)
+    assert "Saved plan `" in comment["body"] and f"reconcile-plan-dev-{head}" in comment["body"]
+
+    repo.merge_pr(fake_github)
+    applied = repo.run("apply.yml")
+    assert applied.failed_jobs == [], _describe(applied)
+    assert f"the plan of 'dev' reviewed at {head[:12]}" in applied.output
+    assert _live_temperature(repo, "dev") == 0.3
+    _assert_no_secret_leaks(repo, applied.output)
+
+
+@WAITS_FOR_PLAN_VERBS
+def test_a_plan_gone_stale_after_review_is_refused_and_the_pull_request_told_how_to_re_plan(
+    scaffold: Callable[[str], ConfigRepo], fake_github: FakeGitHub
+) -> None:
+    repo = scaffold("dev")
+    _plan_then_merge(repo, live_first=False)
+    # someone creates the model by hand at 0.5: the reviewed "create" is now an update
+    repo.change_live_outside_git(
+        "dev", {MODEL.format(env="dev"): ("temperature: 0.1", "temperature: 0.5")}
+    )
+    before = _org_text(repo, "dev")
+
+    repo.merge_pr(fake_github)
+    refused = repo.run("apply.yml")
+    assert refused.failed_jobs == ["dev/apply", "dev"], _describe(refused)
+    assert "reconcile apply of 'dev' failed with exit 4" in refused.output
+    assert _org_text(repo, "dev") == before  # nothing was changed
+    assert _live_temperature(repo, "dev") == 0.5
+    [comment] = fake_github.comments_on(PR)
+    assert "stale-plan" in comment["body"] and "open a pull request" in comment["body"]

@@ -20,7 +20,12 @@ from tests.github.linters import lint
 REPO = Path(__file__).resolve().parents[2]
 
 
+TOOL = ("--tool-repo", "acme/reconcile", "--tool-commit", "c0ffee" + "0" * 34)
+
+
 def reconcile(*args: str) -> Result:
+    if args[:1] == ("init",):  # every init names where reconcile comes from
+        args = (*args, *TOOL)
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
@@ -40,7 +45,7 @@ def test_init_then_validate_then_a_sandbox_plan_work_in_an_empty_folder(folder: 
         assert (folder / "environments" / env / "models" / "example-classifier.yaml").is_file()
     assert (folder / ".gitignore").read_text().splitlines()[-1] == ".reconciler/"
     hook = yaml.safe_load((folder / ".pre-commit-config.yaml").read_text())
-    assert hook["repos"][0]["hooks"] == [{"id": "reconcile-validate"}]
+    assert hook["repos"][0]["hooks"][0]["entry"] == "reconcile validate"
 
     valid = reconcile("validate")
     assert valid.exit_code == 0, valid.output
@@ -116,17 +121,21 @@ def test_envs_region_and_tool_version_shape_every_file(folder: Path) -> None:
     apply = yaml.safe_load((folder / ".github" / "workflows" / "apply.yml").read_text())
     assert list(apply["jobs"]) == ["qa", "eu-live"]
     first, second = apply["jobs"]["qa"], apply["jobs"]["eu-live"]
-    assert first["uses"].endswith("/.github/workflows/reconcile-apply.yml@v1.2.3")
+    assert first["uses"] == "acme/reconcile/.github/workflows/reconcile-apply.yml@" + TOOL[3]
     assert "commit" not in first["with"] and second["needs"] == "qa"
     assert second["with"]["commit"] == "${{ needs.qa.outputs.applied-commit }}"
-    assert second["with"]["tool-ref"] == "v1.2.3"
+    assert "tool-ref" not in second["with"]  # the reusable workflow takes its own commit
+    text = (folder / ".github" / "workflows" / "apply.yml").read_text()
+    assert text.count(f"@{TOOL[3]} # v1.2.3\n") == 2  # the one place naming the version
     plan = yaml.safe_load((folder / ".github" / "workflows" / "plan.yml").read_text())
     assert plan["jobs"]["eu-live"]["secrets"] == {
         "GENESYS_CLIENT_ID": "${{ secrets.GENESYS_EU_LIVE_READ_CLIENT_ID }}",
         "GENESYS_CLIENT_SECRET": "${{ secrets.GENESYS_EU_LIVE_READ_CLIENT_SECRET }}",
     }
     hooks = yaml.safe_load((folder / ".pre-commit-config.yaml").read_text())
-    assert hooks["repos"][0]["rev"] == "v1.2.3"
+    assert hooks["repos"][0]["repo"] == "local"  # no second copy of the version
+    readme = (folder / "README.md").read_text()
+    assert "acme/reconcile" in readme and TOOL[3] in readme and "v1.2.3" in readme
 
 
 @pytest.mark.parametrize(
@@ -145,11 +154,67 @@ def test_bad_options_exit_1_and_write_nothing(folder: Path, args: list[str], mes
     assert os.listdir(folder) == []
 
 
+def test_init_without_tool_repo_exits_1_saying_what_to_pass_and_writes_nothing(
+    folder: Path,
+) -> None:
+    done = CliRunner().invoke(cli, ["init"])
+    assert done.exit_code == 1
+    assert "--tool-repo is required" in done.output and "--tool-repo OWNER/NAME" in done.output
+    assert os.listdir(folder) == []
+
+
+def test_init_looks_the_release_commit_up_with_git_ls_remote(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    published = tmp_path / "acme" / "reconcile"
+    published.mkdir(parents=True)
+    git = ["git", "-C", str(published)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run(
+        [
+            *git,
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@e",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "r",
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [*git, "-c", "user.name=T", "-c", "user.email=t@e", "tag", "-a", "v1.2.3", "-m", "v"],
+        check=True,
+    )
+    commit = subprocess.run(
+        [*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    config = tmp_path / "gitconfig"  # github.com is this folder, as a mirror would be
+    config.write_text(f'[url "{tmp_path.as_uri()}/"]\n\tinsteadOf = https://github.com/\n')
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    args = ["init", "--tool-repo", "acme/reconcile", "--tool-version", "1.2.3"]
+    done = CliRunner().invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    plan = (folder / ".github" / "workflows" / "plan.yml").read_text()
+    assert f"reconcile-plan.yml@{commit} # v1.2.3" in plan  # the tag's commit, not the tag's
+    missing = CliRunner().invoke(cli, [*args[:3], "--tool-version", "9.9.9", str(tmp_path / "x")])
+    assert missing.exit_code == 1 and "could not find the commit of v9.9.9" in missing.output
+    assert "--tool-commit" in missing.output
+
+
 def test_the_scaffolded_workflows_pass_actionlint_and_zizmor(folder: Path) -> None:
     assert reconcile("init").exit_code == 0
     files = sorted(str(p.relative_to(folder)) for p in (folder / ".github").rglob("*.yml"))
     assert len(files) == 5  # three workflows, dependabot, zizmor's own config
     assert lint(folder, *files) == ""
+    assert yaml.safe_load((folder / ".github" / "zizmor.yml").read_text()) == {"rules": {}}
+    dependabot = yaml.safe_load((folder / ".github" / "dependabot.yml").read_text())
+    assert [u["package-ecosystem"] for u in dependabot["updates"]] == ["github-actions", "pip"]
     bad = folder / ".github" / "workflows" / "bad.yml"  # the linters really look
     bad.write_text(
         "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"

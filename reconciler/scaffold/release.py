@@ -1,0 +1,58 @@
+"""Which commit a release tag of reconcile is, so the scaffold can pin by commit.
+
+A config repository pins reconcile's reusable workflows by commit with the tag in a comment
+(a tag can be moved; a commit cannot), so ``init`` needs the commit of ``v<version>`` in the
+repository the team takes reconcile from. Given ``--tool-commit`` it uses that; otherwise it
+asks that repository with ``git ls-remote`` (the peeled commit of an annotated tag). Offline,
+or for a tag that is not there, it stops with the command that finds the commit by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+from reconciler.structs.errors import ConfigError
+
+_COMMIT = re.compile(r"[0-9a-f]{40}")
+SERVER = "https://github.com"
+
+
+def release_commit(repo: str, version: str, *, given: str = "") -> str:
+    """The 40-hex commit of tag ``v<version>`` in ``repo`` (``given`` when given)."""
+    if given:
+        if not _COMMIT.fullmatch(given):
+            raise ConfigError(
+                f"--tool-commit {given!r} is not a full commit id",
+                hint="give the 40 hex digits, as `git ls-remote` prints them",
+            )
+        return given
+    tag = f"refs/tags/v{version}"
+    url = f"{SERVER}/{repo}"
+    try:
+        done = subprocess.run(
+            ["git", "ls-remote", url, tag, f"{tag}^{{}}"],
+            # A repository that does not exist answers 401: never wait for a password.
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        done = subprocess.CompletedProcess([], 1, "", str(exc))
+    found: dict[str, str] = {}
+    for line in done.stdout.splitlines():
+        sha, _, ref = line.partition("\t")
+        found[ref] = sha
+    commit = found.get(f"{tag}^{{}}") or found.get(tag, "")
+    if done.returncode != 0 or not _COMMIT.fullmatch(commit):
+        raise ConfigError(
+            f"could not find the commit of v{version} in {url}",
+            hint=(
+                f"pass --tool-commit with the commit the tag names (`git ls-remote {url} "
+                f"v{version}`), or --tool-version with a release that {repo} has"
+            ),
+        )
+    return commit
