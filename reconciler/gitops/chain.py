@@ -31,14 +31,15 @@ from reconciler.gitops.canonical import (
     entry_hash,
     entry_mac,
 )
-from reconciler.structs.paths import inside_root
+from reconciler.structs.paths import inside_root, state_path
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def audit_path(root: Path, env: str) -> Path:
-    """``state/<env>/audit.jsonl``; a ConfigError when it resolves outside ``root``."""
-    return inside_root(root, root / "state" / env / "audit.jsonl")
+    """``state/<env>/audit.jsonl``; a ConfigError when it resolves outside ``root`` or any part
+    of it is a symlink."""
+    return inside_root(root, state_path(root, env, "audit.jsonl"))
 
 
 @dataclass(frozen=True)
