@@ -50,7 +50,11 @@ def run_locked(request: JobRequest, hooks: JobHooks) -> int:
     ) as held:
         if request.commit or request.push:
             commit_leftovers_first(
-                request.root, request.environment, push=request.push, notify=hooks.on_notice
+                request.root,
+                request.environment,
+                push=request.push,
+                killed=bool(held.interrupted),
+                notify=hooks.on_notice,
             )
         locked = _Locked(run_id, held)
         return plan_job(

@@ -11,6 +11,10 @@ under the environment's lock, and only when it is an honest successor of HEAD's 
   (``.snapshot.json.*.tmp``), and a torn last audit line (a crash inside an append). A torn
   line was never fsynced, so no write was sent after it; the live change an accepted entry
   recorded is found again and recorded as MODEL_RECOVERED. Its bytes are kept aside;
+- git's ``index.lock`` and ref locks, when a run of ours is known to have died holding the
+  environment's lock (its own ``git commit`` was killed with it): git never removes them and
+  refuses every later command until someone does. Only locks older than this call are
+  removed, and this call holds the environment's lock, so no run of ours is using them;
 - the log must be a valid chain that starts with HEAD's log byte for byte (MACs too, when
   ``RECONCILE_AUDIT_KEY`` is set), the snapshot must parse, never go back in serial, and
   anchor on its own log (``history.successor``). Anything else is refused with the reason
@@ -19,6 +23,8 @@ under the environment's lock, and only when it is an honest successor of HEAD's 
 
 from __future__ import annotations
 
+import contextlib
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,10 +71,15 @@ def pending(root: Path, env: str) -> bool:
         return bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
 
 
-def commit_leftovers(root: Path, env: str, *, key: bytes | None = None) -> Leftovers | None:
+def commit_leftovers(
+    root: Path, env: str, *, key: bytes | None = None, killed: bool = False
+) -> Leftovers | None:
     """Check and commit uncommitted records of ``env``; None when there are none. Raises
-    ConfigError (nothing committed) when they are not an honest successor of HEAD's."""
+    ConfigError (nothing committed) when they are not an honest successor of HEAD's.
+    ``killed``: a run of ours died holding the environment's lock on this machine."""
     folder = state_path(root, env)
+    if killed:
+        _clear_git_locks(root, before=time.time())
     if not pending(root, env):
         return None
     _remove_temporary(folder)
@@ -99,6 +110,19 @@ def commit_leftovers(root: Path, env: str, *, key: bytes | None = None) -> Lefto
         torn=torn,
         commit=sha,
     )
+
+
+def _clear_git_locks(root: Path, *, before: float) -> None:
+    """The lock files a killed ``git commit`` leaves: the index's, and those of the refs it
+    was moving (HEAD, the branch, packed-refs)."""
+    with require_repo(root) as repo:
+        own, common = Path(str(repo.git_dir)), Path(str(repo.common_dir))
+        branch = None if repo.head.is_detached else str(repo.active_branch.path)
+    locks = [own / "index.lock", own / "HEAD.lock", common / "packed-refs.lock"]
+    for lock in locks + ([common / f"{branch}.lock"] if branch else []):
+        with contextlib.suppress(FileNotFoundError):
+            if lock.lstat().st_mtime < before:
+                lock.unlink()
 
 
 def _remove_temporary(folder: Path) -> None:
