@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.gitops.anchor import check_anchor_in
+from reconciler.gitops.canonical import audit_key
 from reconciler.gitops.chain import AuditVerdict, audit_path, verify_bytes
 from reconciler.gitops.gitutil import in_repo, open_repo
 from reconciler.gitops.snapshot import parse, snapshot_path
@@ -35,7 +36,8 @@ class Version:
 
 def verify_history(root: Path, env: str, *, key: bytes | None = None) -> AuditVerdict:
     """The first commit whose state is not an honest successor of its parent's, if any;
-    with ``key`` every version's entries must also carry their MACs under it."""
+    with ``key`` (default RECONCILE_AUDIT_KEY) every version's entries must carry their MACs."""
+    key = key if key is not None else audit_key()
     repo = open_repo(root)
     if repo is None:
         return AuditVerdict(
