@@ -24,6 +24,7 @@ under the environment's lock, and only when it is an honest successor of HEAD's 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -82,10 +83,9 @@ def commit_leftovers(
         _clear_git_locks(root, before=time.time())
     if not pending(root, env):
         return None
-    _remove_temporary(folder)
-    torn = _cut_torn_line(root, env)
-    before = committed(root, env)
-    verdict = successor(before, working_tree(root, env), key=key or audit_key())
+    before, now = committed(root, env), working_tree(root, env)
+    log, torn = _split_torn(now.log)
+    verdict = successor(before, dataclasses.replace(now, log=log), key=key or audit_key())
     if not verdict.ok:
         raise ConfigError(
             f"state/{env}/ holds records left uncommitted by an interrupted run that cannot "
@@ -94,6 +94,8 @@ def commit_leftovers(
             f"'git checkout -- state/{env}' (the next run records every live change they "
             "described as MODEL_RECOVERED), then run again",
         )
+    _remove_temporary(folder)
+    aside = _set_aside(root, env, keep=len(log or b""), torn=torn) if torn else None
     known = len((before.log or b"").splitlines()) if before else 0
     snapshot = read_snapshot(root, env)
     message = (
@@ -103,11 +105,13 @@ def commit_leftovers(
         + ". Verified as an append-only successor of the committed records."
     )
     sha = commit_state(root, env, message=message)
+    if sha is None and aside is None:
+        return None  # only a temporary file, or an index that lagged behind HEAD
     return Leftovers(
         env=env,
         entries=verdict.entries - known,
         serial=snapshot.serial if snapshot else None,
-        torn=torn,
+        torn=aside,
         commit=sha,
     )
 
@@ -132,20 +136,20 @@ def _remove_temporary(folder: Path) -> None:
             temp.unlink()
 
 
-def _cut_torn_line(root: Path, env: str) -> Path | None:
-    """Cut an incomplete last line off the log, keeping its bytes aside; its path or None."""
-    path = audit_path(root, env)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    if not data or data.endswith(b"\n"):
-        return None
-    keep = data.rfind(b"\n") + 1
+def _split_torn(log: bytes | None) -> tuple[bytes | None, bytes]:
+    """The log's complete lines, and the incomplete last line a crash left (b"" if none)."""
+    if not log or log.endswith(b"\n"):
+        return log, b""
+    keep = log.rfind(b"\n") + 1
+    return log[:keep], log[keep:]
+
+
+def _set_aside(root: Path, env: str, *, keep: int, torn: bytes) -> Path:
+    """Keep the torn line's bytes in ``.reconciler/torn/``, then cut it off the log."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     aside = private_path(root, "torn", f"{env}-audit-{stamp}.jsonl")
     aside.parent.mkdir(parents=True, exist_ok=True)
-    aside.write_bytes(data[keep:])
-    with path.open("r+b") as handle:
+    aside.write_bytes(torn)
+    with audit_path(root, env).open("r+b") as handle:
         handle.truncate(keep)
     return aside.relative_to(root)

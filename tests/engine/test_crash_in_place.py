@@ -139,3 +139,19 @@ def test_without_commit_the_records_are_left_for_the_user(run: Run, repo: Config
     head = git(repo.root, "rev-parse", "HEAD")
     assert run() == ExitCode.OK
     assert git(repo.root, "rev-parse", "HEAD") == head
+
+
+def test_a_refusal_changes_nothing_not_even_a_torn_line(run: Run, repo: ConfigRepo) -> None:
+    assert run(commit=True) == ExitCode.OK
+    kill_before_commit(run, repo, before_snapshot=False)
+    path = repo.root / STATE / "audit.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[1:]) + '{"torn', encoding="utf-8")
+    temp = repo.root / STATE / ".snapshot.json.x.tmp"
+    temp.write_text("{", encoding="utf-8")
+    before = path.read_bytes()
+
+    with pytest.raises(ConfigError):
+        run(commit=True)
+    assert path.read_bytes() == before and temp.exists()
+    assert not (repo.root / ".reconciler" / "torn").exists()
