@@ -53,7 +53,7 @@ def run_locked(request: JobRequest, hooks: JobHooks) -> int:
                 request.root,
                 request.environment,
                 push=request.push,
-                killed=bool(held.interrupted),
+                killed=held.died_here,
                 notify=hooks.on_notice,
             )
         locked = _Locked(run_id, held)

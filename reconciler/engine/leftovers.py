@@ -61,5 +61,4 @@ def commit_leftovers_locked(
     EnvironmentLocked after ``timeout``, and that run commits what it finds itself."""
     me = Holder.for_run(actor=default_actor(root), run=str(uuid.uuid4()), environ=os.environ)
     with environment_lock(root, env, me=me, settings=LockSettings(timeout=timeout)) as held:
-        killed = bool(held.interrupted)
-        return commit_leftovers_first(root, env, push=push, killed=killed, notify=notify)
+        return commit_leftovers_first(root, env, push=push, killed=held.died_here, notify=notify)

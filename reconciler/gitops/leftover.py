@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,7 +39,7 @@ from reconciler.structs.errors import ConfigError
 from reconciler.structs.paths import private_path, state_path
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Leftovers:
     """What was found and committed: new audit entries, the snapshot's serial, cut bytes."""
 
@@ -49,6 +48,15 @@ class Leftovers:
     serial: int | None
     torn: Path | None = None
     commit: str | None = None
+
+    def message(self, *, after: int) -> str:
+        """The commit message."""
+        return (
+            f"reconcile({self.env}): commit records an interrupted run left uncommitted\n\n"
+            f"{self.entries} audit entries after line {after}"
+            + (f"; snapshot serial {self.serial}" if self.serial is not None else "")
+            + ". Verified as an append-only successor of the committed records."
+        )
 
     def describe(self) -> str:
         parts = [f"{self.entries} audit entr{'y' if self.entries == 1 else 'ies'}"]
@@ -98,22 +106,16 @@ def commit_leftovers(
     aside = _set_aside(root, env, keep=len(log or b""), torn=torn) if torn else None
     known = len((before.log or b"").splitlines()) if before else 0
     snapshot = read_snapshot(root, env)
-    message = (
-        f"reconcile({env}): commit records an interrupted run left uncommitted\n\n"
-        f"{verdict.entries - known} audit entries after line {known}"
-        + (f"; snapshot serial {snapshot.serial}" if snapshot else "")
-        + ". Verified as an append-only successor of the committed records."
-    )
-    sha = commit_state(root, env, message=message)
-    if sha is None and aside is None:
-        return None  # only a temporary file, or an index that lagged behind HEAD
-    return Leftovers(
+    found = Leftovers(
         env=env,
         entries=verdict.entries - known,
         serial=snapshot.serial if snapshot else None,
         torn=aside,
-        commit=sha,
     )
+    sha = commit_state(root, env, message=found.message(after=known))
+    if sha is None and aside is None:
+        return None  # only a temporary file, or an index that lagged behind HEAD
+    return dataclasses.replace(found, commit=sha)
 
 
 def _clear_git_locks(root: Path, *, before: float) -> None:
