@@ -336,7 +336,7 @@ class Service:
         headers = {"Authorization": f"Bearer {TOKEN}"}
         try:
             return requests.request(method, self.url + path, headers=headers, timeout=60, **kwargs)
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or killed
             return None
 
     def _wait(self, done: Any, what: str, timeout: float = 60.0) -> None:

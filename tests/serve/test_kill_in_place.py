@@ -1,6 +1,7 @@
 """kill -9 of a real ``reconcile serve`` while its direct-apply job provisions, then a restart
 on the same checkout: the service commits the job's records at start-up (before it answers),
-the next job completes the record, and nothing is left uncommitted or reads as drift.
+the next job completes the record, and nothing is left uncommitted or reads as drift. Started
+on a fresh clone instead (the killed service's disk lost), the next job recovers the changes.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def serving(repo: ConfigRepo, tokens: Path) -> Iterator[tuple[subprocess.Popen[s
 def _answers(url: str) -> bool:
     try:
         return requests.get(f"{url}/healthz", timeout=1).status_code == 200
-    except requests.ConnectionError:
+    except requests.RequestException:  # not listening yet, or busy committing leftovers
         return False
 
 
@@ -125,8 +126,9 @@ def _viewer() -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKENS['viewer']}"}
 
 
-def test_a_service_killed_during_a_job_commits_its_records_when_it_starts_again(
-    repo: ConfigRepo, server: SandboxServer, tmp_path: Path
+@pytest.mark.parametrize("restart", ["same-checkout", "fresh-clone"])
+def test_a_service_killed_during_a_job_recovers_when_it_starts_again(
+    repo: ConfigRepo, server: SandboxServer, tmp_path: Path, restart: str
 ) -> None:
     tokens = token_file(tmp_path / "tokens.txt")
     with serving(repo, tokens) as (proc, url):
@@ -134,17 +136,24 @@ def test_a_service_killed_during_a_job_commits_its_records_when_it_starts_again(
         _wait(lambda: accepted(repo.root), what="the job's first accepted write")
         os.killpg(proc.pid, signal.SIGKILL)
     assert git(repo.root, "status", "--porcelain", "--", STATE) != ""
+    served = repo
+    if restart == "fresh-clone":
+        clone = tmp_path / "clone"
+        git(tmp_path, "clone", "--quiet", str(repo.root), str(clone))
+        configure(clone)
+        served = ConfigRepo(root=clone, base_url=repo.base_url, environ=repo.environ)
 
-    with serving(repo, tokens) as (_proc, url):
-        assert git(repo.root, "status", "--porcelain", "--", STATE) == ""
-        subject = git(repo.root, "log", "-1", "--format=%s")
-        assert "interrupted run left uncommitted" in subject
+    with serving(served, tokens) as (_proc, url):
+        assert git(served.root, "status", "--porcelain", "--", STATE) == ""
+        if restart == "same-checkout":
+            subject = git(served.root, "log", "-1", "--format=%s")
+            assert "interrupted run left uncommitted" in subject
         job = finished(url, apply(url, "beta-model", 0.3))
         assert job["status"] == "SUCCEEDED", job
 
-    assert git(repo.root, "status", "--porcelain", "--", STATE) == ""
+    assert git(served.root, "status", "--porcelain", "--", STATE) == ""
     live = live_models(server)
     assert sorted(m["name"] for m in live) == ["alpha-model", "beta-model"]
-    assert unaccounted_changes(repo.root, ENV, live) == []
-    report = run_drift(DriftRequest(root=repo.root, environment=ENV, environ=repo.environ))
+    assert unaccounted_changes(served.root, ENV, live) == []
+    report = run_drift(DriftRequest(root=served.root, environment=ENV, environ=served.environ))
     assert report.of(DriftKind.DRIFTED) + report.of(DriftKind.UNMANAGED) == []
