@@ -36,7 +36,7 @@ HOOK = '#!/bin/sh\ntouch "$(git rev-parse --git-dir)/held"\nsleep 60\n'
 
 @pytest.fixture
 def server(sandbox_factory: Callable[..., SandboxServer]) -> SandboxServer:
-    return sandbox_factory(clock=SystemClock(), provision_seconds=(0.6, 0.6))
+    return sandbox_factory(clock=SystemClock(), provision_seconds=(0.3, 0.3))
 
 
 @pytest.fixture
