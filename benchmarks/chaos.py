@@ -1,13 +1,26 @@
-"""Chaos: kill -9 applies at random moments against a faulty sandbox, rerun from fresh clones.
+"""Chaos: kill -9 applies at random moments against a faulty sandbox, then recover.
 
-Usage: python benchmarks/chaos.py [--rounds 30] [--models 8] [--seed 1] [--keep]
+Usage: python benchmarks/chaos.py [--rounds 30] [--models 8] [--seed 1] [--modes fresh,same,serve]
+       [--keep]
 
 One sandbox server (a ``reconcile sandbox`` process: 20% of requests answered 5xx before acting,
-20% of writes performed and then answered 502, a tight rate limit) and one bare git remote live
-for the whole run. Each round merges a manifest change (a PR), starts ``reconcile --env
-staging --yes --push`` from a fresh clone, and kills it with SIGKILL at a random moment; in
-some rounds a second applier starts at the same time from its own clone. Then it reruns from a
-fresh clone, as CI does, until a run exits 0. At the end, from a last fresh clone, it counts:
+20% of writes performed and then answered 502, a tight rate limit, provisioning in 0.3-1.5 s)
+and one bare git remote live for the whole run. Each round merges a manifest change (a PR),
+then kills an apply with SIGKILL (its whole process group, as a CI runner kills a job) at a
+random moment and recovers, in one of three modes taken in turn:
+
+- ``fresh``: ``reconcile --env staging --yes --push`` from a fresh clone, killed; in some rounds
+  a second applier races it from its own clone; reruns from fresh clones, as CI does;
+- ``same``: the same, but the reruns happen in the killed run's own checkout, where its
+  uncommitted records still are;
+- ``serve``: ``reconcile serve --push`` on a clone, a direct apply of a changed model through
+  ``POST /api/configure-model``, the service killed while the job runs; then the service is
+  started again on the same checkout and a new direct apply is sent until its job succeeds.
+
+Reruns go on until one exits 0 (a job SUCCEEDED). After each round's recovery, in the checkout
+that recovered, it counts uncommitted leftovers (``state/`` differing from HEAD, or state
+commits not on the remote) and ``reconcile drift`` findings (a model changed or created outside
+git). At the end, from a last fresh clone, it counts:
 
 - duplicates on the server (two live endpoints with one name);
 - live changes with no committed audit entry: endpoints whose live version the committed log
@@ -24,6 +37,7 @@ and exits 1 unless every figure is zero.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -39,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import requests
 import yaml
 
 from reconciler.engine.accounting import unaccounted_changes
@@ -47,6 +62,7 @@ from reconciler.gateway import ClientSettings, GatewayClient
 ENV = "staging"
 CLIENT_ID = "chaos"
 RUN_TIMEOUT = 240.0
+TOKEN = "chaos-admin-token-0123456789"
 
 
 @dataclass
@@ -85,7 +101,11 @@ class World:
     def start(self, root: Path, *args: str) -> subprocess.Popen[bytes]:
         command = [sys.executable, "-m", "reconciler", *args, "--root", str(root)]
         return subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.environ()
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=self.environ(),
+            start_new_session=True,
         )
 
     def finish(self, proc: subprocess.Popen[bytes]) -> int:
@@ -99,6 +119,13 @@ class World:
         return code, self.output[-2].decode("utf-8", "replace") + self.output[-1].decode(
             "utf-8", "replace"
         )
+
+    def kill(self, proc: subprocess.Popen[bytes]) -> bool:
+        """SIGKILL the run's process group (git children included); True when it was running."""
+        running = proc.poll() is None
+        if running:
+            os.killpg(proc.pid, signal.SIGKILL)
+        return running
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -140,6 +167,7 @@ def environment_doc(url: str) -> dict[str, Any]:
                 "maxParallel": 4,
                 "requestsPerMinute": 480,
                 "provisionTimeoutSeconds": 60,
+                "serveApply": True,
             },
             "apiBaseUrl": url,
             "loginBaseUrl": url,
@@ -204,29 +232,130 @@ def merge_change(world: World, dev: Path, round_no: int) -> None:
     git(dev, "push", "--quiet", "origin", "main")
 
 
-def chaos_round(world: World, round_no: int) -> str:
-    """Kill an apply; maybe race a second one; rerun until one exits 0."""
-    apply = ("--env", ENV, "--yes", "--push", "--lock-timeout", "120")
-    victim = world.start(world.clone(), *apply)
-    rival = world.start(world.clone(), *apply) if world.rng.random() < 0.3 else None
+APPLY = ("--env", ENV, "--yes", "--push", "--lock-timeout", "120")
+
+
+def cli_round(world: World, round_no: int, *, same: bool) -> tuple[str, Path]:
+    """Kill an apply; maybe race a second one; rerun (in its checkout or fresh) until one
+    exits 0. Returns the line to print and the checkout that recovered."""
+    checkout = world.clone()
+    victim = world.start(checkout, *APPLY)
+    race = not same and world.rng.random() < 0.3
+    rival = world.start(world.clone(), *APPLY) if race else None
     time.sleep(world.rng.uniform(0.05, 4.0))
-    killed = victim.poll() is None
-    if killed:
-        victim.send_signal(signal.SIGKILL)
+    killed = world.kill(victim)
     world.finish(victim)
     world.runs["killed" if killed else "finished before the kill"] += 1
     if rival is not None:
         world.runs[f"rival exit {world.finish(rival)}"] += 1
     for attempt in range(1, 7):
-        code, text = world.run(world.clone(), *apply)
-        world.runs[f"rerun exit {code}"] += 1
+        root = checkout if same else world.clone()
+        code, text = world.run(root, *APPLY)
+        world.runs[f"{'same' if same else 'fresh'} rerun exit {code}"] += 1
         if code == 0:
-            return (
-                f"round {round_no:2d}: {'killed' if killed else 'done'}"
+            line = (
+                f"round {round_no:2d} ({'same' if same else 'fresh'}): "
+                f"{'killed' if killed else 'done'}"
                 + (", raced" if rival else "")
                 + f", rerun ok after {attempt}"
             )
+            return line, root
     raise SystemExit(f"round {round_no}: no rerun succeeded; last output:\n{text}")
+
+
+def serve_round(world: World, round_no: int) -> tuple[str, Path]:
+    """Kill ``reconcile serve`` during a direct-apply job, restart it on the same checkout,
+    and send direct applies until a job succeeds."""
+    checkout = world.clone()
+    name = world.rng.choice(
+        sorted(p.stem for p in (checkout / "environments" / ENV / "models").glob("*.yaml"))
+    )
+    temperature = round(world.rng.uniform(0.0, 1.0), 2)
+    with Service(world, checkout) as service:
+        service.configure(name, temperature)
+        time.sleep(world.rng.uniform(0.05, 3.0))
+        killed = world.kill(service.proc)
+    world.runs["serve killed" if killed else "serve job done before the kill"] += 1
+    for attempt in range(1, 7):
+        with Service(world, checkout) as service:
+            status = service.follow(service.configure(name, temperature))
+        world.runs[f"serve rerun job {status}"] += 1
+        if status == "SUCCEEDED":
+            verdict = "killed" if killed else "done"
+            return f"round {round_no:2d} (serve): {verdict}, rerun job ok after {attempt}", checkout
+    raise SystemExit(f"round {round_no}: no serve job succeeded")
+
+
+class Service:
+    """A ``reconcile serve --push`` process on one checkout, with an admin token."""
+
+    def __init__(self, world: World, root: Path) -> None:
+        self.world, self.root = world, root
+        tokens = world.base / "tokens.txt"
+        digest = hashlib.sha256(TOKEN.encode()).hexdigest()
+        tokens.write_text(f"chaos-admin admin {digest}\n", encoding="utf-8")
+        self.proc = world.start(root, "serve", "--port", "0", "--push", "--tokens", str(tokens))
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().decode().strip()
+        self._wait(self._healthy, "the service to answer")
+
+    def __enter__(self) -> Service:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        self.world.finish(self.proc)
+
+    def configure(self, name: str, temperature: float) -> str:
+        body = {"env": ENV, "model": model_doc(name, temperature), "apply": True}
+        for _ in range(10):
+            answer = self._call("POST", "/api/configure-model", json=body)
+            if answer is not None and answer.status_code == 202:
+                return str(answer.json()["job"]["links"]["self"])
+            time.sleep(0.2)  # the faulty sandbox answered 5xx to the plan; ask again
+        raise SystemExit(f"configure-model never answered 202: {answer.text if answer else ''}")
+
+    def follow(self, link: str) -> str:
+        status = ""
+
+        def done() -> bool:
+            nonlocal status
+            answer = self._call("GET", link)
+            status = answer.json()["status"] if answer is not None else ""
+            return status in ("SUCCEEDED", "FAILED")
+
+        self._wait(done, f"job {link}", timeout=RUN_TIMEOUT)
+        return status
+
+    def _healthy(self) -> bool:
+        answer = self._call("GET", "/healthz")
+        return answer is not None and answer.status_code == 200
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response | None:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        try:
+            return requests.request(method, self.url + path, headers=headers, timeout=60, **kwargs)
+        except requests.RequestException:  # not listening yet, or killed
+            return None
+
+    def _wait(self, done: Any, what: str, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not done():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"serve: gave up waiting for {what}")
+            time.sleep(0.02)
+
+
+def leftovers(root: Path) -> int:
+    """1 when the checkout that recovered still has state/ differing from HEAD, or state
+    commits the remote does not have."""
+    dirty = git(root, "status", "--porcelain", "--", "state").strip()
+    git(root, "fetch", "--quiet", "origin", "main")
+    ahead = int(git(root, "rev-list", "--count", "FETCH_HEAD..HEAD", "--", "state").strip())
+    if dirty or ahead:
+        print(f"  leftovers in {root.name}: {dirty or ''} {ahead} unpushed state commit(s)")
+    return 1 if dirty or ahead else 0
 
 
 def live_models(world: World) -> list[dict[str, Any]]:
@@ -255,10 +384,13 @@ def unrecorded(world: World, root: Path, live: list[dict[str, Any]]) -> int:
 
 
 def false_drift(world: World, root: Path) -> int:
+    """Models ``reconcile drift`` reports changed or created outside git."""
     code, text = world.run(root, "drift", "--env", ENV, "--format", "json")
     if code not in (0, 2):
         raise SystemExit(f"drift failed ({code}):\n{text}")
     report = json.loads(text[text.index("{") :])
+    for item in report.get("drifted", []):
+        print(f"  drift in {root.name}: {item.get('name')} {item.get('note') or ''}")
     return len(report.get("drifted", []))
 
 
@@ -283,8 +415,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--models", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--modes", default="fresh,same,serve", help="Rerun modes, in turn.")
     parser.add_argument("--keep", action="store_true", help="Keep the temporary folder.")
     args = parser.parse_args()
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if not modes or set(modes) - {"fresh", "same", "serve"}:
+        parser.error("--modes takes fresh, same and serve, comma-separated")
+    left = drift_after = 0
     base = Path(tempfile.mkdtemp(prefix="reconcile-chaos-"))
     key, secret = f"sk-chaos-{uuid.uuid4().hex}", f"chaos-secret-{uuid.uuid4().hex}"
     sandbox, url = start_sandbox(base, secret, args.seed)
@@ -294,7 +431,14 @@ def main() -> int:
         dev = seed_remote(world, args.models)
         for round_no in range(1, args.rounds + 1):
             merge_change(world, dev, round_no)
-            print(chaos_round(world, round_no), flush=True)
+            mode = modes[(round_no - 1) % len(modes)]
+            if mode == "serve":
+                line, recovered = serve_round(world, round_no)
+            else:
+                line, recovered = cli_round(world, round_no, same=mode == "same")
+            print(line, flush=True)
+            left += leftovers(recovered)
+            drift_after += false_drift(world, recovered)
         final = world.clone()
         live = live_models(world)
         names = Counter(str(m.get("name")) for m in live)
@@ -315,15 +459,18 @@ def main() -> int:
         f"rounds: {args.rounds}, models live: {len(live)}, runs: {dict(sorted(world.runs.items()))}"
     )
     print(f"wall: {time.monotonic() - started:.1f} s")
+    print(f"modes: {', '.join(modes)}")
     print(f"duplicates on the server: {duplicates}")
-    print(f"live changes with no committed audit entry: {missing}")
+    print(f"live changes with no committed audit entry (lost records): {missing}")
+    print(f"uncommitted leftovers after recovery: {left}")
+    print(f"drift (changed or created outside git) after each recovery: {drift_after}")
     print(f"false drift after the last apply: {drifted}")
     first = text.strip().splitlines()[0] if text.strip() else ""
     print(f"audit verify --history: exit {verify}: {first}")
     print(f"secret bytes found: {leaked}")
     if entries is not None:
         print(f"kept in {base} ({entries} committed audit entries)")
-    failed = duplicates or missing or drifted or verify or leaked
+    failed = duplicates or missing or left or drift_after or drifted or verify or leaked
     print("CHAOS: FAIL" if failed else "CHAOS: all zero")
     return 1 if failed else 0
 

@@ -134,12 +134,17 @@ class Run:
         prune: bool = False,
         on_event: Callable[[Event], None] | None = None,
         timeout: float = 120.0,
+        commit: bool = False,
+        push: bool = False,
+        notices: list[str] | None = None,
     ) -> int:
         request = JobRequest(
             root=self.repo.root,
             environment=ENV,
             dry_run=dry_run,
             prune=prune,
+            commit=commit,
+            push=push,
             environ=self.repo.environ,
         )
         hooks = JobHooks(
@@ -154,6 +159,7 @@ class Run:
             ),
             sleep=self.clock.advance,
             monotonic=self.clock.now,
+            on_notice=(notices if notices is not None else []).append,
         )
         return run_job(request, hooks)
 

@@ -119,6 +119,7 @@ def run_main_job(
         on_event=presenter.on_event,
         make_health_check=_health_check,
         on_wait=lambda message: click.echo(message, err=True),
+        on_notice=lambda message: click.echo(message, err=True),
     )
     try:
         return run_job(request, hooks)

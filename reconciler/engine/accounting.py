@@ -26,6 +26,7 @@ from reconciler.gitops.snapshot import read_snapshot
 GONE = 0  # the version of an endpoint the log says was deleted
 _FOUND_AT = re.compile(r"^found (?:created )?at version (\d+)")
 _INTENT_RUN = re.compile(r"^INTENT \(run ([0-9a-f-]+)\)")
+_WRITES = frozenset({"MODEL_CREATED", "MODEL_UPDATED", "MODEL_REPLACED", "MODEL_DELETED"})
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,23 @@ def interrupted_runs(root: Path, env: str) -> list[str]:
         if entry.get("action") == "CONFIG_SYNC":
             closed.add(str(entry.get("correlationId")))
     return [f"run {run} by {actor}" for run, actor in announced.items() if run not in closed]
+
+
+def snapshot_behind(root: Path, env: str) -> bool:
+    """Whether the log records changes after the snapshot's anchor that no snapshot shows: a
+    run that died after its writes were accepted (or after its CONFIG_SYNC) and before its
+    snapshot. The rerun writes the snapshot, or ``drift`` reads those models as changed
+    outside git."""
+    snapshot = read_snapshot(root, env)
+    start = snapshot.audit_head.entries if snapshot and snapshot.audit_head else 0
+    return any(_changes_state(entry) for entry in entries_after(audit_path(root, env), start))
+
+
+def _changes_state(entry: Mapping[str, Any]) -> bool:
+    action, result = entry.get("action"), str(entry.get("result", ""))
+    if action in ("CONFIG_SYNC", "MODEL_RECOVERED"):
+        return True
+    return action in _WRITES and result.startswith("ACCEPTED")
 
 
 def cause_of(interrupted: Sequence[str]) -> str:

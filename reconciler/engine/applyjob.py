@@ -10,7 +10,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from reconciler.engine.accounting import snapshot_behind
 from reconciler.engine.apply import Applier, ApplySettings
+from reconciler.engine.leftovers import commit_leftovers_first
 from reconciler.engine.mainjob import JobHooks, JobRequest, plan_job
 from reconciler.engine.prepare import Prepared
 from reconciler.engine.recorder import Recorder
@@ -46,6 +48,14 @@ def run_locked(request: JobRequest, hooks: JobHooks) -> int:
     with environment_lock(
         request.root, request.environment, me=me, settings=settings, on_wait=hooks.on_wait
     ) as held:
+        if request.commit or request.push:
+            commit_leftovers_first(
+                request.root,
+                request.environment,
+                push=request.push,
+                killed=held.died_here,
+                notify=hooks.on_notice,
+            )
         locked = _Locked(run_id, held)
         return plan_job(
             request,
@@ -87,14 +97,17 @@ def _record_unaccounted(
     request: JobRequest, prepared: Prepared, client: GatewayClient, locked: _Locked
 ) -> None:
     """A run with nothing to apply still records what the log misses, and snapshots it: the
-    rerun after a crash is what makes the crashed run's changes part of the record."""
+    rerun after a crash is what makes the crashed run's changes part of the record. In the
+    crashed run's own checkout the log already holds its accepted writes, but no snapshot
+    shows them: that rerun writes the snapshot too."""
     env = prepared.loaded.config.name
     commit = manifests_commit(request.root, env)
     recorder = _recorder(request, env, commit, locked.run_id)
     holders = locked.held.interrupted
-    if not record_recovered(
+    recovered = record_recovered(
         request.root, prepared=prepared, recorder=recorder, lock_holders=holders
-    ):
+    )
+    if not recovered and not snapshot_behind(request.root, env):
         return
     result = ApplyResult()
     _record(

@@ -13,6 +13,7 @@ from typing import Any
 from reconciler.engine.connect import open_client
 from reconciler.engine.drift import HealthOf, compute_drift, status_problem, with_causes
 from reconciler.engine.health import health_check_for
+from reconciler.engine.leftovers import commit_leftovers_first
 from reconciler.engine.normalize import environment_of, is_managed
 from reconciler.engine.planner import compute_plan
 from reconciler.engine.prepare import desired_models, without_unset_keys
@@ -85,6 +86,7 @@ def run_drift(request: DriftRequest) -> DriftReport:
         )
         settings = LockSettings(timeout=request.lock_timeout, remote=request.push)
         with environment_lock(request.root, request.environment, me=me, settings=settings):
+            commit_leftovers_first(request.root, request.environment, push=request.push)
             _record(request, report)
     return report
 

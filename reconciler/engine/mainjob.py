@@ -66,6 +66,7 @@ class JobHooks:
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
     on_wait: Callable[[str], None] = lambda _m: None  # waiting for the environment lock
+    on_notice: Callable[[str], None] = lambda _m: None  # e.g. a crashed run's records committed
 
 
 def run_job(request: JobRequest, hooks: JobHooks) -> int:

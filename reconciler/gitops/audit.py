@@ -30,8 +30,8 @@ from reconciler.gitops.canonical import (
     audit_key,
     canonical,
     entry_hash,
-    entry_mac,
     sha256_hex,
+    sign,
     without_secrets,
 )
 from reconciler.gitops.chain import AuditVerdict, verify_log
@@ -129,14 +129,14 @@ class AuditLog:
             "apiVersion": api_version,
             "result": result,
         }
-        if self._key is not None:
-            entry["mac"] = entry_mac(entry, self._key)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         created = not self.path.exists()
         with self.path.open("a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             entry = redact_value(entry)  # before hashing, so the chain covers what is written
             entry["prevHash"] = _last_hash(handle, self.path)
+            if self._key is not None:
+                sign(entry, self._key)
             entry["hash"] = entry_hash(entry)
             handle.write((canonical(entry) + "\n").encode("utf-8"))
             handle.flush()

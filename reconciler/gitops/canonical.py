@@ -15,6 +15,8 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from reconciler.structs.errors import ConfigError
+
 GENESIS = "0" * 64
 
 FIELDS = (
@@ -35,7 +37,8 @@ FIELDS = (
 )
 
 # Present only when the log is written with RECONCILE_AUDIT_KEY set (see ``entry_mac``).
-OPTIONAL_FIELDS = ("mac",)
+OPTIONAL_FIELDS = ("mac", "macVersion")
+MAC_VERSION = 2  # the MAC covers prevHash; entries without macVersion carry the older MAC
 AUDIT_KEY_VARIABLE = "RECONCILE_AUDIT_KEY"
 
 ACTIONS = frozenset(
@@ -81,22 +84,51 @@ def audit_key(environ: Mapping[str, str] | None = None) -> bytes | None:
 
 
 def entry_mac(entry: Mapping[str, Any], key: bytes) -> str:
-    """HMAC-SHA256 over the entry's own content, links and ``mac`` left out.
+    """HMAC-SHA256 over the whole entry but its own ``hash`` and ``mac``, ``prevHash`` and
+    ``macVersion`` included.
 
-    The chain shows an entry was not changed after the next one was written; the MAC shows
-    it was written by someone holding the key, so an entry forged and chained correctly at the
-    end of the log still fails. Leaving ``prevHash`` out keeps the MAC valid when a push's
-    rebase re-chains entries on top of another reconciler's (``rechain``), which needs no key.
+    The chain shows an entry was not changed after the next one was written; the MAC shows it
+    was written by someone holding the key, so an entry forged and chained correctly at the end
+    still fails. Covering ``prevHash`` binds each entry to everything before it (the hash it
+    names covers the entry before, and so on), so deleting entries and re-linking the rest,
+    which needs no key, breaks the MAC of the first re-linked entry.
     """
+    content = {k: v for k, v in entry.items() if k not in ("hash", "mac")}
+    return hmac.new(key, canonical(content).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def legacy_mac(entry: Mapping[str, Any], key: bytes) -> str:
+    """The MAC of entries written before ``macVersion`` 2: links left out. Verified only where
+    a later whole-entry MAC seals it (``chain``), since it alone allows re-linking."""
     content = {k: v for k, v in entry.items() if k not in ("prevHash", "hash", "mac")}
     return hmac.new(key, canonical(content).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def rechain(entries: Iterable[Mapping[str, Any]], prev_hash: str) -> list[dict[str, Any]]:
-    """The same events chained on top of ``prev_hash``; only prevHash and hash change."""
+def sign(entry: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """``entry`` (with its ``prevHash`` set) given a whole-entry MAC under ``key``."""
+    entry["macVersion"] = MAC_VERSION
+    entry["mac"] = entry_mac(entry, key)
+    return entry
+
+
+def rechain(
+    entries: Iterable[Mapping[str, Any]], prev_hash: str, *, key: bytes | None = None
+) -> list[dict[str, Any]]:
+    """The same events chained on top of ``prev_hash``: prevHash and hash change, and an
+    entry with a MAC is signed again (whole-entry) with ``key`` (default RECONCILE_AUDIT_KEY);
+    one whose MAC covers its old prevHash cannot move without the key, so that is an error."""
+    key = key if key is not None else audit_key()
     out: list[dict[str, Any]] = []
     for entry in entries:
         linked = {**entry, "prevHash": prev_hash}
+        if "mac" in linked and key is not None:
+            sign(linked, key)
+        elif "macVersion" in linked:
+            raise ConfigError(
+                f"audit entry {linked.get('auditId')} carries a MAC over its prevHash, so it "
+                f"cannot be re-chained without {AUDIT_KEY_VARIABLE}",
+                hint=f"set {AUDIT_KEY_VARIABLE} (the key the log is written with) and push again",
+            )
         linked["hash"] = entry_hash(linked)
         out.append(linked)
         prev_hash = linked["hash"]

@@ -10,7 +10,15 @@ the snapshot's anchor (``anchor``, checked by ``state.verify_environment``) catc
 Appending forged entries at the very end is outside what a chain alone can detect; the git
 history of the file is the witness for that (``history``), and so is a key: with
 ``RECONCILE_AUDIT_KEY`` set every entry carries a MAC (``canonical.entry_mac``) that only a
-holder of the key can compute.
+holder of the key can compute, over the whole entry with its ``prevHash``, so removing entries
+and re-linking the rest fails too.
+
+Entries written before that (no ``macVersion``) carry a MAC that leaves ``prevHash`` out. They
+still verify, because the first whole-entry MAC after them covers them through the chain
+(its prevHash is the hash of the entry before, which covers that entry's prevHash, and so on);
+such an entry after a whole-entry one is a downgrade and fails. Older entries at the end, with
+no whole-entry MAC after them yet, verify with a ``note`` saying they are not sealed: the next
+entry written with the key seals them.
 """
 
 from __future__ import annotations
@@ -26,19 +34,22 @@ from reconciler.gitops.canonical import (
     AUDIT_KEY_VARIABLE,
     FIELDS,
     GENESIS,
+    MAC_VERSION,
     OPTIONAL_FIELDS,
     canonical,
     entry_hash,
     entry_mac,
+    legacy_mac,
 )
-from reconciler.structs.paths import inside_root
+from reconciler.structs.paths import inside_root, state_path
 
 _HEX64 = re.compile(r"\A[0-9a-f]{64}\Z")
 
 
 def audit_path(root: Path, env: str) -> Path:
-    """``state/<env>/audit.jsonl``; a ConfigError when it resolves outside ``root``."""
-    return inside_root(root, root / "state" / env / "audit.jsonl")
+    """``state/<env>/audit.jsonl``; a ConfigError when it resolves outside ``root`` or any part
+    of it is a symlink."""
+    return inside_root(root, state_path(root, env, "audit.jsonl"))
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,7 @@ class AuditVerdict:
     first_bad_line: int | None = None
     reason: str | None = None
     torn: bool = False
+    note: str | None = None  # a passing log's caveat (older MACs not yet sealed)
 
 
 def verify_log(path: Path, *, key: bytes | None = None) -> AuditVerdict:
@@ -66,11 +78,11 @@ def verify_bytes(data: bytes, *, key: bytes | None = None) -> AuditVerdict:
     """``verify_log`` of a log's content (also a version read from git history)."""
     lines = data.split(b"\n")
     complete = lines[:-1]
-    prev, seen = GENESIS, dict[str, int]()
+    prev, seen, macs = GENESIS, dict[str, int](), _Macs()
     for number, raw in enumerate(complete, start=1):
         entry, reason = _check_line(raw, number=number, prev=prev, seen=seen)
         if reason is None and key is not None:
-            reason = _check_mac(entry, key)
+            reason = macs.check(entry, key, number=number)
         if reason is not None:
             return AuditVerdict(ok=False, entries=number - 1, first_bad_line=number, reason=reason)
         prev = entry["hash"]
@@ -84,7 +96,7 @@ def verify_bytes(data: bytes, *, key: bytes | None = None) -> AuditVerdict:
         return AuditVerdict(
             ok=False, entries=len(complete), first_bad_line=number, reason=reason, torn=True
         )
-    return AuditVerdict(ok=True, entries=len(complete))
+    return AuditVerdict(ok=True, entries=len(complete), note=macs.unsealed_note())
 
 
 def _check_line(
@@ -114,18 +126,44 @@ def _check_line(
     return entry, None
 
 
-def _check_mac(entry: dict[str, Any], key: bytes) -> str | None:
-    if "mac" not in entry:
+class _Macs:
+    """The MAC check of each line in order, remembering older MACs not sealed yet."""
+
+    def __init__(self) -> None:
+        self.whole_seen = False
+        self.unsealed: list[int] = []
+
+    def check(self, entry: dict[str, Any], key: bytes, *, number: int) -> str | None:
+        if "mac" not in entry:
+            return (
+                f"the entry has no mac although {AUDIT_KEY_VARIABLE} is set: it was written "
+                "without the key (forged, or before the key was adopted)"
+            )
+        whole = entry.get("macVersion") == MAC_VERSION
+        if not whole and self.whole_seen:
+            return (
+                "the entry carries the older MAC, which leaves prevHash out, after entries "
+                "with the whole-entry MAC: a downgrade, so it was forged or re-chained"
+            )
+        expected = entry_mac(entry, key) if whole else legacy_mac(entry, key)
+        if entry["mac"] != expected:
+            return (
+                f"the entry's mac does not match under {AUDIT_KEY_VARIABLE}: it was forged, "
+                "re-chained, or written with another key"
+            )
+        self.whole_seen |= whole
+        self.unsealed = [] if whole else [*self.unsealed, number]
+        return None
+
+    def unsealed_note(self) -> str | None:
+        if not self.unsealed:
+            return None
+        first, last, count = self.unsealed[0], self.unsealed[-1], len(self.unsealed)
         return (
-            f"the entry has no mac although {AUDIT_KEY_VARIABLE} is set: it was written "
-            "without the key (forged, or before the key was adopted)"
+            f"the last {count} entries (lines {first}-{last}) carry the older MAC, which does "
+            "not cover prevHash, so removing some of them and re-linking the rest would pass; "
+            "the next entry written with the key seals them"
         )
-    if entry["mac"] != entry_mac(entry, key):
-        return (
-            f"the entry's mac does not match under {AUDIT_KEY_VARIABLE}: it was forged, or "
-            "written with another key"
-        )
-    return None
 
 
 def _parse(raw: bytes) -> tuple[dict[str, Any], str | None]:
@@ -144,9 +182,11 @@ def _parse(raw: bytes) -> tuple[dict[str, Any], str | None]:
             [f"unexpected {', '.join(extra)}"] if extra else []
         )
         return value, f"the entry's fields are wrong: {'; '.join(parts)}"
-    for field in ("hash", "prevHash", *(f for f in OPTIONAL_FIELDS if f in value)):
+    for field in ("hash", "prevHash", *(["mac"] if "mac" in value else [])):
         if not isinstance(value[field], str) or not _HEX64.match(value[field]):
             return value, f"{field} is not 64 lowercase hex digits"
+    if "macVersion" in value and value["macVersion"] != MAC_VERSION:
+        return value, f"macVersion is not {MAC_VERSION}"
     if not isinstance(value["auditId"], str):
         return value, "auditId is not a string"
     return value, None

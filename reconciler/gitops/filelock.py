@@ -23,8 +23,7 @@ from typing import IO
 
 from reconciler.gitops.holder import Holder, parse_holder
 from reconciler.structs.errors import EnvironmentLocked
-
-LOCK_DIR = Path(".reconciler") / "locks"
+from reconciler.structs.paths import private_path
 
 
 def lock_path(root: Path, env: str) -> Path:
@@ -37,7 +36,7 @@ def lock_path(root: Path, env: str) -> Path:
     )
     if done.returncode == 0 and done.stdout.strip():
         return (root / done.stdout.strip()).resolve() / "reconcile" / "locks" / f"{env}.lock"
-    return root / LOCK_DIR / f"{env}.lock"
+    return private_path(root, "locks", f"{env}.lock")
 
 
 class FileLock:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.gitops.anchor import check_anchor_in
+from reconciler.gitops.canonical import audit_key
 from reconciler.gitops.chain import AuditVerdict, audit_path, verify_bytes
 from reconciler.gitops.gitutil import in_repo, open_repo
 from reconciler.gitops.snapshot import parse, snapshot_path
@@ -33,8 +34,10 @@ class Version:
     snapshot: str | None
 
 
-def verify_history(root: Path, env: str) -> AuditVerdict:
-    """The first commit whose state is not an honest successor of its parent's, if any."""
+def verify_history(root: Path, env: str, *, key: bytes | None = None) -> AuditVerdict:
+    """The first commit whose state is not an honest successor of its parent's, if any;
+    with ``key`` (default RECONCILE_AUDIT_KEY) every version's entries must carry their MACs."""
+    key = key if key is not None else audit_key()
     repo = open_repo(root)
     if repo is None:
         return AuditVerdict(
@@ -51,19 +54,32 @@ def verify_history(root: Path, env: str) -> AuditVerdict:
     for sha in commits:
         parent = git.lines("rev-list", "--max-count=1", "--skip=1", sha, "--", folder)
         before = git.version(parent[0], folder) if parent else None
-        verdict = _successor(before, git.version(sha, folder))
+        verdict = successor(before, git.version(sha, folder), key=key)
         if not verdict.ok:
             return verdict
         entries = verdict.entries
     head = git.version(commits[-1], folder) if commits else None
-    verdict = _successor(head, _working_tree(root, env))
+    verdict = successor(head, working_tree(root, env), key=key)
     return verdict if not verdict.ok else AuditVerdict(ok=True, entries=verdict.entries or entries)
 
 
-def _successor(before: Version | None, now: Version) -> AuditVerdict:
+def committed(root: Path, env: str) -> Version | None:
+    """``state/<env>/`` as HEAD holds it; None outside a repository or before any commit."""
+    repo = open_repo(root)
+    if repo is None:
+        return None
+    with repo:
+        top = Path(str(repo.working_tree_dir))
+        folder = in_repo(repo, root, "state", env)
+    git = _Git(top)
+    head = git.lines("rev-parse", "--verify", "--quiet", "HEAD")
+    return git.version(head[0], folder) if head else None
+
+
+def successor(before: Version | None, now: Version, *, key: bytes | None = None) -> AuditVerdict:
     """``now`` is a valid version that only appended to ``before``."""
     log = now.log or b""
-    chain = verify_bytes(log)
+    chain = verify_bytes(log, key=key)
     if not chain.ok:
         return _failed(now, chain.entries, f"line {chain.first_bad_line}: {chain.reason}")
     if before is not None:
@@ -123,7 +139,7 @@ def _failed(version: Version, entries: int, reason: str) -> AuditVerdict:
     return AuditVerdict(ok=False, entries=entries, reason=f"{version.label}: {reason}")
 
 
-def _working_tree(root: Path, env: str) -> Version:
+def working_tree(root: Path, env: str) -> Version:
     log = audit_path(root, env)
     snapshot = snapshot_path(root, env)
     return Version(

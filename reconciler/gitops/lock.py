@@ -33,6 +33,7 @@ class Held:
 
     interrupted: tuple[Holder, ...]
     lease: Lease | None = None
+    died_here: bool = False  # a run on this machine died holding the local lock
 
     def problems(self) -> list[str]:
         return [f"environment lock: {self.lease.lost}"] if self.lease and self.lease.lost else []
@@ -58,7 +59,11 @@ def environment_lock(
             left = max(0.0, settings.timeout - (time.monotonic() - start))
             found.append(lease.acquire(me, timeout=left, on_wait=on_wait))
             fast_forward(root)
-        yield Held(interrupted=tuple(h for h in found if h is not None), lease=lease)
+        yield Held(
+            interrupted=tuple(h for h in found if h is not None),
+            lease=lease,
+            died_here=found[0] is not None,
+        )
     finally:
         if lease is not None:
             lease.release()

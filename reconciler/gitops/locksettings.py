@@ -6,7 +6,10 @@ options and request, can read them without importing git.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from reconciler.structs.errors import ConfigError
 
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_TTL = 120.0
@@ -19,3 +22,22 @@ class LockSettings:
     timeout: float = DEFAULT_TIMEOUT
     ttl: float = DEFAULT_TTL
     remote: bool = False
+
+
+TTL_VARIABLE = "RECONCILE_LOCK_TTL"
+
+
+def lock_ttl(environ: Mapping[str, str]) -> float:
+    """``RECONCILE_LOCK_TTL``: how long a remote lease lives without renewal (seconds); the
+    default when unset. A service's apply jobs read it from the service's environment."""
+    raw = environ.get(TTL_VARIABLE, "")
+    try:
+        ttl = float(raw) if raw else DEFAULT_TTL
+    except ValueError:
+        ttl = -1.0
+    if not 0 < ttl < float("inf"):
+        raise ConfigError(
+            f"{TTL_VARIABLE}={raw!r} is not a positive number of seconds",
+            hint=f"unset it for the default of {DEFAULT_TTL:.0f}s",
+        )
+    return ttl

@@ -24,7 +24,7 @@ from reconciler.gitops.anchor import AuditHead, head_from_json, read_head
 from reconciler.gitops.canonical import find_secret
 from reconciler.gitops.chain import audit_path
 from reconciler.structs.errors import ConfigError
-from reconciler.structs.paths import inside_root
+from reconciler.structs.paths import inside_root, state_path
 from reconciler.structs.redaction import redact_value
 
 FORMAT_VERSION = 1
@@ -55,8 +55,9 @@ class Snapshot:
 
 
 def snapshot_path(root: Path, env: str) -> Path:
-    """``state/<env>/snapshot.json``; a ConfigError when it resolves outside ``root``."""
-    return inside_root(root, root / "state" / env / "snapshot.json")
+    """``state/<env>/snapshot.json``; a ConfigError when it resolves outside ``root`` or any
+    part of it is a symlink."""
+    return inside_root(root, state_path(root, env, "snapshot.json"))
 
 
 def render(snapshot: Snapshot) -> str:

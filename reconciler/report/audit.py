@@ -34,6 +34,8 @@ def audit_text(report: AuditReport) -> str:
         if verdict.ok:
             note = "" if verdict.entries else " (no audit log yet)"
             lines.append(f"{env}: ok: {verdict.entries} entries{note}")
+            if verdict.note:
+                lines.append(f"{env}: note: {verdict.note}")
         else:
             where = f" line {verdict.first_bad_line}" if verdict.first_bad_line else ""
             lines.append(f"{env}: FAILED: {report.rel(env)}{where}: {verdict.reason}")
@@ -55,6 +57,7 @@ def audit_json(report: AuditReport) -> str:
                 "firstBadLine": v.first_bad_line,
                 "reason": v.reason,
                 "torn": v.torn,
+                "note": v.note,
             }
             for env, v in report.verdicts.items()
         ],

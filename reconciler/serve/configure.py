@@ -19,6 +19,7 @@ from reconciler.cost.projection import project_environment, project_model
 from reconciler.engine.mainjob import JobRequest
 from reconciler.github import GitHubClient, open_pull_request
 from reconciler.gitops.lock import manifest_lock
+from reconciler.gitops.locksettings import lock_ttl
 from reconciler.manifests.build import build_model
 from reconciler.manifests.reading import FileRejected
 from reconciler.manifests.yamltree import parse_yaml
@@ -249,6 +250,7 @@ def _apply(service: Service, candidate: Candidate, principal: Principal) -> dict
         push=settings.push,
         environ=settings.environ,
         lock_timeout=settings.lock_timeout,
+        lock_ttl=lock_ttl(settings.environ),
     )
     job = service.start_job(candidate.env, request, actor=principal.name, commit=commit)
     return {

@@ -6,12 +6,15 @@ state of their own, so a test can build a service on a temporary repository and 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import defaultdict
 
 from reconciler.engine.health import guarded_health_check
+from reconciler.engine.leftovers import commit_leftovers_locked
 from reconciler.engine.mainjob import JobHooks, JobRequest
 from reconciler.guard import accelerate
+from reconciler.manifests import list_environments
 from reconciler.serve.branches import Served, open_served
 from reconciler.serve.connections import Connections
 from reconciler.serve.jobs import Job, Jobs, JobStore
@@ -20,6 +23,9 @@ from reconciler.serve.overview import CostHistory
 from reconciler.serve.ratelimit import RateLimiter
 from reconciler.serve.settings import ServeSettings
 from reconciler.serve.tokens import TokenStore, read_tokens, sandbox_tokens
+from reconciler.structs.errors import ReconcileError
+
+log = logging.getLogger("reconciler.serve")
 
 
 class Service:
@@ -47,10 +53,23 @@ class Service:
         self._locks_lock = threading.Lock()
 
     def start(self) -> None:
+        self.commit_leftovers()
         self.connections.start()
         # The guard's one-pass matcher takes a few seconds of one core to compile; the
         # service scans every invocation, so it builds it now, in the background.
         accelerate()
+
+    def commit_leftovers(self) -> None:
+        """Commit (and push) the records a job killed with the service left in the served
+        checkout, before the first request; each job does the same first (``run_locked``)."""
+        for env in list_environments(self.settings.root):
+            with self.lock(env):
+                try:
+                    commit_leftovers_locked(
+                        self.settings.root, env, push=self.settings.push, notify=log.warning
+                    )
+                except ReconcileError as exc:
+                    log.error("state/%s: %s", env, exc.render())
 
     def close(self) -> None:
         self.connections.close()

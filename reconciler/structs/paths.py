@@ -53,3 +53,43 @@ def outside_message(root: Path, path: Path, target: Path) -> str:
     except ValueError:
         shown = path.as_posix()
     return f"{shown} resolves to {target}, outside the repository; it is neither read nor written"
+
+
+PRIVATE_DIR = ".reconciler"  # the checkout's working files: sandbox state, locks, torn lines
+
+
+def unlinked(root: Path, *parts: str) -> Path:
+    """``root/parts``, or a ConfigError when any of ``parts`` (from ``root`` down) is a
+    symlink. State files and ``.reconciler`` are written by the tool, never through a link:
+    one committed or planted there would send those writes wherever it points, even when that
+    is inside the repository (``.reconciler -> ../elsewhere``, ``audit.jsonl -> ../README``)."""
+    path = root
+    for part in parts:
+        path = path / part
+        if path.is_symlink():
+            shown = path.relative_to(root).as_posix()
+            raise ConfigError(
+                f"{shown} is a symbolic link; reconcile never reads or writes its state "
+                "through a link, so nothing was changed",
+                hint=f"replace the link with a real {_kind(part, parts)}: 'rm {shown}' "
+                + (
+                    f"and 'git checkout -- {shown}' if it is committed"
+                    if shown.startswith("state/")
+                    else "(it is recreated on the next run)"
+                ),
+            )
+    return path
+
+
+def private_path(root: Path, *parts: str) -> Path:
+    """A path under ``root/.reconciler`` with no symlink on the way (see ``unlinked``)."""
+    return unlinked(root, PRIVATE_DIR, *parts)
+
+
+def state_path(root: Path, env: str, *name: str) -> Path:
+    """``state/<env>[/name]`` with no symlink on the way (see ``unlinked``)."""
+    return unlinked(root, "state", env, *name)
+
+
+def _kind(part: str, parts: tuple[str, ...]) -> str:
+    return "file" if part == parts[-1] and "." in part.lstrip(".") else "folder"
