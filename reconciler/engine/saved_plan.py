@@ -63,7 +63,8 @@ class StalePlan(ReconcileError):
     def __init__(self, saved: SavedPlan, *, digest: str, differences: list[str]) -> None:
         lines = "\n".join(f"  {d}" for d in differences)
         super().__init__(
-            f"the saved plan {saved.path} is stale: a fresh plan differs from the one "
+            f"stale-plan: the saved plan {saved.path} no longer holds: a fresh plan differs "
+            "from the one "
             f"reviewed, so nothing was changed:\n{lines}",
             hint=f"plan again (reconcile plan --env {saved.environment} --out FILE), review "
             "it, and apply that plan",
