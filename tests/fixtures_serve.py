@@ -76,13 +76,8 @@ class Api:
 
 
 def start_service(repo: ConfigRepo, clock: Any, tmp_path: Path, **overrides: Any) -> Running:
-    settings = ServeSettings(
-        root=repo.root,
-        port=0,
-        tokens=token_file(tmp_path / "tokens.txt"),
-        environ=repo.environ,
-        **overrides,
-    )
+    given: dict[str, Any] = {"tokens": token_file(tmp_path / "tokens.txt"), "environ": repo.environ}
+    settings = ServeSettings(root=repo.root, port=0, **(given | overrides))
     hooks = JobHooks(
         show_plan=lambda _p: None,
         confirm=lambda _p: True,

@@ -68,7 +68,7 @@ async def healthz(request: Request) -> Response:
 
 async def metrics(request: Request) -> Response:
     service = _service(request)
-    if not service.settings.loopback:
+    if service.settings.tokens is not None or not service.settings.loopback:
         authorize(service, request, Role.VIEWER, what="read metrics")
     return Response(service.metrics.exposition(), media_type="text/plain; version=0.0.4")
 

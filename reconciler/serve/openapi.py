@@ -122,7 +122,7 @@ def _paths() -> dict[str, Any]:
     return {
         "/healthz": _get("Liveness", None, _json('{"status": "ok"}')),
         "/metrics": _get(
-            "Prometheus text exposition (viewer off loopback)",
+            "Prometheus text exposition (viewer whenever --tokens is given)",
             None,
             {"description": "metrics", "content": {"text/plain": {}}},
         ),

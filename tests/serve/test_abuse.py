@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tests.fixtures_serve import Api
+from pathlib import Path
+from typing import Any
+
+from tests.fixtures_engine import ConfigRepo
+from tests.fixtures_serve import Api, start_service
 
 JSON = {"Content-Type": "application/json"}
 
@@ -39,3 +43,43 @@ def test_depth_64_and_2_to_the_53_are_still_accepted(api: Api) -> None:
     assert answer.status_code == 200, answer.text
     edge = b'{"env": "staging", "n": -9007199254740992, "f": 1.5e10, "model": {"name": "ok-name"}}'
     assert api("POST", "/api/validate", data=edge, headers=JSON).status_code == 200
+
+
+def test_twenty_failed_logins_a_minute_from_one_address_are_throttled(api: Api) -> None:
+    bad = {"Authorization": "Bearer guess-0000"}
+    codes = [api("GET", "/api/environments", role=None, headers=bad).status_code for _ in range(20)]
+    assert codes == [401] * 20
+    refused = api("GET", "/api/environments", role=None, headers=bad)
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "too-many-requests"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    # a guess that happens to be right is refused too, or the throttle would only slow guessing
+    assert api("GET", "/api/environments", role="viewer").status_code == 429
+    assert api("GET", "/healthz", role=None).status_code == 200
+
+
+def test_behind_a_proxy_the_client_address_is_the_one_the_proxy_saw(
+    served_repo: ConfigRepo, sandbox_clock: Any, tmp_path: Path
+) -> None:
+    with start_service(served_repo, sandbox_clock, tmp_path, behind_proxy=True) as running:
+        api = Api(running.url, running.service)
+        guesser = {"Authorization": "Bearer guess-0000", "X-Forwarded-For": "203.0.113.5"}
+        for _ in range(21):
+            last = api("GET", "/api/environments", role=None, headers=guesser)
+        assert last.status_code == 429
+        other = {"X-Forwarded-For": "198.51.100.7, 203.0.113.9"}
+        assert api("GET", "/api/environments", role="viewer", headers=other).status_code == 200
+        spoofed = {"X-Forwarded-For": "203.0.113.9, 203.0.113.5"}
+        assert api("GET", "/api/environments", role="viewer", headers=spoofed).status_code == 429
+
+
+def test_metrics_need_a_viewer_token_whenever_tokens_are_in_use(api: Api) -> None:
+    assert api("GET", "/metrics", role=None).status_code == 401
+    assert api("GET", "/metrics", role="viewer").status_code == 200
+
+
+def test_metrics_are_open_on_loopback_without_tokens(
+    served_repo: ConfigRepo, sandbox_clock: Any, tmp_path: Path
+) -> None:
+    with start_service(served_repo, sandbox_clock, tmp_path, tokens=None, sandbox=True) as running:
+        answer = Api(running.url, running.service)("GET", "/metrics", role=None)
+        assert answer.status_code == 200 and "reconcile_serve_requests_total" in answer.text
