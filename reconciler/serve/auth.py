@@ -37,7 +37,7 @@ def authorize(service: Service, request: Request, needs: Role, *, what: str) -> 
     if principal is None:
         service.failed_logins.spend(address)
         raise ApiError(401, "unauthorized", "the token is not valid", headers=_CHALLENGE)
-    request.state.principal = principal
+    request.state.user = principal.name  # for the access line
     _throttle(service.limiter, principal.name, "requests this minute", spend=True)
     if principal.role < needs:
         raise ApiError(

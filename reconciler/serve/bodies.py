@@ -19,7 +19,7 @@ import math
 import re
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from reconciler.serve.errors import ApiError
 
@@ -38,10 +38,13 @@ async def json_object(request: Request, *, limit: int) -> dict[str, Any]:
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
     raw = bytearray()
-    async for chunk in request.stream():
-        raw.extend(chunk)
-        if len(raw) > limit:
-            raise _too_large(limit)
+    try:
+        async for chunk in request.stream():
+            raw.extend(chunk)
+            if len(raw) > limit:
+                raise _too_large(limit)
+    except ClientDisconnect:  # gone, or cut off by the body deadline (``protocol``)
+        raise ApiError(408, "timeout", "the body did not arrive in time") from None
     body = parse_json(bytes(raw))
     if not isinstance(body, dict):
         raise _malformed("the body must be a JSON object")

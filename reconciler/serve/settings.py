@@ -29,6 +29,10 @@ class ServeSettings:
     max_body_bytes: int = MAX_BODY_BYTES
     provision_seconds: tuple[float, float] = (1.0, 3.0)
     lock_timeout: float = 300.0  # how long a direct apply waits for the environment's lock
+    header_timeout: float = 10.0  # a request's headers must arrive within this
+    body_timeout: float = 30.0  # and its body within this of the headers
+    max_connections: int = 256  # open connections; past it a new one is answered 503
+    trusted_user_header: str | None = None  # with behind_proxy: the header naming the person
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), repr=False)
 
     @property

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import pytest
+import requests
+
+from reconciler.serve import views
+from reconciler.serve.server import Running
 from tests.fixtures_engine import ConfigRepo
-from tests.fixtures_serve import Api, start_service
+from tests.fixtures_serve import TOKENS, Api, start_service
 
 JSON = {"Content-Type": "application/json"}
 
@@ -83,3 +95,112 @@ def test_metrics_are_open_on_loopback_without_tokens(
     with start_service(served_repo, sandbox_clock, tmp_path, tokens=None, sandbox=True) as running:
         answer = Api(running.url, running.service)("GET", "/metrics", role=None)
         assert answer.status_code == 200 and "reconcile_serve_requests_total" in answer.text
+
+
+@pytest.fixture
+def quick(served_repo: ConfigRepo, sandbox_clock: Any, tmp_path: Path) -> Iterator[Running]:
+    """A service with short deadlines and few connections, and its access log at hand."""
+    limits = {"header_timeout": 0.5, "body_timeout": 0.8, "max_connections": 8}
+    with start_service(served_repo, sandbox_clock, tmp_path, **limits) as running:
+        yield running
+
+
+def _connect(url: str) -> socket.socket:
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    sock = socket.create_connection((host, int(port)), timeout=5)
+    return sock
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    """Everything until the service closes the connection (or 5 s pass)."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+def test_headers_that_do_not_arrive_in_time_are_cut_off_with_408(quick: Running) -> None:
+    with _connect(quick.url) as idle, _connect(quick.url) as slow:
+        slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        started = time.monotonic()
+        assert _read_all(slow).startswith(b"HTTP/1.1 408 ")
+        assert _read_all(idle).startswith(b"HTTP/1.1 408 ")
+        assert time.monotonic() - started < 3
+
+
+def test_a_keep_alive_connections_next_request_has_a_header_deadline_too(quick: Running) -> None:
+    with _connect(quick.url) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+        sock.sendall(b"GET /healthz HTTP/1.1\r\n")
+        assert _read_all(sock).startswith(b"HTTP/1.1 408 ")
+
+
+def test_a_body_that_does_not_arrive_in_time_is_cut_off(quick: Running) -> None:
+    with _connect(quick.url) as sock:
+        sock.sendall(
+            b"POST /api/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Authorization: Bearer " + TOKENS["viewer"].encode() + b"\r\n"
+            b'Content-Length: 100\r\n\r\n{"env": '
+        )
+        started = time.monotonic()
+        assert _read_all(sock).startswith(b"HTTP/1.1 408 ")
+        assert time.monotonic() - started < 3
+
+
+def test_past_max_connections_the_service_answers_503_and_stays_up(quick: Running) -> None:
+    with ExitStack() as stack:
+        for _ in range(8):
+            stack.enter_context(_connect(quick.url))
+        time.sleep(0.1)
+        with _connect(quick.url) as extra:
+            extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert _read_all(extra).startswith(b"HTTP/1.1 503 ")
+    time.sleep(0.1)
+    assert requests.get(f"{quick.url}/healthz", timeout=5).status_code == 200
+    metrics = Api(quick.url, quick.service)("GET", "/metrics", role="viewer").text
+    assert 'reconcile_serve_refused_connections_total{reason="busy"}' in metrics
+
+
+def test_one_json_access_line_per_request_with_its_id_and_no_token(
+    served_repo: ConfigRepo, sandbox_clock: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stream = io.StringIO()
+    with start_service(served_repo, sandbox_clock, tmp_path, log_stream=stream) as running:
+        api = Api(running.url, running.service)
+        given = api("GET", "/api/environments", role="viewer", headers={"X-Request-Id": "abc-123"})
+        assert given.headers["x-request-id"] == "abc-123"
+        insane = api("GET", "/nowhere/" + TOKENS["admin"], headers={"X-Request-Id": "<b>" * 50})
+        assert insane.status_code == 404 and re.fullmatch(
+            r"[0-9a-f]{32}", insane.headers["x-request-id"]
+        )
+        refused = api("GET", "/api/environments", role=None)
+        assert refused.status_code == 401 and refused.headers["x-request-id"]
+
+        def broken(_connections: Any) -> Any:
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(views, "environments", broken)
+        failed = api("GET", "/api/environments", role="editor")
+        assert failed.status_code == 500 and failed.headers["x-request-id"]
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["status"] for line in lines] == [200, 404, 401, 500]
+    first = lines[0]
+    assert set(first) == {"time", "requestId", "method", "route", "status", "ms", "user"}
+    assert first["requestId"] == "abc-123" and first["route"] == "/api/environments"
+    assert first["user"] == "viewer-user" and first["method"] == "GET"
+    assert lines[1]["route"] == "unmatched" and lines[1]["user"] is None
+    assert lines[3]["requestId"] == failed.headers["x-request-id"]
+    assert [line["user"] for line in lines] == ["viewer-user", None, None, "editor-user"]
+    for token in TOKENS.values():
+        assert token not in stream.getvalue()
+
+
+def test_the_route_template_is_logged_not_the_path(
+    served_repo: ConfigRepo, sandbox_clock: Any, tmp_path: Path
+) -> None:
+    stream = io.StringIO()
+    with start_service(served_repo, sandbox_clock, tmp_path, log_stream=stream) as running:
+        Api(running.url, running.service)("GET", "/api/environments/staging/cost", role="viewer")
+    (line,) = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert line["route"] == "/api/environments/{env}/cost" and line["status"] == 200
