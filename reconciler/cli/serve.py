@@ -43,6 +43,13 @@ from reconciler.serve.service import Service
     help="A TLS-terminating reverse proxy is in front (needed off loopback).",
 )
 @click.option(
+    "--trusted-user-header",
+    metavar="HEADER",
+    default=None,
+    help="With --behind-proxy: the header in which the proxy names the person (for commits "
+    "and the audit log; the token still sets the role).",
+)
+@click.option(
     "--rate-limit",
     type=click.IntRange(1),
     default=600,
@@ -88,6 +95,7 @@ def serve(verbose: int, **given: Any) -> None:
         push=given["push"],
         tokens=given["tokens"],
         behind_proxy=given["behind_proxy"],
+        trusted_user_header=given["trusted_user_header"],
         requests_per_minute=given["rate_limit"],
         invoke_threads=given["invoke_threads"],
         max_connections=given["max_connections"],

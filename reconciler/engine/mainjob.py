@@ -47,6 +47,10 @@ class JobRequest:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     lock_timeout: float = DEFAULT_TIMEOUT
     lock_ttl: float = DEFAULT_TTL
+    # Who caused the run, for the audit log and the lock (default: ``default_actor``), and the
+    # author of its state commit (default: the bot); ``reconcile serve`` names its caller.
+    actor: str | None = None
+    author: str | None = None
 
 
 @dataclass(frozen=True)

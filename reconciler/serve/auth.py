@@ -13,6 +13,9 @@ last entry: anything before it is what the client claimed); without a proxy the 
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from starlette.requests import Request
 
 from reconciler.serve.errors import ApiError
@@ -21,6 +24,7 @@ from reconciler.serve.service import Service
 from reconciler.serve.tokens import Principal, Role
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="reconcile"'}
+_PERSON = re.compile(r"[^\W_][\w .-]{0,63}")  # letters of any script; no control characters
 
 
 def authorize(service: Service, request: Request, needs: Role, *, what: str) -> Principal:
@@ -37,8 +41,9 @@ def authorize(service: Service, request: Request, needs: Role, *, what: str) -> 
     if principal is None:
         service.failed_logins.spend(address)
         raise ApiError(401, "unauthorized", "the token is not valid", headers=_CHALLENGE)
-    request.state.user = principal.name  # for the access line
     _throttle(service.limiter, principal.name, "requests this minute", spend=True)
+    principal = _person(service, request, principal)
+    request.state.user = principal.name  # for the access line
     if principal.role < needs:
         raise ApiError(
             403,
@@ -57,6 +62,24 @@ def _throttle(limiter: RateLimiter, key: str, what: str, *, spend: bool = False)
             f"more than {limiter.per_minute} {what}; retry in {wait} s",
             headers={"Retry-After": str(wait)},
         )
+
+
+def _person(service: Service, request: Request, principal: Principal) -> Principal:
+    """With ``--trusted-user-header``, the person the proxy names, with the token's role."""
+    header = service.settings.trusted_user_header
+    if header is None or not service.settings.behind_proxy:
+        return principal
+    given = request.headers.get(header, "").strip()
+    if not given:
+        return principal
+    name = given.split("@", 1)[0]  # an address: only its local part, as the CLI's actor
+    if not _PERSON.fullmatch(name):
+        raise ApiError(
+            400,
+            "invalid-user-header",
+            f"the {header} header must be a name of 1-64 letters, digits, spaces, '.', '_' or '-'",
+        )
+    return replace(principal, name=name)
 
 
 def client_address(request: Request, *, behind_proxy: bool) -> str:

@@ -56,8 +56,8 @@ def configure(service: Service, principal: Principal, request: ConfigureRequest)
         if request.dry_run:
             return 200, answer | {"branch": None, "commit": None, "pullRequest": None}
         if request.apply:
-            return 202, answer | _apply(service, candidate)
-        return 201, answer | _branch(service, candidate, plan)
+            return 202, answer | _apply(service, principal, candidate)
+        return 201, answer | _branch(service, principal, candidate, plan)
 
 
 def _require_apply(service: Service, principal: Principal, env: str) -> None:
@@ -111,7 +111,9 @@ def _usd(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
 
 
-def _branch(service: Service, candidate: Candidate, plan: Plan) -> dict[str, Any]:
+def _branch(
+    service: Service, principal: Principal, candidate: Candidate, plan: Plan
+) -> dict[str, Any]:
     served = service.served
     if not candidate.changed:
         return {"branch": None, "commit": candidate.base, "pullRequest": None}
@@ -121,6 +123,7 @@ def _branch(service: Service, candidate: Candidate, plan: Plan) -> dict[str, Any
         path=candidate.path,
         text=candidate.text,
         message=_message(candidate, "configure"),
+        author=principal.author,
     )
     branch = new_branch(served, prefix=f"reconcile/{candidate.env}/{candidate.name}", commit=commit)
     out: dict[str, Any] = {"branch": branch, "commit": commit, "pullRequest": None}
@@ -146,7 +149,7 @@ def _publish(service: Service, candidate: Candidate, plan: Plan, branch: str) ->
     return {"pushed": True, "pullRequest": url}
 
 
-def _apply(service: Service, candidate: Candidate) -> dict[str, Any]:
+def _apply(service: Service, principal: Principal, candidate: Candidate) -> dict[str, Any]:
     served, commit, settings = service.served, candidate.base, service.settings
     if candidate.changed:
         # The manifests' lock, as import and promote hold it: no run on this machine reads
@@ -158,6 +161,7 @@ def _apply(service: Service, candidate: Candidate) -> dict[str, Any]:
                 path=candidate.path,
                 text=candidate.text,
                 message=_message(candidate, "apply"),
+                author=principal.author,
             )
             advance_branch(served, old=candidate.base, new=commit)
     request = JobRequest(
@@ -168,6 +172,8 @@ def _apply(service: Service, candidate: Candidate) -> dict[str, Any]:
         push=settings.push,
         environ=settings.environ,
         lock_timeout=settings.lock_timeout,
+        actor=principal.actor,
+        author=principal.author,
     )
     job = service.start_job(candidate.env, request)
     return {

@@ -53,6 +53,13 @@ class ServeSettings:
                 hint="off loopback, tokens cross the network: put a TLS-terminating reverse "
                 "proxy in front, then pass --tokens FILE --behind-proxy",
             )
+        if self.trusted_user_header is not None and not self.behind_proxy:
+            raise ConfigError(
+                "--trusted-user-header needs --behind-proxy: without a proxy that sets it, "
+                "any client could name anyone",
+                hint="pass --behind-proxy, with a proxy that strips the header from requests "
+                "and sets it to the person it authenticated",
+            )
         if self.tokens is None and not self.sandbox:
             raise ConfigError(
                 "no tokens: every route but /healthz, /metrics, /openapi.json and the page "

@@ -36,10 +36,21 @@ class Role(IntEnum):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who sent a request: the token's name and role."""
+    """Who sent a request: the token's name (or the person a trusted proxy named) and the
+    token's role."""
 
     name: str
     role: Role
+
+    @property
+    def actor(self) -> str:
+        """The audit log's ``actor`` for a change this principal makes (CONTRACT section 5)."""
+        return f"serve:{self.name}"
+
+    @property
+    def author(self) -> str:
+        """The git author of the service's commits for this principal."""
+        return f"{self.name} via reconcile serve"
 
 
 @dataclass(frozen=True)
