@@ -26,6 +26,7 @@ from reconciler.report.plan_markdown import render_plan_markdown
 from reconciler.serve.branches import advance_branch, commit_file, new_branch, push_branch
 from reconciler.serve.errors import ApiError, problems_error
 from reconciler.serve.payload import to_manifest
+from reconciler.serve.secretcheck import check_secrets
 from reconciler.serve.service import Service
 from reconciler.serve.staging import Candidate, staged
 from reconciler.serve.tokens import Principal, Role
@@ -45,6 +46,7 @@ class ConfigureRequest:
 def configure(service: Service, principal: Principal, request: ConfigureRequest) -> tuple[int, Any]:
     """The status and body of a configure request."""
     document = to_manifest(request.model)
+    check_secrets(service, request.env, document)
     if request.apply and not request.dry_run:
         _require_apply(service, principal, request.env)
     with service.lock(request.env), staged(service.served, request.env, document) as candidate:

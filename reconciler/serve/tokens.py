@@ -19,6 +19,7 @@ from reconciler.structs.errors import ConfigError
 
 SANDBOX_TOKEN = "sandbox-token"  # noqa: S105 - the published default of --sandbox, like its client
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
+_WORD_SEPARATORS = re.compile(r"[\s\"'`<>()\[\]{},;=]+")
 
 
 class Role(IntEnum):
@@ -77,6 +78,17 @@ class TokenStore:
             if hmac.compare_digest(presented, entry.digest) and found is None:
                 found = Principal(entry.name, entry.role)
         return found
+
+    def holds(self, text: str) -> bool:
+        """Whether ``text``, or any word of it, is one of the tokens (for refusing a payload
+        that carries one; the digests are all this store has to compare with)."""
+        candidates = {text, *_WORD_SEPARATORS.split(text)}
+        digests = {e.digest for e in self._entries}
+        return any(
+            hashlib.sha256(c.encode("utf-8", "replace")).digest() in digests
+            for c in candidates
+            if c
+        )
 
 
 def sandbox_tokens() -> TokenStore:
