@@ -3,10 +3,10 @@
 401 when the token is missing or unknown (it is hashed and compared, never echoed or logged),
 429 with ``Retry-After`` when the token spent its minute, 403 when its role is too low.
 
-Failed authentications are counted per client address (``LOGIN_FAILURES_PER_MINUTE`` of
-``ratelimit``); past that the address gets 429 for every token until its minute is over, the
-right one included, or a guesser would only be slowed down, not stopped from learning that a
-guess was right.
+Failed authentications are counted per client address (``login_failures_per_minute``,
+20 by default); past that the address gets 429 for every token until its minute is over,
+the right one included, or a guesser would only be slowed down, not stopped from learning
+that a guess was right.
 Behind a proxy the client address is the one the proxy appended to ``X-Forwarded-For`` (the
 last entry: anything before it is what the client claimed); without a proxy the peer's.
 """

@@ -16,7 +16,6 @@ from collections.abc import Callable
 
 WINDOW_SECONDS = 60.0
 MAX_KEYS = 100_000
-LOGIN_FAILURES_PER_MINUTE = 20  # per client address (CONTRACT section 7, Operation)
 
 
 class RateLimiter:

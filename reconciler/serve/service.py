@@ -16,7 +16,7 @@ from reconciler.serve.branches import Served, open_served
 from reconciler.serve.connections import Connections
 from reconciler.serve.jobs import Job, Jobs
 from reconciler.serve.metrics import Metrics
-from reconciler.serve.ratelimit import LOGIN_FAILURES_PER_MINUTE, RateLimiter
+from reconciler.serve.ratelimit import RateLimiter
 from reconciler.serve.settings import ServeSettings
 from reconciler.serve.tokens import TokenStore, read_tokens, sandbox_tokens
 
@@ -32,7 +32,7 @@ class Service:
         )
         self.served: Served = open_served(settings.root)
         self.limiter = RateLimiter(settings.requests_per_minute)
-        self.failed_logins = RateLimiter(LOGIN_FAILURES_PER_MINUTE)
+        self.failed_logins = RateLimiter(settings.login_failures_per_minute)
         self.connections = Connections(settings)
         self.metrics = Metrics()
         self.jobs = Jobs(on_finish=self._finished)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from reconciler.structs.errors import ConfigError
 
+LOGIN_FAILURES_PER_MINUTE = 20  # CONTRACT section 7, Operation
+
 MAX_BODY_BYTES = 1024 * 1024
 
 
@@ -25,6 +27,7 @@ class ServeSettings:
     tokens: Path | None = None
     behind_proxy: bool = False
     requests_per_minute: int = 600
+    login_failures_per_minute: int = LOGIN_FAILURES_PER_MINUTE  # per client address
     invoke_threads: int = 16  # invocations in flight at once (each holds a thread)
     max_body_bytes: int = MAX_BODY_BYTES
     provision_seconds: tuple[float, float] = (1.0, 3.0)
