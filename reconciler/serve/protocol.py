@@ -15,7 +15,9 @@ application sees anything:
   bytes arrive (so the client reads the answer instead of a reset), or after ``BUSY_SECONDS``
   if none do; past ``overflow`` more it is answered and closed at once. So the descriptors in
   use stay bounded whatever arrives (``server.check_file_limit`` makes sure the process's
-  limit leaves room for them).
+  limit leaves room for them). A ``GET /healthz`` among the waiting ones is served all the
+  same: a load balancer that saw the health check fail during a flood would take the
+  instance out, which is what the flood wanted.
 
 A connection that misses a deadline is answered 408 when nothing of a response was written
 yet, then closed; nothing is logged per connection (the metrics count them), so a flood of
@@ -32,6 +34,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 MAX_HEADER_BYTES = 64 * 1024
 BUSY_SECONDS = 1.0
+_HEALTH_CHECK = (b"GET /healthz ", b"GET /healthz?", b"HEAD /healthz ")
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,12 @@ class GuardedProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self._busy:
+        if self._busy and not data.startswith(_HEALTH_CHECK):
             self._refuse(BUSY, "busy")
             return
+        if self._busy:
+            self._busy = False
+            self._start_headers()
         if not self._in_headers and self._idle():
             self._start_headers()  # the first bytes of a keep-alive connection's next request
         if self._in_headers:

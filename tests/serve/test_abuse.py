@@ -154,8 +154,11 @@ def test_past_max_connections_the_service_answers_503_and_stays_up(quick: Runnin
             stack.enter_context(_connect(quick.url))
         time.sleep(0.1)
         with _connect(quick.url) as extra:
-            extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            extra.sendall(b"GET /api/environments HTTP/1.1\r\nHost: x\r\n\r\n")
             assert _read_all(extra).startswith(b"HTTP/1.1 503 ")
+        with _connect(quick.url) as probe:  # a load balancer's health check still passes
+            probe.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert _read_all(probe).startswith(b"HTTP/1.1 200 ")
     time.sleep(0.1)
     assert requests.get(f"{quick.url}/healthz", timeout=5).status_code == 200
     metrics = Api(quick.url, quick.service)("GET", "/metrics", role="viewer").text
