@@ -27,6 +27,7 @@ slow clients cannot become a flood of log lines.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,16 +50,18 @@ class ConnectionLimits:
         return max(16, self.max_connections // 4)
 
 
-def _canned(status: bytes) -> bytes:
+def canned(status: bytes) -> bytes:
+    """A whole answer with no body, its own request id, and the connection closed."""
     return (
         b"HTTP/1.1 " + status + b"\r\ncontent-type: application/json\r\n"
+        b"x-request-id: " + uuid.uuid4().hex.encode() + b"\r\n"
         b"connection: close\r\ncontent-length: 0\r\n\r\n"
     )
 
 
-BUSY = _canned(b"503 Service Unavailable")
-TIMED_OUT = _canned(b"408 Request Timeout")
-TOO_LARGE = _canned(b"431 Request Header Fields Too Large")
+BUSY = b"503 Service Unavailable"
+TIMED_OUT = b"408 Request Timeout"
+TOO_LARGE = b"431 Request Header Fields Too Large"
 
 
 class GuardedProtocol(HttpToolsProtocol):
@@ -142,7 +145,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self.on_refused(reason)
         if not self.transport.is_closing():
             if answer:
-                self.transport.write(answer)
+                self.transport.write(canned(answer))
             self.transport.close()
 
 
