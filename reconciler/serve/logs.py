@@ -23,6 +23,7 @@ import queue
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import IO, Any
 
@@ -84,15 +85,17 @@ class Throttle(logging.Filter):
     """At most ``per_minute`` records of each logger and message a minute; the first of each
     minute keeps its traceback, the rest lose it; a count says how many were held back."""
 
-    def __init__(self, per_minute: int = 5) -> None:
+    def __init__(
+        self, per_minute: int = 5, *, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__()
-        self.per_minute = per_minute
+        self.per_minute, self._monotonic = per_minute, monotonic
         self._lock = threading.Lock()
         self._windows: dict[tuple[str, str], tuple[float, int, int]] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
         key = (record.name, str(record.msg)[:200])
-        now = time.monotonic()
+        now = self._monotonic()
         with self._lock:
             start, count, held = self._windows.get(key, (now, 0, 0))
             if now - start >= 60.0:
