@@ -99,13 +99,20 @@ class GuardedProtocol(HttpToolsProtocol):
         if self._busy:
             self._busy = False
             self._start_headers()
-        if not self._in_headers and self._idle():
-            self._start_headers()  # the first bytes of a keep-alive connection's next request
-        if self._in_headers:
-            self._header_bytes += len(data)
+        in_headers = self._in_headers
         super().data_received(data)
+        if in_headers or self._in_headers:
+            self._header_bytes += len(data)
         if self._in_headers and self._header_bytes > MAX_HEADER_BYTES:  # still no end in sight
             self._refuse(TOO_LARGE, "headers-too-large")
+
+    def on_message_begin(self) -> None:
+        """The first byte of a request: of the connection's first one, whose deadline runs
+        from the connection's opening, or of a later one on a kept-alive connection (also
+        when it arrives before the previous answer is complete)."""
+        super().on_message_begin()
+        if not self._in_headers:
+            self._start_headers()
 
     def on_headers_complete(self) -> None:
         self._in_headers = False
@@ -115,9 +122,6 @@ class GuardedProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         self._disarm()
         super().on_message_complete()
-
-    def _idle(self) -> bool:
-        return self.cycle is None or self.cycle.response_complete
 
     def _start_headers(self) -> None:
         self._in_headers, self._header_bytes = True, 0
