@@ -303,7 +303,7 @@ def wait_for_guard(url: str, timeout: float = 120.0) -> None:
     while time.monotonic() - started < timeout:
         if (
             "reconcile_serve_guard_one_pass_ready 1.0"
-            in requests.get(f"{url}/metrics", timeout=60).text
+            in requests.get(f"{url}/metrics", headers=HEADERS, timeout=60).text
         ):
             print(f"guard one-pass matcher ready {time.monotonic() - started:.1f} s after start")
             return

@@ -75,14 +75,11 @@ class Api:
         return requests.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
 
 
-def start_service(repo: ConfigRepo, clock: Any, tmp_path: Path, **overrides: Any) -> Running:
-    settings = ServeSettings(
-        root=repo.root,
-        port=0,
-        tokens=token_file(tmp_path / "tokens.txt"),
-        environ=repo.environ,
-        **overrides,
-    )
+def start_service(
+    repo: ConfigRepo, clock: Any, tmp_path: Path, *, log_stream: Any = None, **overrides: Any
+) -> Running:
+    given: dict[str, Any] = {"tokens": token_file(tmp_path / "tokens.txt"), "environ": repo.environ}
+    settings = ServeSettings(root=repo.root, port=0, **(given | overrides))
     hooks = JobHooks(
         show_plan=lambda _p: None,
         confirm=lambda _p: True,
@@ -92,7 +89,7 @@ def start_service(repo: ConfigRepo, clock: Any, tmp_path: Path, **overrides: Any
         sleep=clock.advance,
         monotonic=clock.now,
     )
-    return Running(Service(settings, job_hooks=hooks))
+    return Running(Service(settings, job_hooks=hooks), log_stream=log_stream)
 
 
 @pytest.fixture

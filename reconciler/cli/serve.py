@@ -43,6 +43,13 @@ from reconciler.serve.service import Service
     help="A TLS-terminating reverse proxy is in front (needed off loopback).",
 )
 @click.option(
+    "--trusted-user-header",
+    metavar="HEADER",
+    default=None,
+    help="With --behind-proxy: the header in which the proxy names the person (for commits "
+    "and the audit log; the token still sets the role).",
+)
+@click.option(
     "--rate-limit",
     type=click.IntRange(1),
     default=600,
@@ -56,6 +63,27 @@ from reconciler.serve.service import Service
     show_default=True,
     help="Invocations in flight at once; raise it for slow models.",
 )
+@click.option(
+    "--max-connections",
+    type=click.IntRange(1, 65536),
+    default=256,
+    show_default=True,
+    help="Open connections at once; past it a new one is answered 503.",
+)
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(0.1, 300),
+    default=10.0,
+    show_default=True,
+    help="Seconds a request's headers may take to arrive.",
+)
+@click.option(
+    "--body-timeout",
+    type=click.FloatRange(0.1, 3600),
+    default=30.0,
+    show_default=True,
+    help="Seconds a request's body may take to arrive after its headers.",
+)
 @click.option("-v", "--verbose", count=True, help="-v shows tracebacks of startup errors.")
 def serve(verbose: int, **given: Any) -> None:
     """Serve the configurator API and web page; prints its base URL first."""
@@ -67,8 +95,12 @@ def serve(verbose: int, **given: Any) -> None:
         push=given["push"],
         tokens=given["tokens"],
         behind_proxy=given["behind_proxy"],
+        trusted_user_header=given["trusted_user_header"],
         requests_per_minute=given["rate_limit"],
         invoke_threads=given["invoke_threads"],
+        max_connections=given["max_connections"],
+        header_timeout=given["header_timeout"],
+        body_timeout=given["body_timeout"],
     )
     guarded(lambda: _run(settings), verbose=verbose)
 

@@ -43,7 +43,7 @@ def run_locked(request: JobRequest, hooks: JobHooks) -> int:
     if request.commit or request.push:
         check_writeback(request.root, push=request.push)
     run_id = str(uuid.uuid4())
-    me = Holder.for_run(actor=default_actor(request.root), run=run_id, environ=request.environ)
+    me = Holder.for_run(actor=_actor(request), run=run_id, environ=request.environ)
     settings = LockSettings(timeout=request.lock_timeout, ttl=request.lock_ttl, remote=request.push)
     with environment_lock(
         request.root, request.environment, me=me, settings=settings, on_wait=hooks.on_wait
@@ -87,7 +87,7 @@ def _recorder(request: JobRequest, env: str, commit: str | None, run_id: str) ->
     return Recorder(
         audit_path(request.root, env),
         environment=env,
-        actor=default_actor(request.root),
+        actor=_actor(request),
         git_commit=commit,
         run_id=run_id,
     )
@@ -184,7 +184,12 @@ def _record(
         git_commit=commit,
         commit=request.commit,
         push=request.push,
+        author=request.author,
     )
+
+
+def _actor(request: JobRequest) -> str:
+    return request.actor or default_actor(request.root)
 
 
 def _settings(prepared: Prepared, hooks: JobHooks) -> ApplySettings:

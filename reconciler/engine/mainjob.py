@@ -51,6 +51,10 @@ class JobRequest:
     lock_ttl: float = DEFAULT_TTL
     targets: tuple[str, ...] = ()  # only these models (--target); empty: every model
     saved: SavedPlan | None = None  # apply only if a fresh plan equals this one (--plan)
+    # Who caused the run, for the audit log and the lock (default: ``default_actor``), and the
+    # author of its state commit (default: the bot); ``reconcile serve`` names its caller.
+    actor: str | None = None
+    author: str | None = None
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ def record_state(
     git_commit: str | None,
     commit: bool,
     push: bool,
+    author: str | None = None,
 ) -> None:
     """Record state; a failure here (git, disk) comes after changes were made, so it is
     reported as a problem of the apply (exit 3), never as "nothing was changed"."""
@@ -43,7 +44,8 @@ def record_state(
             git_commit=git_commit,
         )
         if commit or push:
-            _commit_and_push(root, prepared.loaded.config.name, result, git_commit, push=push)
+            env = prepared.loaded.config.name
+            _commit_and_push(root, env, result, git_commit, push=push, author=author)
     except ReconcileError as exc:
         result.problems.append(f"recording state failed: {exc.render()}")
 
@@ -91,9 +93,16 @@ def _snapshot_and_audit(
 
 
 def _commit_and_push(
-    root: Path, env: str, result: ApplyResult, git_commit: str | None, *, push: bool
+    root: Path,
+    env: str,
+    result: ApplyResult,
+    git_commit: str | None,
+    *,
+    push: bool,
+    author: str | None,
 ) -> None:
-    result.commit = commit_state(root, env, message=_message(env, result, git_commit))
+    message = _message(env, result, git_commit)
+    result.commit = commit_state(root, env, message=message, author_name=author)
     if push:
         pushed = push_state(root)
         result.extra["push"] = pushed.detail

@@ -66,6 +66,8 @@ def build_environment(doc: Document, root: Path | None = None) -> EnvironmentCon
 def _policy(raw: dict[str, Any], doc: Document, root: Path | None) -> Policy:
     values: dict[str, Any] = {attr: raw[key] for key, attr in _POLICY_FIELDS.items() if key in raw}
     values["protected"] = tuple(raw.get("protected") or ())
+    if "serveSecrets" in raw:
+        values["serve_secrets"] = tuple(raw["serveSecrets"])
     guard = raw.get("guard") or {}
     if "mode" in guard:
         values["guard_mode"] = guard["mode"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
+import traceback
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
@@ -26,22 +26,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse as _JSONResponse
 from starlette.responses import Response
 from starlette.routing import Match, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
 from reconciler.manifests.schemas import MODEL_SCHEMA, load_schema
 from reconciler.serve import overview, views
+from reconciler.serve.access import Measured
 from reconciler.serve.auth import authorize
 from reconciler.serve.bodies import field, json_object
 from reconciler.serve.configure import ConfigureRequest, configure
 from reconciler.serve.errors import ApiError, from_reconcile, problem_item
 from reconciler.serve.invoke import InvokeCall, invoke_protected
+from reconciler.serve.logs import AccessLog
 from reconciler.serve.openapi import openapi_document
 from reconciler.serve.payload import to_manifest
 from reconciler.serve.service import Service
 from reconciler.serve.staging import staged
 from reconciler.serve.tokens import Role
 from reconciler.structs.errors import ReconcileError
-from reconciler.structs.redaction import redact_value
+from reconciler.structs.redaction import redact, redact_value
 
 log = logging.getLogger("reconciler.serve")
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -75,7 +77,7 @@ async def healthz(request: Request) -> Response:
 
 async def metrics(request: Request) -> Response:
     service = _service(request)
-    if not service.settings.loopback:
+    if service.settings.tokens is not None or not service.settings.loopback:
         authorize(service, request, Role.VIEWER, what="read metrics")
     return Response(service.metrics.exposition(), media_type="text/plain; version=0.0.4")
 
@@ -308,37 +310,12 @@ async def _error(request: Request, exc: Exception) -> Response:
         # a 405 carries the methods the route takes in Allow (RFC 9110), as Starlette set it
         error = ApiError(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
     else:
-        log.error("unexpected error on %s", request.url.path, exc_info=exc)
+        trace = "".join(traceback.format_exception(exc))
+        log.error(
+            "unexpected error on %s %s: %s", request.method, _route_of(request.scope), redact(trace)
+        )
         error = ApiError(500, "internal", "an unexpected error occurred; it was logged")
     return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
-
-
-class _Measured:
-    """Counts and times every request by route template and status."""
-
-    def __init__(self, app: ASGIApp, service: Service) -> None:
-        self.app, self.service = app, service
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started, status = time.perf_counter(), 500
-
-        async def sending(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-                message.setdefault("headers", []).append((b"x-content-type-options", b"nosniff"))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            route = _route_of(scope)
-            metrics = self.service.metrics
-            metrics.requests.labels(route=route, status=str(status)).inc()
-            metrics.latency.labels(route=route).observe(time.perf_counter() - started)
 
 
 def _route_of(scope: Scope) -> str:
@@ -349,11 +326,12 @@ def _route_of(scope: Scope) -> str:
     return "unmatched"
 
 
-def build_app(service: Service) -> Starlette:
+def build_app(service: Service, access_log: AccessLog) -> ASGIApp:
+    """The application, wrapped outermost in ``access.Measured`` so that every answer, a 500
+    from Starlette's own error middleware included, has its request id and access line."""
     handlers: dict[Any, Any] = {Exception: _error, HTTPException: _error}
     handlers[ApiError] = _error
     handlers[ReconcileError] = _error
     app = Starlette(routes=ROUTES, exception_handlers=handlers)
     app.state.service = service
-    app.add_middleware(_Measured, service=service)
-    return app
+    return Measured(app, metrics=service.metrics, access_log=access_log, route_of=_route_of)

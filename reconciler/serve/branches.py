@@ -106,12 +106,15 @@ def file_at(served: Served, commit: str, path: str) -> str | None:
         return str(blob.data_stream.read().decode("utf-8"))
 
 
-def commit_file(served: Served, *, base: str, path: str, text: str, message: str) -> str:
-    """A new commit on top of ``base`` whose only change is ``path`` holding ``text``."""
+def commit_file(
+    served: Served, *, base: str, path: str, text: str, message: str, author: str | None = None
+) -> str:
+    """A new commit on top of ``base`` whose only change is ``path`` holding ``text``, by
+    ``author`` (default: the bot)."""
     _checked_path(path)
     with served.repo() as repo, tempfile.TemporaryDirectory(prefix="reconcile-serve-") as temp:
         git = repo.git
-        env = {"GIT_INDEX_FILE": str(Path(temp) / "index"), **bot_identity()}
+        env = {"GIT_INDEX_FILE": str(Path(temp) / "index"), **bot_identity(author)}
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=temp, delete=False) as f:
             f.write(text)
         blob = git.hash_object("-w", f.name)

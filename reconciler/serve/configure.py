@@ -35,6 +35,7 @@ from reconciler.serve.branches import (
 )
 from reconciler.serve.errors import ApiError, problems_error
 from reconciler.serve.payload import to_manifest
+from reconciler.serve.secretcheck import check_secrets
 from reconciler.serve.service import Service
 from reconciler.serve.staging import Candidate, staged
 from reconciler.serve.tokens import Principal, Role
@@ -59,6 +60,7 @@ class ConfigureRequest:
 def configure(service: Service, principal: Principal, request: ConfigureRequest) -> tuple[int, Any]:
     """The status and body of a configure request."""
     document = to_manifest(request.model)
+    check_secrets(service, request.env, document)
     if request.apply and not request.dry_run:
         _require_apply(service, principal, request.env)
     with service.lock(request.env), staged(service.served, request.env, document) as candidate:
@@ -72,8 +74,8 @@ def configure(service: Service, principal: Principal, request: ConfigureRequest)
             return 200, answer | {"branch": None, "commit": None, "pullRequest": None}
         over = _over_budget(plan, request)
         if request.apply:
-            return 202, answer | _apply(service, candidate, principal)
-        return 201, answer | _branch(service, candidate, plan, over)
+            return 202, answer | _apply(service, principal, candidate)
+        return 201, answer | _branch(service, principal, candidate, plan, over)
 
 
 def _require_base(service: Service, candidate: Candidate, request: ConfigureRequest) -> None:
@@ -184,7 +186,9 @@ def _usd(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
 
 
-def _branch(service: Service, candidate: Candidate, plan: Plan, over: str | None) -> dict[str, Any]:
+def _branch(
+    service: Service, principal: Principal, candidate: Candidate, plan: Plan, over: str | None
+) -> dict[str, Any]:
     served = service.served
     if not candidate.changed:
         return {"branch": None, "commit": candidate.base, "pullRequest": None}
@@ -192,7 +196,12 @@ def _branch(service: Service, candidate: Candidate, plan: Plan, over: str | None
     if over:
         message += f"\n\nOVER BUDGET, submitted knowingly: {over}"
     commit = commit_file(
-        served, base=candidate.base, path=candidate.path, text=candidate.text, message=message
+        served,
+        base=candidate.base,
+        path=candidate.path,
+        text=candidate.text,
+        message=message,
+        author=principal.author,
     )
     branch = new_branch(served, prefix=f"reconcile/{candidate.env}/{candidate.name}", commit=commit)
     out: dict[str, Any] = {"branch": branch, "commit": commit, "pullRequest": None}
@@ -228,7 +237,7 @@ def _publish(
     return {"pushed": True, "pullRequest": url}
 
 
-def _apply(service: Service, candidate: Candidate, principal: Principal) -> dict[str, Any]:
+def _apply(service: Service, principal: Principal, candidate: Candidate) -> dict[str, Any]:
     served, commit, settings = service.served, candidate.base, service.settings
     if candidate.changed:
         # The manifests' lock, as import and promote hold it: no run on this machine reads
@@ -240,6 +249,7 @@ def _apply(service: Service, candidate: Candidate, principal: Principal) -> dict
                 path=candidate.path,
                 text=candidate.text,
                 message=_message(candidate, "apply"),
+                author=principal.author,
             )
             advance_branch(served, old=candidate.base, new=commit)
     request = JobRequest(
@@ -251,6 +261,8 @@ def _apply(service: Service, candidate: Candidate, principal: Principal) -> dict
         environ=settings.environ,
         lock_timeout=settings.lock_timeout,
         lock_ttl=lock_ttl(settings.environ),
+        actor=principal.actor,
+        author=principal.author,
     )
     job = service.start_job(candidate.env, request, actor=principal.name, commit=commit)
     return {

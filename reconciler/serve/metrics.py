@@ -49,6 +49,13 @@ class Metrics:
             ["env"],
             registry=r,
         )
+        self.refused_connections = Counter(
+            "reconcile_serve_refused_connections",
+            "Connections closed by the service: busy (over --max-connections), header-timeout, "
+            "body-timeout, headers-too-large.",
+            ["reason"],
+            registry=r,
+        )
         self.jobs = Counter("reconcile_serve_jobs", "Apply jobs by status.", ["status"], registry=r)
         self.running = Gauge("reconcile_serve_jobs_running", "Apply jobs running now.", registry=r)
 

@@ -254,7 +254,7 @@ def _paths() -> dict[str, Any]:
         "/healthz": _get("getHealth", "Liveness", None, _json('{"status": "ok"}')),
         "/metrics": _get(
             "getMetrics",
-            "Prometheus text exposition (viewer off loopback or with --tokens)",
+            "Prometheus text exposition (viewer whenever --tokens is given)",
             None,
             {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}},
             (401, 403, 429),

@@ -3,21 +3,27 @@
 The socket is bound here, before uvicorn starts, so ``--port 0`` works and the first line of
 stdout can be the real base URL (scripts and tests read it, as with ``reconcile sandbox``).
 ``Running`` serves from a thread for tests and the benchmark; ``serve`` in the foreground.
+Each connection is uvicorn's httptools protocol with deadlines and a ceiling
+(``serve.protocol``), and the process's file limit is checked to hold that ceiling first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import resource
 import socket
 import sys
 import threading
 from collections.abc import Callable
 from types import TracebackType
+from typing import IO
 
 import anyio.to_thread
 import uvicorn
 
 from reconciler.serve.app import build_app
+from reconciler.serve.logs import AccessLog, throttle_noisy_loggers
+from reconciler.serve.protocol import ConnectionLimits, guarded_protocol
 from reconciler.serve.service import Service
 from reconciler.structs.errors import ConfigError
 
@@ -26,6 +32,10 @@ WORKER_THREADS = 128  # the engine is synchronous: one worker thread per request
 # of a millisecond of work could wait several of those slices behind others' longer work.
 SWITCH_SECONDS = 0.0005
 GRACE_SECONDS = 10  # on Ctrl-C or SIGTERM, requests in flight get this long to finish
+KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this
+# Descriptors the process needs besides its connections: git, the sandbox, the Gateway
+# clients, the worker threads' files, the access log.
+SPARE_FILES = 256
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -56,28 +66,42 @@ def base_url(sock: socket.socket) -> str:
 class Running:
     """A service served from a background thread; ``url`` once started."""
 
-    def __init__(self, service: Service) -> None:
+    def __init__(self, service: Service, *, log_stream: IO[str] | None = None) -> None:
         self.service = service
-        self.sock = bind(service.settings.host, service.settings.port)
+        settings = service.settings
+        check_file_limit(settings.max_connections)
+        self.sock = bind(settings.host, settings.port)
         self.url = base_url(self.sock)
+        self.access_log = AccessLog(log_stream)
+        limits = ConnectionLimits(
+            header_timeout=settings.header_timeout,
+            body_timeout=settings.body_timeout,
+            max_connections=settings.max_connections,
+        )
+        refused = service.metrics.refused_connections
         config = uvicorn.Config(
-            build_app(service),
+            build_app(service, self.access_log),
+            http=guarded_protocol(limits, on_refused=lambda why: refused.labels(reason=why).inc()),
             log_level="warning",
             access_log=False,
             lifespan="off",
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
             timeout_graceful_shutdown=GRACE_SECONDS,
         )
+        throttle_noisy_loggers()
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 
     def run(self) -> None:
         """Serve in this thread until ``stop`` (or a signal, in the main thread)."""
         self.service.start()
+        self.access_log.start()
         try:
             asyncio.run(self._serve())
         finally:
             self.service.close()
             self.sock.close()
+            self.access_log.stop()
 
     async def _serve(self) -> None:
         anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
@@ -103,6 +127,23 @@ class Running:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def check_file_limit(max_connections: int) -> None:
+    """Raise the soft file limit as far as needed (and allowed) for ``max_connections``
+    connections and the process's other files; refuse to start when even the hard limit is
+    too low, rather than run out of descriptors under load."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = max_connections + SPARE_FILES
+    if soft != resource.RLIM_INFINITY and soft < need:
+        if hard != resource.RLIM_INFINITY and hard < need:
+            raise ConfigError(
+                f"--max-connections {max_connections} needs about {need} file descriptors; "
+                f"this process may open {hard}",
+                hint=f"lower --max-connections to {max(1, hard - SPARE_FILES)} or less, or "
+                "raise the limit (ulimit -n, LimitNOFILE= in a systemd unit)",
+            )
+        resource.setrlimit(resource.RLIMIT_NOFILE, (need, hard))
 
 
 def serve(service: Service, *, announce: Callable[[str], None]) -> None:

@@ -39,6 +39,7 @@ class Service:
         )
         self.served: Served = open_served(settings.root)
         self.limiter = RateLimiter(settings.requests_per_minute)
+        self.failed_logins = RateLimiter(settings.login_failures_per_minute)
         self.connections = Connections(settings)
         self.metrics = Metrics()
         self.jobs = Jobs(on_finish=self._finished, store=JobStore(settings.root))

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from reconciler.structs.errors import ConfigError
 
+LOGIN_FAILURES_PER_MINUTE = 20  # CONTRACT section 7, Operation
+
 MAX_BODY_BYTES = 1024 * 1024
 
 
@@ -25,10 +27,15 @@ class ServeSettings:
     tokens: Path | None = None
     behind_proxy: bool = False
     requests_per_minute: int = 600
+    login_failures_per_minute: int = LOGIN_FAILURES_PER_MINUTE  # per client address
     invoke_threads: int = 16  # invocations in flight at once (each holds a thread)
     max_body_bytes: int = MAX_BODY_BYTES
     provision_seconds: tuple[float, float] = (1.0, 3.0)
     lock_timeout: float = 300.0  # how long a direct apply waits for the environment's lock
+    header_timeout: float = 10.0  # a request's headers must arrive within this
+    body_timeout: float = 30.0  # and its body within this of the headers
+    max_connections: int = 256  # open connections; past it a new one is answered 503
+    trusted_user_header: str | None = None  # with behind_proxy: the header naming the person
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), repr=False)
 
     @property
@@ -48,6 +55,13 @@ class ServeSettings:
                 "--behind-proxy",
                 hint="off loopback, tokens cross the network: put a TLS-terminating reverse "
                 "proxy in front, then pass --tokens FILE --behind-proxy",
+            )
+        if self.trusted_user_header is not None and not self.behind_proxy:
+            raise ConfigError(
+                "--trusted-user-header needs --behind-proxy: without a proxy that sets it, "
+                "any client could name anyone",
+                hint="pass --behind-proxy, with a proxy that strips the header from requests "
+                "and sets it to the person it authenticated",
             )
         if self.tokens is None and not self.sandbox:
             raise ConfigError(

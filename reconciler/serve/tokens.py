@@ -19,6 +19,7 @@ from reconciler.structs.errors import ConfigError
 
 SANDBOX_TOKEN = "sandbox-token"  # noqa: S105 - the published default of --sandbox, like its client
 _DIGEST = re.compile(r"\A[0-9a-f]{64}\Z")
+_WORD_SEPARATORS = re.compile(r"[\s\"'`<>()\[\]{},;=]+")
 
 
 class Role(IntEnum):
@@ -36,10 +37,21 @@ class Role(IntEnum):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who sent a request: the token's name and role."""
+    """Who sent a request: the token's name (or the person a trusted proxy named) and the
+    token's role."""
 
     name: str
     role: Role
+
+    @property
+    def actor(self) -> str:
+        """The audit log's ``actor`` for a change this principal makes (CONTRACT section 5)."""
+        return f"serve:{self.name}"
+
+    @property
+    def author(self) -> str:
+        """The git author of the service's commits for this principal."""
+        return f"{self.name} via reconcile serve"
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,17 @@ class TokenStore:
             if hmac.compare_digest(presented, entry.digest) and found is None:
                 found = Principal(entry.name, entry.role)
         return found
+
+    def holds(self, text: str) -> bool:
+        """Whether ``text``, or any word of it, is one of the tokens (for refusing a payload
+        that carries one; the digests are all this store has to compare with)."""
+        candidates = {text, *_WORD_SEPARATORS.split(text)}
+        digests = {e.digest for e in self._entries}
+        return any(
+            hashlib.sha256(c.encode("utf-8", "replace")).digest() in digests
+            for c in candidates
+            if c
+        )
 
 
 def sandbox_tokens() -> TokenStore:

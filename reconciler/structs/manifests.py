@@ -65,6 +65,9 @@ class Policy:
     guard_max_input_chars: int = 16_000
     guard_classifier: ClassifierSetting | None = None
     serve_apply: bool = False  # reconcile serve may apply directly (CONTRACT section 7)
+    # Globs of the variables reconcile serve may accept in a ${VAR} reference; None: the
+    # variables the environment's models already use (CONTRACT section 3).
+    serve_secrets: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ def test_invoke_protected_after_apply(api: Api, served_repo: ConfigRepo) -> None
     assert float(body["costUsd"]) > 0 and body["latencyMs"] >= 0
     timing = answer.headers["server-timing"]
     assert timing.startswith("total;dur=") and "model;dur=" in timing
-    metrics = api("GET", "/metrics", role=None).text
+    metrics = api("GET", "/metrics", role="viewer").text
     assert 'reconcile_serve_guard_verdicts_total{verdict="allow"} 1.0' in metrics
     assert 'reconcile_serve_invocations_total{env="staging",outcome="ok"} 1.0' in metrics
     assert 'reconcile_serve_jobs_total{status="succeeded"} 1.0' in metrics
@@ -214,9 +214,9 @@ def test_flagged_input_is_answered_with_the_flag_and_its_reasons(
     assert answer.status_code == 200, answer.text
     guard = answer.json()["guard"]
     assert guard["verdict"] == "flag" and guard["reasons"]
-    metrics = api("GET", "/metrics", role=None).text
+    metrics = api("GET", "/metrics", role="viewer").text
     assert 'reconcile_serve_guard_verdicts_total{verdict="flag"} 1.0' in metrics
     assert 'reconcile_serve_invocation_cost_usd_total{env="staging"}' in metrics
     # the service started compiling the guard's one-pass matcher; the gauge says when it is done
     assert accelerate(wait=True, timeout=60)
-    assert "reconcile_serve_guard_one_pass_ready 1.0" in api("GET", "/metrics", role=None).text
+    assert "reconcile_serve_guard_one_pass_ready 1.0" in api("GET", "/metrics", role="viewer").text

@@ -97,7 +97,7 @@ def apply(url: str, name: str, temperature: float) -> str:
     answer = requests.post(
         f"{url}/api/configure-model",
         headers={"Authorization": f"Bearer {TOKENS['admin']}"},
-        json={"env": ENV, "model": model, "apply": True},
+        json={"env": ENV, "model": model, "apply": True, "replaceExisting": True},
         timeout=30,
     )
     assert answer.status_code == 202, answer.text
