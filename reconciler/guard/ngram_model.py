@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reconciler.guard.classifier import ClassifierError
-from reconciler.guard.ngrams import Settings, indices
+from reconciler.guard.ngrams import Settings, positions
 
 WEIGHTS = "ngram.npz"
 SIDECAR = "ngram.json"
@@ -39,25 +39,36 @@ STRIDE = 512
 class NgramModel:
     """Weights, bias and threshold of the shipped model."""
 
-    weights: npt.NDArray[np.float32]
+    weights: npt.NDArray[np.float16]  # half the cache footprint of float32 for the gather
     bias: float
     threshold: float
     settings: Settings
     meta: dict[str, Any]
 
-    def _logit(self, text: str) -> float:
-        found = indices(text, self.settings)
+    def logit(self, text: str) -> float:
+        """The model's raw score: the whole text's, or its highest window's when longer.
+
+        Windows are ``WINDOW`` characters of the normalised text, ``STRIDE`` apart; each
+        feature counts in the windows where it starts, so one pass over the features
+        scores them all."""
+        found, at = positions(text, self.settings)
         if not len(found):
             return self.bias
-        return float(self.weights[found].sum()) / math.sqrt(len(found)) + self.bias
-
-    def logit(self, text: str) -> float:
-        """The model's raw score: the whole text's, or its highest window's when longer."""
-        best = self._logit(text)
-        if len(text) > WINDOW:
-            for start in range(0, len(text) - STRIDE, STRIDE):
-                best = max(best, self._logit(text[start : start + WINDOW]))
-        return best
+        contributions = self.weights[found].astype(np.float32)
+        best = float(contributions.sum()) / math.sqrt(len(found))
+        if at[-1] >= WINDOW or at.max() >= WINDOW:
+            bins = at // STRIDE
+            sums = np.bincount(bins, weights=contributions)
+            counts = np.bincount(bins)
+            span = WINDOW // STRIDE
+            kernel = np.ones(span)
+            window_sums = np.convolve(sums, kernel, mode="valid")
+            window_counts = np.convolve(counts, kernel, mode="valid")
+            usable = window_counts > 0
+            if usable.any():
+                scores = window_sums[usable] / np.sqrt(window_counts[usable])
+                best = max(best, float(scores.max()))
+        return best + self.bias
 
     def score(self, text: str) -> float:
         """The probability, from 0 to 1, that ``text`` is a prompt injection."""
@@ -79,7 +90,7 @@ def from_bytes(weights: bytes, sidecar: dict[str, Any]) -> NgramModel:
         )
     settings = Settings(**sidecar["features"])
     with np.load(io.BytesIO(weights)) as archive:
-        vector = archive["weights"].astype(np.float32)
+        vector = archive["weights"].astype(np.float16)
         bias = float(archive["bias"])
     if vector.shape != (2**settings.bits,):
         raise ClassifierError(

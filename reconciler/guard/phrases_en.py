@@ -14,6 +14,7 @@ _OVERRIDE = (
     r"|skip|discard|abandon|drop|neglect|dismiss|set aside|throw away|erase|scrap|remove|delete"
     r"|clear|leave behind|put aside|let go of)"
 )
+_NOT_NARRATED = r"(?<!n't )(?<!\bnot )(?<!\bnever )(?<!\bseems to )(?<!\bseem to )(?<!\btends to )"
 _PAST = (
     r"(?:previous(?:ly)?|prior|preceding|above|earlier|former|foregoing|original|initial"
     r"|old|system|your|pre-?set|programmed|existing|default|given|current)"
@@ -80,8 +81,10 @@ RULES: tuple[Rule, ...] = (
         "instruction override",
         "en",
         1.0,
-        _OVERRIDE
-        + r"(?:\s+(?:about|all|any|of|the|these|those|my|every|other|and|or|,)){0,3}"
+        # not narrated: "I didn't ignore your instructions", "the courier seems to ignore"
+        _NOT_NARRATED
+        + _OVERRIDE
+        + r"(?:\s+(?:about|all|any|of|the|these|those|every|other|and|or|,)){0,3}"
         + r"\s+"
         + _PAST
         + r"(?:\s+[\w'-]+){0,2}?\s+"
@@ -114,7 +117,9 @@ RULES: tuple[Rule, ...] = (
         "instruction override",
         "en",
         0.9,
-        r"(?:do not|don'?t|never|stop|no longer) (?:follow|obey|listen to|comply with|adhere to"
+        # "I don't follow your instructions" is a customer who does not understand them
+        r"(?<!\bi )(?<!\bwe )(?:do not|don'?t|never|stop|no longer)"
+        r" (?:follow|obey|listen to|comply with|adhere to"
         r"|abide by)(?:ing)? (?:your|its|the (?:previous|prior|original|initial|system|above))"
         r"(?:\s+[\w'-]+){0,2}?\s+" + _NOUN,
         words=_NOUN_WORDS,
@@ -189,7 +194,10 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:repeat|print|output|show|copy|return|recite|reproduce|write|echo|paste|display"
         r"|tell me)(?: back)?(?: me)?(?: all| the| everything| every word"
         r"| each word| of){0,3} (?:text|words|content|lines?|everything|messages?|instructions"
-        r"|prompt|sentences?|conversation)? ?(?:above|before (?:this|that|my|the)|preceding"
+        # "repeat everything above in simpler words", "print the text above as a PDF": a
+        # customer asking about the chat's own visible text, for a purpose
+        r"|prompt|sentences?|conversation)? ?(?:above(?! (?:in|as|on|into|for|so|with)\b)"
+        r"|before (?:this|that|my|the)|preceding"
         r"|verbatim|word for word|from the (?:beginning|start|top)|at the (?:beginning|start|top)"
         r")",
         words="above before preceding verbatim word beginning start top",

@@ -300,7 +300,14 @@ def _decide(policy: GuardPolicy, findings: _Findings, text: str) -> Verdict:
             )
     blocked = flagged and policy.mode == "block"
     return Verdict(
-        not blocked, blocked, flagged, score, reasons, text, model_score=model_score, details=details
+        not blocked,
+        blocked,
+        flagged,
+        score,
+        reasons,
+        text,
+        model_score=model_score,
+        details=details,
     )
 
 

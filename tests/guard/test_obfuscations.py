@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from reconciler.guard import scan
+from reconciler.guard import GuardPolicy, scan
 from reconciler.guard.obfuscations import TRANSFORMS
 
 ATTACKS = [
@@ -65,5 +65,6 @@ def test_decoding_is_bounded() -> None:
         base64.b64encode(f"harmless note {i:04d}".encode()).decode() for i in range(50)
     )
     hidden = base64.b64encode(ATTACKS[0].encode()).decode()
-    verdict = scan(noise + " " + hidden)
+    # the rules alone: a wall of base64 is what the model, rightly, finds odd
+    verdict = scan(noise + " " + hidden, GuardPolicy(model=False))
     assert not verdict.blocked  # only the first blobs are decoded
