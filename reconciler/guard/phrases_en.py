@@ -176,6 +176,29 @@ RULES: tuple[Rule, ...] = (
     ),
     rule("new task", "en", 0.6, r"\b(?:i have been )?pwned\b", words="pwned"),
     # system prompt extraction
+    # asking what the assistant was told before the conversation: its setup, in other words
+    rule(
+        "system prompt extraction",
+        "en",
+        1.0,
+        r"\bwhat (?:exactly |else )?(?:were|was|have|had) you (?:been )?(?:told|given|instructed"
+        r"|asked|programmed|configured|set up)(?: to do| to say)?(?:,)? (?:before|prior to|ahead of"
+        r"|at the (?:start|beginning|top) of|earlier in) (?:this|my|our|the)"
+        r" (?:message|conversation|chat|prompt|session|exchange|question)",
+        words="told given instructed asked programmed configured set",
+        also="before prior ahead start beginning top earlier",
+    ),
+    rule(
+        "system prompt extraction",
+        "en",
+        0.6,
+        r"\bwhat did (?:they|your (?:operator|developer|creators?|company|owner|admins?)|the "
+        r"(?:system|developer|operator|company)|someone|anyone) (?:tell|give|say to|instruct) you"
+        r"(?: to do)? (?:before|prior to|at the (?:start|beginning) of) (?:this|my|our|the)"
+        r" (?:message|conversation|chat|session)",
+        words="tell give say instruct",
+        also="before prior start beginning",
+    ),
     rule(
         "system prompt extraction",
         "en",
