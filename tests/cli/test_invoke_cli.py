@@ -115,3 +115,25 @@ def _run_bytes(
         env={**os.environ, **repo.environ},
         timeout=60,
     )
+
+
+def test_reasons_are_words_and_dash_v_adds_the_weights(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    repo, _ = active_repo(sandbox_factory, make_config_repo)
+    plain = reconcile(repo, "invoke", "--env", ENV, "alpha-model", "--input", ATTACK)
+    assert "asks the assistant to ignore its instructions: 'ignore all previous" in plain.stdout
+    assert "weight" not in plain.stdout
+    verbose = reconcile(repo, "invoke", "-v", "--env", ENV, "alpha-model", "--input", ATTACK)
+    assert "instruction override (en, weight 1.0" in verbose.stdout
+
+
+def test_a_customer_retracting_their_message_is_sent(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    repo, server = active_repo(sandbox_factory, make_config_repo)
+    before = invoke_count(server)
+    text = "Please ignore my previous message, I found the parcel."
+    result = reconcile(repo, "invoke", "--env", ENV, "alpha-model", "--input", text)
+    assert result.returncode == ExitCode.OK, result.stdout
+    assert invoke_count(server) == before + 1
