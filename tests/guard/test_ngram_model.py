@@ -104,3 +104,15 @@ def test_a_model_finding_has_a_reason_in_words() -> None:
         r.startswith("the classifier scores this as an injection: 0.") for r in verdict.reasons
     )
     assert any("n-gram model" in line for line in verdict.details)
+
+
+def test_the_written_examples_are_the_ones_the_model_came_from() -> None:
+    from pathlib import Path
+
+    written = Path(__file__).resolve().parents[2] / "tools" / "guard_data" / "written.py"
+    entry = next(e for e in _sidecar()["data"] if e["source"] == "written")
+    recorded = entry["sha256"]["tools/guard_data/written.py"]
+    assert hashlib.sha256(written.read_bytes()).hexdigest() == recorded, (
+        "tools/guard_data/written.py changed since the model was trained: rerun"
+        " tools/train_guard.py"
+    )
