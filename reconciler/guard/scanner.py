@@ -8,12 +8,14 @@ because hiding a phrase is itself evidence of intent.
 
 from __future__ import annotations
 
+import importlib
 import re
 import time
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import TYPE_CHECKING
 
-from reconciler.guard import ngram_model, structure, views
+from reconciler.guard import structure, views
 from reconciler.guard.classifier import load_classifier
 from reconciler.guard.concepts import concept_rules
 from reconciler.guard.decoding import MAX_BLOBS, MIN_BLOB_CHARS, decode_blobs
@@ -39,6 +41,9 @@ from reconciler.guard.phrases_romance import RULES as ROMANCE
 from reconciler.guard.phrases_structure import RULES as STRUCTURE
 from reconciler.guard.policy import GuardPolicy, Verdict
 from reconciler.guard.rules import Rule, RuleSet
+
+if TYPE_CHECKING:
+    from reconciler.guard.ngram_model import NgramModel
 
 ALL_RULES: tuple[Rule, ...] = EN + DE + ROMANCE + MORE + PERSONA + MARKUP + STRUCTURE
 _RULE_SET = RuleSet(ALL_RULES)
@@ -283,13 +288,21 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
             _inspect(decoded, via=kind, depth=depth + 1, findings=findings)
 
 
+def shipped_model() -> NgramModel:
+    """The shipped n-gram model, imported on the first scan that asks for it: numpy takes
+    0.1-0.2 s to import, which a command that only lints templates should not pay."""
+    module = importlib.import_module("reconciler.guard.ngram_model")
+    model: NgramModel = module.shipped()
+    return model
+
+
 def _decide(policy: GuardPolicy, findings: _Findings, text: str) -> Verdict:
     score = findings.score()
     flagged = score >= policy.threshold
     reasons, details = findings.reasons(), findings.details()
     model_score = None
     if policy.model:
-        model = ngram_model.shipped()
+        model = shipped_model()
         model_score = round(model.score(text), 4)
         threshold = policy.model_threshold or model.threshold
         if model_score >= threshold:
