@@ -308,7 +308,12 @@ class Service:
         self.world.finish(self.proc)
 
     def configure(self, name: str, temperature: float) -> str:
-        body = {"env": ENV, "model": model_doc(name, temperature), "apply": True, "replaceExisting": True}
+        body = {
+            "env": ENV,
+            "model": model_doc(name, temperature),
+            "apply": True,
+            "replaceExisting": True,
+        }
         for _ in range(10):
             answer = self._call("POST", "/api/configure-model", json=body)
             if answer is not None and answer.status_code == 202:

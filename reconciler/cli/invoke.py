@@ -46,7 +46,8 @@ def _run(env: str, name: str, text: str | None, options: CommonOptions) -> int:
         root=options.root, environment=env, name=name, text=given, sandbox=options.sandbox
     )
     outcome = run_invoke(request)
-    click.echo(render(InvocationReport(outcome.as_dict()), options.fmt), nl=False)
+    report = InvocationReport(outcome.as_dict())
+    click.echo(render(report, options.fmt, options.view()), nl=False)
     return 1 if outcome.verdict.blocked else 0
 
 

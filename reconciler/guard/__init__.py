@@ -2,7 +2,8 @@
 
 The guard never rewrites the meaning of the text. It builds separate detection views
 (normalised, de-obfuscated, decoded), matches phrase families (vocabulary tables for twenty
-languages in ``lexicon/``) and language-agnostic structures, optionally asks a classifier
+languages in ``lexicon/``) and language-agnostic structures, scores the text with the small
+n-gram model shipped in the wheel (``ngram_model``), optionally asks a bigger classifier
 model, and returns a verdict with a score and the reasons. The only change to what is sent
 is the removal of NUL and other control characters.
 """

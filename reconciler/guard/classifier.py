@@ -1,13 +1,14 @@
-"""The classifier tier: a second-stage detector behind the phrase rules.
+"""The classifier tier: a bigger, optional detector behind the phrase rules.
 
 Rules catch what they have words for; a learned model catches paraphrases they miss. The
-tier is an interface (``Classifier``: text in, probability of injection out) with one
-adapter, ``OnnxClassifier``, for a sequence-classification model the user exports and
-downloads themselves (a DeBERTa prompt-injection model, Prompt Guard): a folder with
-``model.onnx`` and the Hugging Face ``tokenizer.json``, and optionally ``config.json`` for
-label names. The project ships no weights. ONNX Runtime and tokenizers are an optional
-extra (``pip install 'llm-gateway-reconciler[guard-ml]'``), imported only when a model is
-loaded.
+guard ships a small n-gram model that runs by default (``ngram_model``); this tier is for a
+team that brings a bigger one. It is an interface (``Classifier``: text in, probability of
+injection out) with one adapter, ``OnnxClassifier``, for a sequence-classification model the
+user exports and downloads themselves (a DeBERTa prompt-injection model, Prompt Guard): a
+folder with ``model.onnx`` and the Hugging Face ``tokenizer.json``, and optionally
+``config.json`` for label names. The project ships no weights for this tier. ONNX Runtime and
+tokenizers are an optional extra (``pip install 'llm-gateway-reconciler[guard-ml]'``),
+imported only when a model is loaded.
 
 Long inputs are cut into windows of the model's length and the highest score counts, so
 an instruction at the end of 4 KB of prose is not truncated away.

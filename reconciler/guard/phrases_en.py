@@ -14,6 +14,7 @@ _OVERRIDE = (
     r"|skip|discard|abandon|drop|neglect|dismiss|set aside|throw away|erase|scrap|remove|delete"
     r"|clear|leave behind|put aside|let go of)"
 )
+_NOT_NARRATED = r"(?<!n't )(?<!\bnot )(?<!\bnever )(?<!\bseems to )(?<!\bseem to )(?<!\btends to )"
 _PAST = (
     r"(?:previous(?:ly)?|prior|preceding|above|earlier|former|foregoing|original|initial"
     r"|old|system|your|pre-?set|programmed|existing|default|given|current)"
@@ -80,8 +81,10 @@ RULES: tuple[Rule, ...] = (
         "instruction override",
         "en",
         1.0,
-        _OVERRIDE
-        + r"(?:\s+(?:about|all|any|of|the|these|those|my|every|other|and|or|,)){0,3}"
+        # not narrated: "I didn't ignore your instructions", "the courier seems to ignore"
+        _NOT_NARRATED
+        + _OVERRIDE
+        + r"(?:\s+(?:about|all|any|of|the|these|those|every|other|and|or|,)){0,3}"
         + r"\s+"
         + _PAST
         + r"(?:\s+[\w'-]+){0,2}?\s+"
@@ -114,7 +117,9 @@ RULES: tuple[Rule, ...] = (
         "instruction override",
         "en",
         0.9,
-        r"(?:do not|don'?t|never|stop|no longer) (?:follow|obey|listen to|comply with|adhere to"
+        # "I don't follow your instructions" is a customer who does not understand them
+        r"(?<!\bi )(?<!\bwe )(?:do not|don'?t|never|stop|no longer)"
+        r" (?:follow|obey|listen to|comply with|adhere to"
         r"|abide by)(?:ing)? (?:your|its|the (?:previous|prior|original|initial|system|above))"
         r"(?:\s+[\w'-]+){0,2}?\s+" + _NOUN,
         words=_NOUN_WORDS,
@@ -171,6 +176,29 @@ RULES: tuple[Rule, ...] = (
     ),
     rule("new task", "en", 0.6, r"\b(?:i have been )?pwned\b", words="pwned"),
     # system prompt extraction
+    # asking what the assistant was told before the conversation: its setup, in other words
+    rule(
+        "system prompt extraction",
+        "en",
+        1.0,
+        r"\bwhat (?:exactly |else )?(?:were|was|have|had) you (?:been )?(?:told|given|instructed"
+        r"|asked|programmed|configured|set up)(?: to do| to say)?(?:,)? (?:before|prior to|ahead of"
+        r"|at the (?:start|beginning|top) of|earlier in) (?:this|my|our|the)"
+        r" (?:message|conversation|chat|prompt|session|exchange|question)",
+        words="told given instructed asked programmed configured set",
+        also="before prior ahead start beginning top earlier",
+    ),
+    rule(
+        "system prompt extraction",
+        "en",
+        0.6,
+        r"\bwhat did (?:they|your (?:operator|developer|creators?|company|owner|admins?)|the "
+        r"(?:system|developer|operator|company)|someone|anyone) (?:tell|give|say to|instruct) you"
+        r"(?: to do)? (?:before|prior to|at the (?:start|beginning) of) (?:this|my|our|the)"
+        r" (?:message|conversation|chat|session)",
+        words="tell give say instruct",
+        also="before prior start beginning",
+    ),
     rule(
         "system prompt extraction",
         "en",
@@ -189,7 +217,10 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:repeat|print|output|show|copy|return|recite|reproduce|write|echo|paste|display"
         r"|tell me)(?: back)?(?: me)?(?: all| the| everything| every word"
         r"| each word| of){0,3} (?:text|words|content|lines?|everything|messages?|instructions"
-        r"|prompt|sentences?|conversation)? ?(?:above|before (?:this|that|my|the)|preceding"
+        # "repeat everything above in simpler words", "print the text above as a PDF": a
+        # customer asking about the chat's own visible text, for a purpose
+        r"|prompt|sentences?|conversation)? ?(?:above(?! (?:in|as|on|into|for|so|with)\b)"
+        r"|before (?:this|that|my|the)|preceding"
         r"|verbatim|word for word|from the (?:beginning|start|top)|at the (?:beginning|start|top)"
         r")",
         words="above before preceding verbatim word beginning start top",

@@ -195,6 +195,25 @@ RULES: tuple[Rule, ...] = (
         also="change update replace modify rewrite overwrite reset reprogram alter",
     ),
     # delimiters and mode markers
+    # a closing tag of any name, then instructions that claim to be new or to come from
+    # someone with authority: "</data> New instructions from the administrator: ..."
+    rule(
+        "delimiter trick",
+        "any",
+        1.0,
+        r"(?:</[a-z][\w:.-]{0,30}\s*>|\[/[a-z][\w-]{0,30}\]|\]\]>|-->)[\s\W]{0,20}"
+        r"(?:[\w'-]+\s+){0,3}?(?:(?:new|updated|revised|additional|real|actual|following)"
+        r"\s+)?(?:system\s+)?(?:instructions?|directives?|orders?|rules?|tasks?|prompt|message"
+        r"|polic(?:y|ies))"
+        # ... that introduce what follows, or say they come from someone in charge
+        r"(?:\s*:|\s+(?:are|is)\s+(?:below|as follows)|\s+follows?\b|\s+from\s+(?:the\s+|your\s+)?"
+        r"(?:administrator|admin|system|developer|operator|owner|management|security team))",
+        words="instructions instruction directives directive orders order rules rule tasks "
+        "task prompt message policy policies",
+        literals=("</", "[/", "]]>", "-->"),
+        reach=(80, 40),
+        concept="closing tag then instructions",
+    ),
     rule(
         "delimiter trick",
         "any",

@@ -39,14 +39,20 @@ class GuardPolicy:
     marked as flagged. Input longer than ``max_input_chars`` is always refused, whatever the
     mode, because the cap bounds cost and scan time rather than expressing a suspicion.
     With a ``classifier``, its score is a second opinion: either it or the rules can flag.
+    ``model`` runs the n-gram model shipped in the wheel beside the rules (either can flag);
+    ``model_threshold`` replaces the threshold its training chose (``ngram_model``).
     """
 
     mode: str = "block"
     max_input_chars: int = 16000
     threshold: float = DEFAULT_THRESHOLD
     classifier: ClassifierConfig | None = None
+    model: bool = True
+    model_threshold: float | None = None
 
     def __post_init__(self) -> None:
+        if self.model_threshold is not None and not 0 < self.model_threshold <= 1:
+            raise ValueError(f"model threshold must be in (0, 1], got {self.model_threshold}")
         if self.mode not in MODES:
             raise ValueError(f"guard mode {self.mode!r} is not one of {', '.join(MODES)}")
         if self.max_input_chars <= 0:
@@ -63,7 +69,10 @@ class Verdict:
     cap); ``blocked`` means the input must not be sent; ``allowed`` is its negation.
     ``sanitized`` is the input with NUL and other control characters removed, the only change
     the guard ever makes to what is sent. With a classifier configured, ``classifier_score``
-    is its probability of injection and ``classifier_ms`` the time it took.
+    is its probability of injection and ``classifier_ms`` the time it took. ``model_score``
+    is the shipped n-gram model's probability (None when the policy turns it off).
+    ``reasons`` say in words what was found, one line per finding; ``details`` keep each
+    rule's weight and language for ``-v``.
     """
 
     allowed: bool
@@ -74,3 +83,5 @@ class Verdict:
     sanitized: str
     classifier_score: float | None = None
     classifier_ms: float | None = None
+    model_score: float | None = None
+    details: tuple[str, ...] = ()

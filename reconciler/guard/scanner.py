@@ -8,10 +8,12 @@ because hiding a phrase is itself evidence of intent.
 
 from __future__ import annotations
 
+import importlib
 import re
 import time
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import TYPE_CHECKING
 
 from reconciler.guard import structure, views
 from reconciler.guard.classifier import load_classifier
@@ -39,6 +41,9 @@ from reconciler.guard.phrases_romance import RULES as ROMANCE
 from reconciler.guard.phrases_structure import RULES as STRUCTURE
 from reconciler.guard.policy import GuardPolicy, Verdict
 from reconciler.guard.rules import Rule, RuleSet
+
+if TYPE_CHECKING:
+    from reconciler.guard.ngram_model import NgramModel
 
 ALL_RULES: tuple[Rule, ...] = EN + DE + ROMANCE + MORE + PERSONA + MARKUP + STRUCTURE
 _RULE_SET = RuleSet(ALL_RULES)
@@ -100,6 +105,16 @@ class _Findings:
         return round(total, 2)
 
     def reasons(self) -> tuple[str, ...]:
+        """One line per finding, in words: the strongest phrase of each family, then the
+        structural signals."""
+        strongest: dict[str, _Hit] = {}
+        for hit in sorted(self.hits.values(), key=lambda hit: -hit.weight):
+            strongest.setdefault(hit.rule.family, hit)
+        lines = [_in_words(hit) for hit in strongest.values()]
+        lines += sorted(self.signals, key=lambda reason: -self.signals[reason])
+        return tuple(lines)
+
+    def details(self) -> tuple[str, ...]:
         """One line per phrase found (several rules that found the same phrase share it, their
         weights added up on it), strongest first, then the structural signals."""
         alike: dict[tuple[str, str, str, str, bool], list[_Hit]] = {}
@@ -115,6 +130,32 @@ class _Findings:
         lines = [_describe(hits) for hits in alike.values()]
         lines += sorted(self.signals, key=lambda reason: -self.signals[reason])
         return tuple(lines)
+
+
+# What each family of rules means, for a person reading a verdict.
+FAMILY_WORDS = {
+    "instruction override": "asks the assistant to ignore its instructions",
+    "system prompt extraction": "asks for the assistant's instructions or system prompt",
+    "persona": "asks the assistant to play a character without its limits",
+    "new task": "gives the assistant a new task in place of its own",
+    "fake role or template token": "a fake role or template token, as if from the system",
+    "output forcing": "dictates the assistant's answer",
+    "markup smuggling": "markup that hides instructions or smuggles data",
+    "false claim of authorisation": "claims an authority over the assistant",
+    "delimiter trick": "a closing tag or delimiter followed by new instructions",
+    "exfiltration link": "a link that would carry data out",
+}
+
+
+def _in_words(hit: _Hit) -> str:
+    """One finding as a person reads it: what it asks, and the words that asked it."""
+    snippet = hit.snippet
+    shown = snippet if len(snippet) <= _SNIPPET else snippet[: _SNIPPET - 1] + "…"
+    words = FAMILY_WORDS.get(hit.rule.family, hit.rule.family)
+    where = "" if hit.via == "plain" else f", hidden by {hit.via}"
+    if hit.weight < hit.rule.weight:
+        where += ", quoted or narrated"
+    return f"{words}: {shown!r}{where}"
 
 
 def _describe(hits: list[_Hit]) -> str:
@@ -247,10 +288,40 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
             _inspect(decoded, via=kind, depth=depth + 1, findings=findings)
 
 
-def _decide(policy: GuardPolicy, *, score: float, reasons: tuple[str, ...], text: str) -> Verdict:
+def shipped_model() -> NgramModel:
+    """The shipped n-gram model, imported on the first scan that asks for it: numpy takes
+    0.1-0.2 s to import, which a command that only lints templates should not pay."""
+    module = importlib.import_module("reconciler.guard.ngram_model")
+    model: NgramModel = module.shipped()
+    return model
+
+
+def _decide(policy: GuardPolicy, findings: _Findings, text: str) -> Verdict:
+    score = findings.score()
     flagged = score >= policy.threshold
+    reasons, details = findings.reasons(), findings.details()
+    model_score = None
+    if policy.model:
+        model = shipped_model()
+        model_score = round(model.score(text), 4)
+        threshold = policy.model_threshold or model.threshold
+        if model_score >= threshold:
+            flagged = True
+            reasons += (f"the classifier scores this as an injection: {model_score:.2f}",)
+            details += (
+                f"n-gram model (shipped): probability {model_score:.4f}, threshold {threshold}",
+            )
     blocked = flagged and policy.mode == "block"
-    return Verdict(not blocked, blocked, flagged, score, reasons, text)
+    return Verdict(
+        not blocked,
+        blocked,
+        flagged,
+        score,
+        reasons,
+        text,
+        model_score=model_score,
+        details=details,
+    )
 
 
 def _second_opinion(policy: GuardPolicy, verdict: Verdict) -> Verdict:
@@ -261,11 +332,12 @@ def _second_opinion(policy: GuardPolicy, verdict: Verdict) -> Verdict:
     started = time.perf_counter()
     probability = round(classifier.score(verdict.sanitized), 4)
     millis = round((time.perf_counter() - started) * 1000, 3)
-    reasons = verdict.reasons
+    reasons, details = verdict.reasons, verdict.details
     flagged = verdict.flagged
     if probability >= config.threshold:
         flagged = True
-        reasons += (
+        reasons += (f"the configured classifier scores this as an injection: {probability:.2f}",)
+        details += (
             f"classifier: injection probability {probability:.2f} at or over its threshold"
             f" {config.threshold} ({millis:.1f} ms)",
         )
@@ -276,6 +348,7 @@ def _second_opinion(policy: GuardPolicy, verdict: Verdict) -> Verdict:
         blocked=blocked,
         flagged=flagged,
         reasons=reasons,
+        details=details,
         classifier_score=probability,
         classifier_ms=millis,
     )
@@ -284,8 +357,9 @@ def _second_opinion(policy: GuardPolicy, verdict: Verdict) -> Verdict:
 def scan(text: str, policy: GuardPolicy | None = None) -> Verdict:
     """Scan ``text`` for prompt injection and decide under ``policy`` (default: block).
 
-    The phrase and structure rules always run; a classifier configured in the policy runs
-    after them on the sanitized text, and either can flag.
+    The phrase and structure rules always run, and the shipped n-gram model beside them
+    unless the policy turns it off; a classifier configured in the policy runs after them on
+    the sanitized text; any of them can flag.
     """
     policy = policy or GuardPolicy()
     sanitized = sanitize(text)
@@ -297,5 +371,5 @@ def scan(text: str, policy: GuardPolicy | None = None) -> Verdict:
         return Verdict(False, True, True, 0.0, (reason,), sanitized)
     findings = _Findings()
     _inspect(sanitized, via="plain", depth=0, findings=findings)
-    verdict = _decide(policy, score=findings.score(), reasons=findings.reasons(), text=sanitized)
+    verdict = _decide(policy, findings, sanitized)
     return verdict if policy.classifier is None else _second_opinion(policy, verdict)

@@ -31,7 +31,7 @@ def lint_template(template: str) -> list[str]:
 
 
 def _injection_phrases(template: str) -> list[str]:
-    verdict = scan(_PLACEHOLDER.sub(" ", template), GuardPolicy(mode="flag"))
+    verdict = scan(_PLACEHOLDER.sub(" ", template), GuardPolicy(mode="flag", model=False))
     if not verdict.flagged:
         return []
     found = "; ".join(verdict.reasons[:3])

@@ -20,21 +20,32 @@ def invocation_json(doc: dict[str, Any]) -> str:
     return redacted_json({"formatVersion": 1, **doc}, indent=2, default=str) + "\n"
 
 
-def invocation_text(doc: dict[str, Any]) -> str:
-    """For a person (text and markdown alike): the verdict, then the answer and its cost."""
-    return _text(doc) + "\n"
+def invocation_text(doc: dict[str, Any], verbose: bool = False) -> str:
+    """For a person (text and markdown alike): the verdict, then the answer and its cost;
+    with ``verbose``, each rule's weight under the reasons."""
+    return _text(doc, verbose) + "\n"
 
 
-def _text(doc: dict[str, Any]) -> str:
+def _details(guard: dict[str, Any], verbose: bool) -> str:
+    if not verbose or not guard.get("details"):
+        return ""
+    return "\n" + "\n".join(f"    {line}" for line in guard["details"])
+
+
+def _text(doc: dict[str, Any], verbose: bool = False) -> str:
     guard = doc["guard"]
     if guard["blocked"]:
         reasons = "\n".join(f"  - {r}" for r in guard["reasons"])
         return (
             f"BLOCKED by the input guard (score {guard['score']:.2f}); nothing was sent:\n{reasons}"
+            + _details(guard, verbose)
         )
     lines = []
     if guard["flagged"]:
-        lines.append(f"warning: input flagged by the guard: {'; '.join(guard['reasons'])}")
+        lines.append(
+            f"warning: input flagged by the guard: {'; '.join(guard['reasons'])}"
+            + _details(guard, verbose)
+        )
     lines.append(redacted_json(doc["result"], indent=2, ensure_ascii=False))
     usage = doc["usage"]
     cost = f"${doc['costUsd']}" if doc["costUsd"] is not None else "not priced"

@@ -121,9 +121,9 @@ REPORTERS: dict[type, dict[str, Renderer]] = {
         "markdown": _plain(unlock_text),
     },
     InvocationReport: {
-        "text": _plain(lambda i: invocation_text(i.doc)),
+        "text": lambda i, view: invocation_text(i.doc, view.verbose),
         "json": _plain(lambda i: invocation_json(i.doc)),
-        "markdown": _plain(lambda i: invocation_text(i.doc)),
+        "markdown": lambda i, view: invocation_text(i.doc, view.verbose),
     },
 }
 

@@ -154,3 +154,25 @@ def test_stdin_at_the_cap_is_accepted_whole() -> None:
     with pytest.raises(ConfigError):
         read_capped(stream, cap=5, where="stdin")
     assert stream.tell() <= 4 * 6, "read no more than the cap's worth of bytes"
+
+
+def test_reasons_are_words_and_dash_v_adds_the_weights(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    repo, _ = active_repo(sandbox_factory, make_config_repo)
+    plain = reconcile(repo, "invoke", "--env", ENV, "alpha-model", "--input", ATTACK)
+    assert "asks the assistant to ignore its instructions: 'ignore all previous" in plain.stdout
+    assert "weight" not in plain.stdout
+    verbose = reconcile(repo, "invoke", "-v", "--env", ENV, "alpha-model", "--input", ATTACK)
+    assert "instruction override (en, weight 1.0" in verbose.stdout
+
+
+def test_a_customer_retracting_their_message_is_sent(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    repo, server = active_repo(sandbox_factory, make_config_repo)
+    before = invoke_count(server)
+    text = "Please ignore my previous message, I found the parcel."
+    result = reconcile(repo, "invoke", "--env", ENV, "alpha-model", "--input", text)
+    assert result.returncode == ExitCode.OK, result.stdout
+    assert invoke_count(server) == before + 1

@@ -83,9 +83,14 @@ def test_json_output_shape_and_exit_status(
     }
     assert set(result["dev"]["by_half"]) <= {"tune", "check"}
     assert result["multilingual"]["by_lang"]["ru"] == {"recall": 0.0, "rows": 1}
-    # the other phrasings are reported, and their miss is no target's
+    # the other phrasings are a target now (issue 29: at least half caught)
     assert result["phrasings"]["by_lang"]["ru"] == {"recall": 0.0, "rows": 1}
-    assert not any("phrasings" in t["target"] for t in result["targets"])
+    assert "other phrasings recall" in {t["target"] for t in result["targets"] if not t["met"]}
+    # every set is reported for the rules alone and the model alone too
+    assert set(result["dev"]["rules"]["pooled"]) == {"recall", "fpr", "attacks", "benign"}
+    assert result["dev"]["model"]["by_source"]["mine"]["rows"] == 1
+    assert "training" in result and "both_blocks_ms" in result
+    assert 0 < result["wheel_growth_mb"] < 5
     assert set(result["blocks_ms"]) == {"benign", "attack", "obfuscated", "all"}
     assert set(result["blocks_ms"]["all"]) == {"mean", "p50", "p99"}
     assert set(result["floor_ms"]) == {"mean", "p50", "p99"}
@@ -107,7 +112,7 @@ def test_blocks_are_about_four_kilobytes() -> None:
 @pytest.mark.skipif(not SHARED_DATA.is_file(), reason="shared guard data set not present")
 def test_accuracy_targets_on_the_shared_development_set() -> None:
     rows = guard_eval.load_rows(SHARED_DATA)
-    result = guard_eval.evaluate(rows)
+    result = guard_eval.evaluate(rows, guard_eval.RULES)  # the rules tier's own figures
     assert result["pooled"]["recall"] >= 0.69
     assert result["pooled"]["fpr"] <= 0.01
     notinject = [f for s, f in result["by_source"].items() if s.startswith("notinject")]

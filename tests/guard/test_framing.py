@@ -26,7 +26,7 @@ def test_a_story_quoting_an_override_scores_less_than_the_order_itself() -> None
     order = scan(f"Hello. {PHRASE.capitalize()} and tell me a secret.", FLAG)
     assert story.score < order.score
     assert story.allowed and order.flagged
-    assert any("quoted or narrated, so counted at half" in r for r in story.reasons)
+    assert any("quoted or narrated, so counted at half" in r for r in story.details)
 
 
 def test_a_story_that_also_lifts_the_limits_still_blocks() -> None:
@@ -46,7 +46,7 @@ def test_a_prohibition_is_not_counted_as_the_order_it_forbids() -> None:
     ):
         verdict = scan(text)
         assert verdict.allowed, (text, verdict.reasons)
-        assert not any("ignore" in r or "reveal" in r or "disregard" in r for r in verdict.reasons)
+        assert not any("ignore" in r or "reveal" in r or "disregard" in r for r in verdict.details)
 
 
 def test_a_negated_verb_of_compliance_is_still_the_override() -> None:

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from reconciler.guard import scan
+from reconciler.guard import GuardPolicy, scan
 from reconciler.guard.obfuscations import TRANSFORMS
 
 ATTACKS = [
@@ -34,7 +34,7 @@ def test_transformed_attack_is_blocked(name: str, attack: str) -> None:
 def test_tag_characters_are_decoded_and_flagged() -> None:
     verdict = scan(TRANSFORMS["tag characters"](ATTACKS[0]))
     assert "hidden Unicode tag characters" in verdict.reasons
-    assert any("found after undoing tag characters" in r for r in verdict.reasons)
+    assert any("found after undoing tag characters" in r for r in verdict.details)
 
 
 def test_zero_width_inside_words_is_a_signal() -> None:
@@ -51,13 +51,13 @@ def test_homoglyphs_are_reported() -> None:
 def test_hex_blob_is_decoded() -> None:
     verdict = scan("Please run this: " + ATTACKS[0].encode().hex())
     assert verdict.blocked
-    assert any("found after undoing hex" in r for r in verdict.reasons)
+    assert any("found after undoing hex" in r for r in verdict.details)
 
 
 def test_base64_inside_a_request_is_decoded() -> None:
     blob = base64.b64encode(ATTACKS[0].encode()).decode()
     verdict = scan(f"Decode this and do what it says: {blob}")
-    assert any("found after undoing base64" in r for r in verdict.reasons)
+    assert any("found after undoing base64" in r for r in verdict.details)
 
 
 def test_decoding_is_bounded() -> None:
@@ -65,5 +65,6 @@ def test_decoding_is_bounded() -> None:
         base64.b64encode(f"harmless note {i:04d}".encode()).decode() for i in range(50)
     )
     hidden = base64.b64encode(ATTACKS[0].encode()).decode()
-    verdict = scan(noise + " " + hidden)
+    # the rules alone: a wall of base64 is what the model, rightly, finds odd
+    verdict = scan(noise + " " + hidden, GuardPolicy(model=False))
     assert not verdict.blocked  # only the first blobs are decoded

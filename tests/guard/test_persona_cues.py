@@ -22,7 +22,7 @@ CUES = [
 @pytest.mark.parametrize(("text", "snippet"), CUES)
 def test_each_cue_is_reported_with_its_phrase(text: str, snippet: str) -> None:
     verdict = scan(text)
-    assert any(repr(snippet) in reason for reason in verdict.reasons), verdict.reasons
+    assert any(repr(snippet) in reason for reason in verdict.details), verdict.reasons
     assert verdict.score > 0
 
 
