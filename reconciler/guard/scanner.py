@@ -31,21 +31,15 @@ from reconciler.guard.framing import (
 from reconciler.guard.gating import ViewText
 from reconciler.guard.hidden import sanitize, strip_hidden
 from reconciler.guard.multimatch import MultiMatcher
-from reconciler.guard.phrases_compact import COMPACT_RULES
-from reconciler.guard.phrases_de import RULES as DE
-from reconciler.guard.phrases_en import RULES as EN
-from reconciler.guard.phrases_markup import RULES as MARKUP
-from reconciler.guard.phrases_more import RULES as MORE
-from reconciler.guard.phrases_persona import RULES as PERSONA
-from reconciler.guard.phrases_romance import RULES as ROMANCE
-from reconciler.guard.phrases_structure import RULES as STRUCTURE
+from reconciler.guard.phrase_tables import letter_rules, word_rules
 from reconciler.guard.policy import GuardPolicy, Verdict
 from reconciler.guard.rules import Rule, RuleSet
 
 if TYPE_CHECKING:
     from reconciler.guard.ngram_model import NgramModel
 
-ALL_RULES: tuple[Rule, ...] = EN + DE + ROMANCE + MORE + PERSONA + MARKUP + STRUCTURE
+ALL_RULES: tuple[Rule, ...] = word_rules()  # the tables in phrases/, in order
+COMPACT_RULES: tuple[Rule, ...] = letter_rules()
 _RULE_SET = RuleSet(ALL_RULES)
 # Every word the rules gate on or spell out: an alternative view is worth building only
 # when it reveals one of them.

@@ -19,10 +19,9 @@ from reconciler.guard.confusables import fold
 from reconciler.guard.folding import skeleton
 from reconciler.guard.gating import ViewText, words_of
 from reconciler.guard.obfuscations import TRANSFORMS
-from reconciler.guard.phrases_compact import COMPACT_RULES
 from reconciler.guard.prefilter import start_literals
 from reconciler.guard.rules import Rule
-from reconciler.guard.scanner import ALL_RULES
+from reconciler.guard.scanner import ALL_RULES, COMPACT_RULES
 
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _POOL = [

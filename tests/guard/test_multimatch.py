@@ -22,8 +22,8 @@ from reconciler.guard import multimatch as multimatch_module
 from reconciler.guard.folding import skeleton
 from reconciler.guard.multimatch import MultiMatcher
 from reconciler.guard.obfuscations import TRANSFORMS
-from reconciler.guard.phrases_compact import COMPACT_RULES
 from reconciler.guard.rules import rule
+from reconciler.guard.scanner import COMPACT_RULES
 from reconciler.guard.superset import Unsupported, superset
 
 MULTILINGUAL = Path(__file__).parent / "data" / "multilingual.jsonl"
