@@ -4,6 +4,7 @@ its metadata declares every third-party module the package imports."""
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 import zipfile
 from email.parser import Parser
@@ -96,3 +97,27 @@ def test_no_private_standard_library_module_is_imported() -> None:
                 if parts[0] in ("sre_parse", "sre_constants", "sre_compile"):
                     offenders.append(f"{path.relative_to(REPO)}: {name}")
     assert offenders == []
+
+
+def test_the_installed_wheel_carries_and_reads_every_phrase_table(
+    tmp_path: Path, wheel_bin: Path
+) -> None:
+    """The guard's rules are data files: a wheel without them would import and find nothing."""
+    tables = sorted(p.name for p in (REPO / "reconciler" / "guard" / "phrases").glob("*.json"))
+    script = (
+        "import reconciler.guard.phrase_tables as t, reconciler.guard.scanner as s;"
+        "print(t.__file__); print(len(s.ALL_RULES), len(s.COMPACT_RULES));"
+        "print(' '.join(sorted(p.name for p in t.TABLES.glob('*.json'))))"
+    )
+    done = subprocess.run(
+        [str(wheel_bin / "python"), "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    where, counts, shipped = done.stdout.splitlines()
+    assert where.startswith(str(wheel_bin.parent)), where  # the wheel's copy, not the tree
+    assert counts == "121 6"
+    assert shipped.split() == tables
