@@ -48,7 +48,7 @@ def _joined(value: str | list[str]) -> str:
     return value if isinstance(value, str) else "".join(value)
 
 
-def _expand(text: str, names: dict[str, str], where: str, seen: tuple[str, ...] = ()) -> str:
+def _expand(text: str, *, names: dict[str, str], where: str, seen: tuple[str, ...] = ()) -> str:
     """``text`` with every ``{name}`` replaced by its definition, recursively."""
 
     def one(match: re.Match[str]) -> str:
@@ -63,14 +63,15 @@ def _expand(text: str, names: dict[str, str], where: str, seen: tuple[str, ...] 
                 f"{where}: no fragment or wordset named {{{name}}} (defined: {known});"
                 " write \\{ for a literal brace"
             )
-        return _expand(names[name], names, where, (*seen, name))
+        return _expand(names[name], names=names, where=where, seen=(*seen, name))
 
     return _REFERENCE.sub(one, text)
 
 
 def _rule(
-    raw: dict[str, Any], fragments: dict[str, str], wordsets: dict[str, str], where: str
+    raw: dict[str, Any], *, fragments: dict[str, str], wordsets: dict[str, str], where: str
 ) -> Rule:
+    """One rule of a table, built by ``rules.rule``; any fault is raised naming ``where``."""
     unknown = set(raw) - _FIELDS
     if unknown:
         raise PhraseTableError(
@@ -81,10 +82,10 @@ def _rule(
             raw["family"],
             raw["lang"],
             raw["weight"],
-            _expand(_joined(raw["pattern"]), fragments, f"{where} pattern"),
-            words=_expand(raw.get("words", ""), wordsets, f"{where} words"),
+            _expand(_joined(raw["pattern"]), names=fragments, where=f"{where} pattern"),
+            words=_expand(raw.get("words", ""), names=wordsets, where=f"{where} words"),
             literals=tuple(raw.get("literals", ())),
-            also=_expand(raw.get("also", ""), wordsets, f"{where} also"),
+            also=_expand(raw.get("also", ""), names=wordsets, where=f"{where} also"),
             reach=tuple(raw.get("reach", (REACH, REACH))),
             concept=raw.get("concept", ""),
             near=raw.get("near", 0),
@@ -107,7 +108,7 @@ def read_table(path: Path) -> tuple[Rule, ...]:
     fragments = {name: _joined(value) for name, value in raw.get("fragments", {}).items()}
     wordsets = dict(raw.get("wordsets", {}))
     return tuple(
-        _rule(each, fragments, wordsets, f"{path.name} rule {number}")
+        _rule(each, fragments=fragments, wordsets=wordsets, where=f"{path.name} rule {number}")
         for number, each in enumerate(raw.get("rules", []), start=1)
     )
 
