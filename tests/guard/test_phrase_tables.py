@@ -116,3 +116,32 @@ def test_a_missing_field_is_named(tmp_path: Path) -> None:
 def test_fragments_gaps_and_list_patterns_expand(tmp_path: Path) -> None:
     [made] = read_table(_write(tmp_path, pattern=["a{f}", r"{gap:2}\{f\}"]))
     assert made.source == r"ay(?:\s+[\w'-]+){0,2}?\s+\{f\}"
+
+
+def test_a_fragment_that_names_itself_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, pattern="{f}")
+    table = json.loads(path.read_text())
+    table["fragments"] = {"f": "a{g}", "g": "{f}"}
+    path.write_text(json.dumps(table))
+    with pytest.raises(PhraseTableError, match=r"t\.json rule 1 pattern: \{f\} refers to itself"):
+        read_table(path)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"words": None},  # no gate words and no literals
+        {"weight": 1.5},
+        {"family": "rudeness"},
+        {"reach": [10]},
+        {"lang": "english"},
+        {"wieght": 1.0},
+    ],
+    ids=["ungated", "weight", "family", "reach", "lang", "unknown-field"],
+)
+def test_the_schema_refuses_a_rule_the_loader_would_misread(change: dict[str, object]) -> None:
+    good = {"family": "persona", "lang": "en", "weight": 0.5, "pattern": "x", "words": "x"}
+    bad = {k: v for k, v in (good | change).items() if v is not None}
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    assert validator.is_valid({"description": "t", "rules": [good]})
+    assert not validator.is_valid({"description": "t", "rules": [bad]})
