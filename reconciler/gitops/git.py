@@ -120,19 +120,21 @@ def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def run_in(
-    where: Path,
+    where: Path | None,
     *args: str,
     stdin: bytes | None = None,
     env: Mapping[str, str] | None = None,
     check: bool = True,
     timeout: float = GIT_TIMEOUT,
 ) -> Done:
-    """``git -C where ARGS``. Raises GitFailed when git fails and ``check`` (else returns the
-    failure), and UnsafeRepository whenever git refuses the repository's owner."""
+    """``git -C where ARGS`` (``where`` None: in no repository). Raises GitFailed when git
+    fails and ``check`` (else returns the failure), and UnsafeRepository whenever git refuses
+    the repository's owner."""
     verb = args[0] if args else "git"
+    place = ["-C", str(where)] if where is not None else []
     try:
         completed = subprocess.run(
-            ["git", "-C", str(where), *args],
+            ["git", *place, *args],
             input=stdin,
             stdin=subprocess.DEVNULL if stdin is None else None,
             capture_output=True,
@@ -142,7 +144,7 @@ def run_in(
         )
     except subprocess.TimeoutExpired as exc:
         raise GitFailed(
-            f"git {verb} in {where} did not finish within {timeout:.0f}s",
+            f"git {verb} in {where or 'no repository'} did not finish within {timeout:.0f}s",
             detail="timed out",
             hint="check that the remote is reachable and git is not waiting for a password",
         ) from exc
@@ -160,7 +162,28 @@ def run_in(
     return done
 
 
-def _refuse_unsafe(where: Path, stderr: bytes) -> None:
+def ls_remote(url: str, *refs: str, timeout: float = 30.0) -> dict[str, str] | None:
+    """``git ls-remote URL REFS`` outside any repository: sha by ref name, or None when the
+    remote could not be asked (offline, no such repository). Never waits for a password."""
+    try:
+        done = run_in(
+            None,
+            "ls-remote",
+            url,
+            *refs,
+            env={"GIT_TERMINAL_PROMPT": "0"},
+            check=False,
+            timeout=timeout,
+        )
+    except ConfigError:
+        return None
+    if not done.ok:
+        return None
+    pairs = (line.partition("\t") for line in done.text.splitlines())
+    return {ref: sha for sha, _, ref in pairs}
+
+
+def _refuse_unsafe(where: Path | None, stderr: bytes) -> None:
     text = stderr.decode("utf-8", "replace")
     if "dubious ownership" not in text:
         return
