@@ -13,10 +13,10 @@ import pytest
 
 from reconciler.gitops.filelock import lock_path
 from reconciler.gitops.git import GitFailed, UnsafeRepository, find, first_line, require
-from reconciler.gitops.repo import commit_state, head_state
+from reconciler.gitops.repo import commit_state, head_state, push_state
 from reconciler.serve.branches import file_at, open_served
 from reconciler.structs.errors import ConfigError
-from tests.fixtures_gitops import Remote, git, init_repo, write
+from tests.fixtures_gitops import Remote, append_entries, git, init_repo, write
 
 
 @pytest.fixture
@@ -158,3 +158,22 @@ def test_a_folder_outside_any_repository_is_none_and_required_says_what_to_do(
     assert find(tmp_path / "missing") is None
     with pytest.raises(ConfigError, match="not inside a git working tree"):
         require(tmp_path)
+
+
+def test_a_checkout_trusted_through_git_config_variables_rebases_and_pushes(
+    gitops_remote: Remote, monkeypatch: pytest.MonkeyPatch, no_global_config: Path
+) -> None:
+    """CI may trust a foreign checkout with GIT_CONFIG_COUNT; the rebase's merge driver adds
+    its settings after those (it used to replace them, and the rebase was refused)."""
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    # git drops GIT_CONFIG_* for the receiving side of a push to a path: trust that globally
+    no_global_config.write_text(f"[safe]\n\tdirectory = {gitops_remote.bare}\n")
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "safe.directory")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "*")
+    for clone, prefix in ((gitops_remote.a, "a"), (gitops_remote.b, "b")):
+        append_entries(clone / "state" / "staging" / "audit.jsonl", 1, prefix=prefix)
+        assert commit_state(clone, "staging", message=prefix) is not None
+    assert push_state(gitops_remote.a, sleep=lambda _s: None).pushed
+    result = push_state(gitops_remote.b, sleep=lambda _s: None)
+    assert (result.pushed, result.rebases) == (True, 1), result

@@ -36,4 +36,3 @@ def test_no_module_but_the_adapter_starts_a_program() -> None:
             if isinstance(node, ast.Attribute) and node.attr in STARTERS:
                 found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} .{node.attr}")
     assert found == []
-
