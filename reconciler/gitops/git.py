@@ -40,6 +40,9 @@ from reconciler.structs.errors import ConfigError
 from reconciler.structs.redaction import redact
 
 GIT_TIMEOUT = 60.0
+# Fetching and pushing a branch of a big repository over a slow link takes longer than any
+# local command; they had no limit before this module, so theirs is generous.
+NETWORK_TIMEOUT = 300.0
 
 # ``git rev-parse --local-env-vars``: what locates a repository (set by a hook, or by CI for
 # another checkout). The repository is found from ``--root``, never from these.
@@ -207,9 +210,16 @@ class Repository:
     git_dir: Path
     common_dir: Path
 
-    def run(self, *args: str, **options: object) -> Done:
+    def run(
+        self,
+        *args: str,
+        stdin: bytes | None = None,
+        env: Mapping[str, str] | None = None,
+        check: bool = True,
+        timeout: float = GIT_TIMEOUT,
+    ) -> Done:
         """``run_in`` at the top of the working tree."""
-        return run_in(self.top, *args, **options)  # type: ignore[arg-type]
+        return run_in(self.top, *args, stdin=stdin, env=env, check=check, timeout=timeout)
 
     def text(self, *args: str, env: Mapping[str, str] | None = None) -> str:
         """stdout of a command that must succeed, as text."""
@@ -225,15 +235,15 @@ class Repository:
 
     def head(self) -> str | None:
         """HEAD's full sha; None before the first commit."""
-        done = self.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False)
-        return done.text.strip() or None if done.ok else None
+        return self.commit("HEAD")
 
     def commit(self, rev: str) -> str | None:
         """The full sha of the commit ``rev`` names, or None."""
         if rev.startswith("-"):
             return None
         done = self.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
-        return done.text.strip() or None if done.ok else None
+        sha = done.text.strip()
+        return sha if done.ok and sha else None
 
     def branch_ref(self) -> str | None:
         """The checked-out branch's ref (``refs/heads/main``); None when HEAD is detached."""
@@ -284,11 +294,17 @@ class Repository:
         """Fetch ``branch`` from ``remote`` (into the ref ``into`` when given, forced);
         returns the sha fetched. Raises GitFailed with git's reason (no credentials)."""
         spec = f"+refs/heads/{branch}:{into}" if into else f"refs/heads/{branch}"
-        self.run("fetch", "--quiet", "--no-tags", remote, spec)
+        self.run("fetch", "--quiet", "--no-tags", remote, spec, timeout=NETWORK_TIMEOUT)
         sha = self.commit(into or "FETCH_HEAD")
         if sha is None:
             raise GitFailed(f"git fetch of {branch} from {remote} gave no commit", detail="")
         return sha
+
+    def push(self, remote: str, refspec: str) -> Done:
+        """``git push --porcelain``; the result says whether it landed and why not."""
+        return self.run(
+            "push", "--porcelain", remote, refspec, check=False, timeout=NETWORK_TIMEOUT
+        )
 
     def fast_forward(self, to: str) -> bool:
         """Move the checked-out branch and its working tree forward to ``to`` when that is a

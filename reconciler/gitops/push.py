@@ -105,7 +105,7 @@ def _head(repo: Repository) -> str:
 
 def _try_push(repo: Repository, *, remote: str, branch: str, sha: str) -> str:
     """'' when the push landed, else git's reason."""
-    done = repo.run("push", "--porcelain", remote, f"{sha}:refs/heads/{branch}", check=False)
+    done = repo.push(remote, f"{sha}:refs/heads/{branch}")
     return "" if done.ok else done.said
 
 

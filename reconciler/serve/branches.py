@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from reconciler.gitops.git import GitFailed, Repository, require
+from reconciler.gitops.git import GitFailed, Repository, first_line, require
 from reconciler.gitops.gitutil import bot_identity
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.identifiers import (
@@ -147,8 +147,5 @@ def advance_branch(served: Served, *, old: str, new: str) -> None:
 
 def push_branch(served: Served, branch: str, *, remote: str = "origin") -> str | None:
     """Push ``branch``; None when it landed, else git's reason (the commit stays local)."""
-    try:
-        served.repo.run("push", "--porcelain", remote, f"refs/heads/{branch}:refs/heads/{branch}")
-    except GitFailed as exc:
-        return exc.detail
-    return None
+    done = served.repo.push(remote, f"refs/heads/{branch}:refs/heads/{branch}")
+    return None if done.ok else first_line(done.stderr)
