@@ -238,7 +238,8 @@ class Repository:
         return self.commit("HEAD")
 
     def commit(self, rev: str) -> str | None:
-        """The full sha of the commit ``rev`` names, or None."""
+        """The full sha of the commit ``rev`` names, or None (also for a name that starts with
+        ``-``, which git would read as an option: a request may carry it)."""
         if rev.startswith("-"):
             return None
         done = self.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
