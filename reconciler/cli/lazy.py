@@ -1,6 +1,6 @@
 """A click group whose subcommands are imported only when one of them runs.
 
-Each subcommand pulls in its own world (requests, gitpython, jsonschema, the sandbox server,
+Each subcommand pulls in its own world (requests, git, jsonschema, the sandbox server,
 the guard's phrase tables); importing them all to print ``--help`` or to run ``validate`` cost
 0.6 s of CPU per process, paid by every CI step. The group therefore knows its subcommands as
 ``Lazy`` entries (where the command lives and its one-line help) and imports a module only when

@@ -11,7 +11,6 @@ reports as such and which this class refuses to append after.
 
 from __future__ import annotations
 
-import configparser
 import fcntl
 import getpass
 import json
@@ -21,8 +20,6 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from git import GitError
 
 from reconciler.gitops.canonical import (
     ACTIONS,
@@ -35,8 +32,8 @@ from reconciler.gitops.canonical import (
     without_secrets,
 )
 from reconciler.gitops.chain import AuditVerdict, verify_log
-from reconciler.gitops.gitutil import open_repo
-from reconciler.structs.errors import ConfigError
+from reconciler.gitops.git import find
+from reconciler.structs.errors import ConfigError, ReconcileError
 from reconciler.structs.redaction import redact_value
 
 __all__ = ["AuditLog", "AuditVerdict", "default_actor", "payload_hash", "verify_log"]
@@ -65,13 +62,10 @@ def default_actor(root: Path | None = None, *, environ: Mapping[str, str] | None
 def _git_user_name(root: Path | None) -> str:
     """``user.name`` from every config level git reads for ``root``'s repository, or ''."""
     try:
-        repo = open_repo(root if root is not None else Path.cwd())
-        if repo is None:
-            return ""
-        with repo, repo.config_reader() as reader:
-            return str(reader.get_value("user", "name", default="")).strip()
-    except (GitError, OSError, ValueError, configparser.Error):
-        return ""
+        repo = find(root if root is not None else Path.cwd())
+    except (ReconcileError, OSError):
+        return ""  # best effort: the run names itself by $USER instead
+    return repo.config("user.name") if repo is not None else ""
 
 
 def _login() -> str:

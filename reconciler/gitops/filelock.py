@@ -15,27 +15,23 @@ from __future__ import annotations
 
 import fcntl
 import os
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from reconciler.gitops.git import find
 from reconciler.gitops.holder import Holder, parse_holder
 from reconciler.structs.errors import EnvironmentLocked
 from reconciler.structs.paths import private_path
 
 
 def lock_path(root: Path, env: str) -> Path:
-    done = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "--git-common-dir"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=30,
-    )
-    if done.returncode == 0 and done.stdout.strip():
-        return (root / done.stdout.strip()).resolve() / "reconcile" / "locks" / f"{env}.lock"
+    """Where ``env``'s lock lives for ``root``. A repository git refuses (another user's)
+    raises UnsafeRepository rather than quietly putting the lock somewhere else."""
+    repo = find(root)
+    if repo is not None:
+        return repo.common_dir / "reconcile" / "locks" / f"{env}.lock"
     return private_path(root, "locks", f"{env}.lock")
 
 

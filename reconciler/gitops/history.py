@@ -11,18 +11,15 @@ clone made before it, or ``RECONCILE_AUDIT_KEY``, is the witness for that.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.gitops.anchor import check_anchor_in
 from reconciler.gitops.canonical import audit_key
 from reconciler.gitops.chain import AuditVerdict, audit_path, verify_bytes
-from reconciler.gitops.gitutil import in_repo, open_repo
+from reconciler.gitops.git import Repository, find
 from reconciler.gitops.snapshot import parse, snapshot_path
 from reconciler.structs.errors import ConfigError
-
-GIT_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -38,17 +35,15 @@ def verify_history(root: Path, env: str, *, key: bytes | None = None) -> AuditVe
     """The first commit whose state is not an honest successor of its parent's, if any;
     with ``key`` (default RECONCILE_AUDIT_KEY) every version's entries must carry their MACs."""
     key = key if key is not None else audit_key()
-    repo = open_repo(root)
+    repo = find(root)
     if repo is None:
         return AuditVerdict(
             ok=False,
             entries=0,
             reason=f"--history needs the git repository holding {root}; it is not in one",
         )
-    with repo:
-        top = Path(str(repo.working_tree_dir))
-        folder = in_repo(repo, root, "state", env)
-    git = _Git(top)
+    folder = repo.path(root, "state", env)
+    git = _Git(repo)
     entries = 0
     commits = git.lines("rev-list", "--reverse", "--topo-order", "HEAD", "--", folder)
     for sha in commits:
@@ -65,13 +60,11 @@ def verify_history(root: Path, env: str, *, key: bytes | None = None) -> AuditVe
 
 def committed(root: Path, env: str) -> Version | None:
     """``state/<env>/`` as HEAD holds it; None outside a repository or before any commit."""
-    repo = open_repo(root)
+    repo = find(root)
     if repo is None:
         return None
-    with repo:
-        top = Path(str(repo.working_tree_dir))
-        folder = in_repo(repo, root, "state", env)
-    git = _Git(top)
+    folder = repo.path(root, "state", env)
+    git = _Git(repo)
     head = git.lines("rev-parse", "--verify", "--quiet", "HEAD")
     return git.version(head[0], folder) if head else None
 
@@ -152,26 +145,17 @@ def working_tree(root: Path, env: str) -> Version:
 class _Git:
     """Plumbing calls against one repository, bytes in and out."""
 
-    def __init__(self, top: Path) -> None:
-        self._top = top
+    def __init__(self, repo: Repository) -> None:
+        self._repo = repo
 
     def lines(self, *args: str) -> list[str]:
-        out = self._run(*args)
-        return out.decode("utf-8").split() if out is not None else []
+        done = self._repo.run(*args, check=False)
+        return done.stdout.decode("utf-8").split() if done.ok else []
 
     def version(self, sha: str, folder: str) -> Version:
-        snapshot = self._run("cat-file", "blob", f"{sha}:{folder}/snapshot.json")
+        snapshot = self._repo.blob(sha, f"{folder}/snapshot.json")
         return Version(
             label=f"commit {sha[:12]}",
-            log=self._run("cat-file", "blob", f"{sha}:{folder}/audit.jsonl"),
+            log=self._repo.blob(sha, f"{folder}/audit.jsonl"),
             snapshot=snapshot.decode("utf-8") if snapshot is not None else None,
         )
-
-    def _run(self, *args: str) -> bytes | None:
-        done = subprocess.run(
-            ["git", "-C", str(self._top), *args],
-            capture_output=True,
-            check=False,
-            timeout=GIT_TIMEOUT,
-        )
-        return done.stdout if done.returncode == 0 else None

@@ -11,19 +11,17 @@ lapses, after which the next runner takes it over and learns who was interrupted
 
 from __future__ import annotations
 
-import os
-import subprocess
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from reconciler.gitops.git import first_line, run_in
 from reconciler.gitops.gitutil import bot_identity
 from reconciler.gitops.holder import Holder, parse_holder
 from reconciler.structs.errors import ConfigError, EnvironmentLocked
 
 REF_PREFIX = "refs/reconcile/locks/"
-GIT_TIMEOUT = 60.0
 
 
 def lease_ref(env: str) -> str:
@@ -170,15 +168,8 @@ class Lease:
 
     def _git(self, *args: str, stdin: bytes = b"", env: dict[str, str] | None = None) -> str | None:
         """Run git in the repository; its output, or None when git refused."""
-        done = subprocess.run(
-            ["git", "-C", str(self._root), *args],
-            input=stdin,
-            capture_output=True,
-            check=False,
-            timeout=GIT_TIMEOUT,
-            env={**os.environ, **(env or {})},
-        )
-        if done.returncode != 0:
-            self.last_error = done.stderr.decode("utf-8", errors="replace").strip()
+        done = run_in(self._root, *args, stdin=stdin, env=env, check=False)
+        if not done.ok:
+            self.last_error = first_line(done.stderr) if done.stderr.strip() else ""
             return None
         return done.stdout.decode("utf-8", errors="replace")

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from reconciler.gitops.canonical import audit_key
 from reconciler.gitops.chain import audit_path
-from reconciler.gitops.gitutil import in_repo, require_repo
+from reconciler.gitops.git import require
 from reconciler.gitops.history import committed, successor, working_tree
 from reconciler.gitops.repo import commit_state
 from reconciler.gitops.snapshot import read_snapshot
@@ -75,9 +75,8 @@ class Leftovers:
 
 def pending(root: Path, env: str) -> bool:
     """Whether ``state/<env>/`` differs from HEAD (edited, added or deleted files)."""
-    with require_repo(root) as repo:
-        folder = in_repo(repo, root, "state", env)
-        return bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
+    repo = require(root)
+    return repo.dirty(repo.path(root, "state", env))
 
 
 def commit_leftovers(
@@ -121,9 +120,8 @@ def commit_leftovers(
 def _clear_git_locks(root: Path, *, before: float) -> None:
     """The lock files a killed ``git commit`` leaves: the index's, and those of the refs it
     was moving (HEAD, the branch, packed-refs)."""
-    with require_repo(root) as repo:
-        own, common = Path(str(repo.git_dir)), Path(str(repo.common_dir))
-        branch = None if repo.head.is_detached else str(repo.active_branch.path)
+    repo = require(root)
+    own, common, branch = repo.git_dir, repo.common_dir, repo.branch_ref()
     locks = [own / "index.lock", own / "HEAD.lock", common / "packed-refs.lock"]
     for lock in locks + ([common / f"{branch}.lock"] if branch else []):
         with contextlib.suppress(FileNotFoundError):

@@ -12,7 +12,6 @@ environment), and the push's rebase merges the state.
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,8 +21,9 @@ from pathlib import Path
 
 from reconciler.gitops.audit import default_actor
 from reconciler.gitops.filelock import FileLock
+from reconciler.gitops.git import GitFailed, find
 from reconciler.gitops.holder import Holder
-from reconciler.gitops.lease import GIT_TIMEOUT, Lease
+from reconciler.gitops.lease import Lease
 from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, LockSettings
 
 
@@ -83,28 +83,16 @@ def fast_forward(root: Path, remote: str = "origin") -> bool:
     """Bring the current branch up to the remote's when that is a fast-forward that changes
     nothing but ``state/``; any other case (manifests moved, diverged, local edits in the way,
     no branch) is left to the push's rebase."""
-
-    def git(*args: str) -> bool:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            check=False,
-            timeout=GIT_TIMEOUT,
-            env=dict(os.environ),
-        )
-        return done.returncode == 0
-
-    branch = subprocess.run(
-        ["git", "-C", str(root), "symbolic-ref", "--quiet", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=GIT_TIMEOUT,
-    ).stdout.strip()
-    if not branch or not git("fetch", "--quiet", "--no-tags", remote, f"refs/heads/{branch}"):
+    repo = find(root)
+    branch = repo.branch() if repo is not None else None
+    if repo is None or branch is None:
         return False
-    if not git("merge-base", "--is-ancestor", "HEAD", "FETCH_HEAD"):
+    try:
+        upstream = repo.fetch(remote, branch)
+    except GitFailed:
         return False
-    if not git("diff", "--quiet", "HEAD", "FETCH_HEAD", "--", ".", ":(exclude)state"):
+    if not repo.ok("merge-base", "--is-ancestor", "HEAD", upstream):
+        return False
+    if not repo.ok("diff", "--quiet", "HEAD", upstream, "--", ".", ":(exclude)state"):
         return False  # the remote moved manifests too: apply the commit this job was given
-    return git("merge", "--ff-only", "--quiet", "FETCH_HEAD")
+    return repo.fast_forward(upstream)

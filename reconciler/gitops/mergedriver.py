@@ -12,8 +12,10 @@ written to CURRENT, or 1 to leave a conflict.
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from reconciler.gitops.merge import resolve
@@ -25,19 +27,26 @@ ATTRIBUTES = "".join(
 )
 
 
-def driver_environment(attributes_file: Path) -> dict[str, str]:
-    """Environment variables that enable the driver for one git command."""
+def driver_environment(
+    attributes_file: Path, *, environ: Mapping[str, str] = os.environ
+) -> dict[str, str]:
+    """Environment variables that enable the driver for one git command. They follow any
+    ``GIT_CONFIG_KEY_<n>`` the caller already sets (CI may trust a checkout that way:
+    ``safe.directory``), rather than replace them."""
     attributes_file.write_text(ATTRIBUTES, encoding="utf-8")
     command = f"{shlex.quote(sys.executable)} -m reconciler.gitops.mergedriver %O %A %B %P"
-    return {
-        "GIT_CONFIG_COUNT": "3",
-        "GIT_CONFIG_KEY_0": "core.attributesFile",
-        "GIT_CONFIG_VALUE_0": str(attributes_file),
-        "GIT_CONFIG_KEY_1": f"merge.{_NAME}.driver",
-        "GIT_CONFIG_VALUE_1": command,
-        "GIT_CONFIG_KEY_2": f"merge.{_NAME}.name",
-        "GIT_CONFIG_VALUE_2": "reconcile state files",
+    settings = {
+        "core.attributesFile": str(attributes_file),
+        f"merge.{_NAME}.driver": command,
+        f"merge.{_NAME}.name": "reconcile state files",
     }
+    given = environ.get("GIT_CONFIG_COUNT", "")
+    start = int(given) if given.isdigit() else 0
+    env = {"GIT_CONFIG_COUNT": str(start + len(settings))}
+    for number, (key, value) in enumerate(settings.items(), start):
+        env[f"GIT_CONFIG_KEY_{number}"] = key
+        env[f"GIT_CONFIG_VALUE_{number}"] = value
+    return env
 
 
 def main(argv: list[str]) -> int:

@@ -8,24 +8,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reconciler.gitops.gitutil import require_repo
+from reconciler.gitops.git import require
 from reconciler.structs.errors import ConfigError
 
 
 def check_writeback(root: Path, *, push: bool, remote: str = "origin") -> None:
     """Raise ConfigError unless state can be committed (and pushed) from ``root``."""
-    repo = require_repo(root)
-    try:
-        if push and remote not in [r.name for r in repo.remotes]:
-            raise ConfigError(
-                f"--push needs a git remote named '{remote}'; this repository has "
-                f"{', '.join(r.name for r in repo.remotes) or 'none'}",
-                hint=f"git remote add {remote} URL, or drop --push",
-            )
-        if push and repo.head.is_detached:
-            raise ConfigError(
-                "--push needs a checked-out branch; HEAD is detached",
-                hint="check out the branch to push to (in CI: actions/checkout with ref)",
-            )
-    finally:
-        repo.close()
+    repo = require(root)
+    if not push:
+        return
+    remotes = repo.remotes()
+    if remote not in remotes:
+        raise ConfigError(
+            f"--push needs a git remote named '{remote}'; this repository has "
+            f"{', '.join(remotes) or 'none'}",
+            hint=f"git remote add {remote} URL, or drop --push",
+        )
+    if repo.branch() is None:
+        raise ConfigError(
+            "--push needs a checked-out branch; HEAD is detached",
+            hint="check out the branch to push to (in CI: actions/checkout with ref)",
+        )

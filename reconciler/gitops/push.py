@@ -21,9 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from git import GitCommandError, Repo
-
-from reconciler.gitops.gitutil import bot_identity, first_line, require_repo
+from reconciler.gitops.git import GitFailed, Repository, require
+from reconciler.gitops.gitutil import bot_identity
 from reconciler.gitops.rebase import RebaseFailed, rebase_onto
 from reconciler.structs.errors import ConfigError
 
@@ -48,22 +47,20 @@ def push_state(
     sleep: Callable[[float], None] = time.sleep,
 ) -> PushResult:
     """Push HEAD to ``remote``/``branch`` (default: the current branch), rebasing on rejection."""
-    with require_repo(root) as repo:
-        branch = branch or _current_branch(repo)
-        if remote not in [r.name for r in repo.remotes]:
-            raise ConfigError(
-                f"git remote {remote!r} is not configured in {repo.working_tree_dir}",
-                hint=f"add it with 'git remote add {remote} URL', or drop --push",
-            )
-        return _push_with_retries(
-            repo, remote=remote, branch=branch, attempts=attempts, sleep=sleep
+    repo = require(root)
+    branch = branch or _current_branch(repo)
+    if remote not in repo.remotes():
+        raise ConfigError(
+            f"git remote {remote!r} is not configured in {repo.top}",
+            hint=f"add it with 'git remote add {remote} URL', or drop --push",
         )
+    return _push_with_retries(repo, remote=remote, branch=branch, attempts=attempts, sleep=sleep)
 
 
 def _push_with_retries(
-    repo: Repo, *, remote: str, branch: str, attempts: int, sleep: Callable[[float], None]
+    repo: Repository, *, remote: str, branch: str, attempts: int, sleep: Callable[[float], None]
 ) -> PushResult:
-    head, rebases, error, attempt = repo.head.commit.hexsha, 0, "", 0
+    head, rebases, error, attempt = _head(repo), 0, "", 0
     work: _Worktree | None = None
     try:
         for attempt in range(1, attempts + 1):
@@ -86,34 +83,40 @@ def _push_with_retries(
     return PushResult(False, attempt, head, rebases, f"push rejected: {error}")
 
 
-def _current_branch(repo: Repo) -> str:
-    if repo.head.is_detached:
+def _current_branch(repo: Repository) -> str:
+    branch = repo.branch()
+    if branch is None:
         raise ConfigError(
             "HEAD is detached, so there is no branch to push state to",
             hint="check out a branch, or pass the branch to push explicitly",
         )
-    return str(repo.active_branch.name)
+    return branch
 
 
-def _try_push(repo: Repo, *, remote: str, branch: str, sha: str) -> str:
+def _head(repo: Repository) -> str:
+    head = repo.head()
+    if head is None:
+        raise ConfigError(
+            f"the branch in {repo.top} has no commit yet, so there is nothing to push",
+            hint="commit the configuration first, then push",
+        )
+    return head
+
+
+def _try_push(repo: Repository, *, remote: str, branch: str, sha: str) -> str:
     """'' when the push landed, else git's reason."""
+    done = repo.push(remote, f"{sha}:refs/heads/{branch}")
+    return "" if done.ok else done.said
+
+
+def _fetch(repo: Repository, *, remote: str, branch: str) -> str:
     try:
-        repo.git.push("--porcelain", remote, f"{sha}:refs/heads/{branch}")
-    except GitCommandError as exc:
-        return " ".join(str(exc.stdout or "").split() + str(exc.stderr or "").split())
-    return ""
+        return repo.fetch(remote, branch, into=f"refs/remotes/{remote}/{branch}")
+    except GitFailed as exc:
+        raise RebaseFailed(f"fetch from {remote} failed: {exc.detail}") from exc
 
 
-def _fetch(repo: Repo, *, remote: str, branch: str) -> str:
-    tracking = f"refs/remotes/{remote}/{branch}"
-    try:
-        repo.git.fetch("--quiet", remote, f"+refs/heads/{branch}:{tracking}")
-    except GitCommandError as exc:
-        raise RebaseFailed(f"fetch from {remote} failed: {first_line(exc)}") from exc
-    return str(repo.commit(tracking).hexsha)
-
-
-def _move_branch(repo: Repo, branch: str, sha: str) -> str:
+def _move_branch(repo: Repository, branch: str, sha: str) -> str:
     """Point the local branch at what was pushed, carrying the user's local changes along.
 
     A rebased commit is not a descendant of the local one, so this is not a fast-forward:
@@ -121,20 +124,25 @@ def _move_branch(repo: Repo, branch: str, sha: str) -> str:
     edits to files the switch does not touch are kept; it refuses rather than overwrite one),
     then the branch ref moves only if it still points where it did.
     """
-    old = repo.head.commit.hexsha
+    old = _head(repo)
     if old == sha:
         return "pushed"
-    if repo.head.is_detached or repo.active_branch.name != branch:
+    if repo.branch() != branch:
         return f"pushed {sha[:12]}; the local branch was left as it was"
     try:
-        repo.git.read_tree("-m", "-u", old, sha)
-        repo.git.update_ref(
-            "-m", "reconcile: rebased state onto the remote", f"refs/heads/{branch}", sha, old
+        repo.run("read-tree", "-m", "-u", old, sha)
+        repo.run(
+            "update-ref",
+            "-m",
+            "reconcile: rebased state onto the remote",
+            f"refs/heads/{branch}",
+            sha,
+            old,
         )
-    except GitCommandError as exc:
+    except GitFailed as exc:
         return (
             f"pushed {sha[:12]} after a rebase, but the local branch was left as it was "
-            f"({first_line(exc)}); run 'git pull --rebase'"
+            f"({exc.detail}); run 'git pull --rebase'"
         )
     return "pushed after rebasing onto the remote"
 
@@ -142,18 +150,12 @@ def _move_branch(repo: Repo, branch: str, sha: str) -> str:
 class _Worktree:
     """A throwaway detached checkout of ``sha`` sharing the repository's objects."""
 
-    def __init__(self, repo: Repo, sha: str) -> None:
+    def __init__(self, repo: Repository, sha: str) -> None:
         self._main = repo
         self._temp = Path(tempfile.mkdtemp(prefix="reconcile-push-"))
         self.path = self._temp / "tree"
-        repo.git.worktree("add", "--detach", "--quiet", str(self.path), sha)
-        self.repo = Repo(self.path)
+        self.repo = repo.worktree(self.path, sha)
 
     def remove(self) -> None:
-        self.repo.close()
-        try:
-            self._main.git.worktree("remove", "--force", str(self.path))
-        except GitCommandError:
-            shutil.rmtree(self.path, ignore_errors=True)
-            self._main.git.worktree("prune")
+        self._main.remove_worktree(self.path)
         shutil.rmtree(self._temp, ignore_errors=True)

@@ -12,32 +12,33 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path, PurePosixPath
-
-from git import GitCommandError, Repo
+from pathlib import PurePosixPath
 
 from reconciler.gitops.anchor import entry_at, find_entry
+from reconciler.gitops.git import Repository
 from reconciler.gitops.snapshot import parse, render
 
 
-def state_files(work: Repo, upstream: str) -> list[str]:
+def state_files(work: Repository, upstream: str) -> list[str]:
     """State files (repository-relative) that differ between ``upstream`` and HEAD."""
-    changed = work.git.diff("--name-only", upstream, "HEAD").splitlines()
+    changed = work.text("diff", "--name-only", upstream, "HEAD").splitlines()
     return [p for p in changed if PurePosixPath(p).name in ("audit.jsonl", "snapshot.json")]
 
 
-def reanchor(work: Repo, *, before: str, upstream: str, identity: dict[str, str]) -> list[str]:
+def reanchor(
+    work: Repository, *, before: str, upstream: str, identity: dict[str, str]
+) -> list[str]:
     """Fix the anchors of the snapshots the rebase changed; returns the files rewritten."""
     snapshots = [p for p in state_files(work, upstream) if p.endswith("snapshot.json")]
     fixed = [path for path in snapshots if _reanchor_one(work, path, before=before)]
     if fixed:
-        work.git.add("--", *fixed)
-        work.git.commit("--amend", "--no-edit", "--no-verify", "--quiet", env=identity)
+        work.run("add", "--", *fixed)
+        work.run("commit", "--amend", "--no-edit", "--no-verify", "--quiet", env=identity)
     return fixed
 
 
-def _reanchor_one(work: Repo, path: str, *, before: str) -> bool:
-    tree = Path(str(work.working_tree_dir))
+def _reanchor_one(work: Repository, path: str, *, before: str) -> bool:
+    tree = work.top
     snapshot = parse((tree / path).read_text(encoding="utf-8"), source=path)
     head = snapshot.audit_head
     log = PurePosixPath(path).with_name("audit.jsonl").as_posix()
@@ -53,13 +54,12 @@ def _reanchor_one(work: Repo, path: str, *, before: str) -> bool:
     return True
 
 
-def _anchored_id(work: Repo, *, before: str, log: str, line: int, digest: str) -> str | None:
+def _anchored_id(work: Repository, *, before: str, log: str, line: int, digest: str) -> str | None:
     """The auditId of the entry the anchor named in our commit from before the rebase."""
-    try:
-        text = str(work.git.show(f"{before}:{log}", strip_newline_in_stdout=False))
-    except GitCommandError:
+    blob = work.blob(before, log)
+    if blob is None:
         return None
-    lines = text.splitlines()
+    lines = blob.decode("utf-8", errors="replace").splitlines()
     if len(lines) < line:
         return None
     try:

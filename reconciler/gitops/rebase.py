@@ -17,9 +17,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import NoReturn
 
-from git import GitCommandError, Repo
-
-from reconciler.gitops.gitutil import first_line
+from reconciler.gitops.git import GitFailed, Repository
 from reconciler.gitops.merge import resolve
 from reconciler.gitops.mergedriver import driver_environment
 from reconciler.gitops.reanchor import reanchor, state_files
@@ -32,58 +30,58 @@ class RebaseFailed(Exception):
     """The rebase could not be completed automatically; the worktree was restored."""
 
 
-def rebase_onto(work: Repo, upstream: str, *, identity: dict[str, str]) -> str:
+def rebase_onto(work: Repository, upstream: str, *, identity: dict[str, str]) -> str:
     """Rebase the worktree's HEAD onto ``upstream``; returns the new HEAD sha."""
-    before = str(work.head.commit.hexsha)
+    before = _head(work)
     with tempfile.TemporaryDirectory(prefix="reconcile-merge-") as temp:
         env = {**identity, "GIT_EDITOR": "true", **driver_environment(Path(temp) / "attributes")}
-        try:
-            work.git.rebase("--no-verify", "--quiet", upstream, env=env)
-        except GitCommandError:
+        if not work.ok("rebase", "--no-verify", "--quiet", upstream, env=env):
             _resolve_until_done(work, env=env)
     reanchor(work, before=before, upstream=upstream, identity=identity)
     _check_state(work, upstream)
-    return str(work.head.commit.hexsha)
+    return _head(work)
 
 
-def _resolve_until_done(work: Repo, *, env: dict[str, str]) -> None:
+def _head(work: Repository) -> str:
+    head = work.head()
+    if head is None:
+        raise RebaseFailed(f"the checkout {work.top} has no commit to rebase")
+    return head
+
+
+def _resolve_until_done(work: Repository, *, env: dict[str, str]) -> None:
     for _ in range(_MAX_STOPS):
-        conflicted = work.git.diff("--name-only", "--diff-filter=U").splitlines()
+        conflicted = work.text("diff", "--name-only", "--diff-filter=U").splitlines()
         if not conflicted:
             _abort(work, "git rebase stopped without a conflict to resolve")
         for path in conflicted:
             _resolve_file(work, path)
-        try:
-            work.git.rebase("--continue", env=env)
+        if work.ok("rebase", "--continue", env=env):
             return
-        except GitCommandError:
-            continue
     _abort(work, f"git rebase stopped more than {_MAX_STOPS} times")
 
 
-def _resolve_file(work: Repo, path: str) -> None:
+def _resolve_file(work: Repository, path: str) -> None:
     text = resolve(path, upstream=_stage(work, 2, path), ours=_stage(work, 3, path))
     if text is None:
         _abort(
             work,
             f"conflict in {path}, which is not a state file: resolve it by hand, then push again",
         )
-    target = Path(str(work.working_tree_dir)) / path
+    target = work.top / path
     target.write_text(text, encoding="utf-8", newline="\n")
-    work.git.add("--", path)
+    work.run("add", "--", path)
 
 
-def _stage(work: Repo, stage: int, path: str) -> str:
-    try:
-        return str(work.git.show(f":{stage}:{path}", strip_newline_in_stdout=False))
-    except GitCommandError:
-        return ""
+def _stage(work: Repository, stage: int, path: str) -> str:
+    done = work.run("show", f":{stage}:{path}", check=False)
+    return done.stdout.decode("utf-8", errors="replace") if done.ok else ""
 
 
-def _check_state(work: Repo, upstream: str) -> None:
+def _check_state(work: Repository, upstream: str) -> None:
     envs = {PurePosixPath(p).parent for p in state_files(work, upstream)}
     for folder in sorted(envs):
-        root = Path(str(work.working_tree_dir)) / folder.parent.parent
+        root = work.top / folder.parent.parent
         verdict = verify_environment(root, folder.name)
         if not verdict.ok:
             log = (folder / "audit.jsonl").as_posix()
@@ -93,9 +91,9 @@ def _check_state(work: Repo, upstream: str) -> None:
             )
 
 
-def _abort(work: Repo, reason: str) -> NoReturn:
+def _abort(work: Repository, reason: str) -> NoReturn:
     try:
-        work.git.rebase("--abort")
-    except GitCommandError as exc:
-        reason += f" (and 'git rebase --abort' failed: {first_line(exc)})"
+        work.run("rebase", "--abort")
+    except GitFailed as exc:
+        reason += f" (and 'git rebase --abort' failed: {exc.detail})"
     raise RebaseFailed(reason)

@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from git import GitCommandError, Repo
-
-from reconciler.gitops.gitutil import bot_identity, first_line, in_repo, open_repo, require_repo
+from reconciler.gitops.git import GitFailed, Repository, find, require
+from reconciler.gitops.gitutil import bot_identity
 from reconciler.gitops.push import PushResult, push_state
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.redaction import redact
@@ -35,30 +34,17 @@ class HeadState:
 def head_commit(root: Path) -> str | None:
     """HEAD's full sha; None outside a repository or before the first commit. Reads the refs
     only: whether the tree is dirty (a ``git status`` of every manifest) is ``head_state``'s."""
-    repo = open_repo(root)
-    if repo is None:
-        return None
-    with repo:
-        return _head(repo)
+    repo = find(root)
+    return repo.head() if repo is not None else None
 
 
 def head_state(root: Path, env: str | None = None) -> HeadState:
     """HEAD and whether ``environments/`` (or one env's folder) has uncommitted changes."""
-    repo = open_repo(root)
+    repo = find(root)
     if repo is None:
         return HeadState(commit=None, dirty=False)
-    with repo:
-        commit = _head(repo)
-        folder = in_repo(repo, root, "environments", *([env] if env else []))
-        dirty = bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
-    return HeadState(commit=commit, dirty=dirty)
-
-
-def _head(repo: Repo) -> str | None:
-    try:
-        return str(repo.head.commit.hexsha)
-    except ValueError:  # no commit yet
-        return None
+    folder = repo.path(root, "environments", *([env] if env else []))
+    return HeadState(commit=repo.head(), dirty=repo.dirty(folder))
 
 
 def commit_state(
@@ -74,31 +60,32 @@ def commit_state(
     if SKIP_CI not in message:
         subject, _, body = message.partition("\n")
         message = f"{subject} {SKIP_CI}" + (f"\n{body}" if body else "")
-    with require_repo(root) as repo:
-        path = in_repo(repo, root, "state", env)
-        if _stage(repo, path, exists=(root / "state" / env).exists()):
-            _commit(repo, path, message=message, identity=bot_identity(author_name, author_email))
-            return str(repo.head.commit.hexsha)
+    repo = require(root)
+    path = repo.path(root, "state", env)
+    if _stage(repo, path, exists=(root / "state" / env).exists()):
+        _commit(repo, path, message=message, identity=bot_identity(author_name, author_email))
+        return repo.head()
     return None
 
 
-def _stage(repo: Repo, path: str, *, exists: bool) -> bool:
+def _stage(repo: Repository, path: str, *, exists: bool) -> bool:
     """Stage ``path`` (additions, edits, deletions); True when it differs from HEAD."""
-    if not exists and not repo.git.ls_files("--", path):
+    if not exists and not repo.text("ls-files", "--", path):
         return False
     try:
-        repo.git.add("-A", "--", path)
-    except GitCommandError as exc:
+        repo.run("add", "-A", "--", path)
+    except GitFailed as exc:
         raise ConfigError(
-            f"cannot stage {path}: {first_line(exc)}",
+            f"cannot stage {path}: {exc.detail}",
             hint="make sure .gitignore does not exclude state/",
         ) from exc
-    return bool(repo.git.status("--porcelain", "--", path))
+    return repo.dirty(path, untracked=False)
 
 
-def _commit(repo: Repo, path: str, *, message: str, identity: dict[str, str]) -> None:
+def _commit(repo: Repository, path: str, *, message: str, identity: dict[str, str]) -> None:
     try:
-        repo.git.commit(
+        repo.run(
+            "commit",
             "--only",
             "--no-verify",
             "--quiet",
@@ -108,8 +95,8 @@ def _commit(repo: Repo, path: str, *, message: str, identity: dict[str, str]) ->
             path,
             env=identity,
         )
-    except GitCommandError as exc:
+    except GitFailed as exc:
         raise ConfigError(
-            f"git commit of {path} failed: {first_line(exc)}",
+            f"git commit of {path} failed: {exc.detail}",
             hint="fix the repository state and rerun with --commit",
         ) from exc

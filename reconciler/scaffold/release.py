@@ -9,10 +9,9 @@ or for a tag that is not there, it stops with the command that finds the commit 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 
+from reconciler.gitops.git import ls_remote
 from reconciler.structs.errors import ConfigError
 
 _COMMIT = re.compile(r"[0-9a-f]{40}")
@@ -30,24 +29,9 @@ def release_commit(repo: str, version: str, *, given: str = "") -> str:
         return given
     tag = f"refs/tags/v{version}"
     url = f"{SERVER}/{repo}"
-    try:
-        done = subprocess.run(
-            ["git", "ls-remote", url, tag, f"{tag}^{{}}"],
-            # A repository that does not exist answers 401: never wait for a password.
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        done = subprocess.CompletedProcess([], 1, "", str(exc))
-    found: dict[str, str] = {}
-    for line in done.stdout.splitlines():
-        sha, _, ref = line.partition("\t")
-        found[ref] = sha
+    found = ls_remote(url, tag, f"{tag}^{{}}") or {}
     commit = found.get(f"{tag}^{{}}") or found.get(tag, "")
-    if done.returncode != 0 or not _COMMIT.fullmatch(commit):
+    if not _COMMIT.fullmatch(commit):
         raise ConfigError(
             f"could not find the commit of v{version} in {url}",
             hint=(

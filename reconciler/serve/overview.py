@@ -62,8 +62,7 @@ def last_changes(served: Served, env: str, *, path: str | None = None) -> dict[s
     ``git log`` over the models folder, or over ``path`` alone."""
     where = path or models_folder(served, env)
     fmt = "--format=%x01%H%x00%aI%x00%an"
-    with served.repo() as repo:
-        text = repo.git.log(fmt, "--name-only", served.branch, "--", where)
+    text = served.repo.text("log", fmt, "--name-only", served.branch, "--", where)
     found: dict[str, Change] = {}
     for record in text.split(_REC)[1:]:
         head, _, names = record.partition("\n")
@@ -196,8 +195,7 @@ class CostHistory:
     def points(self, connections: Connections, served: Served, env: str) -> dict[str, Any]:
         snapshot = served.path("state", env, "snapshot.json")
         fmt = "--format=%H%x00%cI"
-        with served.repo() as repo:
-            text = repo.git.log(fmt, f"-n{COST_POINTS}", served.branch, "--", snapshot)
+        text = served.repo.text("log", fmt, f"-n{COST_POINTS}", served.branch, "--", snapshot)
         points = []
         for line in reversed(text.splitlines()):
             commit, _, time = line.partition(_SEP)

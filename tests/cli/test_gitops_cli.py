@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import git
 import pytest
 
 from reconciler.sandbox import SandboxServer, SandboxSettings
 from reconciler.sandbox.embedded import STATE_DIR
 from reconciler.structs.errors import ExitCode
 from tests.fixtures_engine import default_client
+from tests.fixtures_gitops import configure, git
 
 SHIPPED = Path(__file__).resolve().parents[2] / "environments"
 CANARY = "sk-canary-7a1f0c9e5b3d2e4f6a8b"
@@ -39,12 +39,10 @@ def repo(tmp_path: Path) -> Path:
     root = tmp_path / "config"
     shutil.copytree(SHIPPED, root / "environments")
     (root / ".gitignore").write_text(".reconciler/\n")
-    with git.Repo.init(root) as repo:
-        with repo.config_writer() as cfg:
-            cfg.set_value("user", "name", "Test User")
-            cfg.set_value("user", "email", "test@example.invalid")
-        repo.git.add(A=True)
-        repo.git.commit("-m", "manifests")
+    git(root, "init", "--quiet", "-b", "main")
+    configure(root)
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "-m", "manifests")
     return root
 
 
@@ -82,10 +80,9 @@ def edit_live(root: Path, name: str, **changes: Any) -> None:
 
 def test_commit_touches_only_state_and_audit_detects_any_edit(repo: Path) -> None:
     apply(repo)
-    with git.Repo(repo) as r:
-        message = r.git.log("-1", "--format=%B")
-        files = r.git.show("--name-only", "--format=", "HEAD").split()
-        patch = r.git.log("-p")
+    message = git(repo, "log", "-1", "--format=%B")
+    files = git(repo, "show", "--name-only", "--format=", "HEAD").split()
+    patch = git(repo, "log", "-p")
     assert "[skip ci]" in message
     assert sorted(files) == ["state/staging/audit.jsonl", "state/staging/snapshot.json"]
     assert cli(repo, "audit", "verify", "--env", "staging").returncode == 0

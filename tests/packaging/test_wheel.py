@@ -14,7 +14,7 @@ from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parents[2]
 # Import name -> distribution name, where they differ.
-DISTRIBUTIONS = {"yaml": "pyyaml", "git": "gitpython", "prometheus_client": "prometheus-client"}
+DISTRIBUTIONS = {"yaml": "pyyaml", "prometheus_client": "prometheus-client"}
 OPTIONAL = {"onnxruntime", "tokenizers", "numpy"}  # the guard-ml extra, imported lazily
 
 
