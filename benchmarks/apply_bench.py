@@ -29,10 +29,10 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from reconciler.engine.apply import Applier, ApplySettings
-from reconciler.engine.poller import PollSettings
-from reconciler.engine.prepare import prepare
-from reconciler.engine.recorder import Recorder
+from reconciler.engine.apply.execute import Applier, ApplySettings
+from reconciler.engine.apply.poller import PollSettings
+from reconciler.engine.plan.prepare import prepare
+from reconciler.engine.record.recorder import Recorder
 from reconciler.gateway import ClientSettings, GatewayClient
 from reconciler.sandbox import SandboxServer, SandboxSettings
 from reconciler.sandbox.lifecycle import Record

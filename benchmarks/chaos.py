@@ -56,7 +56,7 @@ from typing import Any
 import requests
 import yaml
 
-from reconciler.engine.accounting import unaccounted_changes
+from reconciler.engine.record.accounting import unaccounted_changes
 from reconciler.gateway import ClientSettings, GatewayClient
 
 ENV = "staging"

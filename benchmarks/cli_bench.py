@@ -37,7 +37,7 @@ from machine import describe as describe_machine
 from servers import process
 
 import reconciler
-from reconciler.engine.prepare import desired_models
+from reconciler.engine.plan.prepare import desired_models
 from reconciler.manifests import load_environment
 from reconciler.sandbox.bodies import parse_model_write
 from reconciler.sandbox.lifecycle import Record

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bigrepo import REPO, make_repo
 from servers import process
 
-from reconciler.engine.secrets import sandbox_stand_in
+from reconciler.engine.plan.secrets import sandbox_stand_in
 
 TOKEN = "bench-admin-token-0123456789"
 VIEWER = "bench-viewer-token-0123456789"

@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 import yaml
 
-from reconciler.engine.apply import ApplySettings
-from reconciler.engine.events import Event
-from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
-from reconciler.engine.poller import PollSettings
+from reconciler.engine.apply.execute import ApplySettings
+from reconciler.engine.apply.poller import PollSettings
+from reconciler.engine.jobs.mainjob import run_job
+from reconciler.engine.jobs.request import JobHooks, JobRequest
+from reconciler.engine.record.events import Event
 from reconciler.gateway import ClientSettings, GatewayClient
 from reconciler.structs.plan import Plan
 

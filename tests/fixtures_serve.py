@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import requests
 
-from reconciler.engine.apply import ApplySettings
-from reconciler.engine.mainjob import JobHooks
-from reconciler.engine.poller import PollSettings
+from reconciler.engine.apply.execute import ApplySettings
+from reconciler.engine.apply.poller import PollSettings
+from reconciler.engine.jobs.request import JobHooks
 from reconciler.serve.server import Running
 from reconciler.serve.service import Service
 from reconciler.serve.settings import ServeSettings

@@ -8,7 +8,7 @@ import click
 
 from reconciler.cli.boundary import guarded
 from reconciler.cli.options import CommonOptions, build_options, options
-from reconciler.engine.drift_job import DriftRequest, run_drift
+from reconciler.engine.jobs.drift_job import DriftRequest, run_drift
 from reconciler.report.reporters import render
 from reconciler.structs.errors import ExitCode
 

@@ -8,7 +8,7 @@ import click
 
 from reconciler.cli.boundary import guarded
 from reconciler.cli.options import CommonOptions, build_options, lock_timeout_option, options
-from reconciler.engine.importer import ImportRequest, run_import
+from reconciler.engine.jobs.importer import ImportRequest, run_import
 from reconciler.report.imports import ImportReport
 from reconciler.report.reporters import render
 

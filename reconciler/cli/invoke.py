@@ -18,7 +18,7 @@ import click
 
 from reconciler.cli.boundary import guarded
 from reconciler.cli.options import CommonOptions, build_options, options
-from reconciler.engine.invoke_job import InvokeRequest, run_invoke
+from reconciler.engine.jobs.invoke_job import InvokeRequest, run_invoke
 from reconciler.report.invocation import InvocationReport
 from reconciler.report.reporters import render
 from reconciler.structs.errors import ConfigError

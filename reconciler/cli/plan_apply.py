@@ -101,7 +101,7 @@ def _saved(
     """The saved plan (or None) and the targets to plan: those the plan was saved with."""
     if plan_file is None:
         return None, targets
-    from reconciler.engine.saved_plan import read_saved_plan  # noqa: PLC0415 (only with --plan)
+    from reconciler.engine.plan.saved_plan import read_saved_plan  # noqa: PLC0415 (only with --plan)
     from reconciler.structs.errors import ConfigError  # noqa: PLC0415
 
     saved = read_saved_plan(plan_file, env)

@@ -17,7 +17,7 @@ import threading
 import time
 from typing import TextIO
 
-from reconciler.engine.events import Event
+from reconciler.engine.record.events import Event
 
 MAX_ROWS = 15
 TICK_SECONDS = 1.0

@@ -18,7 +18,7 @@ from reconciler.cli.options import (
     common_options,
     lock_timeout_option,
 )
-from reconciler.engine.promote import run_promote
+from reconciler.engine.jobs.promote import run_promote
 from reconciler.report.promotions import PromotionReport
 from reconciler.report.reporters import render
 from reconciler.structs.errors import ExitCode

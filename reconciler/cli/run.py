@@ -16,10 +16,11 @@ import click
 from reconciler.cli.lazy import load
 from reconciler.cli.options import CommonOptions
 from reconciler.cli.progress import ProgressPrinter
-from reconciler.engine.events import Event
-from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
-from reconciler.engine.saved_plan import SavedPlan, plan_digest
-from reconciler.engine.stamp import stamp_for
+from reconciler.engine.jobs.mainjob import run_job
+from reconciler.engine.jobs.request import JobHooks, JobRequest
+from reconciler.engine.plan.saved_plan import SavedPlan, plan_digest
+from reconciler.engine.plan.stamp import stamp_for
+from reconciler.engine.record.events import Event
 from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, DEFAULT_TTL
 from reconciler.report.plan_json import plan_document, render_json
 from reconciler.report.reporters import one_document, render
@@ -28,8 +29,8 @@ from reconciler.structs.outcome import Applied, ApplyResult
 from reconciler.structs.plan import Plan
 
 if TYPE_CHECKING:
-    from reconciler.engine.prepare import Prepared
-    from reconciler.engine.settle import HealthCheck
+    from reconciler.engine.apply.settle import HealthCheck
+    from reconciler.engine.plan.prepare import Prepared
     from reconciler.gateway import GatewayClient
 
 
@@ -131,7 +132,7 @@ def run_main_job(
 def write_saved_plan(path: Path, plan: Plan, *, root: Path, targets: tuple[str, ...]) -> str:
     """``plan --out FILE``: the plan's JSON document, its ``planDigest`` and ``gitCommit``
     (and the targets it was limited to), written whole or not at all; returns the digest."""
-    commit_of = load("reconciler.engine.writeback:manifests_commit")  # git: only when saving
+    commit_of = load("reconciler.engine.record.writeback:manifests_commit")  # git: only when saving
     doc = plan_document(plan) | {
         "planDigest": plan_digest(plan),
         "gitCommit": commit_of(root, plan.environment),
@@ -148,7 +149,7 @@ def write_saved_plan(path: Path, plan: Plan, *, root: Path, targets: tuple[str, 
 def _health_check(prepared: Prepared, client: GatewayClient) -> HealthCheck | None:
     """The applier's health check, whose modules (the guarded invocation, the settler) a dry
     run never needs, so they are imported when a run applies."""
-    check = load("reconciler.engine.health:guarded_health_check")
+    check = load("reconciler.engine.apply.health:guarded_health_check")
     return cast("HealthCheck | None", check(prepared, client))
 
 

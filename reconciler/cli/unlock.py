@@ -8,7 +8,7 @@ import click
 
 from reconciler.cli.boundary import guarded
 from reconciler.cli.options import CommonOptions, build_options, options
-from reconciler.engine.unlock import UnlockRequest, run_unlock
+from reconciler.engine.jobs.unlock import UnlockRequest, run_unlock
 from reconciler.report.reporters import render
 from reconciler.report.unlock import UnlockReport
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from reconciler.cost.projection import project_environment, project_model
-from reconciler.engine.mainjob import JobRequest
+from reconciler.engine.jobs.request import JobRequest
 from reconciler.github import GitHubClient, open_pull_request
 from reconciler.gitops.lock import manifest_lock
 from reconciler.gitops.locksettings import lock_ttl

@@ -19,7 +19,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.connect import open_client
+from reconciler.engine.apply.connect import open_client
 from reconciler.gateway import GatewayClient
 from reconciler.manifests import list_environments, load_environment
 from reconciler.sandbox.embedded import embedded_sandbox

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.engine.invoke_job import NotActive, UnknownModel
+from reconciler.engine.jobs.invoke_job import NotActive, UnknownModel
 from reconciler.structs.errors import ApiUnavailable, EnvironmentLocked, ReconcileError
 from reconciler.structs.problems import Problem, ValidationFailed
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from reconciler.engine.invoke_job import invoke_live, screen
-from reconciler.engine.secrets import require_references
+from reconciler.engine.jobs.invoke_job import invoke_live, screen
+from reconciler.engine.plan.secrets import require_references
 from reconciler.gateway.errors import Conflict, NotFound
 from reconciler.serve.connections import INVOKE_RECHECK_SECONDS
 from reconciler.serve.errors import ApiError

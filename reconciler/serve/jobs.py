@@ -25,8 +25,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.events import Event
-from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
+from reconciler.engine.jobs.mainjob import run_job
+from reconciler.engine.jobs.request import JobHooks, JobRequest
+from reconciler.engine.record.events import Event
 from reconciler.gitops.snapshot import atomic_write
 from reconciler.report.apply_result import result_document
 from reconciler.report.plan_json import plan_document

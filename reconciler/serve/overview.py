@@ -19,7 +19,7 @@ from typing import Any
 
 from reconciler.cost.catalogue import known_models, lookup
 from reconciler.cost.projection import project_environment
-from reconciler.engine.normalize import environment_of, is_managed, redacted
+from reconciler.engine.plan.normalize import environment_of, is_managed, redacted
 from reconciler.gitops.chain import audit_path
 from reconciler.manifests.checking import MODELS_DIR, check_environment
 from reconciler.manifests.loader import loaded_from

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.engine.manifest_text import manifest_document
+from reconciler.engine.plan.manifest_text import manifest_document
 from reconciler.serve.errors import problems_error
 from reconciler.structs.identifiers import is_model_name
 from reconciler.structs.problems import Problem, Severity

@@ -10,9 +10,9 @@ import logging
 import threading
 from collections import defaultdict
 
-from reconciler.engine.health import guarded_health_check
-from reconciler.engine.leftovers import commit_leftovers_locked
-from reconciler.engine.mainjob import JobHooks, JobRequest
+from reconciler.engine.apply.health import guarded_health_check
+from reconciler.engine.jobs.request import JobHooks, JobRequest
+from reconciler.engine.record.leftovers import commit_leftovers_locked
 from reconciler.guard import accelerate
 from reconciler.manifests import list_environments
 from reconciler.serve.branches import Served, open_served

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from reconciler.engine.manifest_text import render_manifest
+from reconciler.engine.plan.manifest_text import render_manifest
 from reconciler.manifests.checking import MODELS_DIR, Checked, check_environment
 from reconciler.manifests.loader import loaded_from
 from reconciler.serve.branches import Served, file_at, read_folder

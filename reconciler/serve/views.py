@@ -10,9 +10,9 @@ import json
 from typing import Any
 
 from reconciler.cost.projection import project_environment
-from reconciler.engine.drift_job import DriftRequest, run_drift
-from reconciler.engine.prepare import prepare
-from reconciler.engine.secrets import require_references
+from reconciler.engine.jobs.drift_job import DriftRequest, run_drift
+from reconciler.engine.plan.prepare import prepare
+from reconciler.engine.plan.secrets import require_references
 from reconciler.manifests import list_environments
 from reconciler.manifests.checking import check_environment
 from reconciler.report.drift import render_drift_json

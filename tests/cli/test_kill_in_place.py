@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli.main import cli
-from reconciler.engine.accounting import unaccounted_changes
+from reconciler.engine.record.accounting import unaccounted_changes
 from reconciler.sandbox import SandboxServer, SystemClock
 from reconciler.structs.errors import ExitCode
 from tests.fixtures_engine import ENV, ConfigRepo, live_models

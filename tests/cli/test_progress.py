@@ -6,7 +6,7 @@ import io
 import time
 
 from reconciler.cli.progress import MAX_ROWS, ProgressPrinter
-from reconciler.engine.events import Event
+from reconciler.engine.record.events import Event
 from reconciler.structs.outcome import State
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.engine.drift_job import DriftRequest, run_drift
+from reconciler.engine.jobs.drift_job import DriftRequest, run_drift
 from reconciler.structs.drift import DriftKind
 from reconciler.structs.errors import ConfigError, ExitCode
 from tests.fixtures_engine import ENV, ConfigRepo, Run

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from reconciler.engine.diff import deep_changes, field_changes, same
+from reconciler.engine.plan.diff import deep_changes, field_changes, same
 
 BASE: dict[str, Any] = {
     "name": "m",

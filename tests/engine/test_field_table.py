@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from reconciler.engine.importer import ImportRequest, run_import
-from reconciler.engine.promote import run_promote
+from reconciler.engine.jobs.importer import ImportRequest, run_import
+from reconciler.engine.jobs.promote import run_promote
 from reconciler.manifests.schemas import MODEL_SCHEMA, load_schema
 from reconciler.structs import fields
 from reconciler.structs.diffs import DiffOp

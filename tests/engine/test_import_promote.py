@@ -17,9 +17,9 @@ import yaml
 from click.testing import CliRunner
 
 from reconciler.cli.main import cli
-from reconciler.engine.importer import ImportRequest, run_import
-from reconciler.engine.manifest_text import MODELINE, manifest_document, render_manifest
-from reconciler.engine.promote import run_promote
+from reconciler.engine.jobs.importer import ImportRequest, run_import
+from reconciler.engine.jobs.promote import run_promote
+from reconciler.engine.plan.manifest_text import MODELINE, manifest_document, render_manifest
 from reconciler.manifests import load_environment
 from reconciler.sandbox import SandboxServer, SandboxSettings
 from reconciler.sandbox.embedded import STATE_DIR

@@ -15,9 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli.main import cli
-from reconciler.engine.drift_job import DriftRequest, run_drift
-from reconciler.engine.mainjob import JobHooks, JobRequest, run_job
-from reconciler.engine.prepare import desired_models
+from reconciler.engine.jobs.drift_job import DriftRequest, run_drift
+from reconciler.engine.jobs.mainjob import run_job
+from reconciler.engine.jobs.request import JobHooks, JobRequest
+from reconciler.engine.plan.prepare import desired_models
 from reconciler.gitops.chain import audit_path
 from reconciler.gitops.filelock import FileLock
 from reconciler.gitops.holder import Holder

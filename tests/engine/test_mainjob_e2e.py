@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.engine.events import Event
+from reconciler.engine.record.events import Event
 from reconciler.gitops.audit import verify_log
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.structs.errors import ExitCode

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.engine.drift_job import DriftRequest, run_drift
+from reconciler.engine.jobs.drift_job import DriftRequest, run_drift
 from reconciler.report.drift import render_drift_markdown
 from reconciler.structs.errors import ConfigError, ExitCode
 from reconciler.structs.plan import Action

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.engine.normalize import comparable, desired_body, fingerprint
-from reconciler.engine.planner import Desired, compute_plan
+from reconciler.engine.plan.normalize import comparable, desired_body, fingerprint
+from reconciler.engine.plan.planner import Desired, compute_plan
 from reconciler.structs.diffs import DiffOp
 from reconciler.structs.manifests import ModelEndpoint, Policy
 from reconciler.structs.plan import Action

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.apply import Applier, ApplySettings
-from reconciler.engine.poller import PollSettings
-from reconciler.engine.prepare import prepare
-from reconciler.engine.recorder import Recorder
+from reconciler.engine.apply.execute import Applier, ApplySettings
+from reconciler.engine.apply.poller import PollSettings
+from reconciler.engine.plan.prepare import prepare
+from reconciler.engine.record.recorder import Recorder
 from reconciler.gateway import GatewayClient
 from reconciler.sandbox.clock import ManualClock
 from reconciler.sandbox.lifecycle import Record

@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.accounting import unaccounted_changes
-from reconciler.engine.drift_job import DriftRequest, run_drift
-from reconciler.engine.recorder import Recorder
+from reconciler.engine.jobs.drift_job import DriftRequest, run_drift
+from reconciler.engine.record.accounting import unaccounted_changes
+from reconciler.engine.record.recorder import Recorder
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.gitops.state import verify_environment
 from reconciler.sandbox import ManualClock

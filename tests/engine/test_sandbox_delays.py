@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.engine.connect import PROVISION_VARIABLE, open_client, sandbox_delays
+from reconciler.engine.apply.connect import PROVISION_VARIABLE, open_client, sandbox_delays
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.manifests import EnvironmentConfig
 

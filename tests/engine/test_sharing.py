@@ -7,7 +7,7 @@ import json
 import random
 from typing import Any
 
-from reconciler.engine.normalize import comparable, shared_with
+from reconciler.engine.plan.normalize import comparable, shared_with
 
 DESIRED: dict[str, Any] = {
     "name": "m",

@@ -16,7 +16,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
 
-from reconciler.engine.invocation import guard_policy
+from reconciler.engine.apply.invocation import guard_policy
 from reconciler.guard import (
     ClassifierConfig,
     ClassifierError,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from reconciler.engine.drift_job import DriftRequest, run_drift
+from reconciler.engine.jobs.drift_job import DriftRequest, run_drift
 from reconciler.structs.drift import DriftKind
 from reconciler.structs.errors import ExitCode
 from tests.fixtures_engine import ENV, Run

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.engine.diff import field_changes
+from reconciler.engine.plan.diff import field_changes
 from reconciler.report.changes import fenced, markdown_diff, text_lines
 from reconciler.structs.diffs import DiffOp
 

@@ -14,7 +14,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from reconciler.cli.main import cli
-from reconciler.engine.manifest_text import MODELINE, schema_modeline
+from reconciler.engine.plan.manifest_text import MODELINE, schema_modeline
 from tests.github.linters import lint
 
 REPO = Path(__file__).resolve().parents[2]

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import requests
 
-from reconciler.engine.accounting import unaccounted_changes
-from reconciler.engine.drift_job import DriftRequest, run_drift
+from reconciler.engine.jobs.drift_job import DriftRequest, run_drift
+from reconciler.engine.record.accounting import unaccounted_changes
 from reconciler.sandbox import SandboxServer, SystemClock
 from reconciler.structs.drift import DriftKind
 from tests.fixtures_engine import ENV, ConfigRepo, live_models, model_manifest

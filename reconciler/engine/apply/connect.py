@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from reconciler.engine.secrets import resolve_one
+from reconciler.engine.plan.secrets import resolve_one
 from reconciler.gateway import ClientSettings, GatewayClient, endpoints_for_region
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.manifests import EnvironmentConfig

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from reconciler.engine.prepare import Prepared
+from reconciler.engine.plan.prepare import Prepared
 from reconciler.structs.errors import ConfigError
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.engine.recorder import Recorder
+from reconciler.engine.record.recorder import Recorder
 from reconciler.gateway import GatewayClient
 from reconciler.gateway.errors import Conflict, NotFound
 from reconciler.structs.errors import ConfigError

@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.engine.events import Event, EventSink
-from reconciler.engine.poller import Poller
-from reconciler.engine.recorder import Recorder
+from reconciler.engine.apply.poller import Poller
+from reconciler.engine.record.events import Event, EventSink
+from reconciler.engine.record.recorder import Recorder
 from reconciler.structs.errors import ReconcileError
 from reconciler.structs.outcome import Outcome, State
 from reconciler.structs.plan import Action

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.connect import open_client
-from reconciler.engine.invocation import Invocation, guard_policy, invoke_guarded
-from reconciler.engine.secrets import require_references
+from reconciler.engine.apply.connect import open_client
+from reconciler.engine.apply.invocation import Invocation, guard_policy, invoke_guarded
+from reconciler.engine.plan.secrets import require_references
 from reconciler.gateway import GatewayClient
 from reconciler.guard import Verdict, scan
 from reconciler.manifests import load_environment

@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.normalize import environment_of, is_managed, redacted
-from reconciler.engine.prepare import Prepared, last_known_usage
-from reconciler.engine.recorder import Recorder
+from reconciler.engine.plan.normalize import environment_of, is_managed, redacted
+from reconciler.engine.plan.prepare import Prepared, last_known_usage
+from reconciler.engine.record.recorder import Recorder
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.repo import commit_state, head_state, push_state
 from reconciler.gitops.snapshot import read_snapshot, write_snapshot

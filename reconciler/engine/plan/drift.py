@@ -13,9 +13,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from reconciler.engine.diff import field_changes
-from reconciler.engine.normalize import comparable, environment_of, is_managed
-from reconciler.engine.planner import Desired
+from reconciler.engine.plan.diff import field_changes
+from reconciler.engine.plan.normalize import comparable, environment_of, is_managed
+from reconciler.engine.plan.planner import Desired
 from reconciler.structs.diffs import FieldChange
 from reconciler.structs.drift import DriftItem, DriftKind, DriftReport
 from reconciler.structs.plan import Cause, Plan

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from reconciler.engine.events import Event, EventSink, ignore
-from reconciler.engine.poller import Poller, PollSettings
-from reconciler.engine.prepare import Prepared
-from reconciler.engine.recorder import Recorder
-from reconciler.engine.settle import HealthCheck, Settler, fail
-from reconciler.engine.writes import WriteContext, perform
+from reconciler.engine.apply.poller import Poller, PollSettings
+from reconciler.engine.apply.settle import HealthCheck, Settler, fail
+from reconciler.engine.apply.writes import WriteContext, perform
+from reconciler.engine.plan.prepare import Prepared
+from reconciler.engine.record.events import Event, EventSink, ignore
+from reconciler.engine.record.recorder import Recorder
 from reconciler.gateway import GatewayClient
 from reconciler.gateway.errors import Forbidden, Unauthorized
 from reconciler.structs.errors import ReconcileError

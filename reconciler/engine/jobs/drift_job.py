@@ -10,15 +10,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.connect import open_client
-from reconciler.engine.drift import HealthOf, compute_drift, status_problem, with_causes
-from reconciler.engine.health import health_check_for
-from reconciler.engine.leftovers import commit_leftovers_first
-from reconciler.engine.normalize import environment_of, is_managed
-from reconciler.engine.planner import compute_plan
-from reconciler.engine.prepare import desired_models, without_unset_keys
-from reconciler.engine.recorder import Recorder
-from reconciler.engine.secrets import require_references
+from reconciler.engine.apply.connect import open_client
+from reconciler.engine.apply.health import health_check_for
+from reconciler.engine.plan.drift import HealthOf, compute_drift, status_problem, with_causes
+from reconciler.engine.plan.normalize import environment_of, is_managed
+from reconciler.engine.plan.planner import compute_plan
+from reconciler.engine.plan.prepare import desired_models, without_unset_keys
+from reconciler.engine.plan.secrets import require_references
+from reconciler.engine.record.leftovers import commit_leftovers_first
+from reconciler.engine.record.recorder import Recorder
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.audit import default_actor
 from reconciler.gitops.chain import audit_path

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from reconciler.engine.diff import field_changes
-from reconciler.engine.normalize import comparable, environment_of, is_managed
+from reconciler.engine.plan.diff import field_changes
+from reconciler.engine.plan.normalize import comparable, environment_of, is_managed
 from reconciler.structs.diffs import FieldChange, change
 from reconciler.structs.manifests import Policy
 from reconciler.structs.plan import Action, Plan, PlanItem

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.connect import open_client
-from reconciler.engine.manifest_files import write_manifests
-from reconciler.engine.manifest_text import manifest_document, render_manifest, schema_modeline
-from reconciler.engine.normalize import comparable, environment_of, is_managed
-from reconciler.engine.prepare import last_known_usage
+from reconciler.engine.apply.connect import open_client
+from reconciler.engine.plan.manifest_files import write_manifests
+from reconciler.engine.plan.manifest_text import manifest_document, render_manifest, schema_modeline
+from reconciler.engine.plan.normalize import comparable, environment_of, is_managed
+from reconciler.engine.plan.prepare import last_known_usage
 from reconciler.gitops.lock import manifest_lock
 from reconciler.gitops.locksettings import DEFAULT_TIMEOUT
 from reconciler.gitops.snapshot import read_snapshot

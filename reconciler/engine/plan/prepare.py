@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.costing import price_plan
-from reconciler.engine.drift import with_causes
-from reconciler.engine.normalize import desired_body, shared_with
-from reconciler.engine.planner import Desired, compute_plan
-from reconciler.engine.secrets import resolve_model_credentials
+from reconciler.engine.plan.costing import price_plan
+from reconciler.engine.plan.drift import with_causes
+from reconciler.engine.plan.normalize import desired_body, shared_with
+from reconciler.engine.plan.planner import Desired, compute_plan
+from reconciler.engine.plan.secrets import resolve_model_credentials
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.snapshot import Snapshot, read_snapshot
 from reconciler.structs.manifests import LABEL_CREDENTIALS, LoadedEnvironment

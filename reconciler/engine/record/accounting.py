@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.normalize import environment_of, is_managed
+from reconciler.engine.plan.normalize import environment_of, is_managed
 from reconciler.gitops.anchor import entries_after
 from reconciler.gitops.chain import audit_path
 from reconciler.gitops.snapshot import read_snapshot

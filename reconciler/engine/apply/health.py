@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reconciler.engine.invocation import invoke_guarded
-from reconciler.engine.prepare import Prepared
-from reconciler.engine.settle import HealthCheck
+from reconciler.engine.apply.invocation import invoke_guarded
+from reconciler.engine.apply.settle import HealthCheck
+from reconciler.engine.plan.prepare import Prepared
 from reconciler.gateway import GatewayClient
 from reconciler.structs.errors import ReconcileError
 from reconciler.structs.manifests import LoadedEnvironment

@@ -10,14 +10,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from reconciler.engine.accounting import snapshot_behind
-from reconciler.engine.apply import Applier, ApplySettings
-from reconciler.engine.leftovers import commit_leftovers_first
-from reconciler.engine.mainjob import JobHooks, JobRequest, plan_job
-from reconciler.engine.prepare import Prepared
-from reconciler.engine.recorder import Recorder
-from reconciler.engine.recovery import record_recovered
-from reconciler.engine.writeback import manifests_commit, record_state
+from reconciler.engine.apply.execute import Applier, ApplySettings
+from reconciler.engine.jobs.planjob import plan_job
+from reconciler.engine.jobs.request import JobHooks, JobRequest
+from reconciler.engine.plan.prepare import Prepared
+from reconciler.engine.record.accounting import snapshot_behind
+from reconciler.engine.record.leftovers import commit_leftovers_first
+from reconciler.engine.record.recorder import Recorder
+from reconciler.engine.record.recovery import record_recovered
+from reconciler.engine.record.writeback import manifests_commit, record_state
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.audit import default_actor
 from reconciler.gitops.chain import audit_path

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from reconciler.engine.recorder import Recorder
+from reconciler.engine.record.recorder import Recorder
 from reconciler.gitops.audit import default_actor
 from reconciler.gitops.chain import audit_path
 from reconciler.gitops.filelock import clear_stale

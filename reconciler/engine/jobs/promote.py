@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reconciler.engine.diff import field_changes
-from reconciler.engine.manifest_files import check_manifests, write_manifests
-from reconciler.engine.manifest_text import manifest_document, render_manifest, schema_modeline
+from reconciler.engine.plan.diff import field_changes
+from reconciler.engine.plan.manifest_files import check_manifests, write_manifests
+from reconciler.engine.plan.manifest_text import manifest_document, render_manifest, schema_modeline
 from reconciler.gitops.lock import manifest_lock
 from reconciler.gitops.locksettings import DEFAULT_TIMEOUT
 from reconciler.manifests import load_environment, require_known

@@ -20,7 +20,7 @@ from typing import Any
 
 from reconciler.cost.budget import evaluate_budget
 from reconciler.cost.pricing import monthly_cost
-from reconciler.engine.diff import field_changes
+from reconciler.engine.plan.diff import field_changes
 from reconciler.structs.manifests import LoadedEnvironment, ModelEndpoint
 from reconciler.structs.plan import Action, CostLine, Plan, PlanItem
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from reconciler.engine.accounting import cause_of, interrupted_runs, unaccounted_changes
-from reconciler.engine.normalize import comparable
-from reconciler.engine.prepare import Prepared
-from reconciler.engine.recorder import Recorder
+from reconciler.engine.plan.normalize import comparable
+from reconciler.engine.plan.prepare import Prepared
+from reconciler.engine.record.accounting import cause_of, interrupted_runs, unaccounted_changes
+from reconciler.engine.record.recorder import Recorder
 from reconciler.gitops.holder import Holder
 
 
