@@ -208,3 +208,19 @@ def test_an_edited_saved_plan_is_refused(applied: Any, tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("0.3", "0.4"))
     done = reconcile(repo, "apply", "--env", ENV, "--plan", str(path), "--yes")
     assert done.code == ExitCode.INVALID and "was edited" in done.err
+
+
+def test_a_saved_plan_whose_changes_hold_a_secret_applies_unchanged(
+    applied: Any, tmp_path: Path
+) -> None:
+    """The file holds the redacted changes, so the digest is of the redacted changes too: a
+    description that repeats a secret was refused as "edited" although nobody touched it."""
+    _server, repo = applied
+    secret = repo.environ["GENESYS_CLIENT_SECRET"]
+    repo.write_model("beta-model", description=f"rotated with {secret} last week")
+    saved = tmp_path / "plan.json"
+    assert save(repo, saved).code == ExitCode.CHANGES_PENDING
+    assert secret not in saved.read_text()
+    done = reconcile(repo, "apply", "--env", ENV, "--plan", str(saved), "--yes")
+    assert done.code == ExitCode.OK, done.err
+    assert reconcile(repo, "plan", "--env", ENV).code == ExitCode.OK
