@@ -113,6 +113,11 @@ def read_saved_plan(path: Path, environment: str) -> SavedPlan:
             hint="plan again; a saved plan is applied as written or not at all",
         )
     targets = doc.get("targets") or []
+    if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+        raise ConfigError(
+            f"{path}: field 'targets' is not a list of model names",
+            hint="only files written by reconcile plan --out can be applied",
+        )
     return SavedPlan(
         path=path,
         environment=environment,

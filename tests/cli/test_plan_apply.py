@@ -224,3 +224,17 @@ def test_a_saved_plan_whose_changes_hold_a_secret_applies_unchanged(
     done = reconcile(repo, "apply", "--env", ENV, "--plan", str(saved), "--yes")
     assert done.code == ExitCode.OK, done.err
     assert reconcile(repo, "plan", "--env", ENV).code == ExitCode.OK
+
+
+def test_a_saved_plan_whose_targets_are_not_a_list_of_names_is_exit_1(
+    applied: Any, tmp_path: Path
+) -> None:
+    """A string was iterated letter by letter: "--target -, a, d, e, h, l, m, o, p: no model"."""
+    _server, repo = applied
+    repo.write_model("beta-model", configuration={"temperature": 0.3, "maxTokens": 500})
+    path = tmp_path / "plan.json"
+    save(repo, path, "--target", "beta-model")
+    doc = json.loads(path.read_text())
+    path.write_text(json.dumps(doc | {"targets": "beta-model"}))
+    done = reconcile(repo, "apply", "--env", ENV, "--plan", str(path), "--yes")
+    assert done.code == ExitCode.INVALID and "field 'targets'" in done.err, done.err
