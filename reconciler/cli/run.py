@@ -136,11 +136,14 @@ def write_saved_plan(path: Path, plan: Plan, *, root: Path, targets: tuple[str, 
         "gitCommit": commit_of(root, plan.environment),
         "targets": list(targets),
     }
-    path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(render_json(doc), encoding="utf-8")
-    partial.replace(path)
+    atomic_write = load("reconciler.gitops.snapshot:atomic_write")
+    try:
+        atomic_write(path.resolve(), render_json(doc))
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot save the plan to {path}: {exc.strerror or exc}",
+            hint="give --out a file in a folder you can write to",
+        ) from None
     return str(doc["planDigest"])
 
 

@@ -238,3 +238,18 @@ def test_a_saved_plan_whose_targets_are_not_a_list_of_names_is_exit_1(
     path.write_text(json.dumps(doc | {"targets": "beta-model"}))
     done = reconcile(repo, "apply", "--env", ENV, "--plan", str(path), "--yes")
     assert done.code == ExitCode.INVALID and "field 'targets'" in done.err, done.err
+
+
+def test_a_plan_that_cannot_be_saved_is_exit_1_naming_the_file(
+    applied: Any, tmp_path: Path
+) -> None:
+    """``--out`` under a regular file (or in /proc) was an "unexpected error" and a crash log."""
+    _server, repo = applied
+    repo.write_model("beta-model", configuration={"temperature": 0.3, "maxTokens": 500})
+    (tmp_path / "afile").write_text("")
+    out = tmp_path / "afile" / "plan.json"
+    done = save(repo, out, "--format", "json")
+    assert done.code == ExitCode.INVALID, done.err
+    failure = json.loads(done.out)["error"]
+    assert failure["code"] == "invalid" and str(out) in failure["message"]
+    assert "unexpected" not in done.err
