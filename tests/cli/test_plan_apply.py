@@ -253,3 +253,31 @@ def test_a_plan_that_cannot_be_saved_is_exit_1_naming_the_file(
     failure = json.loads(done.out)["error"]
     assert failure["code"] == "invalid" and str(out) in failure["message"]
     assert "unexpected" not in done.err
+
+
+def test_a_model_repeating_a_secret_is_in_sync_after_its_apply(applied: Any) -> None:
+    """The snapshot holds ``[redacted]`` where live holds the secret; compared as they were,
+    the model was "changed outside git" forever (drift exit 2, and a plan cause of drift)."""
+    _server, repo = applied
+    secret = repo.environ["GENESYS_CLIENT_SECRET"]
+    repo.write_model(
+        "beta-model",
+        description=f"rotated with {secret} last week",
+        responseSchema={"type": "object", "properties": {secret: {"type": "string"}}},
+    )
+    assert reconcile(repo, "apply", "--env", ENV, "--yes").code == ExitCode.OK
+    drift = reconcile(repo, "drift", "--env", ENV, "--format", "json")
+    assert drift.code == ExitCode.OK, drift.out
+    assert json.loads(drift.out)["drifted"] == []
+    repo.write_model("alpha-model", configuration={"temperature": 0.1, "maxTokens": 900})
+    repo.write_model(
+        "beta-model",
+        description=f"rotated with {secret} last week",
+        responseSchema={"type": "object", "properties": {secret: {"type": "string"}}},
+        configuration={"temperature": 0.2, "maxTokens": 500},
+    )
+    doc = json.loads(reconcile(repo, "plan", "--env", ENV, "--format", "json").out)
+    assert {i["name"]: i["cause"] for i in doc["update"]} == {
+        "alpha-model": "git",
+        "beta-model": "git",
+    }
