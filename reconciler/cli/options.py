@@ -8,6 +8,7 @@ the group before a subcommand are merged in only where that subcommand declares 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -148,11 +149,19 @@ def lock_timeout_option(func: F) -> F:
         "--lock-timeout",
         "lock_timeout",
         type=click.FloatRange(min=0),
+        callback=_a_number,
         default=300.0,
         show_default=True,
         metavar="SECONDS",
         help="How long to wait for another run holding the environment's lock (then exit 5).",
     )(func)
+
+
+def _a_number(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    """NaN passes ``FloatRange(min=0)``, as every comparison with it is false."""
+    if math.isnan(value):
+        raise click.BadParameter("not a number; give seconds, e.g. 300 (inf waits forever)")
+    return value
 
 
 def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:

@@ -69,6 +69,15 @@ def test_a_format_only_validate_knows_can_come_from_the_environment(make_config_
     assert plan.code == 2 and "for 'plan'" in plan.err
 
 
+def test_a_lock_timeout_that_is_not_a_number_is_refused(make_config_repo: Any) -> None:
+    """NaN passed ``x>=0`` (every comparison with it is false): "waiting up to nans for the
+    lock", and then waiting for as long as the lock was held."""
+    repo: ConfigRepo = make_config_repo("http://127.0.0.1:9")
+    for value in ("nan", "-nan"):
+        done = reconcile(repo, "plan", "--env", ENV, RECONCILE_LOCK_TIMEOUT=value)
+        assert done.code == 2 and "not a number" in done.err, done.err
+
+
 def completions(args: list[str], incomplete: str) -> list[str]:
     shell = BashComplete(cli, {}, "reconcile", "_RECONCILE_COMPLETE")
     return [c.value for c in shell.get_completions(args, incomplete)]
