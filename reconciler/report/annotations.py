@@ -48,19 +48,32 @@ def _message(problem: Problem) -> str:
     return redact(text)
 
 
+def failure(message: str, fmt: str) -> str:
+    """What ``validate`` prints in ``fmt`` (github or sarif) when it could not check at all
+    (an unknown environment, an unreadable root): CI reads this, never an empty file."""
+    if fmt == "github":
+        return f"::error::{escape_data(redact(message))}\n"
+    notification = {"level": "error", "message": {"text": message}}
+    invocation = {"executionSuccessful": False, "toolExecutionNotifications": [notification]}
+    run = {"tool": _tool([]), "invocations": [invocation], "results": []}
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return redacted_json(log, indent=2) + "\n"
+
+
+def _tool(rules: list[str]) -> dict[str, Any]:
+    return {
+        "driver": {
+            "name": "reconcile",
+            "version": __version__,
+            "rules": [{"id": r, "shortDescription": {"text": r}} for r in rules],
+        }
+    }
+
+
 def sarif_log(report: ValidationReport) -> str:
     rules = sorted({p.rule for p in report.problems})
     index = {rule: i for i, rule in enumerate(rules)}
-    run = {
-        "tool": {
-            "driver": {
-                "name": "reconcile",
-                "version": __version__,
-                "rules": [{"id": r, "shortDescription": {"text": r}} for r in rules],
-            }
-        },
-        "results": [_result(p, index[p.rule]) for p in report.problems],
-    }
+    run = {"tool": _tool(rules), "results": [_result(p, index[p.rule]) for p in report.problems]}
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return redacted_json(log, indent=2) + "\n"
 
