@@ -212,7 +212,7 @@ def require_format(ctx: click.Context, fmt: str | None) -> None:
     if fmt not in choices:
         raise click.UsageError(
             f"--format {fmt} is not one of {', '.join(choices)} for '{ctx.info_name}'"
-            + ("; github and sarif are formats of reconcile validate" if fmt in ANY_FORMAT else "")
+            + ("; github and sarif are formats of reconcile validate" if fmt not in FORMATS else "")
         )
 
 
