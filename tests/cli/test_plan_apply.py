@@ -281,3 +281,16 @@ def test_a_model_repeating_a_secret_is_in_sync_after_its_apply(applied: Any) -> 
         "alpha-model": "git",
         "beta-model": "git",
     }
+
+
+@pytest.mark.parametrize("inside", ["state/staging/snapshot.json", "environments/staging/p.json"])
+def test_a_plan_is_never_saved_over_state_or_manifests(applied: Any, inside: str) -> None:
+    """``plan`` changes nothing: ``--out state/<env>/snapshot.json`` replaced the snapshot
+    with the plan, and every later run stopped at "not a valid snapshot"."""
+    _server, repo = applied
+    target = repo.root / inside
+    before = target.read_bytes() if target.exists() else None
+    done = reconcile(repo, "plan", "--env", ENV, "--out", str(target))
+    assert done.code == ExitCode.INVALID and "--out" in done.err, done.err
+    assert (target.read_bytes() if target.exists() else None) == before
+    assert reconcile(repo, "plan", "--env", ENV).code == ExitCode.OK
