@@ -18,7 +18,7 @@ from reconciler import __version__
 from reconciler.cli.boundary import echo_failure, failure_document, guarded
 from reconciler.cli.environ import from_environment
 from reconciler.cli.lazy import Lazy, LazyGroup, load
-from reconciler.cli.options import MAIN_JOB, build_options, lock_timeout_option, options
+from reconciler.cli.options import GROUP, build_options, lock_timeout_option, options
 from reconciler.structs.errors import ExitCode
 
 # One line per subcommand; the help must match the command's docstring (tests/cli/test_lazy.py).
@@ -107,7 +107,7 @@ COMMANDS = (
 @click.option("--env", "env", metavar="ENV", help="Environment to reconcile (the main job).")
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
 @lock_timeout_option
-@options(*MAIN_JOB)
+@options(*GROUP)
 @click.version_option(__version__, prog_name="reconcile")
 @click.pass_context
 def cli(

@@ -8,6 +8,7 @@ the group before a subcommand are merged in only where that subcommand declares 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -23,6 +24,11 @@ from reconciler.structs.stamp import Stamp
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("text", "json", "markdown")
+# The group accepts every format some subcommand does: RECONCILE_FORMAT reaches the group's
+# --format as well as the subcommand's, so the group checking the main job's three would
+# refuse RECONCILE_FORMAT=sarif before validate ever saw it. The main job and each command
+# then hold the format to their own choices (``require_format``).
+ANY_FORMAT = (*FORMATS, "github", "sarif")
 COLORS = ("auto", "always", "never")
 
 
@@ -69,6 +75,13 @@ _DECLARATIONS: dict[str, Callable[[F], F]] = {
     "fmt": click.option(
         "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format."
     ),
+    "any_fmt": click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(ANY_FORMAT),
+        default=None,
+        help="Output format (github and sarif: validate only).",
+    ),
     "sandbox": click.option(
         "--sandbox",
         is_flag=True,
@@ -106,7 +119,7 @@ _DECLARATIONS: dict[str, Callable[[F], F]] = {
         help="Colour the terminal output (auto: on a terminal, unless NO_COLOR or TERM=dumb).",
     ),
 }
-_FIELDS = tuple(_DECLARATIONS)
+_FIELDS = tuple(k for k in _DECLARATIONS if k != "any_fmt")
 
 
 def options(*names: str) -> Callable[[F], F]:
@@ -126,6 +139,8 @@ def options(*names: str) -> Callable[[F], F]:
 # What every command uses; a command adds the others it means.
 common_options = options("root", "fmt", "verbose")
 MAIN_JOB = ("root", "fmt", "sandbox", "prune", "commit", "push", "yes", "verbose", "full", "color")
+# The group's own: the main job's, with the --format that lets every command's through.
+GROUP = tuple("any_fmt" if o == "fmt" else o for o in MAIN_JOB)
 
 
 def lock_timeout_option(func: F) -> F:
@@ -134,11 +149,19 @@ def lock_timeout_option(func: F) -> F:
         "--lock-timeout",
         "lock_timeout",
         type=click.FloatRange(min=0),
+        callback=_a_number,
         default=300.0,
         show_default=True,
         metavar="SECONDS",
         help="How long to wait for another run holding the environment's lock (then exit 5).",
     )(func)
+
+
+def _a_number(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    """NaN passes ``FloatRange(min=0)``, as every comparison with it is false."""
+    if math.isnan(value):
+        raise click.BadParameter("not a number; give seconds, e.g. 300 (inf waits forever)")
+    return value
 
 
 def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
@@ -157,6 +180,7 @@ def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
         flags = ", ".join("--format" if k == "fmt" else f"--{k}" for k in stray)
         raise click.UsageError(f"{flags} does nothing for '{ctx.info_name}'; leave it out")
     merged = {k: given.get(k) if given.get(k) not in (None, 0) else parent.get(k) for k in _FIELDS}
+    require_format(ctx, merged["fmt"])
     _log_to_stderr(bool(merged["verbose"]))
     return CommonOptions(
         root=Path(merged["root"] or Path.cwd()).resolve(),
@@ -170,6 +194,26 @@ def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
         full=bool(merged["full"]),
         color=merged["color"] or "auto",
     )
+
+
+def require_format(ctx: click.Context, fmt: str | None) -> None:
+    """A usage error unless ``ctx``'s command takes ``fmt``: the group passes on any format
+    (see ``ANY_FORMAT``), so ``reconcile --format sarif plan`` is refused here."""
+    if fmt is None:
+        return
+    param = next((p for p in ctx.command.params if p.name == "fmt"), None)
+    choices = (
+        param.type.choices
+        if param is not None and isinstance(param.type, click.Choice)
+        else FORMATS
+    )
+    if ctx.parent is None:  # the main job itself
+        choices = FORMATS
+    if fmt not in choices:
+        raise click.UsageError(
+            f"--format {fmt} is not one of {', '.join(choices)} for '{ctx.info_name}'"
+            + ("; github and sarif are formats of reconcile validate" if fmt not in FORMATS else "")
+        )
 
 
 def _log_to_stderr(enabled: bool) -> None:

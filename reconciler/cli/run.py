@@ -138,12 +138,29 @@ def write_saved_plan(path: Path, plan: Plan, *, root: Path, targets: tuple[str, 
         "gitCommit": commit_of(root, plan.environment),
         "targets": list(targets),
     }
-    path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(render_json(doc), encoding="utf-8")
-    partial.replace(path)
+    _refuse_inside_the_repository_data(path, root)
+    atomic_write = load("reconciler.gitops.snapshot:atomic_write")
+    try:
+        atomic_write(path.resolve(), render_json(doc))
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot save the plan to {path}: {exc.strerror or exc}",
+            hint="give --out a file in a folder you can write to",
+        ) from None
     return str(doc["planDigest"])
+
+
+def _refuse_inside_the_repository_data(path: Path, root: Path) -> None:
+    """A plan changes nothing, so its file never lands among the records or the manifests:
+    over ``state/<env>/snapshot.json`` it made every later run stop at "not a valid
+    snapshot", and under ``environments/`` it would be read as a manifest."""
+    target = path.resolve()
+    for folder in ("state", "environments"):
+        if target.is_relative_to((root / folder).resolve()):
+            raise ConfigError(
+                f"--out {path} is inside {folder}/, which reconcile reads and writes itself",
+                hint="save the plan outside state/ and environments/, e.g. --out plan.json",
+            )
 
 
 def _health_check(prepared: Prepared, client: GatewayClient) -> HealthCheck | None:

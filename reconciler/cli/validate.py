@@ -12,14 +12,15 @@ from typing import Any
 import click
 
 from reconciler.cli.boundary import guarded
-from reconciler.cli.options import FORMATS, CommonOptions, build_options, options
+from reconciler.cli.options import ANY_FORMAT, CommonOptions, build_options, options
 from reconciler.manifests import list_environments, validate_environments
+from reconciler.report.annotations import failure
 from reconciler.report.reporters import render
 from reconciler.report.validation import ValidationReport
-from reconciler.structs.errors import ExitCode
+from reconciler.structs.errors import ExitCode, ReconcileError
 from reconciler.structs.problems import errors_in
 
-VALIDATE_FORMATS = (*FORMATS, "github", "sarif")
+VALIDATE_FORMATS = ANY_FORMAT  # the formats only validate has are the group's extra ones
 
 
 @click.command("validate")
@@ -47,8 +48,13 @@ def validate(ctx: click.Context, /, envs: tuple[str, ...], strict: bool, **given
 
 
 def _run(envs: list[str], *, strict: bool, options: CommonOptions) -> int:
-    problems = validate_environments(options.root, envs or None)
-    checked = envs or list_environments(options.root)
+    try:
+        problems = validate_environments(options.root, envs or None)
+        checked = envs or list_environments(options.root)
+    except ReconcileError as exc:
+        if options.fmt in ("github", "sarif"):  # as --format json prints its failure document
+            click.echo(failure(exc.render(), options.fmt), nl=False)
+        raise
     failed = bool(errors_in(problems)) or (strict and bool(problems))
     report = ValidationReport(problems, checked, valid=not failed)
     click.echo(render(report, options.fmt), nl=False)

@@ -11,16 +11,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 from reconciler.structs.errors import ConfigError
-from reconciler.structs.hosts import (
-    ALLOWED_HOSTS_VARIABLE,
-    host_allowed,
-    is_loopback_host,
-    known_regions,
-    not_allowed_hint,
-)
+from reconciler.structs.hosts import base_url_refusal, known_regions
 
 __all__ = ["SANDBOX_REGION", "check_base_url", "endpoints_for_region", "known_regions"]
 
@@ -55,28 +48,9 @@ def endpoints_for_region(
 
 
 def check_base_url(url: str, environ: Mapping[str, str] | None = None) -> str:
-    """Validate a base URL and return it without a trailing slash: http(s), no credentials,
-    plain http to loopback only, and a host that credentials may be sent to."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ConfigError(
-            f"base URL {url!r} is not an http(s) URL",
-            hint="write it as https://host[:port], e.g. https://api.mypurecloud.com",
-        )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ConfigError(
-            f"base URL {url!r} must not carry a query, fragment or credentials",
-            hint="give only scheme, host, port and an optional path prefix",
-        )
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        raise ConfigError(
-            f"base URL {url!r} uses plain http to a non-loopback host",
-            hint="use https; plain http is only allowed for 127.0.0.0/8, ::1 and localhost",
-        )
-    if not host_allowed(parts.hostname, os.environ if environ is None else environ):
-        raise ConfigError(
-            f"base URL {url!r} names a host that is neither a Genesys Cloud region's, "
-            f"nor loopback, nor listed in {ALLOWED_HOSTS_VARIABLE}",
-            hint=not_allowed_hint(),
-        )
+    """Validate a base URL (``structs.hosts.base_url_refusal``, the check ``validate`` makes)
+    and return it without a trailing slash."""
+    refusal = base_url_refusal(url, os.environ if environ is None else environ)
+    if refusal is not None:
+        raise ConfigError(f"base URL {url!r} {refusal.message}", hint=refusal.fix)
     return url.rstrip("/")

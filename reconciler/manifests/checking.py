@@ -7,6 +7,7 @@ names, duplicate names, ``policy.protected``) are here because they need the who
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from reconciler.manifests.reading import (
     read_text,
 )
 from reconciler.manifests.rules import ENVIRONMENT_RULES, MODEL_RULES, Context, Rule
+from reconciler.manifests.rules.secrets import remember_referenced
 from reconciler.manifests.schemas import ENVIRONMENT_SCHEMA, MODEL_SCHEMA, schema_problems
 from reconciler.manifests.yamltree import parse_yaml
 from reconciler.structs.paths import OUTSIDE_HINT, escapes, outside_message
@@ -125,6 +127,7 @@ def _check(
             )
         )
         return
+    remember_referenced(doc, os.environ)
     into.problems.extend(schema_problems(doc, schema=schema))
     for rule in rules:
         into.problems.extend(rule(doc, ctx))

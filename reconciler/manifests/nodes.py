@@ -180,7 +180,13 @@ class NodeBuilder:
         if isinstance(value, float) and not math.isfinite(value):
             what = "NaN (not a number)" if math.isnan(value) else "an infinity"
             raise self._not_json(node.start_mark.line + 1, what, "write a finite number")
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+        # A float past 2^53 is a whole number (JSON Schema's "integer" accepts 1.7e+308), so
+        # the bound holds for every number, however it is written.
+        if (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and abs(value) > MAX_INTEGER
+        ):
             raise self._out_of_range(node, path)
         return value
 
@@ -191,7 +197,7 @@ class NodeBuilder:
             self.source,
             node.start_mark.line + 1,
             rule="integer-range",
-            message=f"{dotted(path)}: the integer is larger than 2^53 in magnitude",
+            message=f"{dotted(path)}: the number is larger than 2^53 in magnitude",
             fix=f"write a number between -{MAX_INTEGER} and {MAX_INTEGER}",
         )
 

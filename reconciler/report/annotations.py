@@ -9,12 +9,12 @@ message; those and ``:`` and ``,`` in a property.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from reconciler import __version__
 from reconciler.report.validation import ValidationReport
 from reconciler.structs.problems import Problem, Severity
+from reconciler.structs.redaction import redact, redacted_json
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning"}
@@ -35,7 +35,8 @@ def github_annotations(report: ValidationReport) -> str:
 
 
 def _annotation(problem: Problem) -> str:
-    props = [f"file={escape_property(problem.file)}"]
+    # Redacted before escaping: a secret's '%' becomes '%25' and would slip past the stream.
+    props = [f"file={escape_property(redact(problem.file))}"]
     if problem.line:
         props.append(f"line={problem.line}")
     props.append(f"title={escape_property(problem.rule)}")
@@ -43,24 +44,38 @@ def _annotation(problem: Problem) -> str:
 
 
 def _message(problem: Problem) -> str:
-    return f"{problem.message} (fix: {problem.fix})" if problem.fix else problem.message
+    text = f"{problem.message} (fix: {problem.fix})" if problem.fix else problem.message
+    return redact(text)
+
+
+def failure(message: str, fmt: str) -> str:
+    """What ``validate`` prints in ``fmt`` (github or sarif) when it could not check at all
+    (an unknown environment, an unreadable root): CI reads this, never an empty file."""
+    if fmt == "github":
+        return f"::error::{escape_data(redact(message))}\n"
+    notification = {"level": "error", "message": {"text": message}}
+    invocation = {"executionSuccessful": False, "toolExecutionNotifications": [notification]}
+    run = {"tool": _tool([]), "invocations": [invocation], "results": []}
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return redacted_json(log, indent=2) + "\n"
+
+
+def _tool(rules: list[str]) -> dict[str, Any]:
+    return {
+        "driver": {
+            "name": "reconcile",
+            "version": __version__,
+            "rules": [{"id": r, "shortDescription": {"text": r}} for r in rules],
+        }
+    }
 
 
 def sarif_log(report: ValidationReport) -> str:
     rules = sorted({p.rule for p in report.problems})
     index = {rule: i for i, rule in enumerate(rules)}
-    run = {
-        "tool": {
-            "driver": {
-                "name": "reconcile",
-                "version": __version__,
-                "rules": [{"id": r, "shortDescription": {"text": r}} for r in rules],
-            }
-        },
-        "results": [_result(p, index[p.rule]) for p in report.problems],
-    }
+    run = {"tool": _tool(rules), "results": [_result(p, index[p.rule]) for p in report.problems]}
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2) + "\n"
+    return redacted_json(log, indent=2) + "\n"
 
 
 def _result(problem: Problem, rule_index: int) -> dict[str, Any]:

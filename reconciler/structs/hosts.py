@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from urllib.parse import urlsplit
 
 ALLOWED_HOSTS_VARIABLE = "RECONCILE_ALLOWED_HOSTS"
 
@@ -71,3 +74,58 @@ def not_allowed_hint() -> str:
         f"or list the host in the {ALLOWED_HOSTS_VARIABLE} environment variable where reconcile "
         "runs (comma-separated, e.g. proxy.example.com)"
     )
+
+
+# urlsplit silently drops tabs and newlines (WHATWG does too), and other parsers read a
+# backslash as a path separator: a URL holding either could name one host to this check and
+# another to whatever connects. Neither belongs in a base URL, so both are refused outright.
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+
+
+@dataclass(frozen=True)
+class UrlRefusal:
+    """Why a base URL is refused: ``rule`` is ``base-url`` (malformed, or plain http off
+    loopback) or ``base-url-host`` (a host credentials may not be sent to)."""
+
+    rule: str
+    message: str
+    fix: str
+
+
+def base_url_refusal(url: str, environ: Mapping[str, str]) -> UrlRefusal | None:
+    """The one check of ``apiBaseUrl``/``loginBaseUrl``, for validation and for the client
+    before any request, so a URL that validates is a URL the client accepts: http(s), a host,
+    a valid port, no credentials, query or fragment, plain http to loopback only, and a host
+    that may receive credentials."""
+    fix = "write it as https://host[:port], e.g. https://api.mypurecloud.com"
+    unsafe = _UNSAFE.search(url)
+    if unsafe:
+        what = "a backslash" if unsafe.group() == "\\" else "a space or control character"
+        return UrlRefusal("base-url", f"holds {what} ({unsafe.group()!r})", fix)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises for a port out of range or not a number)
+    except ValueError as exc:
+        return UrlRefusal("base-url", f"is not a URL with a valid port ({exc})", fix)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return UrlRefusal("base-url", "is not an http(s) URL with a host", fix)
+    if parts.query or parts.fragment or parts.username is not None or parts.password:
+        return UrlRefusal(
+            "base-url",
+            "must not carry a query, fragment or credentials",
+            "give only scheme, host, port and an optional path prefix",
+        )
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        return UrlRefusal(
+            "base-url",
+            "must be an https:// URL (plain http only for loopback)",
+            "use https://..., or http://127.0.0.1:PORT for a local sandbox",
+        )
+    if not host_allowed(parts.hostname, environ):
+        return UrlRefusal(
+            "base-url-host",
+            f"names the host '{parts.hostname[:80]}', which is not a Genesys Cloud region's "
+            f"host, not loopback and not listed in {ALLOWED_HOSTS_VARIABLE}",
+            not_allowed_hint(),
+        )
+    return None

@@ -53,6 +53,31 @@ def test_variables_set_what_the_flags_would(make_config_repo: Any) -> None:
     assert valid.code == ExitCode.OK and valid.out.startswith("valid: 0 error(s)")
 
 
+def test_a_format_only_validate_knows_can_come_from_the_environment(make_config_repo: Any) -> None:
+    """RECONCILE_FORMAT=sarif reached the group's own --format too, whose choices are the
+    main job's: every command, validate included, failed with "'sarif' is not one of"."""
+    repo: ConfigRepo = make_config_repo("http://127.0.0.1:9")
+    repo.write_model("alpha-model")
+    done = reconcile(repo, "validate", RECONCILE_FORMAT="sarif")
+    assert done.code == ExitCode.OK, done.err
+    assert json.loads(done.out)["version"] == "2.1.0"
+    assert reconcile(repo, "validate", RECONCILE_FORMAT="github").code == ExitCode.OK
+    # Usage errors: click's exit 2 in process, which the entry point turns into 1.
+    main_job = reconcile(repo, "--env", ENV, "--dry-run", RECONCILE_FORMAT="sarif")
+    assert main_job.code == 2 and "formats of reconcile validate" in main_job.err
+    plan = reconcile(repo, "--format", "sarif", "plan", "--env", ENV)
+    assert plan.code == 2 and "for 'plan'" in plan.err
+
+
+def test_a_lock_timeout_that_is_not_a_number_is_refused(make_config_repo: Any) -> None:
+    """NaN passed ``x>=0`` (every comparison with it is false): "waiting up to nans for the
+    lock", and then waiting for as long as the lock was held."""
+    repo: ConfigRepo = make_config_repo("http://127.0.0.1:9")
+    for value in ("nan", "-nan"):
+        done = reconcile(repo, "plan", "--env", ENV, RECONCILE_LOCK_TIMEOUT=value)
+        assert done.code == 2 and "not a number" in done.err, done.err
+
+
 def completions(args: list[str], incomplete: str) -> list[str]:
     shell = BashComplete(cli, {}, "reconcile", "_RECONCILE_COMPLETE")
     return [c.value for c in shell.get_completions(args, incomplete)]

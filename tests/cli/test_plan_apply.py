@@ -208,3 +208,89 @@ def test_an_edited_saved_plan_is_refused(applied: Any, tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("0.3", "0.4"))
     done = reconcile(repo, "apply", "--env", ENV, "--plan", str(path), "--yes")
     assert done.code == ExitCode.INVALID and "was edited" in done.err
+
+
+def test_a_saved_plan_whose_changes_hold_a_secret_applies_unchanged(
+    applied: Any, tmp_path: Path
+) -> None:
+    """The file holds the redacted changes, so the digest is of the redacted changes too: a
+    description that repeats a secret was refused as "edited" although nobody touched it."""
+    _server, repo = applied
+    secret = repo.environ["GENESYS_CLIENT_SECRET"]
+    repo.write_model("beta-model", description=f"rotated with {secret} last week")
+    saved = tmp_path / "plan.json"
+    assert save(repo, saved).code == ExitCode.CHANGES_PENDING
+    assert secret not in saved.read_text()
+    done = reconcile(repo, "apply", "--env", ENV, "--plan", str(saved), "--yes")
+    assert done.code == ExitCode.OK, done.err
+    assert reconcile(repo, "plan", "--env", ENV).code == ExitCode.OK
+
+
+def test_a_saved_plan_whose_targets_are_not_a_list_of_names_is_exit_1(
+    applied: Any, tmp_path: Path
+) -> None:
+    """A string was iterated letter by letter: "--target -, a, d, e, h, l, m, o, p: no model"."""
+    _server, repo = applied
+    repo.write_model("beta-model", configuration={"temperature": 0.3, "maxTokens": 500})
+    path = tmp_path / "plan.json"
+    save(repo, path, "--target", "beta-model")
+    doc = json.loads(path.read_text())
+    path.write_text(json.dumps(doc | {"targets": "beta-model"}))
+    done = reconcile(repo, "apply", "--env", ENV, "--plan", str(path), "--yes")
+    assert done.code == ExitCode.INVALID and "field 'targets'" in done.err, done.err
+
+
+def test_a_plan_that_cannot_be_saved_is_exit_1_naming_the_file(
+    applied: Any, tmp_path: Path
+) -> None:
+    """``--out`` under a regular file (or in /proc) was an "unexpected error" and a crash log."""
+    _server, repo = applied
+    repo.write_model("beta-model", configuration={"temperature": 0.3, "maxTokens": 500})
+    (tmp_path / "afile").write_text("")
+    out = tmp_path / "afile" / "plan.json"
+    done = save(repo, out, "--format", "json")
+    assert done.code == ExitCode.INVALID, done.err
+    failure = json.loads(done.out)["error"]
+    assert failure["code"] == "invalid" and str(out) in failure["message"]
+    assert "unexpected" not in done.err
+
+
+def test_a_model_repeating_a_secret_is_in_sync_after_its_apply(applied: Any) -> None:
+    """The snapshot holds ``[redacted]`` where live holds the secret; compared as they were,
+    the model was "changed outside git" forever (drift exit 2, and a plan cause of drift)."""
+    _server, repo = applied
+    secret = repo.environ["GENESYS_CLIENT_SECRET"]
+    repo.write_model(
+        "beta-model",
+        description=f"rotated with {secret} last week",
+        responseSchema={"type": "object", "properties": {secret: {"type": "string"}}},
+    )
+    assert reconcile(repo, "apply", "--env", ENV, "--yes").code == ExitCode.OK
+    drift = reconcile(repo, "drift", "--env", ENV, "--format", "json")
+    assert drift.code == ExitCode.OK, drift.out
+    assert json.loads(drift.out)["drifted"] == []
+    repo.write_model("alpha-model", configuration={"temperature": 0.1, "maxTokens": 900})
+    repo.write_model(
+        "beta-model",
+        description=f"rotated with {secret} last week",
+        responseSchema={"type": "object", "properties": {secret: {"type": "string"}}},
+        configuration={"temperature": 0.2, "maxTokens": 500},
+    )
+    doc = json.loads(reconcile(repo, "plan", "--env", ENV, "--format", "json").out)
+    assert {i["name"]: i["cause"] for i in doc["update"]} == {
+        "alpha-model": "git",
+        "beta-model": "git",
+    }
+
+
+@pytest.mark.parametrize("inside", ["state/staging/snapshot.json", "environments/staging/p.json"])
+def test_a_plan_is_never_saved_over_state_or_manifests(applied: Any, inside: str) -> None:
+    """``plan`` changes nothing: ``--out state/<env>/snapshot.json`` replaced the snapshot
+    with the plan, and every later run stopped at "not a valid snapshot"."""
+    _server, repo = applied
+    target = repo.root / inside
+    before = target.read_bytes() if target.exists() else None
+    done = reconcile(repo, "plan", "--env", ENV, "--out", str(target))
+    assert done.code == ExitCode.INVALID and "--out" in done.err, done.err
+    assert (target.read_bytes() if target.exists() else None) == before
+    assert reconcile(repo, "plan", "--env", ENV).code == ExitCode.OK

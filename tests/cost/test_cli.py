@@ -84,3 +84,17 @@ def test_unknown_environment(cost_repo: ConfigRepo) -> None:
     root = cost_repo("staging", MODELS)
     code, _, err = run(root, "--env", "nope")
     assert code == 1 and "nope" in err
+
+
+def test_usage_at_the_integer_bound_is_priced_not_a_crash(cost_repo: ConfigRepo) -> None:
+    """2^53 requests a day of 2^53 tokens is valid input; its cost has more digits than the
+    default decimal context holds, and quantizing it to the cent raised InvalidOperation."""
+    bound = 2**53
+    usage = {"requestsPerDay": bound, "avgPromptTokens": bound, "avgCompletionTokens": bound}
+    root = cost_repo("prod", [model_manifest("triage", usage=usage)], budget={"monthlyUsd": bound})
+    code, out, err = run(root, "--env", "prod", "--format", "json")
+    assert code == 0, err
+    monthly = json.loads(out)["models"][0]["monthlyUsd"]
+    assert monthly.endswith(".00") and len(monthly) > 30
+    code, out, err = run(root, "--env", "prod")
+    assert code == 0 and "over budget" in out.lower(), err

@@ -163,3 +163,36 @@ def test_no_canary_in_any_output_file_commit_or_sandbox_state(
     forms = {form: canary for canary in CANARIES for form in encodings(canary)}
     leaks = [(form, text[:200]) for form in forms for text in texts if form in text]
     assert leaks == []
+
+
+def test_no_canary_in_a_validation_failure_in_any_format(
+    sandbox_factory: Callable[..., SandboxServer],
+    make_config_repo: Callable[[str], ConfigRepo],
+) -> None:
+    """A problem message quotes what it found: an unknown field named after the key, an
+    unknown placeholder holding it. Validation runs before any secret is resolved, so nothing
+    was remembered yet and text, JSON, markdown, the GitHub annotations (which escape ``%`` as
+    ``%25`` before the redacting stream sees them) and SARIF all printed the key."""
+    server = sandbox_factory(clock=SystemClock(), clients=(ClientSpec(CLIENT_ID, CLIENT_SECRET),))
+    repo = _repo(server, make_config_repo)
+    path = repo.write_model(
+        "delta-model",
+        credentials={"apiKey": "${ODD_API_KEY}"},
+        promptTemplate=f"Classify <ticket>{{input}}</ticket> {{{ODD_KEY}}}",
+    )
+    manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
+    manifest["spec"][CLIENT_SECRET] = 1
+    path.write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
+    runner = CliRunner()
+    outputs = []
+    commands = [("validate", "--format", f) for f in ("text", "json", "markdown", "github")]
+    commands += [("validate", "--format", "sarif"), ("plan", "--env", ENV, "--format", "json")]
+    for args in commands:
+        result = runner.invoke(cli, [*args, "--root", str(repo.root)], env=repo.environ)
+        assert result.exit_code == ExitCode.INVALID, result.stdout + result.stderr
+        assert "schema-unknown-field" in result.stdout + result.stderr
+        outputs.append(result.stdout + result.stderr)
+    forms = {form for canary in CANARIES for form in encodings(canary)}
+    forms |= {form.replace("%", "%25") for form in set(forms)}  # a GitHub annotation's escape
+    leaks = [(form, text[:300]) for form in forms for text in outputs if form in text]
+    assert leaks == []

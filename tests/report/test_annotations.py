@@ -73,3 +73,19 @@ def test_a_valid_tree_gives_an_empty_sarif_run_and_no_annotations(make_config_re
     assert sarif.code == ExitCode.OK and json.loads(sarif.out)["runs"][0]["results"] == []
     assert not list(Draft4Validator(SARIF_SCHEMA).iter_errors(json.loads(sarif.out)))
     assert reconcile(repo, "validate", "--format", "github").out == ""
+
+
+def test_a_validate_that_cannot_start_still_prints_its_format(make_config_repo: Any) -> None:
+    """An unknown environment printed nothing on stdout in github and sarif formats: the
+    workflow's SARIF upload then failed on an empty file instead of showing the error."""
+    repo = broken_repo(make_config_repo)
+    sarif = reconcile(repo, "validate", "--env", "nosuch", "--format", "sarif")
+    assert sarif.code == ExitCode.INVALID
+    log = json.loads(sarif.out)
+    assert not [e.message for e in Draft4Validator(SARIF_SCHEMA).iter_errors(log)]
+    invocation = log["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert "nosuch" in invocation["toolExecutionNotifications"][0]["message"]["text"]
+    github = reconcile(repo, "validate", "--env", "nosuch", "--format", "github")
+    assert github.code == ExitCode.INVALID
+    assert github.out.startswith("::error::unknown environment") and "nosuch" in github.out

@@ -19,6 +19,7 @@ from reconciler.engine.plan.planner import Desired
 from reconciler.structs.diffs import FieldChange
 from reconciler.structs.drift import DriftItem, DriftKind, DriftReport
 from reconciler.structs.plan import Cause, Plan
+from reconciler.structs.redaction import redact_value
 
 HealthOf = Callable[[Mapping[str, Any]], str | None]
 
@@ -83,14 +84,24 @@ def live_changes(
     if applied is None and live is None:
         return ()
     before = comparable(applied) if applied is not None else {}
-    return field_changes(before, comparable(live) if live is not None else {})
+    return field_changes(before, as_recorded(comparable(live) if live is not None else {}))
 
 
 def git_changes(
     applied: Mapping[str, Any] | None, want: Mapping[str, Any] | None
 ) -> tuple[FieldChange, ...]:
     """Snapshot vs git: what the manifests changed since the last apply."""
-    return field_changes(comparable(applied) if applied is not None else {}, dict(want or {}))
+    before = comparable(applied) if applied is not None else {}
+    return field_changes(before, as_recorded(dict(want or {})))
+
+
+def as_recorded(model: dict[str, Any]) -> dict[str, Any]:
+    """``model`` as the snapshot would hold it: redacted. The snapshot never holds a secret,
+    so a field that repeats one (a description, a property name) reads ``[redacted]`` there
+    and the secret itself in git and live; compared as they are, such a model was "changed
+    outside git" after every apply."""
+    redacted: dict[str, Any] = redact_value(model)
+    return redacted
 
 
 def with_causes(

@@ -20,6 +20,7 @@ from typing import Any
 
 from reconciler.structs.errors import ConfigError, ExitCode, ReconcileError
 from reconciler.structs.plan import Action, Plan
+from reconciler.structs.redaction import redacted_json
 
 WRITES = tuple(a.value for a in Action if a.writes)
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -33,7 +34,10 @@ def canonical_changes(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
 
 
 def digest_of(entries: Sequence[Mapping[str, Any]]) -> str:
-    text = json.dumps(entries, sort_keys=True, separators=(",", ":"), default=str)
+    """The sha256 of ``entries`` as the saved file holds them: redacted. A change whose value
+    repeats a secret is saved as ``[redacted]``, so a digest of the raw value could never be
+    recomputed from the file (and would hash the secret)."""
+    text = redacted_json(entries, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -110,6 +114,11 @@ def read_saved_plan(path: Path, environment: str) -> SavedPlan:
             hint="plan again; a saved plan is applied as written or not at all",
         )
     targets = doc.get("targets") or []
+    if not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+        raise ConfigError(
+            f"{path}: field 'targets' is not a list of model names",
+            hint="only files written by reconcile plan --out can be applied",
+        )
     return SavedPlan(
         path=path,
         environment=environment,

@@ -15,15 +15,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
 from reconciler.manifests.document import Document, Path, dotted
-from reconciler.manifests.refs import REF, is_ref
+from reconciler.manifests.refs import REF, find_refs, is_ref
 from reconciler.manifests.rules.base import Context
 from reconciler.manifests.schemas import ENVIRONMENT_SCHEMA, MODEL_SCHEMA, load_schema
 from reconciler.structs.problems import Problem
+from reconciler.structs.redaction import remember
 
 _PATTERNS = (
     ("an Anthropic API key", re.compile(r"sk-ant-[A-Za-z0-9_-]{16,}")),
@@ -87,6 +88,17 @@ def _random_looking(token: str) -> bool:
     # Random keys scatter their digits; identifiers such as CamelCaseNameV2 do not.
     digit_runs = len(re.findall(r"[0-9]+", token))
     return digit_runs >= 2 and ((classes == 3 and entropy >= 4.0) or entropy >= 4.3)
+
+
+def remember_referenced(doc: Document, environ: Mapping[str, str]) -> None:
+    """Hand the values of the variables ``doc``'s secret fields reference (those set) to the
+    redaction point, before any problem is reported. A problem quotes what it found (an
+    unknown field, a placeholder), and a key pasted there too would otherwise be printed by
+    ``validate`` and by any command that stops at validation, which resolves no secret."""
+    for path in secret_fields(_schema_of(doc)):
+        for var in find_refs(doc.get(path)):
+            if environ.get(var):
+                remember(environ[var])
 
 
 def literal_secrets(doc: Document, ctx: Context) -> Iterable[Problem]:
