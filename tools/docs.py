@@ -54,7 +54,12 @@ def _walk(command: click.Command, path: tuple[str, ...]) -> Walked:
 
 def _option_rows(command: click.Command, ctx: click.Context) -> list[str]:
     rows = []
+    # -h/--help is said once on the page: click builds that option once per command, from the
+    # first context that asks, so its spelling would depend on what ran before in the process.
+    help_option = command.get_help_option(ctx)
     for param in command.get_params(ctx):
+        if param is help_option:
+            continue
         record = param.get_help_record(ctx)
         if record is None:
             continue
@@ -92,7 +97,8 @@ def commands_page() -> str:
     out = [HEADER.format(source="the click commands"), "# Commands\n"]
     out.append(
         "Every command, its options and the environment variable each option can also be"
-        " set from. Exit codes are listed on [Exit codes](exit-codes.md).\n"
+        " set from; every command also takes `-h`/`--help`. Exit codes are listed on"
+        " [Exit codes](exit-codes.md).\n"
     )
     for path, command in _walk(cli, ("reconcile",)):
         ctx = click.Context(command, info_name=" ".join(path))
