@@ -21,7 +21,7 @@ from reconciler.engine.jobs.request import JobHooks, JobRequest
 from reconciler.engine.plan.saved_plan import SavedPlan, plan_digest
 from reconciler.engine.plan.stamp import stamp_for
 from reconciler.engine.record.events import Event
-from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, DEFAULT_TTL
+from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, lock_ttl
 from reconciler.report.plan_json import plan_document, render_json
 from reconciler.report.reporters import one_document, render
 from reconciler.structs.errors import ConfigError
@@ -108,7 +108,7 @@ def run_main_job(
         commit=options.commit,
         push=options.push,
         lock_timeout=lock_timeout,
-        lock_ttl=_lock_ttl(),
+        lock_ttl=lock_ttl(os.environ),
         targets=targets,
         saved=saved,
     )
@@ -168,18 +168,3 @@ def _health_check(prepared: Prepared, client: GatewayClient) -> HealthCheck | No
     run never needs, so they are imported when a run applies."""
     check = load("reconciler.engine.apply.health:guarded_health_check")
     return cast("HealthCheck | None", check(prepared, client))
-
-
-def _lock_ttl() -> float:
-    """``RECONCILE_LOCK_TTL``: how long a remote lease lives without renewal (seconds)."""
-    raw = os.environ.get("RECONCILE_LOCK_TTL", "")
-    try:
-        ttl = float(raw) if raw else DEFAULT_TTL
-    except ValueError:
-        ttl = -1.0
-    if not 0 < ttl < float("inf"):
-        raise ConfigError(
-            f"RECONCILE_LOCK_TTL={raw!r} is not a positive number of seconds",
-            hint=f"unset it for the default of {DEFAULT_TTL:.0f}s",
-        )
-    return ttl
