@@ -62,6 +62,9 @@ class JobHooks:
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
     on_wait: Callable[[str], None] = lambda _m: None  # waiting for the environment lock
+    # Which of the plan's changes this run may make, decided under the lock from the fresh
+    # plan: the sync agent holds back drift unless policy.sync.selfHeal (engine/sync/causes).
+    admit: Callable[[Prepared], Prepared] = lambda prepared: prepared
 
 
 def run_job(request: JobRequest, hooks: JobHooks) -> int:

@@ -53,6 +53,24 @@ class ModelEndpoint:
 
 
 @dataclass(frozen=True)
+class SyncPolicy:
+    """``policy.sync``: what the pull-based agent may do (CONTRACT section 8). All off by
+    default, so an agent pointed at an environment only reports until a commit allows more."""
+
+    auto: bool = False
+    self_heal: bool = False
+    suspended: bool = False
+
+    @property
+    def applies(self) -> bool:
+        return self.auto and not self.suspended
+
+    @property
+    def heals(self) -> bool:
+        return self.self_heal and not self.suspended
+
+
+@dataclass(frozen=True)
 class Policy:
     """What an environment allows the reconciler to do."""
 
@@ -65,6 +83,7 @@ class Policy:
     guard_max_input_chars: int = 16_000
     guard_classifier: ClassifierSetting | None = None
     serve_apply: bool = False  # reconcile serve may apply directly (CONTRACT section 7)
+    sync: SyncPolicy = field(default_factory=SyncPolicy)
 
 
 @dataclass(frozen=True)

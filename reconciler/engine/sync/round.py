@@ -1,0 +1,282 @@
+"""One sync round: fast-forward, plan, and apply what ``policy.sync`` allows.
+
+The plan is made twice when there is something to do: once without the lock (cheap, and
+enough for a round with nothing to do, which is almost every round), then again by the main
+job under the lock, which is the plan that is applied. A round that only reports never takes
+the lock and never writes. A round fails by returning a report that says so; it never raises.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+
+from reconciler.engine.accounting import unaccounted_changes
+from reconciler.engine.mainjob import JobHooks, JobRequest, plan_job, run_job
+from reconciler.engine.normalize import environment_of, is_managed
+from reconciler.engine.prepare import Prepared
+from reconciler.engine.sync.causes import admit, drifted
+from reconciler.gitops.locksettings import DEFAULT_TTL
+from reconciler.gitops.pull import fast_forward, own_records_pending
+from reconciler.structs.errors import ExitCode, ReconcileError
+from reconciler.structs.manifests import SyncPolicy
+from reconciler.structs.outcome import ApplyResult
+from reconciler.structs.plan import Plan
+from reconciler.structs.redaction import redact
+
+
+class RoundOutcome(StrEnum):
+    IN_SYNC = "in-sync"
+    OUT_OF_SYNC = "out-of-sync"  # changes pending that policy.sync leaves alone
+    APPLIED = "applied"
+    INCOMPLETE = "incomplete"  # applied, but something failed or is still pending
+    FAILED = "failed"  # the round could not finish: git, the API, the lock, bad input
+    STOPPED = "stopped"  # a signal arrived between two steps; nothing was left half done
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """What an agent follows and how; the waits are injectable so tests run fast."""
+
+    root: Path
+    environment: str
+    push: bool = False
+    sandbox: bool = False
+    remote: str = "origin"
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    lock_timeout: float = 60.0
+    lock_ttl: float = DEFAULT_TTL
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+
+
+@dataclass(frozen=True)
+class Change:
+    """One write a round made, as notifications and logs carry it (never a value)."""
+
+    name: str
+    action: str
+    state: str
+    ok: bool
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    environment: str
+    number: int
+    outcome: RoundOutcome
+    started: float  # epoch seconds
+    ms: float
+    commit: str | None = None
+    pulled: int = 0
+    pending: int = 0
+    drifted: tuple[str, ...] = ()
+    healed: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()
+    states: Mapping[str, int] = field(default_factory=dict)
+    policy: SyncPolicy | None = None
+    error: str | None = None
+    exit_code: int = 0  # what ``sync --once`` exits with (CONTRACT section 4)
+
+    @property
+    def in_sync(self) -> bool:
+        return self.outcome in (RoundOutcome.IN_SYNC, RoundOutcome.APPLIED) and not self.pending
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "environment": self.environment,
+            "round": self.number,
+            "outcome": self.outcome.value,
+            "inSync": self.in_sync,
+            "started": self.started,
+            "ms": round(self.ms, 1),
+            "commit": self.commit,
+            "pulled": self.pulled,
+            "pending": self.pending,
+            "drifted": list(self.drifted),
+            "healed": list(self.healed),
+            "changes": [c.__dict__ for c in self.changes],
+            "models": dict(self.states),
+            "error": self.error,
+        }
+
+
+@dataclass
+class _Seen:
+    """What the round learnt on its way, kept when a later step fails."""
+
+    pulled: int = 0
+    commit: str | None = None
+    prepared: Prepared | None = None
+    admitted: Prepared | None = None
+    result: ApplyResult | None = None
+    healed: list[str] = field(default_factory=list)
+    drift: set[str] = field(default_factory=set)
+
+
+def run_round(
+    settings: SyncSettings,
+    number: int,
+    *,
+    stopping: Callable[[], bool] = lambda: False,
+    clock: Callable[[], float] = time.time,
+) -> RoundReport:
+    """Run one round; whatever happens comes back as a report."""
+    started, t0, seen = clock(), time.perf_counter(), _Seen()
+    code: int | None = None
+    try:
+        outcome, error = _steps(settings, seen, stopping), None
+    except ReconcileError as exc:
+        outcome, error, code = RoundOutcome.FAILED, redact(exc.render()), int(exc.exit_code)
+    except Exception as exc:
+        outcome, error = RoundOutcome.FAILED, redact(f"unexpected {type(exc).__name__}: {exc}")
+        code = int(ExitCode.INVALID)
+    report = _report(settings, number, seen, outcome=outcome, error=error, began=(started, t0))
+    return replace(report, exit_code=code if code is not None else _exit_code(report))
+
+
+def _exit_code(report: RoundReport) -> int:
+    if report.outcome is RoundOutcome.INCOMPLETE:
+        return int(ExitCode.INCOMPLETE)
+    if report.outcome is RoundOutcome.STOPPED:
+        return int(ExitCode.INTERRUPTED)
+    return int(ExitCode.OK if report.in_sync else ExitCode.CHANGES_PENDING)
+
+
+def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) -> RoundOutcome:
+    pulled = fast_forward(settings.root, remote=settings.remote)
+    seen.pulled, seen.commit = pulled.behind, pulled.after
+    if stopping():
+        return RoundOutcome.STOPPED
+    seen.prepared = _dry_plan(settings)
+    seen.drift = drifted(settings.root, seen.prepared)
+    rules = seen.prepared.loaded.config.policy.sync
+    if not (rules.applies or rules.heals):
+        return _verdict(seen.prepared.plan)
+    if not _worth_locking(settings, seen.prepared, rules, seen.drift):
+        return _verdict(seen.prepared.plan)
+    if stopping():
+        return RoundOutcome.STOPPED
+    code = run_job(_request(settings, dry_run=False), _hooks(settings, seen))
+    if seen.result is None:  # nothing admitted: only records of what the log missed
+        return _verdict(seen.admitted.plan if seen.admitted else seen.prepared.plan)
+    return RoundOutcome.APPLIED if code == 0 else RoundOutcome.INCOMPLETE
+
+
+def _dry_plan(settings: SyncSettings) -> Prepared:
+    found: list[Prepared] = []
+
+    def keep(prepared: Prepared, _client: object) -> int:
+        found.append(prepared)
+        return 0
+
+    plan_job(_request(settings, dry_run=True), _hooks(settings, _Seen()), then=keep)
+    return found[0]
+
+
+def _worth_locking(
+    settings: SyncSettings, prepared: Prepared, rules: SyncPolicy, drift: set[str]
+) -> bool:
+    """Take the lock only for work: an admitted change, one still in progress, or records to
+    catch up on (a crashed round's live changes, or its uncommitted files)."""
+    for item in prepared.plan.pending:
+        if rules.heals if item.name in drift else rules.applies:
+            return True
+    if any(i.in_progress for i in prepared.plan.items):
+        return True
+    env = settings.environment
+    if own_records_pending(settings.root, env):
+        return True
+    return bool(unaccounted_changes(settings.root, env, prepared.live.values()))
+
+
+def _request(settings: SyncSettings, *, dry_run: bool) -> JobRequest:
+    return JobRequest(
+        root=settings.root,
+        environment=settings.environment,
+        dry_run=dry_run,
+        sandbox=settings.sandbox,
+        commit=not dry_run,
+        push=settings.push and not dry_run,
+        environ=settings.environ,
+        lock_timeout=settings.lock_timeout,
+        lock_ttl=settings.lock_ttl,
+    )
+
+
+def _hooks(settings: SyncSettings, seen: _Seen) -> JobHooks:
+    keep = admit(settings.root, lambda p: p.loaded.config.policy.sync, heal_seen=seen.healed)
+
+    def admitted(prepared: Prepared) -> Prepared:
+        seen.admitted = keep(prepared)
+        return seen.admitted
+
+    def show_result(_plan: Plan, result: ApplyResult) -> None:
+        seen.result = result
+
+    return JobHooks(
+        show_plan=lambda _p: None,
+        confirm=lambda _p: True,
+        show_result=show_result,
+        admit=admitted,
+        sleep=settings.sleep,
+        monotonic=settings.monotonic,
+    )
+
+
+def _verdict(plan: Plan) -> RoundOutcome:
+    return RoundOutcome.OUT_OF_SYNC if plan.has_changes else RoundOutcome.IN_SYNC
+
+
+def _report(
+    settings: SyncSettings,
+    number: int,
+    seen: _Seen,
+    *,
+    outcome: RoundOutcome,
+    error: str | None,
+    began: tuple[float, float],  # epoch seconds, perf_counter
+) -> RoundReport:
+    started, t0 = began
+    prepared = seen.admitted or seen.prepared
+    changes = tuple(
+        Change(o.name, o.action.value, o.state.value, o.ok, redact(o.error) if o.error else None)
+        for o in (seen.result.outcomes if seen.result else ())
+    )
+    done = {c.name for c in changes if c.ok}
+    pending = [i.name for i in prepared.plan.pending if i.name not in done] if prepared else []
+    items = prepared.plan.items if prepared else ()
+    held = [i.name for i in items if (i.reason or "").startswith("held back")]
+    return RoundReport(
+        environment=settings.environment,
+        number=number,
+        outcome=outcome,
+        started=started,
+        ms=(time.perf_counter() - t0) * 1000,
+        commit=seen.commit,
+        pulled=seen.pulled,
+        pending=len(pending) + len(held),
+        drifted=tuple(sorted(seen.drift)),
+        healed=tuple(seen.healed),
+        changes=changes,
+        states=_states(seen.prepared, settings.environment),
+        policy=seen.prepared.loaded.config.policy.sync if seen.prepared else None,
+        error=error,
+    )
+
+
+def _states(prepared: Prepared | None, env: str) -> dict[str, int]:
+    if prepared is None:
+        return {}
+    counts = Counter(
+        str(m.get("status", "UNKNOWN"))
+        for m in prepared.live.values()
+        if is_managed(m) and environment_of(m) in (None, env)
+    )
+    return dict(counts)

@@ -1,0 +1,109 @@
+"""Bringing an agent's clone up to its tracked branch: fetch, then fast-forward only.
+
+The sync agent applies what is committed on the remote, so its clone must never hold edits
+or history of its own that the remote lacks: a dirty tree would apply something nobody
+reviewed, and a merge would invent a commit. Both are refused with what to do. The agent's
+own records (``state/``) and its local files (``.reconciler/``) are the exception: they are
+what a crashed round leaves behind, and the next round records and commits them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from git import GitCommandError, Repo
+
+from reconciler.gitops.gitutil import first_line, in_repo, require_repo
+from reconciler.structs.errors import ConfigError, ReconcileError
+
+OWN_PATHS = ("state/", ".reconciler/")
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """Where the clone was and is, and how many commits the fast-forward brought in."""
+
+    before: str
+    after: str
+    behind: int
+    upstream: str
+
+
+def fast_forward(root: Path, *, remote: str = "origin") -> Pulled:
+    """Fetch ``remote`` and move the current branch to its upstream when that is a fast-forward."""
+    with require_repo(root) as repo:
+        branch, upstream = _tracked(repo, remote)
+        try:
+            repo.git.fetch("--quiet", remote, branch)
+        except GitCommandError as exc:
+            raise ReconcileError(
+                f"cannot fetch {remote}/{branch}: {first_line(exc)}",
+                hint="check the remote's URL and credentials (git remote -v); the round retries",
+            ) from exc
+        _refuse_dirty(repo, upstream)
+        before = repo.head.commit.hexsha
+        ahead, behind = _distance(repo, upstream)
+        if ahead and behind:
+            raise ConfigError(
+                f"the checkout has diverged from {upstream}: {ahead} local commit(s) are not on "
+                f"it and it has {behind} new one(s)",
+                hint=f"the agent only fast-forwards; run it with --push so its records reach "
+                f"{remote}, or save the local commits elsewhere and 'git reset --hard {upstream}'",
+            )
+        if behind:
+            _merge(repo, upstream)
+        return Pulled(before, repo.head.commit.hexsha, behind, upstream)
+
+
+def _merge(repo: Repo, upstream: str) -> None:
+    try:
+        repo.git.merge("--ff-only", "--quiet", upstream)
+    except GitCommandError as exc:
+        raise ConfigError(
+            f"cannot fast-forward to {upstream}: {first_line(exc)}",
+            hint="uncommitted records under state/ collide with the incoming commits: commit "
+            "them (reconcile --env ENV --push records and pushes them) or move them aside",
+        ) from exc
+
+
+def _tracked(repo: Repo, remote: str) -> tuple[str, str]:
+    if repo.head.is_detached:
+        raise ConfigError(
+            "HEAD is detached, so there is no branch to follow",
+            hint="check out the branch the agent should follow, e.g. 'git checkout main'",
+        )
+    if remote not in [r.name for r in repo.remotes]:
+        raise ConfigError(
+            f"git remote {remote!r} is not configured in {repo.working_tree_dir}",
+            hint="the agent runs in a clone: 'git clone URL' and start it there",
+        )
+    branch = repo.active_branch
+    tracking = branch.tracking_branch()
+    return branch.name, tracking.name if tracking is not None else f"{remote}/{branch.name}"
+
+
+def _refuse_dirty(repo: Repo, upstream: str) -> None:
+    lines = repo.git.status("--porcelain", "--untracked-files=all").splitlines()
+    edits = [line[3:] for line in lines if not line[3:].startswith(OWN_PATHS)]
+    if edits:
+        shown = ", ".join(edits[:5]) + (f" and {len(edits) - 5} more" if len(edits) > 5 else "")
+        raise ConfigError(
+            f"the checkout has local edits ({shown}); the agent applies only what is "
+            f"committed on {upstream}",
+            hint="commit and push them from another clone, or discard them here "
+            "('git stash -u' or 'git checkout -- PATH')",
+        )
+
+
+def _distance(repo: Repo, upstream: str) -> tuple[int, int]:
+    counts = repo.git.rev_list("--left-right", "--count", f"HEAD...{upstream}").split()
+    return int(counts[0]), int(counts[1])
+
+
+def own_records_pending(root: Path, env: str) -> bool:
+    """Whether ``state/<env>/`` holds uncommitted records (a round that stopped after writing
+    them and before its commit): the next round takes the lock to commit them."""
+    with require_repo(root) as repo:
+        folder = in_repo(repo, root, "state", env)
+        return bool(repo.git.status("--porcelain", "--untracked-files=all", "--", folder))
