@@ -75,13 +75,13 @@ def _run(
     metrics_host: str,
     notify: str | None,
 ) -> int:
-    observers = [json_log()]
+    # Metrics first: when a round's log line is out, its gauges already say the same.
+    observers = [] if metrics_port is None else [_metrics(metrics_host, metrics_port)]
+    observers.append(json_log())
     if notify:
         from reconciler.engine.sync.notify import Notifier  # noqa: PLC0415 (only when asked)
 
         observers.append(Notifier(notify))
-    if metrics_port is not None:
-        observers.append(_metrics(metrics_host, metrics_port))
     loop = SyncLoop(settings, pace=Pace(interval=interval), observers=observers)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda _n, _f: loop.stop())

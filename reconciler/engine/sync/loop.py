@@ -75,7 +75,8 @@ class SyncLoop:
             report = self.run_once()
             if once:
                 return report.exit_code
-            self.wait(self.pace.delay(self.failures, self._draw))
+            if not self.stopping:
+                self.wait(self.pace.delay(self.failures, self._draw))
         return self.last.exit_code if self.last else 0
 
     def run_once(self) -> RoundReport:
