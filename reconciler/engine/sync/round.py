@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reconciler.engine.accounting import unaccounted_changes
 from reconciler.engine.mainjob import JobHooks, JobRequest, plan_job, run_job
@@ -28,6 +29,10 @@ from reconciler.structs.manifests import SyncPolicy
 from reconciler.structs.outcome import ApplyResult
 from reconciler.structs.plan import Plan
 from reconciler.structs.redaction import redact
+
+if TYPE_CHECKING:
+    from reconciler.engine.settle import HealthCheck
+    from reconciler.gateway import GatewayClient
 
 
 class RoundOutcome(StrEnum):
@@ -224,10 +229,18 @@ def _hooks(settings: SyncSettings, seen: _Seen) -> JobHooks:
         show_plan=lambda _p: None,
         confirm=lambda _p: True,
         show_result=show_result,
+        make_health_check=_health_check,
         admit=admitted,
         sleep=settings.sleep,
         monotonic=settings.monotonic,
     )
+
+
+def _health_check(prepared: Prepared, client: GatewayClient) -> HealthCheck | None:
+    """The main job's health check after an apply (the guard's modules load only then)."""
+    from reconciler.engine.health import guarded_health_check  # noqa: PLC0415
+
+    return guarded_health_check(prepared, client)
 
 
 def _verdict(plan: Plan) -> RoundOutcome:
