@@ -103,6 +103,20 @@ def _viewer_doc(what: str) -> dict[str, Any]:
     return got
 
 
+def _sync_doc() -> dict[str, Any]:
+    got = _get(
+        "The sync agent of reconcile serve --sync: policy, rounds, and the last round's report",
+        "viewer",
+        _json("agent, policy, rounds, failuresInARow, lastRound"),
+        401,
+        403,
+        404,
+        429,
+    )
+    got["get"]["parameters"] = _ENV
+    return got
+
+
 def _paths() -> dict[str, Any]:
     model_ref = {"$ref": "/api/schemas/model-endpoint"}
     configure_body = {
@@ -121,6 +135,12 @@ def _paths() -> dict[str, Any]:
     }
     return {
         "/healthz": _get("Liveness", None, _json('{"status": "ok"}')),
+        "/readyz": _get(
+            "Readiness: git readable, lock directory writable, each Gateway reachable",
+            None,
+            _json('{"status": "ready", "checks": {...}}'),
+            503,
+        ),
         "/metrics": _get(
             "Prometheus text exposition (viewer off loopback)",
             None,
@@ -138,6 +158,7 @@ def _paths() -> dict[str, Any]:
         "/api/environments/{env}/plan": _viewer_doc("plan (main job --dry-run)"),
         "/api/environments/{env}/drift": _viewer_doc("drift"),
         "/api/environments/{env}/cost": _viewer_doc("cost"),
+        "/api/environments/{env}/sync": _sync_doc(),
         "/api/validate": _post(
             "Problems of a model in the context of its environment",
             "viewer",

@@ -18,6 +18,7 @@ from reconciler.serve.jobs import Job, Jobs
 from reconciler.serve.metrics import Metrics
 from reconciler.serve.ratelimit import RateLimiter
 from reconciler.serve.settings import ServeSettings
+from reconciler.serve.syncing import SyncAgents
 from reconciler.serve.tokens import TokenStore, read_tokens, sandbox_tokens
 
 
@@ -43,14 +44,17 @@ class Service:
         )
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_lock = threading.Lock()
+        self.sync = SyncAgents(settings, self.metrics.registry)
 
     def start(self) -> None:
         self.connections.start()
         # The guard's one-pass matcher takes a few seconds of one core to compile; the
         # service scans every invocation, so it builds it now, in the background.
         accelerate()
+        self.sync.start()
 
     def close(self) -> None:
+        self.sync.stop()  # between two steps of a round; a round's records are finished first
         self.connections.close()
 
     def lock(self, env: str) -> threading.Lock:
