@@ -121,6 +121,7 @@ def test_a_pushed_commit_is_applied_recorded_and_pushed(fleet: Fleet, sandbox: A
     report = fleet.round(2)
     assert report.outcome is RoundOutcome.APPLIED, report.error
     assert report.pulled == 1 and report.in_sync
+    assert report.states == {"ACTIVE": 2}  # the create counted as it ended, not next round
     assert [(c.name, c.action, c.ok) for c in report.changes] == [("beta-model", "create", True)]
     assert {m["name"]: m["status"] for m in live_models(sandbox)} == {
         "alpha-model": "ACTIVE",
@@ -267,3 +268,12 @@ def test_a_round_killed_mid_apply_is_recovered_by_the_next_round(
         check=False,
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_a_stop_between_steps_ends_the_round_before_it_writes(fleet: Fleet, sandbox: Any) -> None:
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    report = run_round(fleet.settings(), 1, stopping=lambda: True)
+    assert report.outcome is RoundOutcome.STOPPED and report.exit_code == 130
+    assert report.pulled == 1  # the fast-forward finished; nothing after it started
+    assert live_models(sandbox) == [] and remote_audit(fleet) == []
+    assert not (fleet.agent.root / "state").exists()

@@ -26,7 +26,7 @@ from reconciler.gitops.locksettings import DEFAULT_TTL
 from reconciler.gitops.pull import fast_forward, own_records_pending
 from reconciler.structs.errors import ExitCode, ReconcileError
 from reconciler.structs.manifests import SyncPolicy
-from reconciler.structs.outcome import ApplyResult
+from reconciler.structs.outcome import ApplyResult, State
 from reconciler.structs.plan import Plan
 from reconciler.structs.redaction import redact
 
@@ -278,18 +278,25 @@ def _report(
         drifted=tuple(sorted(seen.drift)),
         healed=tuple(seen.healed),
         changes=changes,
-        states=_states(seen.prepared, settings.environment),
+        states=_states(seen.prepared, settings.environment, seen.result),
         policy=seen.prepared.loaded.config.policy.sync if seen.prepared else None,
         error=error,
     )
 
 
-def _states(prepared: Prepared | None, env: str) -> dict[str, int]:
+def _states(prepared: Prepared | None, env: str, result: ApplyResult | None) -> dict[str, int]:
+    """Managed endpoints by status: as listed at the start of the round, with what the
+    round's own writes ended in (so a create that went ACTIVE counts now, not next round)."""
     if prepared is None:
         return {}
-    counts = Counter(
-        str(m.get("status", "UNKNOWN"))
-        for m in prepared.live.values()
+    status = {
+        name: str(m.get("status", "UNKNOWN"))
+        for name, m in prepared.live.items()
         if is_managed(m) and environment_of(m) in (None, env)
-    )
-    return dict(counts)
+    }
+    for outcome in result.outcomes if result else ():
+        if outcome.state is State.DELETED:
+            status.pop(outcome.name, None)
+        elif outcome.state in (State.ACTIVE, State.FAILED):
+            status[outcome.name] = outcome.state.value
+    return dict(Counter(status.values()))
