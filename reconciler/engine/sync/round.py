@@ -23,7 +23,7 @@ from reconciler.engine.normalize import environment_of, is_managed
 from reconciler.engine.prepare import Prepared
 from reconciler.engine.sync.causes import admit, drifted
 from reconciler.gitops.locksettings import DEFAULT_TTL
-from reconciler.gitops.pull import fast_forward, own_records_pending
+from reconciler.gitops.pull import fast_forward
 from reconciler.structs.errors import ExitCode, ReconcileError
 from reconciler.structs.manifests import SyncPolicy
 from reconciler.structs.outcome import ApplyResult, State
@@ -123,6 +123,7 @@ class _Seen:
     result: ApplyResult | None = None
     healed: list[str] = field(default_factory=list)
     drift: set[str] = field(default_factory=set)
+    records_pending: bool = False
 
 
 def run_round(
@@ -155,8 +156,12 @@ def _exit_code(report: RoundReport) -> int:
 
 
 def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) -> RoundOutcome:
-    pulled = fast_forward(settings.root, remote=settings.remote)
-    seen.pulled, seen.commit = pulled.behind, pulled.after
+    pulled = fast_forward(settings.root, env=settings.environment, remote=settings.remote)
+    seen.pulled, seen.commit, seen.records_pending = (
+        pulled.behind,
+        pulled.after,
+        pulled.records_pending,
+    )
     if stopping():
         return RoundOutcome.STOPPED
     seen.prepared = _dry_plan(settings)
@@ -164,7 +169,7 @@ def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) ->
     rules = seen.prepared.loaded.config.policy.sync
     if not (rules.applies or rules.heals):
         return _verdict(seen.prepared.plan)
-    if not _worth_locking(settings, seen.prepared, rules, seen.drift):
+    if not _worth_locking(settings, seen, rules):
         return _verdict(seen.prepared.plan)
     if stopping():
         return RoundOutcome.STOPPED
@@ -185,20 +190,18 @@ def _dry_plan(settings: SyncSettings) -> Prepared:
     return found[0]
 
 
-def _worth_locking(
-    settings: SyncSettings, prepared: Prepared, rules: SyncPolicy, drift: set[str]
-) -> bool:
+def _worth_locking(settings: SyncSettings, seen: _Seen, rules: SyncPolicy) -> bool:
     """Take the lock only for work: an admitted change, one still in progress, or records to
     catch up on (a crashed round's live changes, or its uncommitted files)."""
+    prepared = seen.prepared
+    if prepared is None:
+        return False
     for item in prepared.plan.pending:
-        if rules.heals if item.name in drift else rules.applies:
+        if rules.heals if item.name in seen.drift else rules.applies:
             return True
-    if any(i.in_progress for i in prepared.plan.items):
+    if any(i.in_progress for i in prepared.plan.items) or seen.records_pending:
         return True
-    env = settings.environment
-    if own_records_pending(settings.root, env):
-        return True
-    return bool(unaccounted_changes(settings.root, env, prepared.live.values()))
+    return bool(unaccounted_changes(settings.root, settings.environment, prepared.live.values()))
 
 
 def _request(settings: SyncSettings, *, dry_run: bool) -> JobRequest:
