@@ -19,6 +19,7 @@ from reconciler.cli.run import _lock_ttl
 from reconciler.engine.sync.logline import json_log
 from reconciler.engine.sync.loop import Pace, SyncLoop
 from reconciler.engine.sync.round import RoundReport, SyncSettings
+from reconciler.manifests import require_known
 
 
 @click.command("sync")
@@ -75,6 +76,7 @@ def _run(
     metrics_host: str,
     notify: str | None,
 ) -> int:
+    require_known(settings.root, [settings.environment])  # a typo is not a round to retry
     # Metrics first: when a round's log line is out, its gauges already say the same.
     observers = [] if metrics_port is None else [_metrics(metrics_host, metrics_port)]
     observers.append(json_log())

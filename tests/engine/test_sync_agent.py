@@ -230,3 +230,24 @@ def test_the_agent_keeps_going_on_failing_rounds_serves_metrics_and_stops_on_sig
     failures = re.search(r'reconcile_sync_failures_total\{env="staging"\} (\d+)', text)
     assert failures and int(failures.group(1)) >= 3
     assert "_created" not in text and "process_start_time_seconds" in text
+
+
+def test_an_unknown_environment_is_refused_at_start_not_retried(config_repo: ConfigRepo) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reconciler",
+            "sync",
+            "--env",
+            "nope",
+            "--root",
+            str(config_repo.root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "unknown environment(s): nope (known: staging)" in done.stderr
