@@ -317,7 +317,6 @@ def soak(args: argparse.Namespace, clock: SimulatedClock) -> bool:
     rounds = loop.rounds
     hours = rounds / 3600  # each round stands for one 1 s interval
     print(f"soak: {rounds} rounds in {args.soak_minutes:g} min, {hours:.2f} simulated hours")
-    print(f"  the agent's own waits (retries, polling), simulated: {clock.now:.0f} s")
     print(f"  rounds by outcome: {outcomes}; {pushes} pushes, {drifts} changes outside git")
     print(f"  settled after the soak: {settled}")
     ok = crashed is None and settled
