@@ -233,7 +233,8 @@ def _cpu() -> float:
 
 
 def noop_round(args: argparse.Namespace) -> bool:
-    from reconciler.engine.sync.round import RoundOutcome, SyncSettings, run_round
+    from reconciler.engine.sync.report import RoundOutcome
+    from reconciler.engine.sync.round import SyncSettings, run_round
 
     sandbox = ["sandbox", "--port", "0", "--provision-seconds", "0:0", "--rate-limit", "10000000"]
     with process(*sandbox) as base_url, tempfile.TemporaryDirectory() as tmp:
@@ -277,7 +278,8 @@ def rss_bytes() -> int:
 
 def soak(args: argparse.Namespace, clock: SimulatedClock) -> bool:
     from reconciler.engine.sync.loop import Pace, SyncLoop
-    from reconciler.engine.sync.round import RoundOutcome, SyncSettings
+    from reconciler.engine.sync.report import RoundOutcome
+    from reconciler.engine.sync.round import SyncSettings
 
     faults = ["--error-rate", "0.1", "--lost-reply-rate", "0.1", "--rate-limit", "10000000"]
     sandbox = ["sandbox", "--port", "0", "--provision-seconds", "0:0", *faults]

@@ -18,7 +18,8 @@ from reconciler.cli.options import CommonOptions, build_options, lock_timeout_op
 from reconciler.cli.run import _lock_ttl
 from reconciler.engine.sync.logline import json_log
 from reconciler.engine.sync.loop import Pace, SyncLoop
-from reconciler.engine.sync.round import RoundReport, SyncSettings
+from reconciler.engine.sync.report import RoundReport
+from reconciler.engine.sync.round import SyncSettings
 from reconciler.manifests import require_known
 
 

@@ -22,7 +22,8 @@ from reconciler.engine.sync.logline import log_line
 from reconciler.engine.sync.loop import Pace, SyncLoop
 from reconciler.engine.sync.metrics import SyncMetrics
 from reconciler.engine.sync.notify import Notifier
-from reconciler.engine.sync.round import Change, RoundOutcome, RoundReport, SyncSettings
+from reconciler.engine.sync.report import Change, RoundOutcome, RoundReport
+from reconciler.engine.sync.round import SyncSettings
 from reconciler.engine.telemetry import standard_registry
 from reconciler.structs.redaction import forget_all, remember
 from tests.fixtures_engine import ENV, ConfigRepo

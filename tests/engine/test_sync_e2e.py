@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from reconciler.engine.sync.round import RoundOutcome, RoundReport, SyncSettings, run_round
+from reconciler.engine.sync.report import RoundOutcome, RoundReport
+from reconciler.engine.sync.round import SyncSettings, run_round
 from reconciler.sandbox import ManualClock
 from tests.fixtures_engine import ENV, ConfigRepo, default_client, live_models
 from tests.fixtures_gitops import configure, git

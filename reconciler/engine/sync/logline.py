@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TextIO
 
-from reconciler.engine.sync.round import RoundReport
+from reconciler.engine.sync.report import RoundReport
 
 
 def log_line(report: RoundReport) -> str:

@@ -16,7 +16,8 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reconciler.engine.sync.round import RoundOutcome, RoundReport, SyncSettings, run_round
+from reconciler.engine.sync.report import RoundOutcome, RoundReport
+from reconciler.engine.sync.round import SyncSettings, run_round
 
 log = logging.getLogger(__name__)
 Observer = Callable[[RoundReport], None]

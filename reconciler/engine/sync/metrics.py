@@ -13,7 +13,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
 
-from reconciler.engine.sync.round import RoundOutcome, RoundReport
+from reconciler.engine.sync.report import RoundOutcome, RoundReport
 
 
 class SyncMetrics:

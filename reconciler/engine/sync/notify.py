@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from reconciler.engine.sync.round import RoundOutcome, RoundReport
+from reconciler.engine.sync.report import RoundOutcome, RoundReport
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.redaction import redact_value
 

@@ -13,7 +13,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ from reconciler.engine.mainjob import JobHooks, JobRequest, plan_job, run_job
 from reconciler.engine.normalize import environment_of, is_managed
 from reconciler.engine.prepare import Prepared
 from reconciler.engine.sync.causes import admit, drifted
+from reconciler.engine.sync.report import Change, RoundOutcome, RoundReport
 from reconciler.gitops.locksettings import DEFAULT_TTL
 from reconciler.gitops.pull import fast_forward
 from reconciler.structs.errors import ExitCode, ReconcileError
@@ -33,15 +33,6 @@ from reconciler.structs.redaction import redact
 if TYPE_CHECKING:
     from reconciler.engine.settle import HealthCheck
     from reconciler.gateway import GatewayClient
-
-
-class RoundOutcome(StrEnum):
-    IN_SYNC = "in-sync"
-    OUT_OF_SYNC = "out-of-sync"  # changes pending that policy.sync leaves alone
-    APPLIED = "applied"
-    INCOMPLETE = "incomplete"  # applied, but something failed or is still pending
-    FAILED = "failed"  # the round could not finish: git, the API, the lock, bad input
-    STOPPED = "stopped"  # a signal arrived between two steps; nothing was left half done
 
 
 @dataclass(frozen=True)
@@ -58,58 +49,6 @@ class SyncSettings:
     lock_ttl: float = DEFAULT_TTL
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
-
-
-@dataclass(frozen=True)
-class Change:
-    """One write a round made, as notifications and logs carry it (never a value)."""
-
-    name: str
-    action: str
-    state: str
-    ok: bool
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class RoundReport:
-    environment: str
-    number: int
-    outcome: RoundOutcome
-    started: float  # epoch seconds
-    ms: float
-    commit: str | None = None
-    pulled: int = 0
-    pending: int = 0
-    drifted: tuple[str, ...] = ()
-    healed: tuple[str, ...] = ()
-    changes: tuple[Change, ...] = ()
-    states: Mapping[str, int] = field(default_factory=dict)
-    policy: SyncPolicy | None = None
-    error: str | None = None
-    exit_code: int = 0  # what ``sync --once`` exits with (CONTRACT section 4)
-
-    @property
-    def in_sync(self) -> bool:
-        return self.outcome in (RoundOutcome.IN_SYNC, RoundOutcome.APPLIED) and not self.pending
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "environment": self.environment,
-            "round": self.number,
-            "outcome": self.outcome.value,
-            "inSync": self.in_sync,
-            "started": self.started,
-            "ms": round(self.ms, 1),
-            "commit": self.commit,
-            "pulled": self.pulled,
-            "pending": self.pending,
-            "drifted": list(self.drifted),
-            "healed": list(self.healed),
-            "changes": [c.__dict__ for c in self.changes],
-            "models": dict(self.states),
-            "error": self.error,
-        }
 
 
 @dataclass
