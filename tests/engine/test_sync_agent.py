@@ -174,6 +174,20 @@ def test_notify_posts_one_event_per_change_failure_and_new_drift_retrying_on_5xx
     assert notifier.delivered == 4 and notifier.dropped == 0
 
 
+def test_a_blocked_plan_is_announced_once_until_it_clears(receiver: Receiver) -> None:
+    receiver.statuses.clear()
+    notifier = Notifier(receiver.url, sleep=lambda _s: None)
+    blocked = {"error": "blocked by policy: exceeds the budget"}
+    notifier(report(1, RoundOutcome.BLOCKED, **blocked))
+    notifier(report(2, RoundOutcome.BLOCKED, **blocked))
+    notifier(report(3, RoundOutcome.IN_SYNC))
+    notifier(report(4, RoundOutcome.BLOCKED, **blocked))
+    assert [(b["event"], b["round"]) for b in receiver.bodies] == [
+        ("plan-blocked", 1),
+        ("plan-blocked", 4),
+    ]
+
+
 def test_notify_gives_up_after_its_retries_naming_only_the_host(
     receiver: Receiver, caplog: pytest.LogCaptureFixture
 ) -> None:

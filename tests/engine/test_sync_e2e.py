@@ -278,3 +278,22 @@ def test_a_stop_between_steps_ends_the_round_before_it_writes(fleet: Fleet, sand
     assert report.pulled == 1  # the fast-forward finished; nothing after it started
     assert live_models(sandbox) == [] and remote_audit(fleet) == []
     assert not (fleet.agent.root / "state").exists()
+
+
+def test_a_plan_the_budget_refuses_is_blocked_with_its_reason_and_changes_nothing(
+    fleet: Fleet, sandbox: Any
+) -> None:
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    before = remote_audit(fleet)
+
+    def over_budget(repo: ConfigRepo) -> None:
+        repo.write_environment(budget={"monthlyUsd": 0.01})
+        set_sync(repo, AUTO)
+        repo.write_model("beta-model")
+
+    fleet.push("beta, over budget", over_budget)
+    report = fleet.round(2)
+    assert report.outcome is RoundOutcome.BLOCKED and report.exit_code == 4
+    assert "blocked by policy" in str(report.error) and "budget" in str(report.error)
+    assert [m["name"] for m in live_models(sandbox)] == ["alpha-model"]
+    assert remote_audit(fleet) == before

@@ -54,6 +54,14 @@ def events_of(report: RoundReport, *, known_drift: set[str]) -> list[dict[str, A
     return [redact_value(e) for e in out]
 
 
+def blocked_event(report: RoundReport, *, was_blocked: bool) -> dict[str, Any] | None:
+    """A refused plan is announced when it starts being refused, not every round after."""
+    if report.outcome is not RoundOutcome.BLOCKED or was_blocked:
+        return None
+    base = {"environment": report.environment, "round": report.number, "commit": report.commit}
+    return dict(redact_value({**base, "event": "plan-blocked", "error": report.error}))
+
+
 def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -79,12 +87,21 @@ class Notifier:
         self._post = post or _post
         self._sleep, self._pauses = sleep, pauses
         self._drift: dict[str, set[str]] = {}
+        self._blocked: set[str] = set()
         self.delivered = 0
         self.dropped = 0
 
     def __call__(self, report: RoundReport) -> None:
-        known = self._drift.setdefault(report.environment, set())
-        for event in events_of(report, known_drift=known):
+        env = report.environment
+        known = self._drift.setdefault(env, set())
+        events = events_of(report, known_drift=known)
+        blocked = blocked_event(report, was_blocked=env in self._blocked)
+        events += [blocked] if blocked else []
+        if report.outcome is RoundOutcome.BLOCKED:
+            self._blocked.add(env)
+        elif report.outcome is not RoundOutcome.FAILED:
+            self._blocked.discard(env)
+        for event in events:
             if self.send(event):
                 self.delivered += 1
             else:

@@ -13,6 +13,7 @@ from reconciler.structs.manifests import SyncPolicy
 class RoundOutcome(StrEnum):
     IN_SYNC = "in-sync"
     OUT_OF_SYNC = "out-of-sync"  # changes pending that policy.sync leaves alone
+    BLOCKED = "blocked"  # the plan is refused (budget, protected endpoint, delete without prune)
     APPLIED = "applied"
     INCOMPLETE = "incomplete"  # applied, but something failed or is still pending
     FAILED = "failed"  # the round could not finish: git, the API, the lock, bad input

@@ -82,11 +82,23 @@ def run_round(
     except Exception as exc:
         outcome, error = RoundOutcome.FAILED, redact(f"unexpected {type(exc).__name__}: {exc}")
         code = int(ExitCode.INVALID)
+    if outcome is RoundOutcome.BLOCKED and seen.prepared is not None:
+        error = _refusal(seen.prepared.plan)
     report = _report(settings, number, seen, outcome=outcome, error=error, began=(started, t0))
     return replace(report, exit_code=code if code is not None else _exit_code(report))
 
 
+def _refusal(plan: Plan) -> str:
+    """Why the plan is refused, as the plan says it (no values, so no secret)."""
+    reasons = [f"{i.name}: {i.blocked}" for i in plan.blocked]
+    if plan.cost is not None and plan.cost.breach:
+        reasons.append(plan.cost.breach)
+    return redact("blocked by policy: " + "; ".join(reasons))
+
+
 def _exit_code(report: RoundReport) -> int:
+    if report.outcome is RoundOutcome.BLOCKED:
+        return int(ExitCode.BLOCKED)
     if report.outcome is RoundOutcome.INCOMPLETE:
         return int(ExitCode.INCOMPLETE)
     if report.outcome is RoundOutcome.STOPPED:
@@ -186,6 +198,8 @@ def _health_check(prepared: Prepared, client: GatewayClient) -> HealthCheck | No
 
 
 def _verdict(plan: Plan) -> RoundOutcome:
+    if plan.refused:
+        return RoundOutcome.BLOCKED
     return RoundOutcome.OUT_OF_SYNC if plan.has_changes else RoundOutcome.IN_SYNC
 
 
