@@ -1,4 +1,4 @@
-"""``--notify URL``: one JSON event per applied change, failure, or drift found, POSTed.
+"""``--notify URL``: one JSON event per applied change, failure, drift found or refused plan.
 
 Events carry names, actions, states and commits, never a value of a model (so never a key),
 and every text passes the redactor. Drift is announced when first found, not every round it
