@@ -297,3 +297,22 @@ def test_a_plan_the_budget_refuses_is_blocked_with_its_reason_and_changes_nothin
     assert "blocked by policy" in str(report.error) and "budget" in str(report.error)
     assert [m["name"] for m in live_models(sandbox)] == ["alpha-model"]
     assert remote_audit(fleet) == before
+
+
+def test_once_prints_the_round_as_json_and_exits_with_its_code(fleet: Fleet, sandbox: Any) -> None:
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    command = ["sync", "--once", "--format", "json", "--env", ENV, "--root", str(fleet.agent.root)]
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler", *command, "--push"],
+        env={**fleet.agent.environ, "PATH": "/usr/bin:/bin", "HOME": str(fleet.tmp)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    assert printed["formatVersion"] == 1 and printed["outcome"] == "in-sync"
+    assert printed["inSync"] is True and printed["models"] == {"ACTIVE": 1}
+    logged = json.loads(done.stderr.splitlines()[-1])
+    assert logged["event"] == "sync-round" and logged["outcome"] == "in-sync"
