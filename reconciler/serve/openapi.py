@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler import __version__
+from reconciler.serve.openapi_sync import sync_paths
 
 _ERROR = {
     "type": "object",
@@ -103,20 +104,6 @@ def _viewer_doc(what: str) -> dict[str, Any]:
     return got
 
 
-def _sync_doc() -> dict[str, Any]:
-    got = _get(
-        "The sync agent of reconcile serve --sync: policy, rounds, and the last round's report",
-        "viewer",
-        _json("agent, policy, rounds, failuresInARow, lastRound"),
-        401,
-        403,
-        404,
-        429,
-    )
-    got["get"]["parameters"] = _ENV
-    return got
-
-
 def _paths() -> dict[str, Any]:
     model_ref = {"$ref": "/api/schemas/model-endpoint"}
     configure_body = {
@@ -135,12 +122,6 @@ def _paths() -> dict[str, Any]:
     }
     return {
         "/healthz": _get("Liveness", None, _json('{"status": "ok"}')),
-        "/readyz": _get(
-            "Readiness: git readable, lock directory writable, each Gateway reachable",
-            None,
-            _json('{"status": "ready", "checks": {...}}'),
-            503,
-        ),
         "/metrics": _get(
             "Prometheus text exposition (viewer off loopback)",
             None,
@@ -158,7 +139,6 @@ def _paths() -> dict[str, Any]:
         "/api/environments/{env}/plan": _viewer_doc("plan (main job --dry-run)"),
         "/api/environments/{env}/drift": _viewer_doc("drift"),
         "/api/environments/{env}/cost": _viewer_doc("cost"),
-        "/api/environments/{env}/sync": _sync_doc(),
         "/api/validate": _post(
             "Problems of a model in the context of its environment",
             "viewer",
@@ -212,5 +192,5 @@ def openapi_document() -> dict[str, Any]:
             "description": "The configurator service of reconcile (CONTRACT section 7).",
         },
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-        "paths": _paths(),
+        "paths": {**_paths(), **sync_paths()},
     }
