@@ -107,5 +107,9 @@ def _refuse_dirty(repo: Repo, root: Path, upstream: str) -> list[str]:
 
 
 def _distance(repo: Repo, upstream: str) -> tuple[int, int]:
+    """Commits only on HEAD, and only on ``upstream``; most rounds find the two equal, which
+    the refs say without a ``git rev-list``."""
+    if repo.head.commit.hexsha == repo.commit(upstream).hexsha:
+        return 0, 0
     counts = repo.git.rev_list("--left-right", "--count", f"HEAD...{upstream}").split()
     return int(counts[0]), int(counts[1])
