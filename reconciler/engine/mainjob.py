@@ -23,6 +23,7 @@ from reconciler.gateway import GatewayClient
 from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, DEFAULT_TTL
 from reconciler.manifests import load_environment
 from reconciler.structs.errors import ExitCode
+from reconciler.structs.manifests import LoadedEnvironment
 from reconciler.structs.outcome import ApplyResult
 from reconciler.structs.plan import Plan
 
@@ -65,6 +66,8 @@ class JobHooks:
     # Which of the plan's changes this run may make, decided under the lock from the fresh
     # plan: the sync agent holds back drift unless policy.sync.selfHeal (engine/sync/causes).
     admit: Callable[[Prepared], Prepared] = lambda prepared: prepared
+    # How the manifests are read: the sync agent reuses them while HEAD has not moved.
+    load: Callable[[Path, str], LoadedEnvironment] = load_environment
 
 
 def run_job(request: JobRequest, hooks: JobHooks) -> int:
@@ -82,7 +85,7 @@ def run_job(request: JobRequest, hooks: JobHooks) -> int:
 
 def plan_job(request: JobRequest, hooks: JobHooks, *, then: Planned) -> int:
     """Load, plan against what is live, show the plan, and hand it to ``then``."""
-    loaded = load_environment(request.root, request.environment)
+    loaded = hooks.load(request.root, request.environment)
     # A dry run needs only the OAuth client: provider keys are compared where they are set.
     require_references(loaded, request.environ, sandbox=request.sandbox, models=not request.dry_run)
     sandbox_root = request.root if request.sandbox else None

@@ -316,3 +316,24 @@ def test_once_prints_the_round_as_json_and_exits_with_its_code(fleet: Fleet, san
     assert printed["inSync"] is True and printed["models"] == {"ACTIVE": 1}
     logged = json.loads(done.stderr.splitlines()[-1])
     assert logged["event"] == "sync-round" and logged["outcome"] == "in-sync"
+
+
+def test_quiet_rounds_read_the_manifests_once_per_commit(
+    fleet: Fleet, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reconciler.engine.sync.round as round_module
+
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED  # commits state: HEAD moves
+    reads: list[str] = []
+    real = round_module.load_environment
+
+    def counting(root: Path, env: str) -> Any:
+        reads.append(env)
+        return real(root, env)
+
+    monkeypatch.setattr(round_module, "load_environment", counting)
+    assert [fleet.round(n).outcome for n in (2, 3, 4)] == [RoundOutcome.IN_SYNC] * 3
+    assert len(reads) == 1
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    assert fleet.round(5).outcome is RoundOutcome.APPLIED  # the new commit is read
+    assert len(reads) == 2

@@ -9,6 +9,7 @@ the lock and never writes. A round fails by returning a report that says so; it 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -24,8 +25,9 @@ from reconciler.engine.sync.causes import admit, drifted
 from reconciler.engine.sync.report import Change, RoundOutcome, RoundReport
 from reconciler.gitops.locksettings import DEFAULT_TTL
 from reconciler.gitops.pull import fast_forward
+from reconciler.manifests import load_environment
 from reconciler.structs.errors import ExitCode, ReconcileError
-from reconciler.structs.manifests import SyncPolicy
+from reconciler.structs.manifests import LoadedEnvironment, SyncPolicy
 from reconciler.structs.outcome import ApplyResult, State
 from reconciler.structs.plan import Plan
 from reconciler.structs.redaction import redact
@@ -115,7 +117,7 @@ def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) ->
     )
     if stopping():
         return RoundOutcome.STOPPED
-    seen.prepared = _dry_plan(settings)
+    seen.prepared = _dry_plan(settings, seen.commit)
     seen.drift = drifted(settings.root, seen.prepared)
     rules = seen.prepared.loaded.config.policy.sync
     if not (rules.applies or rules.heals):
@@ -130,14 +132,14 @@ def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) ->
     return RoundOutcome.APPLIED if code == 0 else RoundOutcome.INCOMPLETE
 
 
-def _dry_plan(settings: SyncSettings) -> Prepared:
+def _dry_plan(settings: SyncSettings, commit: str | None) -> Prepared:
     found: list[Prepared] = []
 
     def keep(prepared: Prepared, _client: object) -> int:
         found.append(prepared)
         return 0
 
-    plan_job(_request(settings, dry_run=True), _hooks(settings, _Seen()), then=keep)
+    plan_job(_request(settings, dry_run=True), _hooks(settings, _Seen(commit=commit)), then=keep)
     return found[0]
 
 
@@ -169,6 +171,35 @@ def _request(settings: SyncSettings, *, dry_run: bool) -> JobRequest:
     )
 
 
+class _Manifests:
+    """The environment as last loaded, per root and environment, with the commit it was read
+    at. Reading and validating the manifests is most of a quiet round's CPU (a 1,000-model
+    environment: about two thirds), and a round's checkout is exactly its HEAD outside
+    ``state/`` and ``.reconciler/`` (``fast_forward`` refuses anything else), so while HEAD
+    has not moved the manifests have not either."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded: dict[tuple[Path, str], tuple[str, LoadedEnvironment]] = {}
+
+    def loader(self, commit: str | None) -> Callable[[Path, str], LoadedEnvironment]:
+        def load(root: Path, env: str) -> LoadedEnvironment:
+            with self._lock:
+                known = self._loaded.get((root, env))
+            if commit is not None and known is not None and known[0] == commit:
+                return known[1]
+            loaded = load_environment(root, env)
+            if commit is not None:
+                with self._lock:
+                    self._loaded[(root, env)] = (commit, loaded)
+            return loaded
+
+        return load
+
+
+_MANIFESTS = _Manifests()
+
+
 def _hooks(settings: SyncSettings, seen: _Seen) -> JobHooks:
     keep = admit(settings.root, lambda p: p.loaded.config.policy.sync, heal_seen=seen.healed)
 
@@ -185,6 +216,7 @@ def _hooks(settings: SyncSettings, seen: _Seen) -> JobHooks:
         show_result=show_result,
         make_health_check=_health_check,
         admit=admitted,
+        load=_MANIFESTS.loader(seen.commit),
         sleep=settings.sleep,
         monotonic=settings.monotonic,
     )
