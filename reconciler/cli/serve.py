@@ -30,6 +30,21 @@ from reconciler.serve.service import Service
     "--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="0: any free."
 )
 @click.option("--sandbox", is_flag=True, help="Use the embedded Gateway emulator of each env.")
+@click.option(
+    "--sync",
+    "sync_envs",
+    default="",
+    metavar="ENV[,ENV]",
+    help="Run the sync agent of these environments inside the service (see 'reconcile sync').",
+)
+@click.option(
+    "--sync-interval",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time between the agent's rounds.",
+)
 @click.option("--push", is_flag=True, help="Push configured branches and open pull requests.")
 @click.option(
     "--tokens",
@@ -56,21 +71,6 @@ from reconciler.serve.service import Service
     show_default=True,
     help="Invocations in flight at once; raise it for slow models.",
 )
-@click.option(
-    "--sync",
-    "sync_envs",
-    default="",
-    metavar="ENV[,ENV]",
-    help="Run the sync agent of these environments inside the service (see 'reconcile sync').",
-)
-@click.option(
-    "--sync-interval",
-    type=click.FloatRange(min=0.1),
-    default=30.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Time between the agent's rounds.",
-)
 @click.option("-v", "--verbose", count=True, help="-v shows tracebacks of startup errors.")
 def serve(verbose: int, **given: Any) -> None:
     """Serve the configurator API and web page; prints its base URL first."""
@@ -78,14 +78,14 @@ def serve(verbose: int, **given: Any) -> None:
         root=(given["root"] or Path.cwd()).resolve(),
         host=given["host"],
         port=given["port"],
+        sync_envs=tuple(e.strip() for e in given["sync_envs"].split(",") if e.strip()),
+        sync_interval=given["sync_interval"],
         sandbox=given["sandbox"],
         push=given["push"],
         tokens=given["tokens"],
         behind_proxy=given["behind_proxy"],
         requests_per_minute=given["rate_limit"],
         invoke_threads=given["invoke_threads"],
-        sync_envs=tuple(e.strip() for e in given["sync_envs"].split(",") if e.strip()),
-        sync_interval=given["sync_interval"],
     )
     guarded(lambda: _run(settings), verbose=verbose)
 

@@ -60,14 +60,14 @@ class JobHooks:
     on_event: EventSink = ignore
     make_health_check: Callable[[Prepared, GatewayClient], HealthCheck | None] = lambda _p, _c: None
     apply_settings: Callable[[Prepared], ApplySettings] | None = None
-    sleep: Callable[[float], None] = time.sleep
-    monotonic: Callable[[], float] = time.monotonic
-    on_wait: Callable[[str], None] = lambda _m: None  # waiting for the environment lock
     # Which of the plan's changes this run may make, decided under the lock from the fresh
     # plan: the sync agent holds back drift unless policy.sync.selfHeal (engine/sync/causes).
     admit: Callable[[Prepared], Prepared] = lambda prepared: prepared
     # How the manifests are read: the sync agent reuses them while HEAD has not moved.
     load: Callable[[Path, str], LoadedEnvironment] = load_environment
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    on_wait: Callable[[str], None] = lambda _m: None  # waiting for the environment lock
 
 
 def run_job(request: JobRequest, hooks: JobHooks) -> int:

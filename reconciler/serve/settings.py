@@ -22,6 +22,8 @@ class ServeSettings:
     port: int = 8080
     sandbox: bool = False
     push: bool = False
+    sync_envs: tuple[str, ...] = ()  # --sync: environments whose agent runs in the service
+    sync_interval: float = 30.0
     tokens: Path | None = None
     behind_proxy: bool = False
     requests_per_minute: int = 600
@@ -29,8 +31,6 @@ class ServeSettings:
     max_body_bytes: int = MAX_BODY_BYTES
     provision_seconds: tuple[float, float] = (1.0, 3.0)
     lock_timeout: float = 300.0  # how long a direct apply waits for the environment's lock
-    sync_envs: tuple[str, ...] = ()  # --sync: environments whose agent runs in the service
-    sync_interval: float = 30.0
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), repr=False)
 
     @property

@@ -78,12 +78,12 @@ class Policy:
     max_parallel: int = 8
     requests_per_minute: int = 300
     provision_timeout_seconds: float = 900
+    sync: SyncPolicy = field(default_factory=SyncPolicy)
     protected: tuple[str, ...] = ()
     guard_mode: str = "block"
     guard_max_input_chars: int = 16_000
     guard_classifier: ClassifierSetting | None = None
     serve_apply: bool = False  # reconcile serve may apply directly (CONTRACT section 7)
-    sync: SyncPolicy = field(default_factory=SyncPolicy)
 
 
 @dataclass(frozen=True)
