@@ -44,7 +44,7 @@ def test_readyz_names_each_check_and_turns_503_when_the_gateway_goes(
 
 def test_metrics_carry_process_and_build_info_and_no_created_series(api: Api) -> None:
     api("GET", "/healthz", role=None)
-    text = api("GET", "/metrics", role=None).text
+    text = api("GET", "/metrics", role="viewer").text
     assert "process_cpu_seconds_total" in text and "process_resident_memory_bytes" in text
     assert "reconcile_build_info{" in text and "python_info{" in text
     assert "reconcile_serve_requests_total" in text
@@ -84,7 +84,7 @@ def test_serve_sync_runs_the_agent_and_shows_its_last_round(
             if last.get("inSync"):
                 break
             time.sleep(0.1)
-        metrics = api("GET", "/metrics", role=None).text
+        metrics = api("GET", "/metrics", role="viewer").text
         assert api("GET", f"/api/environments/{ENV}/sync", role=None).status_code == 401
     assert status["agent"] is True and status["policy"] == {
         "auto": True,
