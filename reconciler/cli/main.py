@@ -85,6 +85,11 @@ COMMANDS = (
         "Serve the configurator API and web page; prints its base URL first.",
     ),
     Lazy(
+        "sync",
+        "reconciler.cli.sync:sync",
+        "Follow git: fetch, fast-forward, plan, and apply what policy.sync allows, every round.",
+    ),
+    Lazy(
         "unlock",
         "reconciler.cli.unlock:unlock",
         "Break a stale environment lock (with --push, the remote lease too); audited.",

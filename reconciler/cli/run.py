@@ -1,7 +1,7 @@
 """The main job: ``reconcile --env ENV [--dry-run]``, ``reconcile plan`` and ``reconcile apply``.
 
 Parses nothing itself (the commands did); a ``Presenter`` chooses reporters for the format and
-the confirmation behaviour for the terminal, and ``engine.mainjob.run_job`` does the work.
+the confirmation behaviour for the terminal, and ``engine.jobs.mainjob.run_job`` does the work.
 """
 
 from __future__ import annotations

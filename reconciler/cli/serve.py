@@ -30,6 +30,21 @@ from reconciler.serve.service import Service
     "--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="0: any free."
 )
 @click.option("--sandbox", is_flag=True, help="Use the embedded Gateway emulator of each env.")
+@click.option(
+    "--sync",
+    "sync_envs",
+    default="",
+    metavar="ENV[,ENV]",
+    help="Run the sync agent of these environments inside the service (see 'reconcile sync').",
+)
+@click.option(
+    "--sync-interval",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time between the agent's rounds.",
+)
 @click.option("--push", is_flag=True, help="Push configured branches and open pull requests.")
 @click.option(
     "--tokens",
@@ -91,6 +106,8 @@ def serve(verbose: int, **given: Any) -> None:
         root=(given["root"] or Path.cwd()).resolve(),
         host=given["host"],
         port=given["port"],
+        sync_envs=tuple(e.strip() for e in given["sync_envs"].split(",") if e.strip()),
+        sync_interval=given["sync_interval"],
         sandbox=given["sandbox"],
         push=given["push"],
         tokens=given["tokens"],

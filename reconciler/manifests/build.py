@@ -18,6 +18,7 @@ from reconciler.structs.manifests import (
     EnvironmentConfig,
     ModelEndpoint,
     Policy,
+    SyncPolicy,
 )
 
 _POLICY_FIELDS = {
@@ -74,6 +75,12 @@ def _policy(raw: dict[str, Any], doc: Document, root: Path | None) -> Policy:
     if "maxInputChars" in guard:
         values["guard_max_input_chars"] = guard["maxInputChars"]
     values["guard_classifier"] = _classifier(guard.get("classifier"), doc, root)
+    sync = raw.get("sync") or {}
+    values["sync"] = SyncPolicy(
+        auto=bool(sync.get("auto", False)),
+        self_heal=bool(sync.get("selfHeal", False)),
+        suspended=bool(sync.get("suspended", False)),
+    )
     return Policy(**values)
 
 

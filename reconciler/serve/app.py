@@ -39,6 +39,7 @@ from reconciler.serve.invoke import InvokeCall, invoke_protected
 from reconciler.serve.logs import AccessLog
 from reconciler.serve.openapi import openapi_document
 from reconciler.serve.payload import to_manifest
+from reconciler.serve.readiness import readiness
 from reconciler.serve.service import Service
 from reconciler.serve.staging import staged
 from reconciler.serve.tokens import Role
@@ -73,6 +74,19 @@ def _service(request: Request) -> Service:
 
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    ready, body = await run_in_threadpool(readiness, _service(request).connections)
+    return JSONResponse(body, status_code=200 if ready else 503)
+
+
+async def sync_status(request: Request) -> Response:
+    service = _service(request)
+    authorize(service, request, Role.VIEWER, what="read the sync agent's status")
+    env = request.path_params["env"]
+    views.require_environment(service.connections, env)
+    return JSONResponse(service.sync.status(env))
 
 
 async def metrics(request: Request) -> Response:
@@ -277,6 +291,7 @@ def _invoke_slots(request: Request) -> CapacityLimiter:
 
 ROUTES = [
     Route("/healthz", healthz),
+    Route("/readyz", readyz),
     Route("/metrics", metrics),
     Route("/openapi.json", openapi),
     Route("/", page),
@@ -287,6 +302,7 @@ ROUTES = [
     Route("/api/environments/{env}/plan", _view(views.plan, "read plans")),
     Route("/api/environments/{env}/drift", _view(views.drift, "read drift")),
     Route("/api/environments/{env}/cost", _view(views.cost, "read costs")),
+    Route("/api/environments/{env}/sync", sync_status),
     Route("/api/validate", validate, methods=["POST"]),
     Route("/api/configure-model", configure_model, methods=["POST"]),
     Route("/api/jobs", jobs),

@@ -1,7 +1,7 @@
 """Apply jobs: the main job run in the background for a direct apply, polled by id.
 
 Provisioning takes seconds to minutes, so a direct apply answers 202 at once with a job to
-poll. The job is ``engine.mainjob.run_job`` itself (plan, apply, audit, snapshot, commit and
+poll. The job is ``engine.jobs.mainjob.run_job`` itself (plan, apply, audit, snapshot, commit and
 push when asked), with hooks that record instead of print and never ask. Jobs of one
 environment run one at a time, under the same lock as configure requests of that environment.
 

@@ -1,14 +1,17 @@
 """Prometheus metrics of one service: requests, latencies, invocations, guard, cost, jobs.
 
 Each service has its own registry (not the library's global one), so two services in one
-process, as in the tests, count separately. Route labels are route templates
-(``/api/jobs/{id}``), never raw paths, so a scan of random URLs cannot grow the series.
+process, as in the tests, count separately; ``engine.telemetry`` gives it the process and
+build metrics that the global registry would have had, without the ``_created`` series.
+Route labels are route templates (``/api/jobs/{id}``), never raw paths, so a scan of random
+URLs cannot grow the series.
 """
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import Counter, Gauge, Histogram, generate_latest
 
+from reconciler.engine.sync.telemetry import standard_registry
 from reconciler.guard import accelerated
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -16,7 +19,7 @@ LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
 
 class Metrics:
     def __init__(self) -> None:
-        self.registry = CollectorRegistry()
+        self.registry = standard_registry()  # process_*, reconcile_build_info, no _created
         r = self.registry
         self.requests = Counter(
             "reconcile_serve_requests", "HTTP requests answered.", ["route", "status"], registry=r

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler import __version__
+from reconciler.serve.openapi_sync import sync_paths
 
 EXAMPLE_ENV = "staging"  # an environment of the shipped example repository
 EXAMPLE_MODEL = "support-classifier"  # one of its models
@@ -435,5 +436,5 @@ def openapi_document() -> dict[str, Any]:
             "review, or a direct apply); try models through the input guard.",
         },
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-        "paths": _paths(),
+        "paths": {**_paths(), **sync_paths()},
     }

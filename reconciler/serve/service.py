@@ -22,6 +22,7 @@ from reconciler.serve.metrics import Metrics
 from reconciler.serve.overview import CostHistory
 from reconciler.serve.ratelimit import RateLimiter
 from reconciler.serve.settings import ServeSettings
+from reconciler.serve.syncing import SyncAgents
 from reconciler.serve.tokens import TokenStore, read_tokens, sandbox_tokens
 from reconciler.structs.errors import ReconcileError
 
@@ -52,6 +53,7 @@ class Service:
         )
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_lock = threading.Lock()
+        self.sync = SyncAgents(settings, self.metrics.registry)
 
     def start(self) -> None:
         self.commit_leftovers()
@@ -59,6 +61,7 @@ class Service:
         # The guard's one-pass matcher takes a few seconds of one core to compile; the
         # service scans every invocation, so it builds it now, in the background.
         accelerate()
+        self.sync.start()
 
     def commit_leftovers(self) -> None:
         """Commit (and push) the records a job killed with the service left in the served
@@ -73,6 +76,7 @@ class Service:
                     log.error("state/%s: %s", env, exc.render())
 
     def close(self) -> None:
+        self.sync.stop()  # between two steps of a round; a round's records are finished first
         self.connections.close()
 
     def lock(self, env: str) -> threading.Lock:

@@ -24,6 +24,8 @@ class ServeSettings:
     port: int = 8080
     sandbox: bool = False
     push: bool = False
+    sync_envs: tuple[str, ...] = ()  # --sync: environments whose agent runs in the service
+    sync_interval: float = 30.0
     tokens: Path | None = None
     behind_proxy: bool = False
     requests_per_minute: int = 600

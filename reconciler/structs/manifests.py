@@ -53,6 +53,24 @@ class ModelEndpoint:
 
 
 @dataclass(frozen=True)
+class SyncPolicy:
+    """``policy.sync``: what the pull-based agent may do (CONTRACT section 8). All off by
+    default, so an agent pointed at an environment only reports until a commit allows more."""
+
+    auto: bool = False
+    self_heal: bool = False
+    suspended: bool = False
+
+    @property
+    def applies(self) -> bool:
+        return self.auto and not self.suspended
+
+    @property
+    def heals(self) -> bool:
+        return self.self_heal and not self.suspended
+
+
+@dataclass(frozen=True)
 class Policy:
     """What an environment allows the reconciler to do."""
 
@@ -60,6 +78,7 @@ class Policy:
     max_parallel: int = 8
     requests_per_minute: int = 300
     provision_timeout_seconds: float = 900
+    sync: SyncPolicy = field(default_factory=SyncPolicy)
     protected: tuple[str, ...] = ()
     guard_mode: str = "block"
     guard_max_input_chars: int = 16_000

@@ -72,6 +72,7 @@ def _apply_planned(
     prepared: Prepared,
     client: GatewayClient,
 ) -> int:
+    prepared = hooks.admit(prepared)
     plan = prepared.plan
     blocked = plan.refused
     if blocked or (not plan.has_changes and not _in_progress(plan)):

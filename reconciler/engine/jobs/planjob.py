@@ -15,7 +15,6 @@ from reconciler.engine.plan.saved_plan import require_fresh
 from reconciler.engine.plan.secrets import require_references
 from reconciler.engine.plan.targets import limit_to
 from reconciler.gateway import GatewayClient
-from reconciler.manifests import load_environment
 from reconciler.structs.errors import ExitCode
 
 Planned = Callable[[Prepared, GatewayClient], int]
@@ -23,7 +22,7 @@ Planned = Callable[[Prepared, GatewayClient], int]
 
 def plan_job(request: JobRequest, hooks: JobHooks, *, then: Planned) -> int:
     """Load, plan against what is live, show the plan, and hand it to ``then``."""
-    loaded = load_environment(request.root, request.environment)
+    loaded = hooks.load(request.root, request.environment)
     # A dry run needs only the OAuth client: provider keys are compared where they are set.
     require_references(loaded, request.environ, sandbox=request.sandbox, models=not request.dry_run)
     sandbox_root = request.root if request.sandbox else None

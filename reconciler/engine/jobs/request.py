@@ -19,6 +19,8 @@ from reconciler.engine.plan.saved_plan import SavedPlan
 from reconciler.engine.record.events import EventSink, ignore
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, DEFAULT_TTL
+from reconciler.manifests import load_environment
+from reconciler.structs.manifests import LoadedEnvironment
 from reconciler.structs.outcome import ApplyResult
 from reconciler.structs.plan import Plan
 
@@ -59,6 +61,11 @@ class JobHooks:
     on_event: EventSink = ignore
     make_health_check: Callable[[Prepared, GatewayClient], HealthCheck | None] = lambda _p, _c: None
     apply_settings: Callable[[Prepared], ApplySettings] | None = None
+    # Which of the plan's changes this run may make, decided under the lock from the fresh
+    # plan: the sync agent holds back drift unless policy.sync.selfHeal (engine/sync/causes).
+    admit: Callable[[Prepared], Prepared] = lambda prepared: prepared
+    # How the manifests are read: the sync agent reuses them while HEAD has not moved.
+    load: Callable[[Path, str], LoadedEnvironment] = load_environment
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
     on_wait: Callable[[str], None] = lambda _m: None  # waiting for the environment lock

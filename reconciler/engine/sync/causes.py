@@ -1,0 +1,108 @@
+"""Which pending changes revert an edit made outside git, and holding those back.
+
+A change is drift when the endpoint no longer matches the last snapshot (edited outside git
+since the last apply), or when the last thing the audit log says of it is a MODEL_RECOVERED
+entry (edited outside git, found and snapshotted by an apply that left it alone). The second
+rule matters because any apply snapshots live state: without it, a drift left alone once
+would look like git's work the next round and be reverted without ``selfHeal``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from reconciler.engine.plan.diff import field_changes
+from reconciler.engine.plan.normalize import comparable
+from reconciler.engine.plan.prepare import Prepared
+from reconciler.engine.record.recorder import Recorder
+from reconciler.gitops.anchor import entries_after
+from reconciler.gitops.audit import default_actor
+from reconciler.gitops.chain import audit_path
+from reconciler.gitops.repo import head_commit
+from reconciler.gitops.snapshot import read_snapshot
+from reconciler.structs.manifests import SyncPolicy
+from reconciler.structs.plan import Action, PlanItem
+
+HELD = "held back: changed outside git and policy.sync.selfHeal is off"
+WRITTEN = ("MODEL_CREATED", "MODEL_UPDATED", "MODEL_REPLACED", "MODEL_DELETED", "MODEL_RECOVERED")
+
+
+def drifted(root: Path, prepared: Prepared) -> set[str]:
+    """Names of the plan's pending changes that would revert an edit made outside git."""
+    pending = {i.name for i in prepared.plan.pending}
+    if not pending:
+        return set()
+    env = prepared.loaded.config.name
+    snapshot = read_snapshot(root, env)
+    applied = {str(m.get("name")): m for m in snapshot.models} if snapshot else {}
+    found = {n for n in pending if _differs(applied.get(n), prepared.live.get(n))}
+    return found | (pending & _last_recovered(audit_path(root, env), pending))
+
+
+def admit(
+    root: Path, policy: Callable[[Prepared], SyncPolicy], *, heal_seen: list[str]
+) -> Callable[[Prepared], Prepared]:
+    """The main job's ``admit`` hook for an agent: under the lock, keep git's changes when
+    ``auto`` allows them and drift's when ``selfHeal`` does; record DRIFT_DETECTED for each
+    drift about to be restored (before its change, so the log reads in the order it happened)."""
+
+    def keep(prepared: Prepared) -> Prepared:
+        rules = policy(prepared)
+        drift = drifted(root, prepared)
+        items = tuple(_verdict(i, rules, drift) for i in prepared.plan.items)
+        healed = [i for i in prepared.plan.pending if i.name in drift and rules.heals]
+        if healed:
+            _record_drift(root, prepared, healed)
+            heal_seen.extend(i.name for i in healed)
+        return replace(prepared, plan=replace(prepared.plan, items=items))
+
+    return keep
+
+
+def _verdict(item: PlanItem, rules: SyncPolicy, drift: set[str]) -> PlanItem:
+    if not item.action.writes:
+        return item
+    allowed = rules.heals if item.name in drift else rules.applies
+    if allowed:
+        return item
+    reason = HELD if item.name in drift else "held back: policy.sync.auto is off"
+    return replace(item, action=Action.NOOP, reason=reason)
+
+
+def _record_drift(root: Path, prepared: Prepared, items: Iterable[PlanItem]) -> None:
+    env = prepared.loaded.config.name
+    recorder = Recorder(
+        audit_path(root, env),
+        environment=env,
+        actor=default_actor(root),
+        git_commit=head_commit(root),
+    )
+    for item in items:
+        fields = ", ".join(c.dotted for c in item.changes) or item.action.value
+        recorder.record(
+            "DRIFT_DETECTED",
+            item=None,
+            name=item.name,
+            model_id=item.model_id,
+            result=f"drifted: {fields}; restoring (policy.sync.selfHeal)",
+            payload={"changes": [c.as_dict() for c in item.changes]},
+        )
+
+
+def _differs(applied: object, live: object) -> bool:
+    if not isinstance(applied, dict):
+        return False  # never applied: git's work, not drift
+    if not isinstance(live, dict):
+        return True  # deleted outside git
+    return bool(field_changes(comparable(applied), comparable(live)))
+
+
+def _last_recovered(path: Path, names: set[str]) -> set[str]:
+    last: dict[str, str] = {}
+    for entry in entries_after(path, 0):
+        name, action = str(entry.get("model")), str(entry.get("action"))
+        if name in names and action in WRITTEN:
+            last[name] = action
+    return {n for n, a in last.items() if a == "MODEL_RECOVERED"}

@@ -1,0 +1,121 @@
+"""Bringing an agent's clone up to its tracked branch: fetch, then fast-forward only.
+
+The sync agent applies what is committed on the remote, so its clone must never hold edits
+or history of its own that the remote lacks: a dirty tree would apply something nobody
+reviewed, and a merge would invent a commit. Both are refused with what to do. The agent's
+own records (``state/``) and its local files (``.reconciler/``) are the exception: they are
+what a crashed round leaves behind, and the next round records and commits them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reconciler.gitops.git import GitFailed, Repository, require
+from reconciler.structs.errors import ConfigError, ReconcileError
+
+OWN_PATHS = ("state", ".reconciler")
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """Where the clone was and is, and how many commits the fast-forward brought in."""
+
+    before: str
+    after: str
+    behind: int
+    upstream: str
+    records_pending: bool = False  # state/<env>/ has uncommitted records (a stopped round's)
+
+
+def fast_forward(root: Path, *, env: str | None = None, remote: str = "origin") -> Pulled:
+    """Fetch ``remote`` and move the current branch to its upstream when that is a fast-forward.
+
+    ``env``: also say whether ``state/<env>/`` holds uncommitted records, from the same
+    ``git status`` (one subprocess less per round)."""
+    repo = require(root)
+    branch, upstream = _tracked(repo, remote)
+    try:
+        repo.fetch(remote, branch, into=f"refs/remotes/{upstream}")
+    except GitFailed as exc:
+        raise ReconcileError(
+            f"cannot fetch {remote}/{branch}: {exc.detail}",
+            hint="check the remote's URL and credentials (git remote -v); the round retries",
+        ) from exc
+    own = _refuse_dirty(repo, root, upstream)
+    records = repo.path(root, "state", env) + "/" if env else None
+    before = _head(repo)
+    ahead, behind = _distance(repo, upstream)
+    if ahead and behind:
+        raise ConfigError(
+            f"the checkout has diverged from {upstream}: {ahead} local commit(s) are not on "
+            f"it and it has {behind} new one(s)",
+            hint=f"the agent only fast-forwards; run it with --push so its records reach "
+            f"{remote}, or save the local commits elsewhere and 'git reset --hard {upstream}'",
+        )
+    if behind:
+        _merge(repo, upstream)
+    pending = records is not None and any(p.startswith(records) for p in own)
+    return Pulled(before, _head(repo), behind, upstream, pending)
+
+
+def _head(repo: Repository) -> str:
+    head = repo.head()
+    if head is None:
+        raise ConfigError(
+            f"the checkout {repo.top} has no commit yet", hint="clone the config repository"
+        )
+    return head
+
+
+def _merge(repo: Repository, upstream: str) -> None:
+    try:
+        repo.run("merge", "--ff-only", "--quiet", upstream)
+    except GitFailed as exc:
+        raise ConfigError(
+            f"cannot fast-forward to {upstream}: {exc.detail}",
+            hint="uncommitted records under state/ collide with the incoming commits: commit "
+            "them (reconcile --env ENV --push records and pushes them) or move them aside",
+        ) from exc
+
+
+def _tracked(repo: Repository, remote: str) -> tuple[str, str]:
+    branch = repo.branch()
+    if branch is None:
+        raise ConfigError(
+            "HEAD is detached, so there is no branch to follow",
+            hint="check out the branch the agent should follow, e.g. 'git checkout main'",
+        )
+    if remote not in repo.remotes():
+        raise ConfigError(
+            f"git remote {remote!r} is not configured in {repo.top}",
+            hint="the agent runs in a clone: 'git clone URL' and start it there",
+        )
+    tracking = repo.run(
+        "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}", check=False
+    )
+    return branch, tracking.text.strip() if tracking.ok else f"{remote}/{branch}"
+
+
+def _refuse_dirty(repo: Repository, root: Path, upstream: str) -> list[str]:
+    """Refuse edits outside the agent's own paths; return the paths inside them."""
+    lines = repo.text("status", "--porcelain", "--untracked-files=all").splitlines()
+    mine = tuple(repo.path(root, p) + "/" for p in OWN_PATHS)
+    paths = [line[3:].strip('"') for line in lines]
+    edits = [p for p in paths if not p.startswith(mine)]
+    if edits:
+        shown = ", ".join(edits[:5]) + (f" and {len(edits) - 5} more" if len(edits) > 5 else "")
+        raise ConfigError(
+            f"the checkout has local edits ({shown}); the agent applies only what is "
+            f"committed on {upstream}",
+            hint="commit and push them from another clone, or discard them here "
+            "('git stash -u' or 'git checkout -- PATH')",
+        )
+    return [p for p in paths if p.startswith(mine)]
+
+
+def _distance(repo: Repository, upstream: str) -> tuple[int, int]:
+    """Commits only on HEAD, and only on ``upstream``."""
+    counts = repo.text("rev-list", "--left-right", "--count", f"HEAD...{upstream}").split()
+    return int(counts[0]), int(counts[1])

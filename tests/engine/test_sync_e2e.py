@@ -1,0 +1,339 @@
+"""The sync agent against a bare remote and a sandbox server on loopback.
+
+An "agent" is a clone of a bare remote, as in a cluster; a "developer" clone pushes commits
+to that remote. The sandbox runs on a manual clock that the agent's waits advance.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reconciler.engine.sync.report import RoundOutcome, RoundReport
+from reconciler.engine.sync.round import SyncSettings, run_round
+from reconciler.sandbox import ManualClock
+from tests.fixtures_engine import ENV, ConfigRepo, default_client, live_models
+from tests.fixtures_gitops import configure, git
+
+AUTO = {"auto": True}
+HEAL = {"auto": True, "selfHeal": True}
+
+
+@dataclass
+class Fleet:
+    """A bare remote, a developer's clone and an agent's clone of one config repository."""
+
+    bare: Path
+    dev: ConfigRepo
+    agent: ConfigRepo
+    clock: ManualClock
+    tmp: Path
+
+    def settings(self, repo: ConfigRepo | None = None, **over: Any) -> SyncSettings:
+        repo = repo or self.agent
+        given: dict[str, Any] = {
+            "push": True,
+            "environ": repo.environ,
+            "lock_timeout": 5.0,
+            "sleep": self.clock.advance,
+            "monotonic": self.clock.now,
+            **over,
+        }
+        return SyncSettings(root=repo.root, environment=ENV, **given)
+
+    def round(self, number: int = 1, **over: Any) -> RoundReport:
+        return run_round(self.settings(**over), number)
+
+    def push(self, message: str, change: Callable[[ConfigRepo], object]) -> None:
+        git(self.dev.root, "pull", "--quiet", "--ff-only", "origin", "main")
+        change(self.dev)
+        git(self.dev.root, "add", "-A")
+        git(self.dev.root, "commit", "--quiet", "-m", message)
+        git(self.dev.root, "push", "--quiet", "origin", "main")
+
+    def clone(self, name: str) -> ConfigRepo:
+        target = self.tmp / name
+        subprocess.run(["git", "clone", "--quiet", str(self.bare), str(target)], check=True)
+        configure(target)
+        return ConfigRepo(root=target, base_url=self.dev.base_url)
+
+
+def set_sync(repo: ConfigRepo, sync: dict[str, bool]) -> None:
+    path = repo.root / "environments" / ENV / "environment.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["spec"]["policy"]["sync"] = sync
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+
+
+def remote_audit(fleet: Fleet) -> list[dict[str, Any]]:
+    listed = git(fleet.bare, "ls-tree", "--name-only", "main", f"state/{ENV}/")
+    if "audit.jsonl" not in listed:
+        return []
+    text = git(fleet.bare, "show", f"main:state/{ENV}/audit.jsonl")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def actions(entries: list[dict[str, Any]], model: str | None = None) -> list[str]:
+    return [e["action"] for e in entries if model is None or e["model"] == model]
+
+
+def drift_temperature(sandbox: Any, name: str, value: float) -> None:
+    """Change a live endpoint outside git, as someone with the Gateway's console would."""
+    with default_client(sandbox) as client:
+        live = next(m for m in client.list_models() if m["name"] == name)
+        body = {k: v for k, v in live.items() if k not in ("id", "status", "selfUri")}
+        body["configuration"] = {**live["configuration"], "temperature": value}
+        client.update_model(live["id"], body)
+
+
+@pytest.fixture
+def fleet(config_repo: ConfigRepo, sandbox_clock: ManualClock, tmp_path: Path) -> Fleet:
+    set_sync(config_repo, AUTO)
+    config_repo.write_model("alpha-model")
+    seed = config_repo.root
+    git(seed, "init", "--quiet", "-b", "main")
+    configure(seed)
+    git(seed, "add", ".")
+    git(seed, "commit", "--quiet", "-m", "manifests")
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(bare))
+    git(seed, "remote", "add", "origin", str(bare))
+    git(seed, "push", "--quiet", "-u", "origin", "main")
+    fleet = Fleet(bare, config_repo, config_repo, sandbox_clock, tmp_path)
+    fleet.agent = fleet.clone("agent")
+    return fleet
+
+
+def test_a_pushed_commit_is_applied_recorded_and_pushed(fleet: Fleet, sandbox: Any) -> None:
+    first = fleet.round(1)
+    assert first.outcome is RoundOutcome.APPLIED, first.error
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    report = fleet.round(2)
+    assert report.outcome is RoundOutcome.APPLIED, report.error
+    assert report.pulled == 1 and report.in_sync
+    assert report.states == {"ACTIVE": 2}  # the create counted as it ended, not next round
+    assert [(c.name, c.action, c.ok) for c in report.changes] == [("beta-model", "create", True)]
+    assert {m["name"]: m["status"] for m in live_models(sandbox)} == {
+        "alpha-model": "ACTIVE",
+        "beta-model": "ACTIVE",
+    }
+    assert actions(remote_audit(fleet), "beta-model") == ["MODEL_CREATED", "MODEL_CREATED"]
+    quiet = fleet.round(3)
+    assert quiet.outcome is RoundOutcome.IN_SYNC and not quiet.changes
+
+
+def test_a_drifted_endpoint_is_healed_and_recorded_drift_first(fleet: Fleet, sandbox: Any) -> None:
+    fleet.push("self-heal", lambda repo: set_sync(repo, HEAL))
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    drift_temperature(sandbox, "alpha-model", 0.9)
+    report = fleet.round(2)
+    assert report.outcome is RoundOutcome.APPLIED, report.error
+    assert report.drifted == ("alpha-model",) and report.healed == ("alpha-model",)
+    live = next(m for m in live_models(sandbox) if m["name"] == "alpha-model")
+    assert live["configuration"]["temperature"] != 0.9
+    after = actions(remote_audit(fleet), "alpha-model")
+    assert after[after.index("DRIFT_DETECTED") :][-2:] == ["MODEL_UPDATED", "MODEL_UPDATED"]
+    assert "DRIFT_DETECTED" in after
+    assert after.index("DRIFT_DETECTED") < len(after) - 2
+
+
+def test_without_self_heal_drift_is_reported_and_left_alone_round_after_round(
+    fleet: Fleet, sandbox: Any
+) -> None:
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    drift_temperature(sandbox, "alpha-model", 0.9)
+    for number in (2, 3, 4):
+        report = fleet.round(number)
+        assert report.drifted == ("alpha-model",), (number, report)
+        assert not report.in_sync and not report.changes
+        live = next(m for m in live_models(sandbox) if m["name"] == "alpha-model")
+        assert live["configuration"]["temperature"] == 0.9
+    assert "DRIFT_DETECTED" not in actions(remote_audit(fleet))
+
+
+def test_suspended_stops_both_apply_and_heal_but_keeps_reporting(
+    fleet: Fleet, sandbox: Any
+) -> None:
+    fleet.push("self-heal", lambda repo: set_sync(repo, HEAL))
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    before = remote_audit(fleet)
+    fleet.push("suspend", lambda repo: set_sync(repo, {**HEAL, "suspended": True}))
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    drift_temperature(sandbox, "alpha-model", 0.9)
+    report = fleet.round(2)
+    assert report.outcome is RoundOutcome.OUT_OF_SYNC, report.error
+    assert report.pulled == 2 and report.pending == 2 and report.drifted == ("alpha-model",)
+    assert [m["name"] for m in live_models(sandbox)] == ["alpha-model"]
+    assert remote_audit(fleet) == before
+
+
+def test_a_dirty_or_diverged_checkout_is_refused_with_what_to_do(fleet: Fleet) -> None:
+    fleet.agent.write_model("local-edit")
+    report = fleet.round(1)
+    assert report.outcome is RoundOutcome.FAILED and report.exit_code == 1
+    assert "local edits (environments/staging/models/local-edit.yaml)" in str(report.error)
+    assert "git stash -u" in str(report.error)
+    (fleet.agent.root / "environments" / ENV / "models" / "local-edit.yaml").unlink()
+    git(fleet.agent.root, "commit", "--quiet", "--allow-empty", "-m", "local only")
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    report = fleet.round(2)
+    assert report.outcome is RoundOutcome.FAILED
+    assert "diverged from origin/main: 1 local commit(s)" in str(report.error)
+    assert "--push" in str(report.error)
+
+
+def test_two_agents_on_one_environment_never_both_apply(fleet: Fleet, sandbox: Any) -> None:
+    fleet.push("more", lambda repo: [repo.write_model(f"m{i}-model") for i in range(4)])
+    other = fleet.clone("agent-b")
+    reports: list[RoundReport] = []
+
+    def agent(settings: SyncSettings) -> None:
+        reports.append(run_round(settings, 1))
+
+    threads = [
+        threading.Thread(target=agent, args=(fleet.settings(repo, lock_timeout=30.0),))
+        for repo in (fleet.agent, other)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    applied = [r for r in reports if r.changes]
+    assert len(reports) == 2 and len(applied) == 1, [r.as_dict() for r in reports]
+    assert all(r.outcome is not RoundOutcome.FAILED for r in reports), reports
+    created = Counter(e["model"] for e in remote_audit(fleet) if e["action"] == "MODEL_CREATED")
+    assert set(created.values()) == {2} and len(created) == 5  # an intent and its acceptance
+    assert len(live_models(sandbox)) == 5
+
+
+def test_a_round_killed_mid_apply_is_recovered_by_the_next_round(
+    fleet: Fleet, sandbox_factory: Callable[..., Any]
+) -> None:
+    slow = sandbox_factory(provision_seconds=(3.0, 3.0))
+    for repo in (fleet.dev, fleet.agent):
+        repo.base_url = slow.base_url
+    fleet.push("point at the slow sandbox", lambda repo: repo.write_environment())
+    fleet.push("heal", lambda repo: set_sync(repo, HEAL))
+    command = ["sync", "--env", ENV, "--root", str(fleet.agent.root), "--push", "--interval", "60"]
+    agent = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", *command],
+        env={
+            **fleet.agent.environ,
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(fleet.tmp),
+            "RECONCILE_LOCK_TTL": "1",  # the killed holder's lease lapses a second later
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not live_models(slow) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert live_models(slow), "the agent never created the endpoint"
+    finally:
+        agent.kill()  # SIGKILL: no handler runs, nothing is committed
+        agent.wait(timeout=10)
+    assert "MODEL_CREATED" not in actions(remote_audit(fleet), "alpha-model")
+    # The endpoint finishes provisioning on the sandbox's real clock: the round waits for it.
+    settings = fleet.settings(lock_timeout=10.0, sleep=time.sleep, monotonic=time.monotonic)
+    report = run_round(settings, 2)
+    assert report.outcome is not RoundOutcome.FAILED, report.error
+    recorded = [
+        e["action"]
+        for e in remote_audit(fleet)
+        if e["model"] == "alpha-model" and not e["result"].startswith("INTENT")
+    ]
+    # Killed after the create's acceptance was written: committed now. Killed before: found
+    # by the accounting and recorded as MODEL_RECOVERED. Either way the change is on record.
+    assert {"MODEL_CREATED", "MODEL_RECOVERED"} & set(recorded), recorded
+    snapshot = json.loads(git(fleet.bare, "show", f"main:state/{ENV}/snapshot.json"))
+    assert [(m["name"], m["status"]) for m in snapshot["models"]] == [("alpha-model", "ACTIVE")]
+    assert len(live_models(slow)) == 1
+    verify = subprocess.run(
+        [sys.executable, "-m", "reconciler", "audit", "verify", "--env", ENV],
+        cwd=fleet.agent.root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_a_stop_between_steps_ends_the_round_before_it_writes(fleet: Fleet, sandbox: Any) -> None:
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    report = run_round(fleet.settings(), 1, stopping=lambda: True)
+    assert report.outcome is RoundOutcome.STOPPED and report.exit_code == 130
+    assert report.pulled == 1  # the fast-forward finished; nothing after it started
+    assert live_models(sandbox) == [] and remote_audit(fleet) == []
+    assert not (fleet.agent.root / "state").exists()
+
+
+def test_a_plan_the_budget_refuses_is_blocked_with_its_reason_and_changes_nothing(
+    fleet: Fleet, sandbox: Any
+) -> None:
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    before = remote_audit(fleet)
+
+    def over_budget(repo: ConfigRepo) -> None:
+        repo.write_environment(budget={"monthlyUsd": 0.01})
+        set_sync(repo, AUTO)
+        repo.write_model("beta-model")
+
+    fleet.push("beta, over budget", over_budget)
+    report = fleet.round(2)
+    assert report.outcome is RoundOutcome.BLOCKED and report.exit_code == 4
+    assert "blocked by policy" in str(report.error) and "budget" in str(report.error)
+    assert [m["name"] for m in live_models(sandbox)] == ["alpha-model"]
+    assert remote_audit(fleet) == before
+
+
+def test_once_prints_the_round_as_json_and_exits_with_its_code(fleet: Fleet, sandbox: Any) -> None:
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    command = ["sync", "--once", "--format", "json", "--env", ENV, "--root", str(fleet.agent.root)]
+    done = subprocess.run(
+        [sys.executable, "-m", "reconciler", *command, "--push"],
+        env={**fleet.agent.environ, "PATH": "/usr/bin:/bin", "HOME": str(fleet.tmp)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    assert printed["formatVersion"] == 1 and printed["outcome"] == "in-sync"
+    assert printed["inSync"] is True and printed["models"] == {"ACTIVE": 1}
+    logged = json.loads(done.stderr.splitlines()[-1])
+    assert logged["event"] == "sync-round" and logged["outcome"] == "in-sync"
+
+
+def test_quiet_rounds_read_the_manifests_once_per_commit(
+    fleet: Fleet, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reconciler.engine.sync.round as round_module
+
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED  # commits state: HEAD moves
+    reads: list[str] = []
+    real = round_module.load_environment
+
+    def counting(root: Path, env: str) -> Any:
+        reads.append(env)
+        return real(root, env)
+
+    monkeypatch.setattr(round_module, "load_environment", counting)
+    assert [fleet.round(n).outcome for n in (2, 3, 4)] == [RoundOutcome.IN_SYNC] * 3
+    assert len(reads) == 1
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    assert fleet.round(5).outcome is RoundOutcome.APPLIED  # the new commit is read
+    assert len(reads) == 2
