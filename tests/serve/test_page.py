@@ -23,6 +23,7 @@ from tests.fixtures_engine import ConfigRepo, model_manifest
 from tests.fixtures_gitops import git
 from tests.fixtures_serve import TOKENS, Api, commit_all
 from tests.serve.test_apply_and_invoke import POLICY, allow_apply, apply, follow
+from tests.serve.test_sync_serve import syncing_service
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -195,6 +196,7 @@ def test_edit_a_prompt_see_the_diff_and_cost_and_get_a_branch(
     row = browser.find_element(By.ID, "row-support-classifier").text
     assert "in sync" in row and "$" in row
     assert "nothing to apply" in browser.find_element(By.ID, "plan-summary").text
+    wait_text(browser, "sync-status", "does not run a sync agent for this environment")
     accessible(browser, "overview")
     capture(browser, shots, "overview")
     click(browser, "open-support-classifier")
@@ -363,3 +365,18 @@ def test_try_lists_live_models_and_says_what_the_guard_did(
     capture(browser, shots, "try")
     body = model_manifest("support-classifier")  # the model answered: its schema's fields
     assert "category" in browser.find_element(By.ID, "invoke-result").text or body
+
+
+def test_the_overview_says_what_the_sync_agent_last_did(
+    browser: Any,
+    make_config_repo: Any,
+    sandbox_factory: Any,
+    tmp_path: Path,
+    shots: Path,
+) -> None:
+    with syncing_service(make_config_repo, sandbox_factory, tmp_path) as (running, *_):
+        sign_in(browser, running.url, "viewer")
+        text = wait_text(browser, "sync-status", "Last round")
+        assert "applies git; drift is reported" in text and "in sync" in text, text
+        assert "in-sync" not in text, text  # words, not the outcome's code
+        capture(browser, shots, "sync")

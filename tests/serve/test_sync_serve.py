@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +52,15 @@ def test_metrics_carry_process_and_build_info_and_no_created_series(api: Api) ->
     assert "_created" not in text
 
 
-def test_serve_sync_runs_the_agent_and_shows_its_last_round(
+@contextmanager
+def syncing_service(
     make_config_repo: Callable[[str], ConfigRepo],
     sandbox_factory: Callable[..., Any],
     tmp_path: Path,
-) -> None:
+) -> Iterator[tuple[Any, Api, Any, Path]]:
+    """``serve --sync`` on a clone of a bare remote whose environment says
+    ``policy.sync.auto``; yields the running service, its API, the Gateway and the remote
+    once the agent has finished a round in sync."""
     gateway = sandbox_factory(provision_seconds=(0.0, 0.0))
     seed = make_config_repo(gateway.base_url)
     path = seed.root / "environments" / ENV / "environment.yaml"
@@ -76,14 +81,27 @@ def test_serve_sync_runs_the_agent_and_shows_its_last_round(
     overrides = {"sync_envs": (ENV,), "sync_interval": 0.2, "push": True}
     with start_service(served, ManualClock(), tmp_path, **overrides) as running:
         api = Api(running.url, running.service)
-        status: dict[str, Any] = {}
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             status = api("GET", f"/api/environments/{ENV}/sync", role="viewer").json()
-            last = status.get("lastRound") or {}
-            if last.get("inSync"):
+            if (status.get("lastRound") or {}).get("inSync"):
                 break
             time.sleep(0.1)
+        yield running, api, gateway, bare
+
+
+def test_serve_sync_runs_the_agent_and_shows_its_last_round(
+    make_config_repo: Callable[[str], ConfigRepo],
+    sandbox_factory: Callable[..., Any],
+    tmp_path: Path,
+) -> None:
+    with syncing_service(make_config_repo, sandbox_factory, tmp_path) as (
+        running,
+        api,
+        gateway,
+        bare,
+    ):
+        status = api("GET", f"/api/environments/{ENV}/sync", role="viewer").json()
         metrics = api("GET", "/metrics", role="viewer").text
         assert api("GET", f"/api/environments/{ENV}/sync", role=None).status_code == 401
     assert status["agent"] is True and status["policy"] == {

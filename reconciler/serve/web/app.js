@@ -230,10 +230,12 @@ async function loadOverview() {
   const name = env();
   if (!name) return;
   const base = `/api/environments/${encodeURIComponent(name)}`;
-  const [models, plan, drift, cost] = await Promise.all([
+  const [models, plan, drift, cost, sync] = await Promise.all([
     call("GET", base + "/models"), call("GET", base + "/plan"),
-    call("GET", base + "/drift"), call("GET", base + "/cost")]);
+    call("GET", base + "/drift"), call("GET", base + "/cost"), call("GET", base + "/sync")]);
   if (name !== env()) return;
+  $("sync-status").textContent = sync.status === 200 ? syncSummary(sync.data)
+    : "The sync agent's status cannot be read.";
   if (models.status !== 200) { say(errorText(models), "bad"); return; }
   state.models = models.data.models;
   const kinds = {};
@@ -254,6 +256,25 @@ async function loadOverview() {
   $("unmanaged").replaceChildren(...(unmanaged.length
     ? unmanaged.map((u) => el("li", {}, `${u.name}: ${u.state || "unknown"}, version ${u.version ?? "?"}`))
     : [el("li", {class: "quiet"}, "none")]));
+}
+
+// What the environment's sync agent (reconcile serve --sync) last did, in words.
+function syncSummary(doc) {
+  if (!doc.agent) return "This service does not run a sync agent for this environment.";
+  const policy = doc.policy || {};
+  const mode = policy.suspended ? "suspended: it only reports"
+    : policy.auto ? (policy.selfHeal ? "applies git and heals drift" : "applies git; drift is reported")
+    : "reports only (policy.sync.auto is off)";
+  const last = doc.lastRound;
+  if (!last) return `A sync agent runs every ${doc.interval} s and ${mode}; no round has finished yet.`;
+  const when = new Date(last.started * 1000).toISOString().slice(0, 16).replace("T", " ");
+  const words = {"in-sync": "in sync", "out-of-sync": "changes pending that the policy leaves alone",
+    blocked: "blocked by policy", applied: "applied", incomplete: "applied, not all of it",
+    failed: "failed", stopped: "stopped"}[last.outcome] || last.outcome;
+  const outcome = last.error ? `${words}: ${last.error}` : words;
+  return `A sync agent runs every ${doc.interval} s and ${mode}. Last round ${when} UTC: ` +
+    `${outcome}${last.inSync && last.outcome !== "in-sync" ? ", now in sync" : ""}` +
+    (doc.failuresInARow ? ` (${doc.failuresInARow} failed in a row)` : "") + ".";
 }
 
 function planSummary(doc) {
