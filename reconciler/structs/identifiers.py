@@ -22,10 +22,14 @@ MAX_INTEGER = 2**53
 MODEL_NAME = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
 ENVIRONMENT_NAME = r"^[a-z0-9][a-z0-9-]{0,62}$"
 LABEL_KEY = r"^([a-z0-9.-]{1,253}/)?[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$"
-LABEL_VALUE = r"^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$"
+# C0, DEL and C1 controls, the line and paragraph separators some readers break lines at, and
+# the bidirectional embeddings, overrides and isolates that make text read other than it is.
+_CONTROLS = r"\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+LABEL_VALUE = rf"^[^{_CONTROLS}]*$"
+# A provider's model id is free text to the provider, but one line of visible characters.
+MODEL_ID = rf"^[^{_CONTROLS}]+$"
 VARIABLE_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
-# C0, DEL and C1 controls, and the line and paragraph separators some readers break lines at.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(f"[{_CONTROLS}]")
 
 
 @lru_cache(maxsize=256)

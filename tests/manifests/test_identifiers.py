@@ -18,6 +18,8 @@ def test_the_schemas_carry_the_identifier_patterns() -> None:
     assert environment["name"]["pattern"] == identifiers.ENVIRONMENT_NAME
     assert environment["labels"]["propertyNames"]["pattern"] == identifiers.LABEL_KEY
     assert environment["labels"]["additionalProperties"]["pattern"] == identifiers.LABEL_VALUE
+    spec = load_schema(MODEL_SCHEMA)["properties"]["spec"]["properties"]
+    assert spec["modelId"]["pattern"] == identifiers.MODEL_ID
 
 
 @pytest.mark.parametrize(
@@ -46,5 +48,11 @@ def test_label_keys_and_variable_names_match_whole(value: str) -> None:
 
 def test_a_label_value_holds_no_control_character_nor_line_separator() -> None:
     assert identifiers.matches(identifiers.LABEL_VALUE, "support team é")
-    for value in ("x\n", "a\u2028b", "\x1b[31m", "\x85"):
+    for value in ("x\n", "a\u2028b", "\x1b[31m", "\x85", "admin\u202e", "a\u2066b\u2069"):
         assert not identifiers.matches(identifiers.LABEL_VALUE, value)
+
+
+def test_a_model_id_is_one_line_of_visible_characters() -> None:
+    assert identifiers.matches(identifiers.MODEL_ID, "anthropic.claude-3-5-sonnet-20240620-v1:0")
+    for value in ("gpt-4o-mini\n", "gpt\t4o", "gpt-4o\u202e", ""):
+        assert not identifiers.matches(identifiers.MODEL_ID, value)
