@@ -72,6 +72,13 @@ from reconciler.serve.service import Service
     help="Requests per minute per token.",
 )
 @click.option(
+    "--login-failures",
+    type=click.IntRange(1),
+    default=20,
+    show_default=True,
+    help="Failed authentications a minute from one client address before 429.",
+)
+@click.option(
     "--invoke-threads",
     type=click.IntRange(1, 512),
     default=16,
@@ -114,6 +121,7 @@ def serve(verbose: int, **given: Any) -> None:
         behind_proxy=given["behind_proxy"],
         trusted_user_header=given["trusted_user_header"],
         requests_per_minute=given["rate_limit"],
+        login_failures_per_minute=given["login_failures"],
         invoke_threads=given["invoke_threads"],
         max_connections=given["max_connections"],
         header_timeout=given["header_timeout"],

@@ -161,7 +161,8 @@ def _post(
                 "required": True,
                 "content": {"application/json": {"schema": body, "example": example}},
             },
-            "responses": {**responses, **_errors(*_WRITE, *errors)},
+            # The operation's own answers win over the common ones (a 400 with problems).
+            "responses": {**_errors(*_WRITE, *errors), **responses},
         }
     }
 
@@ -191,7 +192,7 @@ def _example_model() -> dict[str, Any]:
         "spec": {
             "provider": "openai",
             "modelId": "gpt-4o-mini",
-            "credentials": {"apiKey": "${OPENAI_API_KEY}"},
+            "credentials": {"apiKey": "${STAGING_OPENAI_API_KEY}"},
             "configuration": {"temperature": 0.1, "maxTokens": 500},
             "promptTemplate": "Classify the ticket between the markers.\n<ticket>{input}</ticket>",
             "responseSchema": {
@@ -204,27 +205,48 @@ def _example_model() -> dict[str, Any]:
     }
 
 
-def _model_field() -> dict[str, Any]:
-    return {
+# Any JSON value the service reads: numbers within +/-2^53 (past it a double no longer holds
+# an integer exactly, and the service answers 400), at any depth, as a body's extra fields
+# and a model's fields may hold.
+_JSON = {"$ref": "#/components/schemas/JsonValue"}
+_JSON_VALUE = {
+    "anyOf": [
+        {"type": ["string", "boolean", "null"]},
+        {"type": "number", "minimum": -(2**53), "maximum": 2**53},
+        {"type": "array", "items": _JSON},
+        {"type": "object", "additionalProperties": _JSON},
+    ]
+}
+
+
+def _model_field(*, strict: bool) -> dict[str, Any]:
+    """A model as a body holds it. Validate takes any object (numbers within +/-2^53) and
+    answers 200 with the problems it finds; configure checks the same way and answers 400 with
+    them (``strict``: its fields are left open here, since what makes a model valid is the
+    ModelEndpoint schema and the rules beyond it, not this document)."""
+    field: dict[str, Any] = {
         "type": "object",
         "description": "a ModelEndpoint manifest (its JSON Schema is /api/schemas/model-endpoint) "
         "or the flat shape: name, provider, modelId, credentials, configuration, "
         "promptTemplate, responseSchema, description, labels",
     }
+    return field if strict else {**field, "additionalProperties": _JSON}
 
 
 def _bodies() -> dict[str, dict[str, Any]]:
     validate = {
         "type": "object",
+        "additionalProperties": _JSON,
         "required": ["env", "model"],
-        "properties": {"env": {"type": "string"}, "model": _model_field()},
+        "properties": {"env": {"type": "string"}, "model": _model_field(strict=False)},
     }
     configure = {
         "type": "object",
+        "additionalProperties": _JSON,
         "required": ["env", "model"],
         "properties": {
             "env": {"type": "string"},
-            "model": _model_field(),
+            "model": _model_field(strict=True),
             "apply": _optional("boolean", "apply directly (admin, policy.serveApply)"),
             "dryRun": _optional("boolean", "everything but the commit, answered 200"),
             "baseCommit": {
@@ -237,6 +259,7 @@ def _bodies() -> dict[str, dict[str, Any]]:
     }
     invoke = {
         "type": "object",
+        "additionalProperties": _JSON,
         "required": ["env", "model", "input"],
         "properties": {k: {"type": "string"} for k in ("env", "model", "input")},
     }
@@ -371,7 +394,10 @@ def _paths() -> dict[str, Any]:
                     **_json("as 201 plus the job to poll"),
                     "links": {"job": _link("getJob", id="$response.body#/job/id")},
                 },
-                "400": _json("the model is invalid, or a field is malformed", _PROBLEMS),
+                "400": _json(
+                    "the model is invalid (problems), or the body is malformed (error)",
+                    {"anyOf": [_PROBLEMS, _ERROR]},
+                ),
                 "422": _json("the environment's budget would block the change", _ERROR),
             },
             errors=(404, 409, 503),
@@ -435,6 +461,9 @@ def openapi_document() -> dict[str, Any]:
             "drift, cost, models and history; validate and configure models (a branch to "
             "review, or a direct apply); try models through the input guard.",
         },
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"JsonValue": _JSON_VALUE},
+        },
         "paths": {**_paths(), **sync_paths()},
     }

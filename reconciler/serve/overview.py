@@ -117,7 +117,26 @@ def models(connections: Connections, served: Served, env: str) -> dict[str, Any]
             }
         )
     unmanaged = [{"name": m.get("name"), **_live_summary(m)} for m in live if not is_managed(m)]
-    return {"env": env, "valid": loaded is not None, "models": rows, "unmanaged": unmanaged}
+    return {
+        "env": env,
+        "valid": loaded is not None,
+        "models": rows,
+        "unmanaged": unmanaged,
+        "keyRefs": _key_refs(loaded),
+    }
+
+
+def _key_refs(loaded: LoadedEnvironment | None) -> dict[str, str]:
+    """Per provider, the ``${VAR}`` reference this environment's models already use for their
+    API key: what a new model of that provider starts from, since the service accepts only
+    references that ``policy.serveSecrets`` allows (by default, exactly these)."""
+    refs: dict[str, str] = {}
+    for model in loaded.models if loaded else ():
+        provider = model.spec.get("provider")
+        key = (model.spec.get("credentials") or {}).get("apiKey")
+        if isinstance(provider, str) and isinstance(key, str):
+            refs.setdefault(provider, key)
+    return refs
 
 
 def model(connections: Connections, served: Served, env: str, name: str) -> dict[str, Any]:

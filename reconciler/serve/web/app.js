@@ -12,6 +12,13 @@ const USD = new Intl.NumberFormat("en-US", {style: "currency", currency: "USD"})
 const NUMBER = new Intl.NumberFormat("en-US");
 const KEY_VARS = {openai: "${OPENAI_API_KEY}", azure: "${AZURE_OPENAI_API_KEY}",
   anthropic: "${ANTHROPIC_API_KEY}", bedrock: "${AWS_BEDROCK_API_KEY}"};
+// The key reference a new model of ``provider`` starts from: the one this environment's models
+// already use (the service accepts only the references policy.serveSecrets allows, by default
+// exactly those), else the provider's usual variable name.
+function keyVar(provider) {
+  return (state.keyRefs || {})[provider] || KEY_VARS[provider] || "";
+}
+
 const BLANK = {
   apiVersion: "reconciler/v1", kind: "ModelEndpoint", metadata: {name: ""},
   spec: {provider: "openai", modelId: "gpt-4o-mini", credentials: {apiKey: KEY_VARS.openai},
@@ -238,6 +245,7 @@ async function loadOverview() {
     : "The sync agent's status cannot be read.";
   if (models.status !== 200) { say(errorText(models), "bad"); return; }
   state.models = models.data.models;
+  state.keyRefs = models.data.keyRefs || {};
   const kinds = {};
   if (drift.status === 200) {
     for (const kind of ["pending", "drifted", "missing", "unhealthy", "inSync"]) {
@@ -401,6 +409,7 @@ function openBlank() {
   state.editing = {name: null, copyOf: null};
   state.base = null;
   state.start = JSON.parse(JSON.stringify(BLANK));
+  state.start.spec.credentials.apiKey = keyVar(state.start.spec.provider);
   $("model-title").textContent = "New model";
   $("model-origin").textContent = "A new model starts from a blank form; it becomes a change for review when you submit it.";
   fillForm(state.start);
@@ -898,7 +907,8 @@ async function start() {
   await loadSchemaHelp();
   $("f-provider").addEventListener("change", () => {
     const key = $("f-apiKey");
-    if (!key.value || Object.values(KEY_VARS).includes(key.value)) key.value = KEY_VARS[$("f-provider").value] || "";
+    const suggested = [...Object.values(KEY_VARS), ...Object.values(state.keyRefs || {})];
+    if (!key.value || suggested.includes(key.value)) key.value = keyVar($("f-provider").value);
     fillModels($("f-provider").value, null);
   });
   $("f-modelId").addEventListener("change", showPrice);
