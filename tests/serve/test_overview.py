@@ -32,7 +32,10 @@ def test_models_show_git_live_cost_and_last_change(
     api: Api, served_repo: ConfigRepo, sandbox: Any
 ) -> None:
     head = git(served_repo.root, "rev-parse", "HEAD").strip()
-    [row] = api("GET", "/api/environments/staging/models", role="viewer").json()["models"]
+    first = api("GET", "/api/environments/staging/models", role="viewer").json()
+    # a new model starts from the key reference this environment's models already use
+    assert first["keyRefs"] == {"openai": "${OPENAI_API_KEY}"}
+    [row] = first["models"]
     assert row["name"] == "support-classifier" and row["inGit"] is True
     assert row["live"] is None and float(row["costUsd"]) > 0
     assert row["lastChange"]["commit"] == head and row["lastChange"]["actor"]
