@@ -14,22 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler import __version__
-from reconciler.serve.openapi_sync import sync_paths
+from reconciler.serve.openapi_sync import ERROR_SCHEMA, sync_paths
 
 EXAMPLE_ENV = "staging"  # an environment of the shipped example repository
 EXAMPLE_MODEL = "support-classifier"  # one of its models
 
-_ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-        }
-    },
-}
+_ERROR = ERROR_SCHEMA
 _PROBLEMS = {
     "type": "object",
     "required": ["problems"],

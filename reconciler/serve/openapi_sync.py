@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-_ERROR = {
+# The error body of every route, here because ``openapi`` imports this module (not the reverse).
+ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
     "properties": {
@@ -61,7 +62,7 @@ def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def sync_paths() -> dict[str, Any]:
-    errors = {code: _json(words, _ERROR) for code, words in _ERRORS.items()}
+    errors = {code: _json(words, ERROR_SCHEMA) for code, words in _ERRORS.items()}
     errors["429"]["headers"] = {"Retry-After": {"schema": {"type": "string"}}}
     return {
         "/readyz": {
