@@ -36,7 +36,8 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import quote
+
+from reconciler.structs.redaction import forms
 
 REPO = Path(__file__).resolve().parents[1]
 FILE_LIMIT = 1024
@@ -68,7 +69,7 @@ class Tally:
         self.lock = threading.Lock()
         self.statuses: Counter[str] = Counter()
         self.problems: list[str] = []
-        self.forms = {f for c in canaries for f in _encodings(c)}
+        self.forms = {f for c in canaries for f in forms(c)}
 
     def saw(self, kind: str, raw: bytes) -> None:
         status = raw[9:12].decode("ascii", "replace") if raw.startswith(b"HTTP/1.") else "none"
@@ -85,15 +86,6 @@ def _is_busy(raw: bytes) -> bool:
     """The connection-limit 503 of ``serve.protocol``: no body, connection closed."""
     head = raw.split(b"\r\n\r\n", 1)[0].lower()
     return raw.startswith(b"HTTP/1.1 503 ") and b"content-length: 0" in head
-
-
-def _encodings(secret: str) -> set[str]:
-    return {
-        secret,
-        json.dumps(secret)[1:-1],
-        json.dumps(secret, ensure_ascii=False)[1:-1],
-        quote(secret, safe=""),
-    }
 
 
 def build_repo(root: Path) -> dict[str, str]:

@@ -7,27 +7,23 @@ So a ``${VAR}`` reference is accepted only for the variables ``policy.serveSecre
 (globs), by default the ones the environment's models already reference in their
 credentials, and never the environment's own Genesys OAuth client (400
 ``secret-ref-not-allowed``). And a payload that holds the value of any secret the service
-knows, in any field, key or description, raw or JSON- or URL-escaped, is refused before
+knows, in any field, key or description, in any form redaction knows (raw, JSON-, YAML-,
+URL- or HTML-escaped), is refused before
 anything is staged or committed (400 ``secret-literal``); the answer names where, never what.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 from reconciler.manifests import find_refs, list_environments
 from reconciler.manifests.checking import check_environment
 from reconciler.serve.errors import ApiError
 from reconciler.serve.service import Service
 from reconciler.structs.problems import ValidationFailed
-from reconciler.structs.redaction import MIN_LENGTH
-
-_PERCENT = re.compile("%[0-9A-F]{2}")
+from reconciler.structs.redaction import MIN_LENGTH, forms
 
 
 def check_secrets(service: Service, env: str, document: dict[str, Any]) -> None:
@@ -58,9 +54,9 @@ def _refuse_references(service: Service, env: str, document: dict[str, Any]) -> 
 
 
 def _refuse_literals(service: Service, document: dict[str, Any]) -> None:
-    forms = {form for secret in known_secrets(service) for form in encodings(secret)}
+    known = {form for secret in known_secrets(service) for form in forms(secret)}
     for path, text in _strings(document, "model"):
-        if any(form in text for form in forms) or service.tokens.holds(text):
+        if any(form in text for form in known) or service.tokens.holds(text):
             raise ApiError(
                 400,
                 "secret-literal",
@@ -78,20 +74,6 @@ def known_secrets(service: Service) -> set[str]:
         genesys, in_use, _policy = _references(service, env)
         names |= genesys | in_use
     return {environ[n] for n in names if len(environ.get(n, "")) >= MIN_LENGTH}
-
-
-def encodings(secret: str) -> set[str]:
-    """The forms a secret can take in a payload: raw, JSON-escaped (ASCII or not), and
-    URL-encoded (``%20`` or ``+`` for a space)."""
-    forms = {
-        secret,
-        json.dumps(secret)[1:-1],
-        json.dumps(secret, ensure_ascii=False)[1:-1],
-        quote(secret, safe=""),
-        quote_plus(secret, safe=""),
-        quote(secret),
-    }
-    return forms | {_PERCENT.sub(lambda m: m.group().lower(), f) for f in forms}
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:

@@ -20,8 +20,7 @@ import requests
 
 from reconciler.sandbox.settings import ClientSpec
 from reconciler.serve.app import ROUTES
-from reconciler.serve.secretcheck import encodings
-from reconciler.structs.redaction import forget_all
+from reconciler.structs.redaction import forget_all, forms
 from tests.fixtures_engine import KEYS, ConfigRepo, model_manifest
 from tests.fixtures_gitops import configure, git
 from tests.fixtures_serve import commit_all, start_service, token_file
@@ -39,7 +38,7 @@ PARAMS = {"env": "staging", "name": "support-classifier", "id": "0" * 32}
 
 
 def _forms() -> set[str]:
-    return {form for canary in CANARIES for form in encodings(canary)}
+    return {form for canary in CANARIES for form in forms(canary)}
 
 
 def _repo(tmp_path: Path, base_url: str) -> ConfigRepo:
