@@ -1,8 +1,9 @@
 """Which pending changes revert an edit made outside git, and holding those back.
 
-A change is drift when the endpoint no longer matches the last snapshot (edited outside git
-since the last apply), or when the last thing the audit log says of it is a MODEL_RECOVERED
-entry (edited outside git, found and snapshotted by an apply that left it alone). The second
+A change is drift when the plan says it comes from outside git (the endpoint no longer matches
+the last snapshot: ``cause`` drift or both), or when the last thing the audit log says of it
+is a MODEL_RECOVERED entry (edited outside git, found and snapshotted by an apply that left it
+alone). The second
 rule matters because any apply snapshots live state: without it, a drift left alone once
 would look like git's work the next round and be reverted without ``selfHeal``.
 """
@@ -13,32 +14,29 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from reconciler.engine.plan.diff import field_changes
-from reconciler.engine.plan.normalize import comparable
 from reconciler.engine.plan.prepare import Prepared
 from reconciler.engine.record.recorder import Recorder
 from reconciler.gitops.anchor import entries_after
 from reconciler.gitops.audit import default_actor
 from reconciler.gitops.chain import audit_path
 from reconciler.gitops.repo import head_commit
-from reconciler.gitops.snapshot import read_snapshot
 from reconciler.structs.manifests import SyncPolicy
-from reconciler.structs.plan import Action, PlanItem
+from reconciler.structs.plan import Action, Cause, PlanItem
 
 HELD = "held back: changed outside git and policy.sync.selfHeal is off"
 WRITTEN = ("MODEL_CREATED", "MODEL_UPDATED", "MODEL_REPLACED", "MODEL_DELETED", "MODEL_RECOVERED")
 
 
 def drifted(root: Path, prepared: Prepared) -> set[str]:
-    """Names of the plan's pending changes that would revert an edit made outside git."""
+    """Names of the plan's pending changes that would revert an edit made outside git: those
+    the plan itself says come from outside git (``cause`` drift or both, by the same three-way
+    comparison as ``reconcile drift``), and those last recorded as MODEL_RECOVERED."""
     pending = {i.name for i in prepared.plan.pending}
     if not pending:
         return set()
+    outside = {i.name for i in prepared.plan.pending if i.cause in (Cause.DRIFT, Cause.BOTH)}
     env = prepared.loaded.config.name
-    snapshot = read_snapshot(root, env)
-    applied = {str(m.get("name")): m for m in snapshot.models} if snapshot else {}
-    found = {n for n in pending if _differs(applied.get(n), prepared.live.get(n))}
-    return found | (pending & _last_recovered(audit_path(root, env), pending))
+    return outside | (pending & _last_recovered(audit_path(root, env), pending))
 
 
 def admit(
@@ -89,14 +87,6 @@ def _record_drift(root: Path, prepared: Prepared, items: Iterable[PlanItem]) -> 
             result=f"drifted: {fields}; restoring (policy.sync.selfHeal)",
             payload={"changes": [c.as_dict() for c in item.changes]},
         )
-
-
-def _differs(applied: object, live: object) -> bool:
-    if not isinstance(applied, dict):
-        return False  # never applied: git's work, not drift
-    if not isinstance(live, dict):
-        return True  # deleted outside git
-    return bool(field_changes(comparable(applied), comparable(live)))
 
 
 def _last_recovered(path: Path, names: set[str]) -> set[str]:
