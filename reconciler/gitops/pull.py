@@ -35,7 +35,7 @@ def fast_forward(root: Path, *, env: str | None = None, remote: str = "origin") 
     ``env``: also say whether ``state/<env>/`` holds uncommitted records, from the same
     ``git status`` (one subprocess less per round)."""
     repo = require(root)
-    branch, upstream = _tracked(repo, remote)
+    before, branch, upstream = _tracked(repo, remote)
     try:
         repo.fetch(remote, branch, into=f"refs/remotes/{upstream}")
     except GitFailed as exc:
@@ -45,7 +45,6 @@ def fast_forward(root: Path, *, env: str | None = None, remote: str = "origin") 
         ) from exc
     own = _refuse_dirty(repo, root, upstream)
     records = repo.path(root, "state", env) + "/" if env else None
-    before = _head(repo)
     ahead, behind = _distance(repo, upstream)
     if ahead and behind:
         raise ConfigError(
@@ -57,7 +56,7 @@ def fast_forward(root: Path, *, env: str | None = None, remote: str = "origin") 
     if behind:
         _merge(repo, upstream)
     pending = records is not None and any(p.startswith(records) for p in own)
-    return Pulled(before, _head(repo), behind, upstream, pending)
+    return Pulled(before, _head(repo) if behind else before, behind, upstream, pending)
 
 
 def _head(repo: Repository) -> str:
@@ -80,7 +79,19 @@ def _merge(repo: Repository, upstream: str) -> None:
         ) from exc
 
 
-def _tracked(repo: Repository, remote: str) -> tuple[str, str]:
+def _tracked(repo: Repository, remote: str) -> tuple[str, str, str]:
+    """HEAD's sha, the branch and the upstream it follows (``remote/branch`` when none is set).
+
+    The usual case, a branch with an upstream, costs one ``git rev-parse`` (a round runs every
+    few seconds for months); the rest is asked only when that fails, to say what is wrong."""
+    found = repo.run(
+        "rev-parse", "HEAD", "--symbolic-full-name", "HEAD", "@{upstream}", check=False
+    ).text.split()
+    if len(found) == 3 and found[1].startswith("refs/heads/"):
+        upstream = found[2].removeprefix("refs/remotes/")
+        if found[2].startswith("refs/remotes/") and upstream.startswith(remote + "/"):
+            return found[0], found[1].removeprefix("refs/heads/"), upstream
+    head = _head(repo)
     branch = repo.branch()
     if branch is None:
         raise ConfigError(
@@ -95,7 +106,7 @@ def _tracked(repo: Repository, remote: str) -> tuple[str, str]:
     tracking = repo.run(
         "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}", check=False
     )
-    return branch, tracking.text.strip() if tracking.ok else f"{remote}/{branch}"
+    return head, branch, tracking.text.strip() if tracking.ok else f"{remote}/{branch}"
 
 
 def _refuse_dirty(repo: Repository, root: Path, upstream: str) -> list[str]:

@@ -193,6 +193,20 @@ def test_a_dirty_or_diverged_checkout_is_refused_with_what_to_do(fleet: Fleet) -
     assert "--push" in str(report.error)
 
 
+def test_a_detached_head_or_a_branch_without_upstream_is_followed_or_refused(
+    fleet: Fleet,
+) -> None:
+    """The one-call lookup of branch and upstream falls back to asking git step by step."""
+    git(fleet.agent.root, "branch", "--quiet", "--unset-upstream")
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    report = fleet.round(1)
+    assert report.pulled == 1 and report.outcome is not RoundOutcome.FAILED, report.error
+    git(fleet.agent.root, "checkout", "--quiet", "--detach")
+    report = fleet.round(2)
+    assert report.outcome is RoundOutcome.FAILED
+    assert "HEAD is detached" in str(report.error) and "git checkout main" in str(report.error)
+
+
 def test_two_agents_on_one_environment_never_both_apply(fleet: Fleet, sandbox: Any) -> None:
     fleet.push("more", lambda repo: [repo.write_model(f"m{i}-model") for i in range(4)])
     other = fleet.clone("agent-b")
