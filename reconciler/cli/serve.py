@@ -106,6 +106,15 @@ from reconciler.serve.service import Service
     show_default=True,
     help="Seconds a request's body may take to arrive after its headers.",
 )
+@click.option(
+    "--stop-grace",
+    type=click.FloatRange(0, 3600),
+    default=20.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="On SIGTERM, how long running apply jobs may take to finish before they are "
+    "checkpointed (no new write; calls in flight finished and recorded).",
+)
 @click.option("-v", "--verbose", count=True, help="-v shows tracebacks of startup errors.")
 def serve(verbose: int, **given: Any) -> None:
     """Serve the configurator API and web page; prints its base URL first."""
@@ -126,6 +135,7 @@ def serve(verbose: int, **given: Any) -> None:
         max_connections=given["max_connections"],
         header_timeout=given["header_timeout"],
         body_timeout=given["body_timeout"],
+        stop_grace=given["stop_grace"],
     )
     guarded(lambda: _run(settings), verbose=verbose)
 

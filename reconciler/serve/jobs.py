@@ -6,10 +6,13 @@ push when asked), with hooks that record instead of print and never ask. Jobs of
 environment run one at a time, under the same lock as configure requests of that environment.
 
 Jobs are kept as JSON files under ``.reconciler/jobs/`` of the served repository (ignored by
-git), written at every step, so the page's job history survives a restart; a job that was
-running when the service stopped is marked FAILED with the reason when the service starts
-again, since nothing will finish it. Symlinks there are refused: a committed link could make
-the service write its records anywhere.
+git), written at every step, so the page's job history survives a restart. Stopping the
+service (SIGTERM) lets running jobs finish for a while, then checkpoints them: no new write is
+sent, the calls in flight finish, and what happened is recorded and committed as after Ctrl-C;
+the job ends FAILED with code ``interrupted`` and says so. A job that was running when the
+service died (kill -9, power loss) is marked the same way when the service starts again, since
+nothing will finish it. Symlinks there are refused: a committed link could make the service
+write its records anywhere.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -38,6 +42,13 @@ from reconciler.structs.plan import Plan
 log = logging.getLogger("reconciler.serve")
 JOBS_DIR = Path(".reconciler") / "jobs"
 KEEP_JOBS = 200  # the newest jobs kept on disk and listed; older files are removed
+FINISH_GRACE = 20.0  # seconds running jobs may take to finish when the service stops (--stop-grace)
+CHECKPOINT_GRACE = 60.0  # then, after being asked to stop, to finish calls in flight and record
+STOPPED = (
+    "the service stopped during this job: calls already sent were finished, and what was "
+    "applied is recorded and committed; a new apply finishes the rest"
+)
+NOT_STARTED = "the service stopped before this job started; nothing was applied"
 
 
 def _now() -> str:
@@ -170,6 +181,8 @@ class Jobs:
         self._on_finish = on_finish
         self._store = store
         self._saving = threading.Lock()
+        self._stopping = threading.Event()
+        self._threads: dict[str, threading.Thread] = {}
         for job in store.load() if store else []:
             if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
                 job.status, job.finished = JobStatus.FAILED, _now()
@@ -225,12 +238,32 @@ class Jobs:
         self._jobs[job.id] = job
         self._save(job)
         self._prune()
+        if self._stopping.is_set():
+            self._end(job, _interrupted(NOT_STARTED))
+            return job
         thread = threading.Thread(
             target=self._run, args=(job, request, lock, hooks), name=f"job-{job.id[:8]}"
         )
-        thread.daemon = True
+        thread.daemon = True  # stop() decides how long the process waits for it
+        self._threads[job.id] = thread
         thread.start()
         return job
+
+    def stop(
+        self, *, finish: float = FINISH_GRACE, checkpoint: float = CHECKPOINT_GRACE
+    ) -> list[str]:
+        """Let running jobs finish for ``finish`` seconds, then ask them to stop and record,
+        and wait ``checkpoint`` seconds more; return the ids of jobs still running after that
+        (their records are committed by the next start, ``commit_leftovers``)."""
+        threads = [t for t in list(self._threads.values()) if t.is_alive()]
+        deadline = time.monotonic() + finish
+        for thread in threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        self._stopping.set()
+        deadline = time.monotonic() + checkpoint
+        for thread in threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        return [i for i, t in list(self._threads.items()) if t.is_alive()]
 
     def _run(
         self, job: Job, request: JobRequest, lock: threading.Lock, hooks: JobHooks | None
@@ -238,10 +271,17 @@ class Jobs:
         recorded: dict[str, Any] = {}
         try:
             with lock:
+                if self._stopping.is_set():  # queued behind another job of its environment
+                    self._end(job, _interrupted(NOT_STARTED))
+                    return
                 job.status = JobStatus.RUNNING
                 self._save(job)
-                code = run_job(request, _recording(recorded, hooks, self._progress(job)))
+                steps = _recording(recorded, hooks, self._progress(job))
+                stoppable = replace(steps, stopping=self._stopping.is_set, sleep=self._sleep(steps))
+                code = run_job(request, stoppable)
             job.exit_code, job.result = code, _document(recorded)
+            if self._stopping.is_set() and code == ExitCode.INTERRUPTED:
+                job.result |= _interrupted(STOPPED)
         except ReconcileError as exc:
             job.exit_code = int(exc.exit_code)
             job.result = _document(recorded) | {"error": {"code": "job", "message": exc.render()}}
@@ -249,11 +289,33 @@ class Jobs:
             log.exception("apply job %s failed unexpectedly", job.id)
             job.exit_code = int(ExitCode.INVALID)
             job.result = {"error": {"code": "internal", "message": "the job failed unexpectedly"}}
+        self._end(job, job.result)
+
+    def _end(self, job: Job, result: dict[str, Any] | None) -> None:
+        if job.exit_code is None:
+            job.exit_code = int(ExitCode.INTERRUPTED)
+        job.result = result
         job.status = JobStatus.SUCCEEDED if job.exit_code == 0 else JobStatus.FAILED
         job.finished = _now()
         self._save(job)
+        self._threads.pop(job.id, None)
         job.done.set()
         self._on_finish(job)
+
+    def _sleep(self, hooks: JobHooks) -> Callable[[float], None]:
+        """The hooks' sleep, cut short when the service is asked to stop (a poll waits up to
+        10 s); once stopping, sleeps are whole again, so no wait loop spins. An injected
+        sleep (a test's simulated clock) is kept as it is."""
+        if hooks.sleep is not time.sleep:
+            return hooks.sleep
+
+        def sleep(seconds: float) -> None:
+            if self._stopping.is_set():
+                hooks.sleep(seconds)
+            else:
+                self._stopping.wait(seconds)
+
+        return sleep
 
     def _progress(self, job: Job) -> Callable[[Event], None]:
         def record(event: Event) -> None:
@@ -262,6 +324,10 @@ class Jobs:
                 self._save(job)
 
         return record
+
+
+def _interrupted(message: str) -> dict[str, Any]:
+    return {"error": {"code": "interrupted", "message": message}}
 
 
 def _recording(

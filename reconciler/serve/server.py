@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import resource
+import signal
 import socket
 import sys
 import threading
 from collections.abc import Callable
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import IO
 
 import anyio.to_thread
@@ -147,7 +148,20 @@ def check_file_limit(max_connections: int) -> None:
 
 
 def serve(service: Service, *, announce: Callable[[str], None]) -> None:
-    """Serve in the foreground; ``announce`` gets the base URL first."""
+    """Serve in the foreground; ``announce`` gets the base URL first.
+
+    uvicorn catches SIGTERM to stop taking requests, then raises it again with the handler
+    it found; with Python's default handler the process would die right there, before
+    ``Service.close`` lets jobs finish or checkpoint and agents finish their round. The
+    handler it finds here does nothing, so SIGTERM ends in a clean stop and exit 0."""
     running = Running(service)
     announce(running.url)
-    running.run()
+    previous = signal.signal(signal.SIGTERM, _stop_requested)
+    try:
+        running.run()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_requested(_signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM once uvicorn has stopped serving: the stop under way is the answer."""

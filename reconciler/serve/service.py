@@ -76,6 +76,16 @@ class Service:
                     log.error("state/%s: %s", env, exc.render())
 
     def close(self) -> None:
+        """Stop after the server stopped taking requests: agents at their next step, jobs
+        finished or checkpointed (``Jobs.stop``), every record written and committed."""
+        self.sync.ask_to_stop()
+        still = self.jobs.stop(finish=self.settings.stop_grace)
+        if still:
+            log.warning(
+                "stopping with job(s) %s still running; their records are committed when the "
+                "service starts again",
+                ", ".join(still),
+            )
         self.sync.stop()  # between two steps of a round; a round's records are finished first
         self.connections.close()
 

@@ -38,6 +38,7 @@ class ServeSettings:
     body_timeout: float = 30.0  # and its body within this of the headers
     max_connections: int = 256  # open connections; past it a new one is answered 503
     trusted_user_header: str | None = None  # with behind_proxy: the header naming the person
+    stop_grace: float = 20.0  # on SIGTERM, running jobs finish within this or are checkpointed
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), repr=False)
 
     @property

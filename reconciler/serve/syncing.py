@@ -57,9 +57,13 @@ class SyncAgents:
             thread.start()
             self._threads.append(thread)
 
-    def stop(self) -> None:
+    def ask_to_stop(self) -> None:
+        """Each loop stops at its next step; ``stop`` waits for that."""
         for loop in self.loops.values():
             loop.stop()
+
+    def stop(self) -> None:
+        self.ask_to_stop()
         for thread in self._threads:
             thread.join(timeout=STOP_GRACE)
 

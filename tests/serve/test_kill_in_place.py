@@ -55,10 +55,12 @@ def repo(server: SandboxServer, make_config_repo: Callable[[str], ConfigRepo]) -
 
 
 @contextmanager
-def serving(repo: ConfigRepo, tokens: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+def serving(
+    repo: ConfigRepo, tokens: Path, *options: str
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
     command = [sys.executable, "-m", "reconciler", "serve", "--port", "0", "--tokens", str(tokens)]
     proc = subprocess.Popen(
-        [*command, "--root", str(repo.root)],
+        [*command, "--root", str(repo.root), *options],
         env={**os.environ, **repo.environ},
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -157,3 +159,39 @@ def test_a_service_killed_during_a_job_recovers_when_it_starts_again(
     assert unaccounted_changes(served.root, ENV, live) == []
     report = run_drift(DriftRequest(root=served.root, environment=ENV, environ=served.environ))
     assert report.of(DriftKind.DRIFTED) + report.of(DriftKind.UNMANAGED) == []
+
+
+def test_sigterm_during_a_job_checkpoints_it_records_committed_and_the_job_says_so(
+    sandbox_factory: Callable[..., SandboxServer],
+    make_config_repo: Callable[[str], ConfigRepo],
+    tmp_path: Path,
+) -> None:
+    """Graceful shutdown: a job that cannot finish within --stop-grace stops sending writes,
+    finishes the calls in flight, records and commits them, and ends FAILED 'interrupted'
+    (kept on disk, so the restarted service shows the same job); nothing is left uncommitted."""
+    slow = sandbox_factory(clock=SystemClock(), provision_seconds=(60.0, 60.0))
+    made = make_config_repo(slow.base_url)
+    git(made.root.parent, "init", "--quiet", "-b", "main", str(made.root))
+    configure(made.root)
+    made.write_environment(policy=POLICY)
+    made.write_model("alpha-model")
+    commit_all(made.root)
+    tokens = token_file(tmp_path / "tokens.txt")
+    with serving(made, tokens, "--stop-grace", "0.2") as (proc, url):
+        link = apply(url, "beta-model", 0.3)
+        _wait(lambda: accepted(made.root), what="the job's first accepted write")
+        began = time.monotonic()
+        os.killpg(proc.pid, signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        stopped_in = time.monotonic() - began
+    assert stopped_in < 10, f"took {stopped_in:.1f} s to stop"
+    assert git(made.root, "status", "--porcelain", "--", STATE) == ""
+    assert "beta-model" in git(made.root, "show", "HEAD", "--", STATE)
+    with serving(made, tokens) as (_proc, url):
+        job = finished(url, link)
+    assert job["status"] == "FAILED" and job["exitCode"] == 130, job
+    assert job["result"]["error"]["code"] == "interrupted"
+    assert "what was applied is recorded and committed" in job["result"]["error"]["message"]
+    outcomes = {o["name"]: o["state"] for o in job["result"]["result"]["outcomes"]}
+    assert outcomes == {"alpha-model": "INTERRUPTED", "beta-model": "INTERRUPTED"}
+    assert unaccounted_changes(made.root, ENV, live_models(slow)) == []

@@ -50,6 +50,7 @@ class Applier:
         health_check: HealthCheck | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        stopping: Callable[[], bool] = lambda: False,
         rng: random.Random | None = None,
     ) -> None:
         self._prepared = prepared
@@ -59,6 +60,7 @@ class Applier:
         self._emit = on_event
         self._now = monotonic
         self._sleep = sleep
+        self._stopping = stopping
         self._poller = Poller(client, settings=settings.poll, rng=rng)
         self._settler = Settler(
             self._poller,
@@ -94,7 +96,8 @@ class Applier:
         )
         futures = {pool.submit(self._write, i, ctx): outcomes[i.name] for i in items}
         try:
-            self._loop(futures)
+            if not self._loop(futures):
+                self._interrupt(pool, futures)
         except KeyboardInterrupt:
             self._interrupt(pool, futures)
         finally:
@@ -110,8 +113,8 @@ class Applier:
         self._emit(Event(item.name, _verb(item.action)))
         return perform(item, self._prepared.bodies.get(item.name), ctx)
 
-    def _loop(self, futures: dict[Future[str | None], Outcome]) -> None:
-        """Collect writes as they finish and poll what is pending.
+    def _loop(self, futures: dict[Future[str | None], Outcome]) -> bool:
+        """Collect writes as they finish and poll what is pending; False when asked to stop.
 
         While writes are still being sent, polls run at the slowest interval: they share the
         rate limit with the writes, and a model created early rarely decides the total time.
@@ -120,6 +123,8 @@ class Applier:
         running = dict(futures)
         next_poll = self._now()
         while running or self._settler.pending:
+            if self._stopping():
+                return False
             done, _ = wait(list(running), timeout=0) if running else (set(), set())
             for future in done:
                 self._collect(future, running.pop(future))
@@ -137,6 +142,7 @@ class Applier:
                 )
             else:
                 self._sleep(max(0.0, next_poll - self._now()))
+        return True
 
     def _collect(self, future: Future[str | None], outcome: Outcome) -> None:
         try:

@@ -143,6 +143,7 @@ def _apply(
         health_check=hooks.make_health_check(prepared, client),
         sleep=hooks.sleep,
         monotonic=hooks.monotonic,
+        stopping=hooks.stopping,
     )
     result = applier.result
     try:

@@ -68,5 +68,8 @@ class JobHooks:
     load: Callable[[Path, str], LoadedEnvironment] = load_environment
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
+    # Asked to stop (the service is shutting down): the apply sends no new write, lets the
+    # calls in flight finish and records what happened, as after Ctrl-C (exit 130).
+    stopping: Callable[[], bool] = lambda: False
     on_wait: Callable[[str], None] = lambda _m: None  # waiting for the environment lock
     on_notice: Callable[[str], None] = lambda _m: None  # e.g. a crashed run's records committed
