@@ -36,7 +36,7 @@ from reconciler.gitops.snapshot import atomic_write
 from reconciler.report.apply_result import result_document
 from reconciler.report.plan_json import plan_document
 from reconciler.structs.errors import ConfigError, ExitCode, ReconcileError
-from reconciler.structs.outcome import ApplyResult
+from reconciler.structs.outcome import ApplyResult, State
 from reconciler.structs.plan import Plan
 
 log = logging.getLogger("reconciler.serve")
@@ -175,10 +175,15 @@ class Jobs:
     """The recent jobs by id, this service's and, with a store, earlier runs'."""
 
     def __init__(
-        self, *, on_finish: Callable[[Job], None] = lambda _j: None, store: JobStore | None = None
+        self,
+        *,
+        on_finish: Callable[[Job], None] = lambda _j: None,
+        store: JobStore | None = None,
+        log: Callable[[str], None] = lambda _line: None,
     ) -> None:
         self._jobs: dict[str, Job] = {}
         self._on_finish = on_finish
+        self._log = log
         self._store = store
         self._saving = threading.Lock()
         self._stopping = threading.Event()
@@ -276,6 +281,7 @@ class Jobs:
                     return
                 job.status = JobStatus.RUNNING
                 self._save(job)
+                self._log(log_line(job))
                 steps = _recording(recorded, hooks, self._progress(job))
                 stoppable = replace(steps, stopping=self._stopping.is_set, sleep=self._sleep(steps))
                 code = run_job(request, stoppable)
@@ -299,6 +305,7 @@ class Jobs:
         job.finished = _now()
         self._save(job)
         self._threads.pop(job.id, None)
+        self._log(log_line(job))
         job.done.set()
         self._on_finish(job)
 
@@ -324,6 +331,30 @@ class Jobs:
                 self._save(job)
 
         return record
+
+
+def log_line(job: Job) -> str:
+    """The job's JSON log line, in the shape of a sync round's (``time``, ``event``, ``env``,
+    ``ms``, ``commit``, ``applied``, ``error``), so one log pipeline reads both; written when
+    the job starts running and when it ends. No plan or value: names and counts only."""
+    outcomes = ((job.result or {}).get("result") or {}).get("outcomes") or []
+    error = (job.result or {}).get("error") or {}
+    began = datetime.fromisoformat(job.created.replace("Z", "+00:00"))
+    line = {
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "event": "apply-job",
+        "env": job.env,
+        "job": job.id,
+        "status": job.status.value,
+        "exitCode": job.exit_code,
+        "ms": round((datetime.now(UTC) - began).total_seconds() * 1000, 1),
+        "actor": job.actor,
+        "commit": job.commit,
+        "applied": sum(1 for o in outcomes if State(o.get("state")).succeeded),
+        "notApplied": sum(1 for o in outcomes if not State(o.get("state")).succeeded),
+        "error": error.get("code"),
+    }
+    return json.dumps(line, separators=(",", ":"))
 
 
 def _interrupted(message: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ state of their own, so a test can build a service on a temporary repository and 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections import defaultdict
 
@@ -29,6 +30,12 @@ from reconciler.structs.errors import ReconcileError
 log = logging.getLogger("reconciler.serve")
 
 
+def _stderr(line: str) -> None:
+    """Job lines go to stderr beside the access log and the sync rounds' lines."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
 class Service:
     """Everything the routes share."""
 
@@ -43,7 +50,7 @@ class Service:
         self.failed_logins = RateLimiter(settings.login_failures_per_minute)
         self.connections = Connections(settings)
         self.metrics = Metrics()
-        self.jobs = Jobs(on_finish=self._finished, store=JobStore(settings.root))
+        self.jobs = Jobs(on_finish=self._finished, store=JobStore(settings.root), log=_stderr)
         self.metrics.running.set_function(self.jobs.running)
         self.cost_history = CostHistory()
         self._job_hooks = job_hooks or JobHooks(

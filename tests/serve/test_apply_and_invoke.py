@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from reconciler.gitops.audit import verify_log
 from reconciler.gitops.lock import manifest_lock
 from reconciler.gitops.snapshot import read_snapshot
@@ -56,7 +58,7 @@ def apply(api: Api, name: str) -> dict[str, Any]:
 
 
 def test_apply_job_reaches_active_with_audit_and_snapshot(
-    api: Api, served_repo: ConfigRepo, sandbox: Any
+    api: Api, served_repo: ConfigRepo, sandbox: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     allow_apply(served_repo)
     body = apply(api, "ticket-triage")
@@ -85,6 +87,14 @@ def test_apply_job_reaches_active_with_audit_and_snapshot(
     assert git(root, "status", "--porcelain") == ""
     for secret in (KEYS["OPENAI_API_KEY"], KEYS["GENESYS_CLIENT_SECRET"]):
         assert secret not in json.dumps(job) and secret not in log.read_text()
+    # one JSON line when the job runs and one when it ends, shaped like a sync round's
+    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if '"apply-job"' in x]
+    assert [(x["status"], x["applied"], x["notApplied"]) for x in lines] == [
+        ("RUNNING", 0, 0),
+        ("SUCCEEDED", 2, 0),
+    ]
+    assert {x["job"] for x in lines} == {job["id"]} and lines[-1]["exitCode"] == 0
+    assert lines[-1]["env"] == "staging" and lines[-1]["commit"] == body["commit"]
 
 
 def test_apply_needs_admin_and_the_policy(api: Api, served_repo: ConfigRepo) -> None:
