@@ -178,7 +178,7 @@ def test_suspended_stops_both_apply_and_heal_but_keeps_reporting(
     assert remote_audit(fleet) == before
 
 
-def test_a_dirty_or_diverged_checkout_is_refused_with_what_to_do(fleet: Fleet) -> None:
+def test_a_dirty_diverged_or_detached_checkout_is_refused_with_what_to_do(fleet: Fleet) -> None:
     fleet.agent.write_model("local-edit")
     report = fleet.round(1)
     assert report.outcome is RoundOutcome.FAILED and report.exit_code == 1
@@ -191,18 +191,14 @@ def test_a_dirty_or_diverged_checkout_is_refused_with_what_to_do(fleet: Fleet) -
     assert report.outcome is RoundOutcome.FAILED
     assert "diverged from origin/main: 1 local commit(s)" in str(report.error)
     assert "--push" in str(report.error)
-
-
-def test_a_detached_head_or_a_branch_without_upstream_is_followed_or_refused(
-    fleet: Fleet,
-) -> None:
-    """The one-call lookup of branch and upstream falls back to asking git step by step."""
+    # without an upstream the branch follows origin/<branch>; a detached HEAD is refused
+    git(fleet.agent.root, "reset", "--quiet", "--hard", "origin/main")
     git(fleet.agent.root, "branch", "--quiet", "--unset-upstream")
-    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
-    report = fleet.round(1)
+    fleet.push("add gamma", lambda repo: repo.write_model("gamma-model"))
+    report = fleet.round(3)
     assert report.pulled == 1 and report.outcome is not RoundOutcome.FAILED, report.error
     git(fleet.agent.root, "checkout", "--quiet", "--detach")
-    report = fleet.round(2)
+    report = fleet.round(4)
     assert report.outcome is RoundOutcome.FAILED
     assert "HEAD is detached" in str(report.error) and "git checkout main" in str(report.error)
 
