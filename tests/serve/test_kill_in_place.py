@@ -45,7 +45,11 @@ def server(sandbox_factory: Callable[..., SandboxServer]) -> SandboxServer:
 
 @pytest.fixture
 def repo(server: SandboxServer, make_config_repo: Callable[[str], ConfigRepo]) -> ConfigRepo:
-    made = make_config_repo(server.base_url)
+    return _committed_repo(make_config_repo(server.base_url))
+
+
+def _committed_repo(made: ConfigRepo) -> ConfigRepo:
+    """A git checkout with the service's policy and one model, committed on main."""
     git(made.root.parent, "init", "--quiet", "-b", "main", str(made.root))
     configure(made.root)
     made.write_environment(policy=POLICY)
@@ -170,12 +174,7 @@ def test_sigterm_during_a_job_checkpoints_it_records_committed_and_the_job_says_
     finishes the calls in flight, records and commits them, and ends FAILED 'interrupted'
     (kept on disk, so the restarted service shows the same job); nothing is left uncommitted."""
     slow = sandbox_factory(clock=SystemClock(), provision_seconds=(60.0, 60.0))
-    made = make_config_repo(slow.base_url)
-    git(made.root.parent, "init", "--quiet", "-b", "main", str(made.root))
-    configure(made.root)
-    made.write_environment(policy=POLICY)
-    made.write_model("alpha-model")
-    commit_all(made.root)
+    made = _committed_repo(make_config_repo(slow.base_url))
     tokens = token_file(tmp_path / "tokens.txt")
     with serving(made, tokens, "--stop-grace", "0.2") as (proc, url):
         link = apply(url, "beta-model", 0.3)
