@@ -48,10 +48,11 @@ def head_from_json(value: Any, *, source: str) -> AuditHead | None:
 
 def read_head(path: Path) -> AuditHead | None:
     """The head of the log on disk now; None when there is no log or it holds no entry."""
-    last = collections.deque(_entries(path), maxlen=1)
+    last = collections.deque(_lines(path), maxlen=1)
     if not last:
         return None
-    number, entry = last[0]
+    number, raw = last[0]
+    entry = _parsed(raw)
     if entry is None or not isinstance(entry.get("hash"), str):
         raise ConfigError(
             f"{path} line {number} is damaged, so the snapshot cannot record the log's head",
@@ -62,12 +63,16 @@ def read_head(path: Path) -> AuditHead | None:
 
 def entry_at(path: Path, line: int) -> dict[str, Any] | None:
     """The parsed entry on complete line ``line`` (1-based), or None."""
-    return next((entry for number, entry in _entries(path) if number == line), None)
+    return next((_parsed(raw) for number, raw in _lines(path) if number == line), None)
 
 
 def find_entry(path: Path, audit_id: str) -> AuditHead | None:
     """Where the entry with ``audit_id`` is now: its line and hash."""
-    for number, entry in _entries(path):
+    wanted = audit_id.encode("utf-8")
+    for number, raw in _lines(path):
+        if wanted not in raw:  # parse only the lines that could be it
+            continue
+        entry = _parsed(raw)
         if entry is not None and entry.get("auditId") == audit_id:
             return AuditHead(entries=number, hash=str(entry.get("hash")))
     return None
@@ -93,7 +98,8 @@ def check_anchor_in(data: bytes, head: AuditHead, *, entries: int) -> AuditVerdi
             reason=f"the log ends at line {entries} but snapshot.json records {head.entries} "
             f"entries: {missing} was deleted; restore the log from the git history",
         )
-    found = next((e for number, e in _entries_in(data) if number == head.entries), None)
+    lines = _numbered(data.splitlines(keepends=True))
+    found = next((_parsed(raw) for number, raw in lines if number == head.entries), None)
     if found is None or found.get("hash") != head.hash:
         return AuditVerdict(
             ok=False,
@@ -106,14 +112,19 @@ def check_anchor_in(data: bytes, head: AuditHead, *, entries: int) -> AuditVerdi
 
 
 def entries_after(path: Path, line: int) -> Iterator[dict[str, Any]]:
-    """The parsed entries after complete line ``line`` (0 for all of them)."""
-    for number, entry in _entries(path):
-        if number > line and entry is not None:
+    """The parsed entries after complete line ``line`` (0 for all of them).
+
+    Lines up to ``line`` are counted, not parsed: the sync agent asks for the entries after
+    the snapshot's anchor every round, and a log grows for as long as the environment lives
+    (parsing it whole made a round of a 6-hour soak 50% slower than the first)."""
+    for number, raw in _lines(path):
+        if number > line and (entry := _parsed(raw)) is not None:
             yield entry
 
 
-def _entries(path: Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
-    """Complete lines, numbered from 1, parsed when they are JSON objects (else None)."""
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """Complete lines, numbered from 1, unparsed: callers parse only the lines they need, since
+    a log grows for as long as its environment lives."""
     try:
         handle = path.open("rb")
     except FileNotFoundError:
@@ -122,15 +133,11 @@ def _entries(path: Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
         yield from _numbered(handle)
 
 
-def _entries_in(data: bytes) -> Iterator[tuple[int, dict[str, Any] | None]]:
-    return _numbered(data.splitlines(keepends=True))
-
-
-def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, dict[str, Any] | None]]:
+def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
     for number, raw in enumerate(lines, start=1):
         if not raw.endswith(b"\n"):
             return  # a torn last line is not an entry
-        yield number, _parsed(raw)
+        yield number, raw
 
 
 def _parsed(raw: bytes) -> dict[str, Any] | None:
