@@ -86,7 +86,8 @@ _DECLARATIONS: dict[str, Callable[[F], F]] = {
         "--sandbox",
         is_flag=True,
         default=None,
-        help="Run against an embedded Gateway emulator (state in .reconciler/sandbox/).",
+        help="Use an embedded Gateway emulator; its models and the records of runs against "
+        "it stay in .reconciler/sandbox/, never committed.",
     ),
     "prune": click.option(
         "--prune",
