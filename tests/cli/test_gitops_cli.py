@@ -217,6 +217,8 @@ def test_a_sandbox_run_keeps_its_records_beside_the_emulator(repo: Path) -> None
     assert checked["path"] == ".reconciler/sandbox/state/staging/audit.jsonl"
     assert checked["entries"] == len(actions)
     assert cli(repo, "audit", "verify").stdout == "no audit logs under state/\n"
+    no_history = cli(repo, "audit", "verify", "--sandbox", "--history")
+    assert no_history.returncode == ExitCode.INVALID and "drop --history" in no_history.stderr
 
 
 @pytest.mark.parametrize("asked", [("--commit",), ("--push",), ("--commit", "--push")])

@@ -85,9 +85,9 @@ def run_drift(request: DriftRequest) -> DriftReport:
         me = Holder.for_run(
             actor=default_actor(request.root), run=str(uuid.uuid4()), environ=request.environ
         )
-        settings = LockSettings(timeout=request.lock_timeout, remote=request.push)
+        settings = LockSettings(timeout=request.lock_timeout, remote=request.pushes_back)
         with environment_lock(request.root, request.environment, me=me, settings=settings):
-            commit_leftovers_first(request.root, request.environment, push=request.push)
+            commit_leftovers_first(request.root, request.environment, push=request.pushes_back)
             _record(request, report)
     return report
 
@@ -133,7 +133,7 @@ def _record(request: DriftRequest, report: DriftReport) -> None:
         request.environment,
         message=f"reconcile({request.environment}): drift detected: {summary} [skip ci]",
     )
-    if request.push:
+    if request.pushes_back:
         pushed = push_state(request.root)
         if not pushed.pushed:
             raise ReconcileError(f"the drift record was committed but not pushed: {pushed.detail}")
