@@ -86,7 +86,8 @@ _DECLARATIONS: dict[str, Callable[[F], F]] = {
         "--sandbox",
         is_flag=True,
         default=None,
-        help="Run against an embedded Gateway emulator (state in .reconciler/sandbox/).",
+        help="Use an embedded Gateway emulator; its models and the records of runs against "
+        "it stay in .reconciler/sandbox/, never committed.",
     ),
     "prune": click.option(
         "--prune",
@@ -181,6 +182,7 @@ def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
         raise click.UsageError(f"{flags} does nothing for '{ctx.info_name}'; leave it out")
     merged = {k: given.get(k) if given.get(k) not in (None, 0) else parent.get(k) for k in _FIELDS}
     require_format(ctx, merged["fmt"])
+    _refuse_sandbox_writeback(merged)
     _log_to_stderr(bool(merged["verbose"]))
     return CommonOptions(
         root=Path(merged["root"] or Path.cwd()).resolve(),
@@ -194,6 +196,20 @@ def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
         full=bool(merged["full"]),
         color=merged["color"] or "auto",
     )
+
+
+def _refuse_sandbox_writeback(merged: Mapping[str, Any]) -> None:
+    """``--sandbox`` with ``--commit``/``--push`` is refused before anything runs: a sandbox
+    run's records stay under ``.reconciler/sandbox/`` (``engine.record.place``)."""
+    asked = [f"--{k}" for k in ("commit", "push") if merged.get(k)]
+    if merged.get("sandbox") and asked:
+        raise click.UsageError(
+            f"--sandbox cannot go with {' and '.join(asked)}: a --sandbox run's records "
+            "describe the emulator, not the Gateway; they stay under .reconciler/sandbox/ and "
+            "are never committed. Drop --commit/--push, or point the environment at a "
+            "sandbox server with loginBaseUrl/apiBaseUrl to test git write-back; nothing "
+            "was changed"
+        )
 
 
 def require_format(ctx: click.Context, fmt: str | None) -> None:

@@ -22,10 +22,8 @@ def render_result_text(plan: Plan, result: ApplyResult) -> str:
             f"  {outcome.state} {outcome.name} [{outcome.action.value}]: {outcome.error}{where}"
         )
     if result.snapshot_serial is not None:
-        lines.append(
-            f"Snapshot written: state/{plan.environment}/snapshot.json "
-            f"(serial {result.snapshot_serial})"
-        )
+        where = result.snapshot_file or f"state/{plan.environment}/snapshot.json"
+        lines.append(f"Snapshot written: {where} (serial {result.snapshot_serial})")
     if result.commit:
         lines.append(f"Committed state as {result.commit[:12]}")
     if "push" in result.extra:

@@ -17,6 +17,7 @@ class AuditReport:
     verdicts: Mapping[str, AuditVerdict]
     paths: Mapping[str, str]  # each environment's log, relative to the config root
     history: bool = False  # ``--history``: every committed version was checked too
+    folder: str = "state/"  # where the logs were looked for (a sandbox's are elsewhere)
 
     @property
     def ok(self) -> bool:
@@ -28,7 +29,7 @@ class AuditReport:
 
 def audit_text(report: AuditReport) -> str:
     if not report.verdicts:
-        return "no audit logs under state/\n"
+        return f"no audit logs under {report.folder}\n"
     lines = []
     for env, verdict in report.verdicts.items():
         if verdict.ok:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reconciler.sandbox.server import SandboxServer
 from reconciler.sandbox.settings import ClientSpec, SandboxSettings
-from reconciler.structs.paths import private_path
+from reconciler.structs.paths import SANDBOX_DIR, private_path
 
 DEFAULT_CLIENT_ID = "sandbox"
 DEFAULT_CLIENT_SECRET = "sandbox-secret"  # noqa: S105 - a published default, like the CLI's
@@ -40,7 +40,7 @@ def embedded_sandbox(
     staging and prod each have their own Genesys Cloud organisation in real life. A server
     already running for that file in this process is shared (with its own delays and faults).
     """
-    state_file = private_path(root, "sandbox", f"{organisation}.json").resolve()
+    state_file = private_path(root, SANDBOX_DIR, f"{organisation}.json").resolve()
     server = _acquire(state_file, provision_seconds, lost_reply_rate)
     try:
         yield server

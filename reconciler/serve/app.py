@@ -235,7 +235,7 @@ async def env_history(request: Request) -> Response:
     model = request.query_params.get("model") or None
     found = await run_in_threadpool(
         lambda: overview.history(
-            service.settings.root, env, limit=limit, before=before, model=model
+            service.settings.records, env, limit=limit, before=before, model=model
         )
     )
     return JSONResponse(found)

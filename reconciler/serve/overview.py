@@ -171,10 +171,11 @@ def model(connections: Connections, served: Served, env: str, name: str) -> dict
 
 
 def history(
-    root: Path, env: str, *, limit: int, before: str | None, model: str | None
+    records: Path, env: str, *, limit: int, before: str | None, model: str | None
 ) -> dict[str, Any]:
-    """Audit entries newest first; ``before`` is the ``auditId`` the previous page ended at."""
-    path = audit_path(root, env)
+    """Audit entries newest first from the log under ``records`` (the records root);
+    ``before`` is the ``auditId`` the previous page ended at."""
+    path = audit_path(records, env)
     if path.is_symlink():
         raise ApiError(409, "unreadable", f"state/{env}/audit.jsonl is a symlink; not read")
     try:

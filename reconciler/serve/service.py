@@ -72,7 +72,11 @@ class Service:
 
     def commit_leftovers(self) -> None:
         """Commit (and push) the records a job killed with the service left in the served
-        checkout, before the first request; each job does the same first (``run_locked``)."""
+        checkout, before the first request; each job does the same first (``run_locked``).
+        A ``--sandbox`` service commits no records: its own stay under ``.reconciler/sandbox/``
+        and those in ``state/`` are a real run's, for a real run to commit."""
+        if self.settings.sandbox:
+            return
         for env in list_environments(self.settings.root):
             with self.lock(env):
                 try:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.paths import records_root
 
 LOGIN_FAILURES_PER_MINUTE = 20  # CONTRACT section 7, Operation
 
@@ -40,6 +41,12 @@ class ServeSettings:
     trusted_user_header: str | None = None  # with behind_proxy: the header naming the person
     stop_grace: float = 20.0  # on SIGTERM, running jobs finish within this or are checkpointed
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ), repr=False)
+
+    @property
+    def records(self) -> Path:
+        """Where the service's snapshots and audit logs lie: ``state/`` of the served
+        checkout, or with ``--sandbox`` the emulator's (``structs.paths.records_root``)."""
+        return records_root(self.root, sandbox=self.sandbox)
 
     @property
     def loopback(self) -> bool:

@@ -63,7 +63,7 @@ def plan_of(connections: Connections, loaded: LoadedEnvironment) -> Plan:
         environ=settings.environ,
         sandbox=settings.sandbox,
         prune=False,
-        root=settings.root,
+        records=settings.records,
     )
     return prepared.plan
 

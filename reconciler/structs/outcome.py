@@ -92,6 +92,7 @@ class ApplyResult:
     outcomes: list[Outcome] = field(default_factory=list)
     interrupted: bool = False
     snapshot_serial: int | None = None
+    snapshot_file: str | None = None  # where it was written, from the checkout's root
     commit: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)

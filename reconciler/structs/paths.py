@@ -49,13 +49,14 @@ def inside_root(root: Path, path: Path) -> Path:
 
 def outside_message(root: Path, path: Path, target: Path) -> str:
     try:
-        shown = path.relative_to(root).as_posix()
+        shown = _shown(root, path)
     except ValueError:
         shown = path.as_posix()
     return f"{shown} resolves to {target}, outside the repository; it is neither read nor written"
 
 
 PRIVATE_DIR = ".reconciler"  # the checkout's working files: sandbox state, locks, torn lines
+SANDBOX_DIR = "sandbox"  # under PRIVATE_DIR: the embedded emulator's models and its runs' records
 
 
 def unlinked(root: Path, *parts: str) -> Path:
@@ -67,7 +68,7 @@ def unlinked(root: Path, *parts: str) -> Path:
     for part in parts:
         path = path / part
         if path.is_symlink():
-            shown = path.relative_to(root).as_posix()
+            shown = _shown(root, path)
             raise ConfigError(
                 f"{shown} is a symbolic link; reconcile never reads or writes its state "
                 "through a link, so nothing was changed",
@@ -87,8 +88,31 @@ def private_path(root: Path, *parts: str) -> Path:
 
 
 def state_path(root: Path, env: str, *name: str) -> Path:
-    """``state/<env>[/name]`` with no symlink on the way (see ``unlinked``)."""
+    """``state/<env>[/name]`` under a records root (``records_root``) with no symlink on the
+    way (see ``unlinked``)."""
     return unlinked(root, "state", env, *name)
+
+
+def records_root(root: Path, *, sandbox: bool) -> Path:
+    """The folder whose ``state/<env>/`` holds a run's snapshot and audit log: the checkout
+    itself, or for a ``--sandbox`` run ``.reconciler/sandbox/`` beside the emulator's models.
+
+    A sandbox run's records describe the emulator, not the Gateway: written to ``state/`` they
+    were taken by the next real run for a crashed run's leftovers and committed into the
+    team's audit chain. Kept here they are never committed, while a sandbox rerun still plans
+    from its own last snapshot. Every reader and writer of records takes this folder as its
+    ``root``; git (commits, the manifests' commit, the actor) keeps the checkout's.
+    """
+    return private_path(root, SANDBOX_DIR) if sandbox else root
+
+
+def _shown(root: Path, path: Path) -> str:
+    """``path`` as the user finds it from the checkout: a sandbox run's records root is
+    ``.reconciler/sandbox/`` (``records_root``), and its files are named from the checkout."""
+    shown = path.relative_to(root).as_posix()
+    if root.name == SANDBOX_DIR and root.parent.name == PRIVATE_DIR:
+        return f"{PRIVATE_DIR}/{SANDBOX_DIR}/{shown}"
+    return shown
 
 
 def _kind(part: str, parts: tuple[str, ...]) -> str:

@@ -3,18 +3,18 @@
 ``reconcile init`` (from the wheel) writes the config repo into a temporary git repository
 with a bare ``origin`` that every job clones afresh, as on GitHub. Its workflows call this
 repository's reusable workflows, which use this repository's action, which runs the wheel's
-``reconcile`` (its pip install step is recorded by a shim, not run). Every reusable call gets
-``reconcile-flags: --sandbox``, so each environment talks to an emulator with its own
-persistent state (its "org"), and ``GITHUB_*`` point at the fake GitHub. Secrets are random
-per test, so a leak is detectable; provider keys exist only as environment secrets, which only
-the apply jobs (running in their GitHub Environment) can see.
+``reconcile`` (its pip install step is recorded by a shim, not run). Each environment is a
+sandbox server of its own on loopback (its "org"), named by ``apiBaseUrl``/``loginBaseUrl``
+in its environment.yaml and accepting the clients the workflows are given, as a team tests git
+write-back (a ``--sandbox`` run's records are never committed). ``GITHUB_*`` point at the fake
+GitHub. Secrets are random per test, so a leak is detectable; provider keys exist only as
+environment secrets, which only the apply jobs (running in their GitHub Environment) can see.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import secrets as random_secrets
 import shutil
 import subprocess
@@ -23,8 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from reconciler.cli.main import COMMANDS
+from reconciler.sandbox import SandboxServer
+from reconciler.sandbox.settings import ClientSpec
+from tests.fixtures_engine import default_client
 from tests.fixtures_github import FAKE_TOKEN
 from tests.github.actions_runner import TOOL_REPOSITORY, Runner, WorkflowRun, load
 from tests.github.fake_github import FakeGitHub
@@ -52,8 +56,11 @@ def _upper(env: str) -> str:
     return env.upper().replace("-", "_")
 
 
+EMERGENCY = {"id": "emergency", "secret": "emergency-secret"}  # someone's own client
+
+
 def _repository_secrets(envs: list[str]) -> dict[str, str]:
-    """The read-only clients plans and drift checks get (any value works in the sandbox)."""
+    """The read-only clients plans and drift checks get (their env's org accepts them)."""
     out = {"RECONCILE_APP_PRIVATE_KEY": ""}
     for env in envs:
         out[f"GENESYS_{_upper(env)}_READ_CLIENT_ID"] = f"reader-{random_secrets.token_hex(8)}"
@@ -74,10 +81,13 @@ def _environment_secrets(envs: list[str]) -> dict[str, dict[str, str]]:
 
 
 class ConfigRepo:
-    """The scaffolded repository, its origin, and a runner for its workflows."""
+    """The scaffolded repository, its origin, a runner for its workflows, and each
+    environment's org (a sandbox server)."""
 
-    def __init__(self, root: Path, runner: Runner, envs: list[str]) -> None:
-        self.root, self.runner, self.envs = root, runner, envs
+    def __init__(
+        self, root: Path, runner: Runner, envs: list[str], orgs: dict[str, SandboxServer]
+    ) -> None:
+        self.root, self.runner, self.envs, self.orgs = root, runner, envs, orgs
         self.origin = runner.origin
 
     def run(self, name: str) -> WorkflowRun:
@@ -113,20 +123,17 @@ class ConfigRepo:
         """Someone's emergency change: applied to the org from a scratch clone, never pushed."""
         scratch = self.root.parent / f"scratch-{env}"
         _git(self.root.parent, "clone", "-q", str(self.origin), str(scratch))
-        org, live = self.root.parent / "orgs" / env, scratch / ".reconciler" / "sandbox"
-        if org.is_dir():
-            shutil.copytree(org, live)
         for rel, (old, new) in edits.items():
             path = scratch / rel
             path.write_text(path.read_text().replace(old, new, 1))
         upper = _upper(env)
         extra = {
-            f"GENESYS_{upper}_CLIENT_ID": "emergency",
-            f"GENESYS_{upper}_CLIENT_SECRET": "emergency-secret",
+            f"GENESYS_{upper}_CLIENT_ID": EMERGENCY["id"],
+            f"GENESYS_{upper}_CLIENT_SECRET": EMERGENCY["secret"],
             f"{upper}_OPENAI_API_KEY": "sk-test" + "0" * 32,
         }
         done = subprocess.run(
-            ["reconcile", "--env", env, "--sandbox", "--yes"],
+            ["reconcile", "--env", env, "--yes"],
             cwd=scratch,
             env=self.runner.base_env | extra,
             capture_output=True,
@@ -135,8 +142,12 @@ class ConfigRepo:
             timeout=60,
         )
         assert done.returncode == 0, done.stdout + done.stderr
-        shutil.rmtree(org, ignore_errors=True)
-        shutil.copytree(live, org)
+        shutil.rmtree(scratch)
+
+    def live(self, env: str) -> list[dict[str, Any]]:
+        """What ``env``'s org holds now."""
+        with default_client(self.orgs[env]) as client:
+            return list(client.list_models())
 
     def push_main(self, *, trigger: str | None = None) -> None:
         """Push main; the apply run is triggered by ``trigger`` (default: the new tip)."""
@@ -158,7 +169,11 @@ class ConfigRepo:
 
 @pytest.fixture
 def scaffold(
-    tmp_path: Path, wheel_bin: Path, fake_github: FakeGitHub, github_env: dict[str, str]
+    tmp_path: Path,
+    wheel_bin: Path,
+    fake_github: FakeGitHub,
+    github_env: dict[str, str],
+    sandbox_factory: Callable[..., SandboxServer],
 ) -> Callable[[str], ConfigRepo]:
     def make(envs: str) -> ConfigRepo:
         names = envs.split(",")
@@ -169,6 +184,10 @@ def scaffold(
             capture_output=True,
             timeout=60,
         )
+        runner = _runner(tmp_path, wheel_bin, fake_github, github_env, names)
+        orgs = {env: _org(sandbox_factory, runner, env) for env in names}
+        for env, org in orgs.items():
+            _point_at(root / "environments" / env / "environment.yaml", org.base_url)
         subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
         _git(root, "init", "-q", "-b", "main")
         (
@@ -178,9 +197,33 @@ def scaffold(
         _git(root, "add", "."), _git(root, "commit", "-q", "-m", "reconcile init")
         _git(root, "remote", "add", "origin", str(origin))
         _git(root, "push", "-q", "origin", "main")
-        return ConfigRepo(root, _runner(tmp_path, wheel_bin, fake_github, github_env, names), names)
+        return ConfigRepo(root, runner, names, orgs)
 
     return make
+
+
+def _org(start: Callable[..., SandboxServer], runner: Runner, env: str) -> SandboxServer:
+    """``env``'s org: a sandbox server accepting its read client, its write client, someone's
+    emergency client and the default one (the test's own reads), provisioning at once."""
+    read = runner.contexts["secrets"]
+    write = runner.environment_secrets[env]
+    upper = _upper(env)
+    clients = (
+        ClientSpec(
+            read[f"GENESYS_{upper}_READ_CLIENT_ID"], read[f"GENESYS_{upper}_READ_CLIENT_SECRET"]
+        ),
+        ClientSpec(write["GENESYS_CLIENT_ID"], write["GENESYS_CLIENT_SECRET"]),
+        ClientSpec(EMERGENCY["id"], EMERGENCY["secret"]),
+        ClientSpec("sandbox", "sandbox-secret"),
+    )
+    return start(clients=clients, provision_seconds=(0.0, 0.05))
+
+
+def _point_at(path: Path, base_url: str) -> None:
+    """The scaffolded environment.yaml with its hosts overridden by the org's URL."""
+    doc = yaml.safe_load(path.read_text())
+    doc["spec"] |= {"apiBaseUrl": base_url, "loginBaseUrl": base_url}
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
 
 
 def _runner(
@@ -240,9 +283,8 @@ def _runner(
             "vars": {"RECONCILE_APP_CLIENT_ID": ""},
             "github": github,
         },
-        orgs=tmp_path / "orgs",
+        orgs=tmp_path / "orgs",  # for a job run with --sandbox (none of the workflows)
         environment_secrets=_environment_secrets(envs),
-        caller_inputs={"reconcile-flags": "--sandbox"},
         upload=lambda name, path: fake_github.add_artifact(name, {path.name: path.read_bytes()}),
     )
 
@@ -405,7 +447,7 @@ def test_apply_from_a_branch_other_than_main_is_refused(
     assert result.failed_jobs == ["dev/apply", "dev"]
     assert "apply runs only on main, not on 'refs/heads/feature'" in result.output
     assert [s.name for s in result.steps] == ["Refuse refs other than main"]
-    assert not (repo.root.parent / "orgs" / "dev").exists()  # the org was never called
+    assert repo.live("dev") == []  # the org was never changed
 
 
 @WAITS_FOR_PLAN_VERBS
@@ -462,15 +504,13 @@ def test_the_action_alone_exposes_the_exit_code_and_both_reports(
 
 
 def _live_temperature(repo: ConfigRepo, env: str) -> float:
-    """The temperature the org holds, read from the sandbox's persisted state."""
-    found = re.findall(r'"temperature":\s*([0-9.]+)', _org_text(repo, env))
-    assert found, "no temperature in the org's state"
-    return float(found[-1])
+    """The temperature of the one model the org holds."""
+    [model] = repo.live(env)
+    return float(model["configuration"]["temperature"])
 
 
 def _org_text(repo: ConfigRepo, env: str) -> str:
-    org = repo.root.parent / "orgs" / env
-    return "".join(p.read_text() for p in sorted(org.rglob("*.json")))
+    return json.dumps(repo.live(env), sort_keys=True)
 
 
 def _plan_then_merge(repo: ConfigRepo, *, live_first: bool) -> WorkflowRun:

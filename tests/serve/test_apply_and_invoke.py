@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -230,3 +231,29 @@ def test_flagged_input_is_answered_with_the_flag_and_its_reasons(
     # the service started compiling the guard's one-pass matcher; the gauge says when it is done
     assert accelerate(wait=True, timeout=60)
     assert "reconcile_serve_guard_one_pass_ready 1.0" in api("GET", "/metrics", role="viewer").text
+
+
+def test_a_sandbox_service_keeps_a_direct_apply_s_records_beside_the_emulator(
+    served_repo: ConfigRepo, tmp_path: Path
+) -> None:
+    allow_apply(served_repo)
+    root = served_repo.root
+    real_time = SimpleNamespace(advance=time.sleep, now=time.monotonic)  # the emulator's clock
+    with start_service(
+        served_repo, real_time, tmp_path, sandbox=True, provision_seconds=(0.0, 0.05)
+    ) as running:
+        api = Api(running.url, running.service)
+        body = apply(api, "ticket-triage")
+        job = follow(api, body["job"]["links"]["self"], timeout=30)
+        assert job["status"] == "SUCCEEDED" and job["exitCode"] == 0, job
+        shown = api("GET", "/api/environments/staging/history", role="viewer").json()
+    records = root / ".reconciler" / "sandbox" / "state" / "staging"
+    snapshot = read_snapshot(records.parent.parent, "staging")
+    assert snapshot is not None and snapshot.serial == 1
+    assert {m["name"] for m in snapshot.models} == {"support-classifier", "ticket-triage"}
+    assert verify_log(records / "audit.jsonl").ok
+    assert shown["entries"][0]["action"] == "CONFIG_SYNC"  # the page reads the same log
+    assert not (root / "state").exists()
+    subjects = git(root, "log", "--format=%s", "-2").splitlines()
+    assert "ticket-triage" in subjects[0]  # the manifest is committed, its records are not
+    assert not any(s.startswith("reconcile(staging)") for s in subjects)

@@ -41,19 +41,21 @@ class _Locked:
 def run_locked(request: JobRequest, hooks: JobHooks) -> int:
     """Take the lock, plan, and apply what the plan says (after ``hooks.confirm``)."""
     require_known(request.root, [request.environment])
-    if request.commit or request.push:
-        check_writeback(request.root, push=request.push)
+    if request.writes_back:
+        check_writeback(request.root, push=request.pushes_back)
     run_id = str(uuid.uuid4())
     me = Holder.for_run(actor=_actor(request), run=run_id, environ=request.environ)
-    settings = LockSettings(timeout=request.lock_timeout, ttl=request.lock_ttl, remote=request.push)
+    settings = LockSettings(
+        timeout=request.lock_timeout, ttl=request.lock_ttl, remote=request.pushes_back
+    )
     with environment_lock(
         request.root, request.environment, me=me, settings=settings, on_wait=hooks.on_wait
     ) as held:
-        if request.commit or request.push:
+        if request.writes_back:
             commit_leftovers_first(
                 request.root,
                 request.environment,
-                push=request.push,
+                push=request.pushes_back,
                 killed=held.died_here,
                 notify=hooks.on_notice,
             )
@@ -87,7 +89,7 @@ def _apply_planned(
 
 def _recorder(request: JobRequest, env: str, commit: str | None, run_id: str) -> Recorder:
     return Recorder(
-        audit_path(request.root, env),
+        audit_path(request.records, env),
         environment=env,
         actor=_actor(request),
         git_commit=commit,
@@ -107,9 +109,9 @@ def _record_unaccounted(
     recorder = _recorder(request, env, commit, locked.run_id)
     holders = locked.held.interrupted
     recovered = record_recovered(
-        request.root, prepared=prepared, recorder=recorder, lock_holders=holders
+        request.records, prepared=prepared, recorder=recorder, lock_holders=holders
     )
-    if not recovered and not snapshot_behind(request.root, env):
+    if not recovered and not snapshot_behind(request.records, env):
         return
     result = ApplyResult()
     _record(
@@ -133,7 +135,7 @@ def _apply(
     commit = manifests_commit(request.root, config.name)
     recorder = _recorder(request, config.name, commit, locked.run_id)
     holders = locked.held.interrupted
-    record_recovered(request.root, prepared=prepared, recorder=recorder, lock_holders=holders)
+    record_recovered(request.records, prepared=prepared, recorder=recorder, lock_holders=holders)
     applier = Applier(
         prepared,
         client,
@@ -180,13 +182,14 @@ def _record(
 ) -> None:
     record_state(
         request.root,
+        records=request.records,
         prepared=prepared,
         client=client,
         recorder=recorder,
         result=result,
         git_commit=commit,
-        commit=request.commit,
-        push=request.push,
+        commit=request.writes_back,
+        push=request.pushes_back,
         author=request.author,
     )
 

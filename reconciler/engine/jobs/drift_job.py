@@ -18,6 +18,7 @@ from reconciler.engine.plan.planner import compute_plan
 from reconciler.engine.plan.prepare import desired_models, without_unset_keys
 from reconciler.engine.plan.secrets import require_references
 from reconciler.engine.record.leftovers import commit_leftovers_first
+from reconciler.engine.record.place import RecordsPlace
 from reconciler.engine.record.recorder import Recorder
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.audit import default_actor
@@ -34,7 +35,7 @@ from reconciler.structs.manifests import LoadedEnvironment
 
 
 @dataclass(frozen=True)
-class DriftRequest:
+class DriftRequest(RecordsPlace):
     root: Path
     environment: str
     sandbox: bool = False
@@ -51,7 +52,7 @@ def run_drift(request: DriftRequest) -> DriftReport:
     require_references(loaded, request.environ, sandbox=request.sandbox, models=False)
     unset: dict[str, list[str]] = {}
     desired = desired_models(loaded, request.environ, sandbox=request.sandbox, unset=unset)
-    snapshot = read_snapshot(request.root, request.environment)
+    snapshot = read_snapshot(request.records, request.environment)
     sandbox_root = request.root if request.sandbox else None
     with open_client(loaded.config, environ=request.environ, sandbox_root=sandbox_root) as client:
         live = list(client.list_models())
@@ -79,14 +80,14 @@ def run_drift(request: DriftRequest) -> DriftReport:
     applied = list(snapshot.models) if snapshot else None
     plan = with_causes(plan, desired=desired, snapshot=applied, live=live)
     report = replace(report, plan=replace(plan, warnings=plan.warnings + not_compared))
-    if request.commit and report.found:
+    if request.writes_back and report.found:
         # The audit log is a hash chain: an apply appending at the same time would break it.
         me = Holder.for_run(
             actor=default_actor(request.root), run=str(uuid.uuid4()), environ=request.environ
         )
-        settings = LockSettings(timeout=request.lock_timeout, remote=request.push)
+        settings = LockSettings(timeout=request.lock_timeout, remote=request.pushes_back)
         with environment_lock(request.root, request.environment, me=me, settings=settings):
-            commit_leftovers_first(request.root, request.environment, push=request.push)
+            commit_leftovers_first(request.root, request.environment, push=request.pushes_back)
             _record(request, report)
     return report
 
@@ -109,7 +110,7 @@ def _health(loaded: LoadedEnvironment, client: GatewayClient, *, now: datetime) 
 def _record(request: DriftRequest, report: DriftReport) -> None:
     commit = head_commit(request.root)
     recorder = Recorder(
-        audit_path(request.root, request.environment),
+        audit_path(request.records, request.environment),
         environment=request.environment,
         actor=default_actor(request.root),
         git_commit=commit,
@@ -132,7 +133,7 @@ def _record(request: DriftRequest, report: DriftReport) -> None:
         request.environment,
         message=f"reconcile({request.environment}): drift detected: {summary} [skip ci]",
     )
-    if request.push:
+    if request.pushes_back:
         pushed = push_state(request.root)
         if not pushed.pushed:
             raise ReconcileError(f"the drift record was committed but not pushed: {pushed.detail}")

@@ -38,6 +38,7 @@ from reconciler.structs.errors import ConfigError
 from reconciler.structs.fields import Restore
 from reconciler.structs.identifiers import is_model_name
 from reconciler.structs.manifests import RESERVED_LABEL_PREFIX, ModelEndpoint
+from reconciler.structs.paths import records_root
 
 OWED_BY_USER = frozenset({"usage-missing", "price-missing"})
 
@@ -138,8 +139,10 @@ def _import(request: ImportRequest) -> ImportResult:
             f"refusing to overwrite {', '.join(clashes)}",
             hint="pass --force to overwrite, or name other models",
         )
-    # The API does not know usage; the last snapshot remembers what was applied.
-    usage = last_known_usage(read_snapshot(request.root, request.environment))
+    # The API does not know usage; the last snapshot (the sandbox's own with --sandbox)
+    # remembers what was applied.
+    records = records_root(request.root, sandbox=request.sandbox)
+    usage = last_known_usage(read_snapshot(records, request.environment))
     texts: dict[Path, str] = {}
     out = []
     for model, path in targets:

@@ -33,7 +33,7 @@ def plan_job(request: JobRequest, hooks: JobHooks, *, then: Planned) -> int:
             environ=request.environ,
             sandbox=request.sandbox,
             prune=request.prune,
-            root=request.root,
+            records=request.records,
             keys_optional=request.dry_run,
         )
         prepared = limit_to(prepared, request.targets)

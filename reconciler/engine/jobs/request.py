@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from reconciler.engine.plan.prepare import Prepared
 from reconciler.engine.plan.saved_plan import SavedPlan
 from reconciler.engine.record.events import EventSink, ignore
+from reconciler.engine.record.place import RecordsPlace
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, DEFAULT_TTL
 from reconciler.manifests import load_environment
@@ -30,8 +31,9 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class JobRequest:
-    """What the user asked for, already parsed."""
+class JobRequest(RecordsPlace):
+    """What the user asked for, already parsed; ``records``, ``writes_back`` and
+    ``pushes_back`` say where its records go (``engine.record.place``)."""
 
     root: Path
     environment: str

@@ -95,10 +95,11 @@ def prepare(
     environ: Mapping[str, str],
     sandbox: bool,
     prune: bool,
-    root: Path | None = None,
+    records: Path | None = None,
     keys_optional: bool = False,
 ) -> Prepared:
-    """Plan one environment against what is live now (``root`` gives the last snapshot);
+    """Plan one environment against what is live now (``records``, the run's records root,
+    gives the last snapshot: ``structs.paths.records_root``);
     ``keys_optional`` for a dry run, which needs only the OAuth client."""
     unset: dict[str, list[str]] | None = {} if keys_optional else None
     desired = desired_models(loaded, environ, sandbox=sandbox, unset=unset)
@@ -111,7 +112,7 @@ def prepare(
         policy=loaded.config.policy,
         prune=prune,
     )
-    snapshot = read_snapshot(root, loaded.config.name) if root else None
+    snapshot = read_snapshot(records, loaded.config.name) if records else None
     applied = list(snapshot.models) if snapshot is not None else None
     plan = with_causes(plan, desired=desired, snapshot=applied, live=live)
     plan = price_plan(plan, loaded=loaded, live=live, last_usage=last_known_usage(snapshot))

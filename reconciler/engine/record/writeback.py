@@ -15,7 +15,7 @@ from reconciler.engine.plan.prepare import Prepared, last_known_usage
 from reconciler.engine.record.recorder import Recorder
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.repo import commit_state, head_state, push_state
-from reconciler.gitops.snapshot import read_snapshot, write_snapshot
+from reconciler.gitops.snapshot import read_snapshot, snapshot_path, write_snapshot
 from reconciler.structs.errors import ReconcileError
 from reconciler.structs.outcome import ApplyResult
 
@@ -23,6 +23,7 @@ from reconciler.structs.outcome import ApplyResult
 def record_state(
     root: Path,
     *,
+    records: Path,
     prepared: Prepared,
     client: GatewayClient,
     recorder: Recorder,
@@ -32,19 +33,21 @@ def record_state(
     push: bool,
     author: str | None = None,
 ) -> None:
-    """Record state; a failure here (git, disk) comes after changes were made, so it is
-    reported as a problem of the apply (exit 3), never as "nothing was changed"."""
+    """Record state under ``records`` (``structs.paths.records_root``), and commit it in the
+    checkout at ``root`` when asked; a failure here (git, disk) comes after changes were made,
+    so it is reported as a problem of the apply (exit 3), never as "nothing was changed"."""
     try:
         _snapshot_and_audit(
-            root,
+            records,
             prepared=prepared,
             client=client,
             recorder=recorder,
             result=result,
             git_commit=git_commit,
         )
+        env = prepared.loaded.config.name
+        result.snapshot_file = snapshot_path(records, env).relative_to(root).as_posix()
         if commit or push:
-            env = prepared.loaded.config.name
             _commit_and_push(root, env, result, git_commit, push=push, author=author)
     except ReconcileError as exc:
         result.problems.append(f"recording state failed: {exc.render()}")
@@ -60,7 +63,7 @@ def manifests_commit(root: Path, environment: str) -> str | None:
 
 
 def _snapshot_and_audit(
-    root: Path,
+    records: Path,
     *,
     prepared: Prepared,
     client: GatewayClient,
@@ -69,7 +72,7 @@ def _snapshot_and_audit(
     git_commit: str | None,
 ) -> None:
     env = prepared.loaded.config.name
-    previous = read_snapshot(root, env)
+    previous = read_snapshot(records, env)
     usage = last_known_usage(previous)
     usage.update({m.name: m.spec["usage"] for m in prepared.loaded.models if "usage" in m.spec})
     live = [
@@ -88,7 +91,7 @@ def _snapshot_and_audit(
         result=f"snapshot serial {serial}: {ok} applied, {len(result.failures)} not finished",
         payload={"serial": serial},
     )
-    snapshot = write_snapshot(root, env, models=live, git_commit=git_commit)
+    snapshot = write_snapshot(records, env, models=live, git_commit=git_commit)
     result.snapshot_serial = snapshot.serial
 
 
