@@ -27,9 +27,11 @@ SCHEMA = json.loads(
 # Dumped (``rule_dump.canonical``) from phrases_en.py ... phrases_compact.py at a5ce7c3, just
 # before they became these tables: 121 word rules and 6 letter rules, every field of each.
 # A deliberate change to a rule changes the digest: check the figures of
-# ``benchmarks/guard_eval.py --seed 1``, then record the new digest here.
+# ``benchmarks/guard_eval.py --seed 1``, then record the new digest here. Changed since:
+# en's no-limits persona rule not after "seems to" (the courier who seems to ignore your
+# guidelines), de's limits rule one concept with the lexicon's (2026-12-06).
 DUMPED_RULES = (121, 6)
-DUMPED_SHA256 = "2bab4f7d61fedb25bab4176566353a2c38c7130ee800e84a1444c87170410722"
+DUMPED_SHA256 = "7f924e5c6ed74f4469c27013514688705106ad45bb7416ff7d4ae83a50beb1f1"
 _REFERENCE = re.compile(r"(?<!\\)\{([a-z][a-z0-9_]*)\}")
 
 
