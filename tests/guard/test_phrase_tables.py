@@ -29,9 +29,10 @@ SCHEMA = json.loads(
 # A deliberate change to a rule changes the digest: check the figures of
 # ``benchmarks/guard_eval.py --seed 1``, then record the new digest here. Changed since:
 # en's no-limits persona rule not after "seems to" (the courier who seems to ignore your
-# guidelines), de's limits rule one concept with the lexicon's (2026-12-06).
+# guidelines), de's limits rule one concept with the lexicon's, en's "your task is to" a new
+# task only when it is new, real, actual or now (2026-12-06).
 DUMPED_RULES = (121, 6)
-DUMPED_SHA256 = "7f924e5c6ed74f4469c27013514688705106ad45bb7416ff7d4ae83a50beb1f1"
+DUMPED_SHA256 = "97aed7dc565aa170442ae2339d30a5da3cc2cd8b172ea201e69145b87d3fa621"
 _REFERENCE = re.compile(r"(?<!\\)\{([a-z][a-z0-9_]*)\}")
 
 
