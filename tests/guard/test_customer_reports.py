@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from reconciler.guard import scan
-from reconciler.guard.framing import own, reported
+from reconciler.guard.reports import own, reported
 
 REPORTS = [
     "The delivery man seems to ignore your guidelines for leaving parcels with neighbours.",
