@@ -28,6 +28,7 @@ from reconciler.guard.concepts import languages
 _CLAUSE_END = re.compile(r"[.!?;:,()\n\"“”«»]")
 _WORD = re.compile(r"[\w']+")
 _LAST_WORD = re.compile(r"([\w']+)\s+$")
+_SENTENCE_END = re.compile(r"[.!?;\n]")
 # a subject and its verb, at most: "el mensajero dice que", "the courier seems to"
 _REPORT_WORDS = 5
 _REPORT_REACH = 60
@@ -35,36 +36,49 @@ _REPORT_REACH = 60
 
 @dataclass(frozen=True)
 class Cues:
-    """The framing words of every Latin-script table, folded as views are."""
+    """The framing words of every Latin-script table, folded as views are, and the one-word
+    objects of their overrides (instructions, rules, prompt)."""
 
     subjects: frozenset[str]
     determiners: frozenset[str]
     possessives: frozenset[str]
     orders: frozenset[str]
+    objects: frozenset[str]
 
 
 @cache
 def cues() -> Cues:
     """The pooled ``framing`` words of the lexicon tables (read once per process)."""
-    pooled: dict[str, set[str]] = {}
+    pooled: dict[str, set[str]] = {"objects": set()}
     for lang in languages():
+        if not lang.latin:
+            continue
         for part, words in lang.table.get("framing", {}).items():
             pooled.setdefault(part, set()).update(word.lower() for word in words)
+        objects = lang.words("override", "objects")
+        pooled["objects"].update(o.lower() for o in objects if _WORD.fullmatch(o))
     return Cues(
         **{
             part: frozenset(pooled.get(part, ()))
-            for part in ("subjects", "determiners", "possessives", "orders")
+            for part in ("subjects", "determiners", "possessives", "orders", "objects")
         }
     )
 
 
 def own(text: str, start: int, end: int) -> bool:
     """Tell whether an override at ``start:end`` sets aside the writer's own words: a
-    first-person possessive inside the phrase or right before it ("my previous instructions")."""
+    first-person possessive inside the phrase or right before it ("my previous instructions"),
+    and no other object of an override in the rest of its sentence ("ignore my previous
+    instructions and all of your previous instructions" sets aside the assistant's too)."""
+    found = cues()
     words = _WORD.findall(text, start, end)
     if adjacent := _LAST_WORD.search(text, max(0, start - 16), start):
         words.append(adjacent.group(1))
-    return not cues().possessives.isdisjoint(words)
+    if found.possessives.isdisjoint(words):
+        return False
+    stop = _SENTENCE_END.search(text, end)
+    rest = _WORD.findall(text, end, stop.start() if stop else len(text))
+    return found.objects.isdisjoint(rest)
 
 
 def reported(text: str, start: int) -> bool:
