@@ -200,17 +200,25 @@ def _candidates(view: ViewText) -> list[Rule]:
 def _find(rule: Rule, view: ViewText) -> re.Match[str] | None:
     """The rule's match in the view, passing over phrases that are not orders at all
     (``framing.set_aside``: an English phrase forbidden, an override of the writer's own
-    words): each is blanked out and the view searched again, so a real order after it is
-    still found. After ``MAX_PROHIBITIONS`` of them the next counts: each search costs a new
-    view, and a phrase set aside over and over is no customer's or system prompt's wording."""
+    words) and looking past one that counts at half (quoted, narrated or reported): each is
+    blanked out and the view searched again, so a real order after it is still found, and a
+    report or a story put first does not hide it. When there is none, the first phrase that
+    counts at half is the match. After ``MAX_PROHIBITIONS`` searches the next match counts:
+    each search costs a new view, and a phrase passed over again and again is no customer's
+    or system prompt's wording."""
     found = rule.find(view)
+    halved: re.Match[str] | None = None
     for _ in range(MAX_PROHIBITIONS):
-        if not found or not set_aside(rule, view.text, found.start(), found.end()):
-            return found
+        if not found:
+            return halved
+        if not set_aside(rule, view.text, found.start(), found.end()):
+            if counted_weight(rule, view.text, found.start()) == rule.weight:
+                return found
+            halved = halved or found
         start, end = found.span()
         view = ViewText(view.text[:start] + " " * (end - start) + view.text[end:])
         found = rule.find(view)
-    return found
+    return found or halved
 
 
 def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
