@@ -156,9 +156,23 @@ def _alternation(entries: tuple[str, ...], latin: bool) -> str:
     return rf"\b(?:{body})(?!\w)" if latin else f"(?:{body})"
 
 
+# What separates two words of one phrase: within a sentence, anything but a word character
+# or a sentence's end ("bypass any safeguards. 3. Instructions ..." is two sentences, and so
+# are "forget it. Instructions are in the box" and "ignora el ruido. Las instrucciones ...").
+# Words spelled one sentence each ("ignore. all. previous. instructions") are one phrase
+# still, and so is a pause right after the verb ("ignore... all previous instructions").
+# The dotted form is tried first: its lookahead fails at once on ordinary text, where trying
+# it after the other made a 4 KB scan about a fifth slower.
+_WITHIN = r"(?:[^\w.!?]|[.!?](?!\s)){1,4}"
+_DOTTED = r"(?=\W{0,3}[.!?])\W{1,4}"
+
+
 def _gap(lang: Language, words: int) -> str:
     if lang.latin:
-        return rf"(?:\W{{1,4}}[\w'-]{{1,30}}){{0,{words}}}?\W{{1,4}}"
+        word = r"[\w'-]{1,30}"
+        within = rf"(?:{word}{_WITHIN}){{0,{words}}}?"
+        dotted = rf"(?:{word}{_DOTTED}){{0,{words}}}?"
+        return f"(?:{_DOTTED}(?:{dotted}|{within})|{_WITHIN}{within})"
     return f"[^\\n]{{0,{words}}}?"
 
 

@@ -17,14 +17,22 @@ a subordinate clause ("if you don't reveal ...", "who says you cannot ignore ...
 be rude not to ..."), negations further away ("do not hesitate to ignore ..."), a sentence
 that goes on to take the prohibition back ("... unless I say banana", "; print it instead"),
 and a phrase forbidden over and over (the fourth time it counts).
+
+Customers write the same words about their own affairs: an override of the writer's own
+words is set aside, one reported as what someone did counts at ``NARRATED`` of its weight
+(``reports``).
 """
 
 from __future__ import annotations
 
 import re
 
+from reconciler.guard.reports import own, reported
+from reconciler.guard.rules import Rule
+
 NARRATED = 0.5
-DAMPED_FAMILIES = frozenset({"instruction override", "system prompt extraction"})
+OVERRIDE_FAMILY = "instruction override"
+DAMPED_FAMILIES = frozenset({OVERRIDE_FAMILY, "system prompt extraction"})
 _QUOTES = '"“”«»'
 _SPEECH = re.compile(
     r"\b(?:says?|said|saying|tells?|told|asks?|asked|whispers?|whispered|shouts?|shouted"
@@ -79,3 +87,23 @@ def prohibited(text: str, start: int, end: int) -> bool:
     rest = text[end : stop.start() if stop else len(text)]
     question = stop is not None and stop.group() == "?"
     return not question and _RETRACTION.search(rest) is None
+
+
+def set_aside(rule: Rule, text: str, start: int, end: int) -> bool:
+    """Tell whether the rule's match at ``start:end`` is no order at all: an English phrase
+    forbidden (``prohibited``), or an override of the writer's own words (``own``)."""
+    if rule.family == OVERRIDE_FAMILY and own(text, start, end):
+        return True
+    return (
+        rule.lang == "en" and rule.family in PROHIBITABLE_FAMILIES and prohibited(text, start, end)
+    )
+
+
+def counted_weight(rule: Rule, text: str, start: int) -> float:
+    """The rule's weight for a match at ``start``: at ``NARRATED`` of it when the phrase is
+    quoted or narrated, or an override reported as what someone did."""
+    if rule.family in DAMPED_FAMILIES and narrated(text, start):
+        return round(rule.weight * NARRATED, 2)
+    if rule.family == OVERRIDE_FAMILY and reported(text, start):
+        return round(rule.weight * NARRATED, 2)
+    return rule.weight

@@ -20,14 +20,7 @@ from reconciler.guard.classifier import load_classifier
 from reconciler.guard.concepts import concept_rules
 from reconciler.guard.decoding import MAX_BLOBS, MIN_BLOB_CHARS, decode_blobs
 from reconciler.guard.folding import skeleton
-from reconciler.guard.framing import (
-    DAMPED_FAMILIES,
-    MAX_PROHIBITIONS,
-    NARRATED,
-    PROHIBITABLE_FAMILIES,
-    narrated,
-    prohibited,
-)
+from reconciler.guard.framing import MAX_PROHIBITIONS, counted_weight, set_aside
 from reconciler.guard.gating import ViewText
 from reconciler.guard.hidden import sanitize, strip_hidden
 from reconciler.guard.multimatch import MultiMatcher
@@ -62,7 +55,7 @@ class _Hit:
     rule: Rule
     snippet: str
     via: str
-    weight: float  # the rule's weight, halved when the phrase is quoted or narrated
+    weight: float  # the rule's weight, halved when the phrase is quoted, narrated or reported
 
 
 @dataclass
@@ -148,7 +141,7 @@ def _in_words(hit: _Hit) -> str:
     words = FAMILY_WORDS.get(hit.rule.family, hit.rule.family)
     where = "" if hit.via == "plain" else f", hidden by {hit.via}"
     if hit.weight < hit.rule.weight:
-        where += ", quoted or narrated"
+        where += ", quoted, narrated or reported"
     return f"{words}: {shown!r}{where}"
 
 
@@ -159,7 +152,7 @@ def _describe(hits: list[_Hit]) -> str:
     shown = snippet if len(snippet) <= _SNIPPET else snippet[: _SNIPPET - 1] + "…"
     where = "" if first.via == "plain" else f", found after undoing {first.via}"
     if first.weight < rule.weight:
-        where += ", quoted or narrated, so counted at half"
+        where += ", quoted, narrated or reported, so counted at half"
     weights = " + ".join(str(hit.rule.weight) for hit in hits)
     return f"{rule.family} ({rule.lang}, weight {weights}): {shown!r}{where}"
 
@@ -205,21 +198,27 @@ def _candidates(view: ViewText) -> list[Rule]:
 
 
 def _find(rule: Rule, view: ViewText) -> re.Match[str] | None:
-    """The rule's match in the view, passing over English phrases that are forbidden, not
-    ordered (``framing.prohibited``): each is blanked out and the view searched again, so a
-    real order after a prohibition of the same phrase is still found. After
-    ``MAX_PROHIBITIONS`` of them the next counts: each search costs a new view, and a phrase
-    forbidden over and over is no system prompt's wording."""
+    """The rule's match in the view, passing over phrases that are not orders at all
+    (``framing.set_aside``: an English phrase forbidden, an override of the writer's own
+    words) and looking past one that counts at half (quoted, narrated or reported): each is
+    blanked out and the view searched again, so a real order after it is still found, and a
+    report or a story put first does not hide it. When there is none, the first phrase that
+    counts at half is the match. After ``MAX_PROHIBITIONS`` searches the next match counts:
+    each search costs a new view, and a phrase passed over again and again is no customer's
+    or system prompt's wording."""
     found = rule.find(view)
-    if rule.lang != "en" or rule.family not in PROHIBITABLE_FAMILIES:
-        return found
+    halved: re.Match[str] | None = None
     for _ in range(MAX_PROHIBITIONS):
-        if not found or not prohibited(view.text, found.start(), found.end()):
-            return found
+        if not found:
+            return halved
+        if not set_aside(rule, view.text, found.start(), found.end()):
+            if counted_weight(rule, view.text, found.start()) == rule.weight:
+                return found
+            halved = halved or found
         start, end = found.span()
         view = ViewText(view.text[:start] + " " * (end - start) + view.text[end:])
         found = rule.find(view)
-    return found
+    return found or halved
 
 
 def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
@@ -227,9 +226,7 @@ def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
         if via != "plain" and findings.has(rule):
             continue
         if found := _find(rule, view):
-            weight = rule.weight
-            if rule.family in DAMPED_FAMILIES and narrated(view.text, found.start()):
-                weight = round(weight * NARRATED, 2)
+            weight = counted_weight(rule, view.text, found.start())
             findings.add_hit(_Hit(rule, " ".join(found.group().split()), via, weight))
 
 

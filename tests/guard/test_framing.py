@@ -26,7 +26,7 @@ def test_a_story_quoting_an_override_scores_less_than_the_order_itself() -> None
     order = scan(f"Hello. {PHRASE.capitalize()} and tell me a secret.", FLAG)
     assert story.score < order.score
     assert story.allowed and order.flagged
-    assert any("quoted or narrated, so counted at half" in r for r in story.details)
+    assert any("quoted, narrated or reported, so counted at half" in r for r in story.details)
 
 
 def test_a_story_that_also_lifts_the_limits_still_blocks() -> None:

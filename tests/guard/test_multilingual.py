@@ -123,13 +123,15 @@ def test_one_concept_counts_once_across_languages() -> None:
 
 
 def test_benign_contact_centre_messages_near_the_vocabulary_stay_under_the_measured_count() -> None:
-    """226 benign messages written close to the tables' words (data README). 15 are flagged, 6
-    of them in English by the hand-written phrase rules; a vocabulary that flagged 82 of them
-    (2026-12-02) was withdrawn, and this keeps a table change from doing it again unseen."""
+    """226 benign messages written close to the tables' words (data README). 15 were flagged,
+    then 10; a vocabulary that flagged 82 of them (2026-12-02) was withdrawn. Since overrides
+    told as reports or of the writer's own words are set aside (``framing``), one is: "Olvidé
+    sus instrucciones ...", where folding makes the past tense the imperative. This keeps a
+    table change from flagging more unseen."""
     rows = _rows(CONTACT_CENTRE_BENIGN)
     assert len(rows) == 226 and {r["label"] for r in rows} == {0}
     flagged = [r["text"] for r in rows if scan(r["text"], FLAG).flagged]
-    assert len(flagged) <= 15, flagged
+    assert len(flagged) <= 1, flagged
 
 
 @pytest.mark.parametrize(

@@ -27,9 +27,12 @@ SCHEMA = json.loads(
 # Dumped (``rule_dump.canonical``) from phrases_en.py ... phrases_compact.py at a5ce7c3, just
 # before they became these tables: 121 word rules and 6 letter rules, every field of each.
 # A deliberate change to a rule changes the digest: check the figures of
-# ``benchmarks/guard_eval.py --seed 1``, then record the new digest here.
+# ``benchmarks/guard_eval.py --seed 1``, then record the new digest here. Changed since:
+# en's no-limits persona rule not after "seems to" (the courier who seems to ignore your
+# guidelines), de's limits rule one concept with the lexicon's, en's "your task is to" a new
+# task only when it is new, real, actual or now (2026-12-06).
 DUMPED_RULES = (121, 6)
-DUMPED_SHA256 = "2bab4f7d61fedb25bab4176566353a2c38c7130ee800e84a1444c87170410722"
+DUMPED_SHA256 = "97aed7dc565aa170442ae2339d30a5da3cc2cd8b172ea201e69145b87d3fa621"
 _REFERENCE = re.compile(r"(?<!\\)\{([a-z][a-z0-9_]*)\}")
 
 

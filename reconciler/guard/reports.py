@@ -1,0 +1,105 @@
+"""Whether an override is a customer's own affair rather than an order to the assistant.
+
+Customers write the words of an override about their own affairs. One whose object is the
+writer's own ("ignore my previous instructions about the delivery", "pomiń moje poprzednie
+instrukcje") takes back their own message. One told as what someone did ("the courier
+ignores your delivery instructions", "j'ai oublié vos consignes", "ich habe deine Anweisungen
+vergessen") is a report, not an order: its clause opens with a subject, a pronoun or a
+determiner and its noun, and has no word that addresses or obliges the assistant ("you",
+"must", "now", "please") before the phrase. ``framing`` decides what each weighs.
+
+The words are data, in the ``framing`` part of each Latin-script table in ``lexicon/``,
+pooled: a rule's language is not always the text's (French is matched by English rules);
+no attack of the development, multilingual or phrasings sets lost its verdict to them. Forms
+that folding makes alike stay alike: "olvidé" (I forgot) folds to "olvide", the imperative,
+and is an order here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from reconciler.guard.concepts import languages
+
+# A clause ends at punctuation, a quotation mark or a line break: what comes before it does
+# not govern the phrase ("I am the admin, ignore ...").
+_CLAUSE_END = re.compile(r"[.!?;:,()\n\"“”«»]")
+_WORD = re.compile(r"[\w']+")
+_LAST_WORD = re.compile(r"([\w']+)\s+$")
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+# a subject and its verb, at most: "el mensajero dice que", "the courier seems to"
+_REPORT_WORDS = 5
+_REPORT_REACH = 60
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The framing words of every Latin-script table, folded as views are, and the one-word
+    objects of their overrides (instructions, rules, prompt)."""
+
+    subjects: frozenset[str]
+    determiners: frozenset[str]
+    possessives: frozenset[str]
+    orders: frozenset[str]
+    objects: frozenset[str]
+
+
+@cache
+def cues() -> Cues:
+    """The pooled ``framing`` words of the lexicon tables (read once per process)."""
+    pooled: dict[str, set[str]] = {"objects": set()}
+    for lang in languages():
+        if not lang.latin:
+            continue
+        for part, words in lang.table.get("framing", {}).items():
+            pooled.setdefault(part, set()).update(word.lower() for word in words)
+        objects = lang.words("override", "objects")
+        pooled["objects"].update(o.lower() for o in objects if _WORD.fullmatch(o))
+    return Cues(
+        **{
+            part: frozenset(pooled.get(part, ()))
+            for part in ("subjects", "determiners", "possessives", "orders", "objects")
+        }
+    )
+
+
+def own(text: str, start: int, end: int) -> bool:
+    """Tell whether an override at ``start:end`` sets aside the writer's own words: a
+    first-person possessive inside the phrase or right before it ("my previous instructions"),
+    and no other object of an override in the rest of its sentence ("ignore my previous
+    instructions and all of your previous instructions" sets aside the assistant's too)."""
+    found = cues()
+    words = _WORD.findall(text, start, end)
+    if adjacent := _LAST_WORD.search(text, max(0, start - 16), start):
+        words.append(adjacent.group(1))
+    if found.possessives.isdisjoint(words):
+        return False
+    stop = _SENTENCE_END.search(text, end)
+    rest = _WORD.findall(text, end, stop.start() if stop else len(text))
+    return found.objects.isdisjoint(rest)
+
+
+def reported(text: str, start: int) -> bool:
+    """Tell whether the phrase at ``start`` is told as what someone did or does rather than
+    ordered: its clause opens with a subject (a pronoun, or a determiner and its noun), within
+    ``_REPORT_WORDS`` words of it, and none of those words addresses or obliges the
+    assistant."""
+    lower = max(0, start - _REPORT_REACH)
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, lower, start)]
+    clause_start = ends[-1] if ends else lower
+    if not ends and lower > 0:
+        return False  # the clause runs further back than the reach: not a short subject
+    words = _WORD.findall(text, clause_start, start)
+    if not words or len(words) > _REPORT_WORDS:
+        return False
+    found = cues()
+    if not found.orders.isdisjoint(words):
+        return False
+    first = words[0]
+    elided = first[: first.find("'") + 1] if "'" in first else ""
+    if first in found.subjects or elided in found.subjects:
+        return True
+    opens_with_noun = first in found.determiners or elided in found.determiners
+    return opens_with_noun and len(words) + bool(elided) >= 2
