@@ -79,10 +79,10 @@ class NgramModel:
         last = max(part.last() for part in found)
         if last >= WINDOW:
             if self._largest * total < _EXACT_SUM:
-                sums, counts = _bin_totals(found, contributions, last // STRIDE + 1)
+                window = _best_window_by_runs(found, contributions, last // STRIDE + 1)
             else:
-                sums, counts = _bin_counts(found, contributions)
-            best = max(best, _best_window(sums, counts))
+                window = _best_window(*_bin_counts(found, contributions))
+            best = max(best, window)
         return best + self.bias
 
     def score(self, text: str) -> float:
@@ -95,27 +95,44 @@ Sums = npt.NDArray[np.float64]
 Counts = npt.NDArray[np.int64]
 
 
-def _bin_totals(
+def _best_window_by_runs(
     found: list[Part], contributions: npt.NDArray[np.float32], bins: int
-) -> tuple[Sums, Counts]:
-    """The sum and number of the features starting in each ``STRIDE``-wide bin.
+) -> float:
+    """The highest window score, from the sum and number of the features starting in each
+    ``STRIDE``-wide bin.
 
     Each part's features are in the order they start, so a bin holds one run of each part,
-    and the runs of all parts, bin after bin, tile the contributions: one ``reduceat``
-    sums them all (summing pairwise, where a running total would add one at a time)."""
+    and the runs of all parts, bin after bin, tile the contributions: one ``reduceat`` sums
+    them all (pairwise, where ``bincount`` adds one at a time). The few bins and windows
+    are then plain floats, which give the same sums (exact) and the same square roots and
+    quotients (correctly rounded) as arrays would."""
     bounds = np.arange(bins + 1) * STRIDE
-    ends = np.empty((len(found), bins + 1), dtype=np.int64)
+    counts = [0] * bins
+    lows: list[int] = []
+    owners: list[int] = []
     offset = 0
-    for index, part in enumerate(found):
+    for part in found:
         size = len(part.slots)
-        inside = bounds.clip(max=size) if part.starts is None else part.starts.searchsorted(bounds)
-        ends[index] = inside + offset
+        ends = bounds.clip(max=size) if part.starts is None else part.starts.searchsorted(bounds)
+        edges = (ends + offset).tolist()
+        for index in range(bins):
+            low, high = edges[index], edges[index + 1]
+            if low < high:
+                lows.append(low)
+                owners.append(index)
+                counts[index] += high - low
         offset += size
-    low, high = ends[:, :-1], ends[:, 1:]
-    filled = low < high
-    runs = np.zeros(low.shape)
-    runs[filled] = np.add.reduceat(contributions.astype(np.float64), low[filled])
-    return runs.sum(axis=0), (high - low).sum(axis=0)
+    sums = [0.0] * bins
+    runs = np.add.reduceat(contributions.astype(np.float64), lows).tolist()
+    for index, run in zip(owners, runs, strict=True):
+        sums[index] += run
+    span = WINDOW // STRIDE
+    scores = [
+        sum(sums[at : at + span]) / math.sqrt(sum(counts[at : at + span]))
+        for at in range(bins - span + 1)
+        if sum(counts[at : at + span]) > 0
+    ]
+    return max(scores, default=-math.inf)
 
 
 def _bin_counts(found: list[Part], contributions: npt.NDArray[np.float32]) -> tuple[Sums, Counts]:
@@ -126,7 +143,8 @@ def _bin_counts(found: list[Part], contributions: npt.NDArray[np.float32]) -> tu
 
 
 def _best_window(sums: Sums, counts: Counts) -> float:
-    """The highest score of a window (``WINDOW // STRIDE`` bins) that has features."""
+    """The highest score of a window (``WINDOW // STRIDE`` bins) that has features, from
+    the sum and number of features of each bin."""
     kernel = np.ones(WINDOW // STRIDE)
     window_sums = np.convolve(sums, kernel, mode="valid")
     window_counts = np.convolve(counts, kernel, mode="valid")
