@@ -152,7 +152,8 @@ def char_indices(codes: npt.NDArray[np.uint64], settings: Settings) -> list[Indi
 
 
 def _word_mask(points: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
-    return _WORD[np.minimum(points, _WORD_TABLE_END)]
+    # "clip" reads every code point past the table as its last entry, a word character
+    return np.take(_WORD, points, mode="clip")
 
 
 def word_indices(text: str, settings: Settings) -> list[Indices]:
@@ -174,13 +175,14 @@ def _word_parts(
     The hash of each word is taken from prefix sums of ``c_j * P**-(j+1)``, so every word's
     hash comes out of three vector operations whatever the number of words.
     """
-    is_word = _word_mask(points)
-    if not is_word.any():
-        return []
     length = len(codes)
-    edges = np.diff(np.concatenate(([False], is_word, [False])).astype(np.int8))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    padded = np.zeros(length + 2, dtype=bool)
+    padded[1:-1] = _word_mask(points)
+    # where a run of word characters starts or ends: starts and ends alternate
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    if not len(edges):
+        return []
+    starts, ends = edges[0::2], edges[1::2]
     inverse = _table("inverse", _P_INV, length + 1)
     prefix = np.empty(length + 1, dtype=np.uint64)
     prefix[0] = 0
