@@ -123,7 +123,7 @@ def _best_window_by_runs(
                 counts[index] += high - low
         offset += size
     sums = [0.0] * bins
-    runs = np.add.reduceat(contributions.astype(np.float64), lows).tolist()
+    runs = np.add.reduceat(contributions, lows, dtype=np.float64).tolist()
     for index, run in zip(owners, runs, strict=True):
         sums[index] += run
     span = WINDOW // STRIDE
