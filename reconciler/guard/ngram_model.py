@@ -18,7 +18,7 @@ import hashlib
 import io
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reconciler.guard.classifier import ClassifierError
-from reconciler.guard.ngrams import Settings, positions
+from reconciler.guard.ngrams import Part, Settings, parts
 
 WEIGHTS = "ngram.npz"
 SIDECAR = "ngram.json"
@@ -35,15 +35,30 @@ WINDOW = 1024  # characters; longer inputs are also scored in windows this wide
 STRIDE = 512
 
 
+# Per-window sums are taken in float64 by runs, which is exact, and so equal to summing each
+# window's features one by one in any order, as long as every partial sum is exact: float16
+# weights are whole multiples of 2**-24, and such sums stay exact below 2**29.
+_EXACT_SUM = 2.0**29
+
+
 @dataclass(frozen=True)
 class NgramModel:
     """Weights, bias and threshold of the shipped model."""
 
-    weights: npt.NDArray[np.float16]  # half the cache footprint of float32 for the gather
+    weights: npt.NDArray[np.float16]
     bias: float
     threshold: float
     settings: Settings
     meta: dict[str, Any]
+    # the weights widened once: a gather from it needs no conversion per feature afterwards
+    _wide: npt.NDArray[np.float32] = field(init=False, repr=False, compare=False)
+    _largest: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        wide = self.weights.astype(np.float32)
+        object.__setattr__(self, "_wide", wide)
+        exact = self.weights.dtype == np.float16 and len(wide) > 0
+        object.__setattr__(self, "_largest", float(np.abs(wide).max()) if exact else math.inf)
 
     def logit(self, text: str) -> float:
         """The model's raw score: the whole text's, or its highest window's when longer.
@@ -51,29 +66,92 @@ class NgramModel:
         Windows are ``WINDOW`` characters of the normalised text, ``STRIDE`` apart; each
         feature counts in the windows where it starts, so one pass over the features
         scores them all."""
-        found, at = positions(text, self.settings)
-        if not len(found):
+        found = parts(text, self.settings)
+        total = sum(len(part.slots) for part in found)
+        if not total:
             return self.bias
-        contributions = self.weights[found].astype(np.float32)
-        best = float(contributions.sum()) / math.sqrt(len(found))
-        if at[-1] >= WINDOW or at.max() >= WINDOW:
-            bins = at // STRIDE
-            sums = np.bincount(bins, weights=contributions)
-            counts = np.bincount(bins)
-            span = WINDOW // STRIDE
-            kernel = np.ones(span)
-            window_sums = np.convolve(sums, kernel, mode="valid")
-            window_counts = np.convolve(counts, kernel, mode="valid")
-            usable = window_counts > 0
-            if usable.any():
-                scores = window_sums[usable] / np.sqrt(window_counts[usable])
-                best = max(best, float(scores.max()))
+        contributions = np.empty(total, dtype=np.float32)
+        offset = 0
+        for part in found:
+            np.take(self._wide, part.slots, out=contributions[offset : offset + len(part.slots)])
+            offset += len(part.slots)
+        best = float(contributions.sum()) / math.sqrt(total)
+        last = max(part.last() for part in found)
+        if last >= WINDOW:
+            if self._largest * total < _EXACT_SUM:
+                window = _best_window_by_runs(found, contributions, last // STRIDE + 1)
+            else:
+                window = _best_window(*_bin_counts(found, contributions))
+            best = max(best, window)
         return best + self.bias
 
     def score(self, text: str) -> float:
         """The probability, from 0 to 1, that ``text`` is a prompt injection."""
         logit = self.logit(text)
         return 1.0 / (1.0 + math.exp(-logit)) if logit > -30 else 0.0
+
+
+Sums = npt.NDArray[np.float64]
+Counts = npt.NDArray[np.int64]
+
+
+def _best_window_by_runs(
+    found: list[Part], contributions: npt.NDArray[np.float32], bins: int
+) -> float:
+    """The highest window score, from the sum and number of the features starting in each
+    ``STRIDE``-wide bin.
+
+    Each part's features are in the order they start, so a bin holds one run of each part,
+    and the runs of all parts, bin after bin, tile the contributions: one ``reduceat`` sums
+    them all (pairwise, where ``bincount`` adds one at a time). The few bins and windows
+    are then plain floats, which give the same sums (exact) and the same square roots and
+    quotients (correctly rounded) as arrays would."""
+    bounds = np.arange(bins + 1) * STRIDE
+    counts = [0] * bins
+    lows: list[int] = []
+    owners: list[int] = []
+    offset = 0
+    for part in found:
+        size = len(part.slots)
+        ends = bounds.clip(max=size) if part.starts is None else part.starts.searchsorted(bounds)
+        edges = (ends + offset).tolist()
+        for index in range(bins):
+            low, high = edges[index], edges[index + 1]
+            if low < high:
+                lows.append(low)
+                owners.append(index)
+                counts[index] += high - low
+        offset += size
+    sums = [0.0] * bins
+    runs = np.add.reduceat(contributions, lows, dtype=np.float64).tolist()
+    for index, run in zip(owners, runs, strict=True):
+        sums[index] += run
+    span = WINDOW // STRIDE
+    scores = [
+        sum(sums[at : at + span]) / math.sqrt(sum(counts[at : at + span]))
+        for at in range(bins - span + 1)
+        if sum(counts[at : at + span]) > 0
+    ]
+    return max(scores, default=-math.inf)
+
+
+def _bin_counts(found: list[Part], contributions: npt.NDArray[np.float32]) -> tuple[Sums, Counts]:
+    """The same, one feature at a time: for weights whose sums might round."""
+    bins = np.concatenate([part.at() for part in found]) // STRIDE
+    sums = np.asarray(np.bincount(bins, weights=contributions), dtype=np.float64)
+    return sums, np.asarray(np.bincount(bins), dtype=np.int64)
+
+
+def _best_window(sums: Sums, counts: Counts) -> float:
+    """The highest score of a window (``WINDOW // STRIDE`` bins) that has features, from
+    the sum and number of features of each bin."""
+    kernel = np.ones(WINDOW // STRIDE)
+    window_sums = np.convolve(sums, kernel, mode="valid")
+    window_counts = np.convolve(counts, kernel, mode="valid")
+    usable = window_counts > 0
+    if not usable.any():
+        return -math.inf
+    return float((window_sums[usable] / np.sqrt(window_counts[usable])).max())
 
 
 def sha256(data: bytes) -> str:

@@ -27,7 +27,7 @@ _WORD_SALT = 0xC2B2AE3D27D4EB4F
 # Which code points are word characters, decided on the code point array rather than by a
 # regular expression over the text (a third of a 4 KB scan otherwise): ASCII letters and
 # digits, and every code point from U+00C0 on except the punctuation and symbol blocks.
-_ASCII_WORD = np.array([chr(i).isalnum() for i in range(128)] + [False] * 64, dtype=bool)
+_ASCII_WORD = [chr(i).isalnum() for i in range(128)] + [False] * 64
 _NOT_WORD_RANGES = (
     (0x2000, 0x2BFF),  # general punctuation, symbols, arrows, box drawing
     (0x3000, 0x303F),  # CJK punctuation
@@ -38,8 +38,20 @@ _NOT_WORD_RANGES = (
     (0xFF5B, 0xFF65),
     (0x1F000, 0x1FAFF),  # emoji and pictographs
 )
-_SPACE = np.uint64(32)
+# The same decision as one table lookup per code point (128 KB, built once): every range
+# above lies below its end, and every code point past it is a word character.
+_WORD_TABLE_END = 0x1FFFF
 
+
+def _word_table() -> npt.NDArray[np.bool_]:
+    table = np.ones(_WORD_TABLE_END + 1, dtype=bool)
+    table[: len(_ASCII_WORD)] = _ASCII_WORD
+    for low, high in _NOT_WORD_RANGES:
+        table[low : high + 1] = False
+    return table
+
+
+_WORD = _word_table()
 Indices = npt.NDArray[np.int64]
 
 
@@ -66,14 +78,23 @@ def normalise(text: str) -> str:
     return " " + " ".join(text.lower().split()) + " "
 
 
+def _code_points(text: str) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
 def _codes(text: str) -> npt.NDArray[np.uint64]:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
+    return _code_points(text).astype(np.uint64)
 
 
 def _slot(hashes: npt.NDArray[np.uint64], salt: int, bits: int) -> Indices:
-    """Mix a polynomial hash with a salt (the n-gram's order) into a slot number."""
-    mixed = (hashes + np.uint64(salt)) * _MIX
-    return (mixed >> np.uint64(64 - bits)).astype(np.int64)
+    """Mix a polynomial hash with a salt (the n-gram's order) into a slot number.
+
+    Done in place on one new array, whose top ``bits`` bits, once shifted down, read the
+    same as signed integers: no further copy."""
+    mixed = hashes + np.uint64(salt)
+    mixed *= _MIX
+    mixed >>= np.uint64(64 - bits)
+    return mixed.view(np.int64)
 
 
 def _powers(base: np.uint64, count: int) -> npt.NDArray[np.uint64]:
@@ -96,25 +117,43 @@ def _table(name: str, base: np.uint64, count: int) -> npt.NDArray[np.uint64]:
     return table[:count]
 
 
+@dataclass(frozen=True)
+class Part:
+    """The features of one kind (one n-gram order) in the order they start.
+
+    ``starts`` holds where each starts in the normalised text, or None when feature ``i``
+    starts at ``i``, as every character n-gram does: a scorer that sums by window needs no
+    array of positions for those."""
+
+    slots: Indices
+    starts: Indices | None
+
+    def at(self) -> Indices:
+        return np.arange(len(self.slots)) if self.starts is None else self.starts
+
+    def last(self) -> int:
+        """Where the last feature starts (the part is never empty)."""
+        return len(self.slots) - 1 if self.starts is None else int(self.starts[-1])
+
+
 def char_indices(codes: npt.NDArray[np.uint64], settings: Settings) -> list[Indices]:
     """Slots of every character n-gram, one array per order, by starting position."""
     found = []
     length = len(codes)
-    rolling = codes.copy()
+    rolling = codes
     for n in range(2, settings.char_max + 1):
         if length < n:
             break
-        rolling = rolling[: length - n + 1] * _P + codes[n - 1 :]
+        rolling = rolling[: length - n + 1] * _P
+        rolling += codes[n - 1 :]
         if n >= settings.char_min:
             found.append(_slot(rolling, n, settings.bits))
     return found
 
 
-def _word_mask(codes: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
-    mask = np.where(codes < 192, _ASCII_WORD[np.minimum(codes, 191).astype(np.int64)], True)
-    for low, high in _NOT_WORD_RANGES:
-        mask &= (codes < low) | (codes > high)
-    return mask
+def _word_mask(points: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    # "clip" reads every code point past the table as its last entry, a word character
+    return np.take(_WORD, points, mode="clip")
 
 
 def word_indices(text: str, settings: Settings) -> list[Indices]:
@@ -122,28 +161,48 @@ def word_indices(text: str, settings: Settings) -> list[Indices]:
 
 
 def word_positions(text: str, settings: Settings) -> list[tuple[Indices, Indices]]:
-    """Slots of every word 1..word_max-gram (words: runs of letters and digits).
+    """Slots of every word 1..word_max-gram (words: runs of letters and digits), and where
+    each starts."""
+    points = _code_points(text)
+    return [(part.slots, part.at()) for part in _word_parts(points, _codes(text), settings)]
+
+
+def _word_parts(
+    points: npt.NDArray[np.uint32], codes: npt.NDArray[np.uint64], settings: Settings
+) -> list[Part]:
+    """The word 1..word_max-grams of a text given as code points (both widths).
 
     The hash of each word is taken from prefix sums of ``c_j * P**-(j+1)``, so every word's
     hash comes out of three vector operations whatever the number of words.
     """
-    codes = _codes(text)
-    is_word = _word_mask(codes)
-    if not is_word.any():
-        return []
     length = len(codes)
-    edges = np.diff(np.concatenate(([False], is_word, [False])).astype(np.int8))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    padded = np.zeros(length + 2, dtype=bool)
+    padded[1:-1] = _word_mask(points)
+    # where a run of word characters starts or ends: starts and ends alternate
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    if not len(edges):
+        return []
+    starts, ends = edges[0::2], edges[1::2]
     inverse = _table("inverse", _P_INV, length + 1)
-    prefix = np.concatenate(([np.uint64(0)], np.cumsum(codes * inverse[1:], dtype=np.uint64)))
+    prefix = np.empty(length + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.cumsum(codes * inverse[1:], dtype=np.uint64, out=prefix[1:])
     forward = _table("forward", _P, length + 1)
     words = (prefix[ends] - prefix[starts]) * forward[ends]
-    found = [(_slot(words, _WORD_SALT, settings.bits), starts)]
+    found = [Part(_slot(words, _WORD_SALT, settings.bits), starts)]
     if settings.word_max >= 2 and len(words) >= 2:
         pairs = words[:-1] * _MIX + words[1:]
-        found.append((_slot(pairs, _WORD_SALT + 1, settings.bits), starts[:-1]))
+        found.append(Part(_slot(pairs, _WORD_SALT + 1, settings.bits), starts[:-1]))
     return found
+
+
+def parts(text: str, settings: Settings) -> list[Part]:
+    """Every feature of ``text``, by kind: character n-grams of each order, then words and
+    word pairs; the code points of the normalised text are read once for all of them."""
+    points = _code_points(normalise(text))
+    codes = points.astype(np.uint64)
+    found = [Part(slots, None) for slots in char_indices(codes, settings)]
+    return found + _word_parts(points, codes, settings)
 
 
 def indices(text: str, settings: Settings) -> Indices:
@@ -153,14 +212,11 @@ def indices(text: str, settings: Settings) -> Indices:
 
 def positions(text: str, settings: Settings) -> tuple[Indices, Indices]:
     """Every feature slot of ``text``, and where each starts in the normalised text."""
-    normal = normalise(text)
-    chars = char_indices(_codes(normal), settings)
-    parts = [(found, np.arange(len(found))) for found in chars]
-    parts += word_positions(normal, settings)
-    if not parts:
+    found = parts(text, settings)
+    if not found:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     return (
-        np.concatenate([found for found, _ in parts]),
-        np.concatenate([at for _, at in parts]),
+        np.concatenate([part.slots for part in found]),
+        np.concatenate([part.at() for part in found]),
     )

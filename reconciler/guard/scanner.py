@@ -160,7 +160,7 @@ def _describe(hits: list[_Hit]) -> str:
 @cache
 def multimatch() -> MultiMatcher:
     """Every phrase rule, in the order the scanner tries them, for the one-pass matcher."""
-    return MultiMatcher(ALL_RULES + concept_rules().rules)
+    return MultiMatcher(ALL_RULES + concept_rules().rules, also=COMPACT_RULES)
 
 
 def accelerate(*, wait: bool = False, timeout: float | None = None) -> bool:
