@@ -301,13 +301,16 @@ class Jobs:
         if job.exit_code is None:
             job.exit_code = int(ExitCode.INTERRUPTED)
         job.result = result
-        job.status = JobStatus.SUCCEEDED if job.exit_code == 0 else JobStatus.FAILED
         job.finished = _now()
+        status = JobStatus.SUCCEEDED if job.exit_code == 0 else JobStatus.FAILED
+        # Counted (/metrics) before anyone can read the job as finished: a client that saw
+        # SUCCEEDED and then read the metrics found the job not counted yet.
+        self._on_finish(replace(job, status=status))
+        job.status = status
         self._save(job)
         self._threads.pop(job.id, None)
         self._log(log_line(job))
         job.done.set()
-        self._on_finish(job)
 
     def _sleep(self, hooks: JobHooks) -> Callable[[float], None]:
         """The hooks' sleep, cut short when the service is asked to stop (a poll waits up to

@@ -23,6 +23,7 @@ import yaml
 from reconciler.engine.sync.report import RoundOutcome, RoundReport
 from reconciler.engine.sync.round import SyncSettings, run_round
 from reconciler.sandbox import ManualClock
+from reconciler.sandbox.embedded import embedded_sandbox
 from tests.fixtures_engine import ENV, ConfigRepo, default_client, live_models
 from tests.fixtures_gitops import configure, git
 
@@ -146,6 +147,29 @@ def test_a_drifted_endpoint_is_healed_and_recorded_drift_first(fleet: Fleet, san
     assert after[after.index("DRIFT_DETECTED") :][-2:] == ["MODEL_UPDATED", "MODEL_UPDATED"]
     assert "DRIFT_DETECTED" in after
     assert after.index("DRIFT_DETECTED") < len(after) - 2
+
+
+def test_a_sandbox_agent_keeps_every_record_out_of_state(fleet: Fleet) -> None:
+    """``sync --sandbox`` applies and heals against the embedded emulator; its records (the
+    apply's, the drift it found, the heal) live under .reconciler/sandbox/state/, never in the
+    clone's state/ where a real run would commit them, and a quiet round takes no lock."""
+    fleet.push("self-heal", lambda repo: set_sync(repo, HEAL))
+    environ = {**fleet.agent.environ, "RECONCILE_SANDBOX_PROVISION_SECONDS": "0:0"}
+    sandboxed = {"sandbox": True, "environ": environ}
+    assert fleet.round(1, **sandboxed).outcome is RoundOutcome.APPLIED
+    root = fleet.agent.root
+    with embedded_sandbox(root, organisation=ENV, provision_seconds=(0.0, 0.0)) as emulator:
+        drift_temperature(emulator, "alpha-model", 0.9)
+    report = fleet.round(2, **sandboxed)
+    assert report.outcome is RoundOutcome.APPLIED, report.error
+    assert report.healed == ("alpha-model",)
+    quiet = fleet.round(3, **sandboxed)
+    assert quiet.outcome is RoundOutcome.IN_SYNC and not quiet.changes, quiet
+    assert not (root / "state").exists()
+    log = root / ".reconciler" / "sandbox" / "state" / ENV / "audit.jsonl"
+    entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert "DRIFT_DETECTED" in actions(entries, "alpha-model")
+    assert remote_audit(fleet) == [] and git(root, "status", "--porcelain", "state") == ""
 
 
 def test_without_self_heal_drift_is_reported_and_left_alone_round_after_round(

@@ -31,6 +31,7 @@ from reconciler.manifests import load_environment
 from reconciler.structs.errors import ExitCode, ReconcileError
 from reconciler.structs.manifests import LoadedEnvironment, SyncPolicy
 from reconciler.structs.outcome import ApplyResult, State
+from reconciler.structs.paths import records_root
 from reconciler.structs.plan import Plan
 from reconciler.structs.redaction import redact
 
@@ -53,6 +54,12 @@ class SyncSettings:
     lock_ttl: float = DEFAULT_TTL
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
+
+    @property
+    def records(self) -> Path:
+        """Where the agent's records are: ``state/<env>/`` of the clone, or the sandbox's own
+        folder for ``--sandbox`` (never committed; ``engine.record.place``)."""
+        return records_root(self.root, sandbox=self.sandbox)
 
 
 @dataclass
@@ -120,7 +127,7 @@ def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) ->
     if stopping():
         return RoundOutcome.STOPPED
     seen.prepared = _dry_plan(settings, seen.commit)
-    seen.drift = drifted(settings.root, seen.prepared)
+    seen.drift = drifted(settings.records, seen.prepared)
     rules = seen.prepared.loaded.config.policy.sync
     if not (rules.applies or rules.heals):
         return _verdict(seen.prepared.plan)
@@ -156,7 +163,7 @@ def _worth_locking(settings: SyncSettings, seen: _Seen, rules: SyncPolicy) -> bo
             return True
     if any(i.in_progress for i in prepared.plan.items) or seen.records_pending:
         return True
-    return bool(unaccounted_changes(settings.root, settings.environment, prepared.live.values()))
+    return bool(unaccounted_changes(settings.records, settings.environment, prepared.live.values()))
 
 
 def _request(settings: SyncSettings, *, dry_run: bool) -> JobRequest:
@@ -203,7 +210,7 @@ _MANIFESTS = _Manifests()
 
 
 def _hooks(settings: SyncSettings, seen: _Seen) -> JobHooks:
-    keep = admit(settings.root, lambda p: p.loaded.config.policy.sync, heal_seen=seen.healed)
+    keep = admit(settings.records, lambda p: p.loaded.config.policy.sync, heal_seen=seen.healed)
 
     def admitted(prepared: Prepared) -> Prepared:
         seen.admitted = keep(prepared)
