@@ -8,13 +8,16 @@ personas with lifted limits, forced output, fake authority) and benign customer 
 (ordinary requests, and corrections and retractions of the customer's own earlier words).
 ``rows()`` combines them: each clause alone, and each attack after a benign opening, since
 attacks hide inside ordinary messages. English has more kinds (delimiters, floods,
-encodings, role-play, indirect injection in documents), written as templates.
+encodings, role-play, indirect injection in documents), written as templates. A second set,
+in every language, is in ``written_more.py``.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+
+from guard_data import written_more
 
 # lang: (attacks, benign). Attacks are imperative clauses aimed at the assistant; benign are
 # what a customer writes, corrections of their own messages included.
@@ -639,3 +642,4 @@ def rows(seed: int = 29) -> Iterator[dict[str, object]]:
                 thing=rng.choice(EN_THINGS),
             )
             yield {"text": text, "label": 0, "lang": "en", "source": "written-en"}
+    yield from written_more.rows(random.Random(f"{seed}:more"), LANGS)
