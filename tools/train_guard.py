@@ -42,7 +42,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from guard_data import written  # noqa: E402
+from guard_data import written, written_further  # noqa: E402
 
 from reconciler.guard import GuardPolicy, ngram_model, scan  # noqa: E402
 from reconciler.guard.ngrams import Settings, indices, normalise  # noqa: E402
@@ -448,8 +448,11 @@ def read_source(source: Source, mirror: Path) -> dict[str, str]:
     return files
 
 
-def collect(mirror: Path, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every training row, and the manifest that says where each came from."""
+def collect(
+    mirror: Path, seed: int, *, further: bool = False
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every training row, and the manifest that says where each came from (with the third
+    written set when ``further``)."""
     measured = set()
     for path in MEASURED:
         if path.is_file():
@@ -514,7 +517,8 @@ def collect(mirror: Path, seed: int) -> tuple[list[dict[str, Any]], list[dict[st
         )
     outcome = Counter()
     labels = Counter()
-    for row in written.rows(seed):
+    paths = WRITTEN + (("tools/guard_data/written_further.py",) if further else ())
+    for row in written.rows(seed, written_further.FURTHER if further else None):
         result = add(str(row["text"]), int(row["label"]), str(row["source"]), str(row["lang"]))
         outcome[result] += 1
         labels[int(row["label"])] += result == "kept"
@@ -522,9 +526,9 @@ def collect(mirror: Path, seed: int) -> tuple[list[dict[str, Any]], list[dict[st
         {
             "source": "written",
             "repo": "this repository",
-            "paths": list(WRITTEN),
+            "paths": list(paths),
             "sha256": {
-                path: hashlib.sha256((ROOT / path).read_bytes()).hexdigest() for path in WRITTEN
+                path: hashlib.sha256((ROOT / path).read_bytes()).hexdigest() for path in paths
             },
             "licence": "Apache-2.0 (this project)",
             "attacks": labels[1],
@@ -644,6 +648,11 @@ def main(argv: list[str] | None = None) -> int:
         default=4.0,
         help="weight of written customer messages against other benign rows of their language",
     )
+    parser.add_argument(
+        "--further",
+        action="store_true",
+        help="add the third written set (tools/guard_data/written_further.py), left out",
+    )
     parser.add_argument("--oof", type=Path, default=None, help="write out-of-fold scores here")
     parser.add_argument(
         "--balance",
@@ -655,7 +664,7 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.model_selection import StratifiedKFold
 
     settings = Settings()
-    rows, manifest = collect(args.mirror, args.seed)
+    rows, manifest = collect(args.mirror, args.seed, further=args.further)
     texts = [row["text"] for row in rows]
     labels = np.array([row["label"] for row in rows])
     print(f"{len(rows)} rows: {int(labels.sum())} attacks, {int((labels == 0).sum())} benign")

@@ -606,8 +606,11 @@ def long_requests(rng: random.Random, count: int) -> Iterator[str]:
         yield " ".join(parts)
 
 
-def rows(seed: int = 29) -> Iterator[dict[str, object]]:
-    """Every written row: ``text``, ``label``, ``lang``, ``source`` (``written``)."""
+def rows(
+    seed: int = 29, further: dict[str, tuple[list[str], list[str]]] | None = None
+) -> Iterator[dict[str, object]]:
+    """Every written row: ``text``, ``label``, ``lang``, ``source`` (``written``), with the
+    third set (``written_further.FURTHER``) when given."""
     rng = random.Random(seed)
     for lang, (attacks, benign) in LANGS.items():
         openers = [b for b in benign[3:] if not b.endswith("?")] or benign
@@ -642,4 +645,4 @@ def rows(seed: int = 29) -> Iterator[dict[str, object]]:
                 thing=rng.choice(EN_THINGS),
             )
             yield {"text": text, "label": 0, "lang": "en", "source": "written-en"}
-    yield from written_more.rows(random.Random(f"{seed}:more"), LANGS)
+    yield from written_more.rows(random.Random(f"{seed}:more"), LANGS, further)

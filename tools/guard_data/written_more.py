@@ -1377,12 +1377,17 @@ DOCUMENTS = [
 
 
 def rows(
-    rng: random.Random, customers: dict[str, tuple[list[str], list[str]]]
+    rng: random.Random,
+    customers: dict[str, tuple[list[str], list[str]]],
+    further: dict[str, tuple[list[str], list[str]]] | None = None,
 ) -> Iterator[dict[str, object]]:
     """Rows from ``MORE``: frames and orders alone, paired, after a customer's opening and
     inside a document (attacks); customer messages alone, paired and inside a document, and
-    role-play requests (benign)."""
-    for lang, (frames, orders, benign, roleplay) in MORE.items():
+    role-play requests (benign). ``further`` adds orders and customer messages per language
+    (``written_further.py``, left out of the shipped model)."""
+    for lang, (frames, given_orders, given_benign, roleplay) in MORE.items():
+        more_orders, more_benign = further[lang] if further else ([], [])
+        orders, benign = given_orders + more_orders, given_benign + more_benign
         customer = customers[lang][1] + benign
         attacks = list(frames) + list(orders)
         pairs = [f"{frame} {order}" for frame in frames for order in orders]
