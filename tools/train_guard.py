@@ -6,7 +6,7 @@ Reads each public source at its recorded commit (``SOURCES``; licences and row c
 ``tools/guard_data/README.md``) from git snapshots under ``--mirror`` (``DIR/owner+name/repo``,
 a bare git directory, or ``DIR/owner+name`` as a checkout), adds the written examples
 (``tools/guard_data/written.py``), removes every row that is also in a measurement set (the
-dev set, ``tests/guard/data/*.jsonl``), then:
+dev set, ``tests/guard/data/*.jsonl``) and every benign row the rules already flag, then:
 
 1. five-fold cross-validation with the runtime scorer (``reconciler.guard.ngram_model``), so
    the out-of-fold scores are what the shipped code computes;
@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import random
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -41,9 +42,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from guard_data import written  # noqa: E402
+from guard_data import written, written_further  # noqa: E402
 
-from reconciler.guard import ngram_model  # noqa: E402
+from reconciler.guard import GuardPolicy, ngram_model, scan  # noqa: E402
 from reconciler.guard.ngrams import Settings, indices, normalise  # noqa: E402
 
 MEASURED = [
@@ -60,6 +61,16 @@ TATOEBA = {
     "kor": "ko",
 }  # fmt: skip
 TATOEBA_PER_LANG = 200
+WRITTEN = ("tools/guard_data/written.py", "tools/guard_data/written_more.py")
+CHAT_PROMPTS = 700
+XQUAD_QUESTIONS = 120
+XQUAD_CONTEXTS = 30
+XQUAD = ("ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh")
+JAILBREAK_MARK = re.compile(
+    r"jailbreak|\bDAN\b|do anything now|no restrictions|ignore (all|previous|your)|developer mode"
+    r"|unfiltered|uncensored|without (any )?(filters?|restrictions)",
+    re.IGNORECASE,
+)
 BIPIA_PER_FILE = 120  # the table file alone has 900 rows of one shape
 # Lead-ins that turn an off-task order into an instruction hidden in a document (BIPIA's
 # contexts are real emails, tables and code; its attack texts are orders with no lead-in).
@@ -85,6 +96,7 @@ class Source:
     paths: tuple[str, ...]
     licence: str
     read: Callable[[dict[str, str], random.Random], Iterator[tuple[str, int]]]
+    lang: Callable[[str], str] | None = None  # a file's language, when files differ in it
 
 
 def _json_strings(value: Any) -> Iterator[str]:
@@ -201,6 +213,45 @@ def _tatoeba(files: dict[str, str], rng: random.Random) -> Iterator[tuple[str, i
         rest = picked[TATOEBA_PER_LANG * 2 // 3 :]
         for i in range(0, len(rest) - 2, 3):
             yield " ".join(rest[i : i + 3]), 0
+
+
+def _chat_prompts(files: dict[str, str], rng: random.Random) -> Iterator[tuple[str, int]]:
+    """Role-play and task prompts people share ("Act as a travel guide..."): benign requests,
+    the long role-play the model flagged. The few that are jailbreaks (DAN, "ignore all your
+    instructions") are left out, not labelled: they are not what this source is for."""
+    csv.field_size_limit(2**24)
+    for text in files.values():
+        kept = [
+            row["prompt"]
+            for row in csv.DictReader(io.StringIO(text))
+            if row.get("type", "TEXT") == "TEXT" and not JAILBREAK_MARK.search(row["prompt"])
+        ]
+        for prompt in rng.sample(kept, min(CHAT_PROMPTS, len(kept))):
+            yield prompt[:4000], 0
+
+
+def _chat_prompts_json(files: dict[str, str], rng: random.Random) -> Iterator[tuple[str, int]]:
+    for text in files.values():
+        for row in json.loads(text):
+            if not JAILBREAK_MARK.search(row["prompt"]):
+                yield row["prompt"][:4000], 0
+
+
+def _xquad(files: dict[str, str], rng: random.Random) -> Iterator[tuple[str, int]]:
+    """Wikipedia paragraphs and the questions asked about them, in twelve languages (benign
+    text in each script, documents among it)."""
+    for text in files.values():
+        paragraphs = [p for article in json.loads(text)["data"] for p in article["paragraphs"]]
+        questions = [qa["question"] for p in paragraphs for qa in p["qas"]]
+        for question in rng.sample(questions, min(XQUAD_QUESTIONS, len(questions))):
+            yield question, 0
+        for paragraph in rng.sample(paragraphs, min(XQUAD_CONTEXTS, len(paragraphs))):
+            yield paragraph["context"].lstrip("\ufeff"), 0
+
+
+def _tatoeba_lang(path: str) -> str:
+    code = path.rsplit(".", 1)[-1]
+    return "en" if code == "eng" else TATOEBA.get(code, code)
 
 
 GARAK = "cafbe992780df70015de7295ca026b70c4629ada"
@@ -345,6 +396,33 @@ SOURCES = [
         ),
         "CC-BY 2.0 FR (Tatoeba); repository BSD-3-Clause",
         _tatoeba,
+        _tatoeba_lang,
+    ),
+    Source(
+        "chat-prompts",
+        "f/awesome-chatgpt-prompts",
+        "9b6dc5b26e0e95a7faca7bee588f235bc284d806",
+        ("prompts.csv",),
+        "CC0-1.0",
+        _chat_prompts,
+    ),
+    Source(
+        "chat-prompts-zh",
+        "PlexPt/awesome-chatgpt-prompts-zh",
+        "367ed18b9c50b702d762c6fbc2885107141acb62",
+        ("prompts-zh.json",),
+        "MIT",
+        _chat_prompts_json,
+        lambda path: "zh",
+    ),
+    Source(
+        "xquad",
+        "deepmind/xquad",
+        "60cac411649156efb6aab9dd4c9cde787a2c0345",
+        tuple(f"xquad.{code}.json" for code in XQUAD),
+        "CC-BY-SA-4.0",
+        _xquad,
+        lambda path: path.split(".")[1],
     ),
 ]
 
@@ -370,15 +448,11 @@ def read_source(source: Source, mirror: Path) -> dict[str, str]:
     return files
 
 
-def _lang(path: str, source: str) -> str:
-    if source == "tatoeba":
-        code = path.rsplit(".", 1)[-1]
-        return "en" if code == "eng" else TATOEBA.get(code, code)
-    return "en"
-
-
-def collect(mirror: Path, seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every training row, and the manifest that says where each came from."""
+def collect(
+    mirror: Path, seed: int, *, further: bool = False
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every training row, and the manifest that says where each came from (with the third
+    written set when ``further``)."""
     measured = set()
     for path in MEASURED:
         if path.is_file():
@@ -388,6 +462,7 @@ def collect(mirror: Path, seed: int) -> tuple[list[dict[str, Any]], list[dict[st
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     manifest = []
+    rules = GuardPolicy(mode="flag", model=False)
 
     def add(text: str, label: int, source: str, lang: str) -> str:
         key = normalise(text)
@@ -398,6 +473,10 @@ def collect(mirror: Path, seed: int) -> tuple[list[dict[str, Any]], list[dict[st
         if key in seen:
             return "duplicate"
         seen.add(key)
+        # Benign rows the rules flag are lost under "rules or model" whatever the model says;
+        # as benign training rows they would only teach it to pass what the rules call an attack.
+        if label == 0 and scan(text, rules).flagged:
+            return "flagged by the rules"
         rows.append({"text": text, "label": label, "source": source, "lang": lang})
         return "kept"
 
@@ -409,10 +488,10 @@ def collect(mirror: Path, seed: int) -> tuple[list[dict[str, Any]], list[dict[st
             files[HARMBENCH] = read_source(harmbench, mirror)[HARMBENCH]
         outcome: Counter[str] = Counter()
         labels: Counter[int] = Counter()
-        if source.name == "tatoeba":
+        if source.lang is not None:
             for path in sorted(files):
                 for text, label in source.read({path: files[path]}, rng):
-                    result = add(text, label, source.name, _lang(path, source.name))
+                    result = add(text, label, source.name, source.lang(path))
                     outcome[result] += 1
                     labels[label] += result == "kept"
         else:
@@ -438,7 +517,8 @@ def collect(mirror: Path, seed: int) -> tuple[list[dict[str, Any]], list[dict[st
         )
     outcome = Counter()
     labels = Counter()
-    for row in written.rows(seed):
+    paths = WRITTEN + (("tools/guard_data/written_further.py",) if further else ())
+    for row in written.rows(seed, written_further.FURTHER if further else None):
         result = add(str(row["text"]), int(row["label"]), str(row["source"]), str(row["lang"]))
         outcome[result] += 1
         labels[int(row["label"])] += result == "kept"
@@ -446,11 +526,9 @@ def collect(mirror: Path, seed: int) -> tuple[list[dict[str, Any]], list[dict[st
         {
             "source": "written",
             "repo": "this repository",
-            "paths": ["tools/guard_data/written.py"],
+            "paths": list(paths),
             "sha256": {
-                "tools/guard_data/written.py": hashlib.sha256(
-                    (HERE / "guard_data" / "written.py").read_bytes()
-                ).hexdigest()
+                path: hashlib.sha256((ROOT / path).read_bytes()).hexdigest() for path in paths
             },
             "licence": "Apache-2.0 (this project)",
             "attacks": labels[1],
@@ -492,6 +570,17 @@ def balance(labels: np.ndarray, langs: list[str]) -> np.ndarray:
             weights[attacks] = in_lang.sum() / (2 * attacks.sum())
             weights[benign] = in_lang.sum() / (2 * benign.sum())
     return weights
+
+
+def favour_customers(weights: np.ndarray, rows: list[dict[str, Any]], factor: float) -> np.ndarray:
+    """Written customer messages weigh ``factor`` times a benign row of their language: they
+    are what the guard must pass in a contact centre, and among a language's Tatoeba and
+    Wikipedia sentences they would otherwise be a small share of its benign weight."""
+    out = weights.copy()
+    for i, row in enumerate(rows):
+        if row["label"] == 0 and row["source"].startswith("written"):
+            out[i] *= factor
+    return out
 
 
 def fit(
@@ -551,8 +640,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "reconciler" / "guard" / "model")
     parser.add_argument("--seed", type=int, default=29)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--c", type=float, default=8.0, help="inverse regularisation")
-    parser.add_argument("--fpr", type=float, default=0.001, help="out-of-fold benign bound")
+    parser.add_argument("--c", type=float, default=32.0, help="inverse regularisation")
+    parser.add_argument("--fpr", type=float, default=0.002, help="out-of-fold benign bound")
+    parser.add_argument(
+        "--customer-weight",
+        type=float,
+        default=4.0,
+        help="weight of written customer messages against other benign rows of their language",
+    )
+    parser.add_argument(
+        "--further",
+        action="store_true",
+        help="add the third written set (tools/guard_data/written_further.py), left out",
+    )
     parser.add_argument("--oof", type=Path, default=None, help="write out-of-fold scores here")
     parser.add_argument(
         "--balance",
@@ -564,12 +664,14 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.model_selection import StratifiedKFold
 
     settings = Settings()
-    rows, manifest = collect(args.mirror, args.seed)
+    rows, manifest = collect(args.mirror, args.seed, further=args.further)
     texts = [row["text"] for row in rows]
     labels = np.array([row["label"] for row in rows])
     print(f"{len(rows)} rows: {int(labels.sum())} attacks, {int((labels == 0).sum())} benign")
     x = matrix(texts, settings)
     sample = balance(labels, [row["lang"] for row in rows]) if args.balance == "language" else None
+    if sample is not None and args.customer_weight != 1:
+        sample = favour_customers(sample, rows, args.customer_weight)
     oof = np.zeros(len(rows))
     folds = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
     for number, (train, test) in enumerate(folds.split(texts, labels)):
@@ -591,8 +693,8 @@ def main(argv: list[str] | None = None) -> int:
     sidecar = {
         "sha256": hashlib.sha256(blob).hexdigest(),
         "features": settings.as_dict(),
-        "model": f"logistic regression (liblinear, C={args.c}, balanced by {args.balance}),"
-        " float16",
+        "model": f"logistic regression (liblinear, C={args.c}, balanced by {args.balance},"
+        f" written customer messages x{args.customer_weight}), float16",
         "threshold": round(float(probability), 6),
         "threshold_logit": round(threshold, 6),
         "threshold_rule": f"lowest out-of-fold score flagging at most {args.fpr:.1%} of benign",

@@ -109,10 +109,12 @@ def test_a_model_finding_has_a_reason_in_words() -> None:
 def test_the_written_examples_are_the_ones_the_model_came_from() -> None:
     from pathlib import Path
 
-    written = Path(__file__).resolve().parents[2] / "tools" / "guard_data" / "written.py"
+    root = Path(__file__).resolve().parents[2]
     entry = next(e for e in _sidecar()["data"] if e["source"] == "written")
-    recorded = entry["sha256"]["tools/guard_data/written.py"]
-    assert hashlib.sha256(written.read_bytes()).hexdigest() == recorded, (
-        "tools/guard_data/written.py changed since the model was trained: rerun"
-        " tools/train_guard.py"
+    assert {"tools/guard_data/written.py", "tools/guard_data/written_more.py"} <= set(
+        entry["sha256"]
     )
+    for path, recorded in entry["sha256"].items():
+        assert hashlib.sha256((root / path).read_bytes()).hexdigest() == recorded, (
+            f"{path} changed since the model was trained: rerun tools/train_guard.py"
+        )

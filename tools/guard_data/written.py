@@ -8,13 +8,16 @@ personas with lifted limits, forced output, fake authority) and benign customer 
 (ordinary requests, and corrections and retractions of the customer's own earlier words).
 ``rows()`` combines them: each clause alone, and each attack after a benign opening, since
 attacks hide inside ordinary messages. English has more kinds (delimiters, floods,
-encodings, role-play, indirect injection in documents), written as templates.
+encodings, role-play, indirect injection in documents), written as templates. A second set,
+in every language, is in ``written_more.py``.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+
+from guard_data import written_more
 
 # lang: (attacks, benign). Attacks are imperative clauses aimed at the assistant; benign are
 # what a customer writes, corrections of their own messages included.
@@ -603,8 +606,11 @@ def long_requests(rng: random.Random, count: int) -> Iterator[str]:
         yield " ".join(parts)
 
 
-def rows(seed: int = 29) -> Iterator[dict[str, object]]:
-    """Every written row: ``text``, ``label``, ``lang``, ``source`` (``written``)."""
+def rows(
+    seed: int = 29, further: dict[str, tuple[list[str], list[str]]] | None = None
+) -> Iterator[dict[str, object]]:
+    """Every written row: ``text``, ``label``, ``lang``, ``source`` (``written``), with the
+    third set (``written_further.FURTHER``) when given."""
     rng = random.Random(seed)
     for lang, (attacks, benign) in LANGS.items():
         openers = [b for b in benign[3:] if not b.endswith("?")] or benign
@@ -639,3 +645,4 @@ def rows(seed: int = 29) -> Iterator[dict[str, object]]:
                 thing=rng.choice(EN_THINGS),
             )
             yield {"text": text, "label": 0, "lang": "en", "source": "written-en"}
+    yield from written_more.rows(random.Random(f"{seed}:more"), LANGS, further)
