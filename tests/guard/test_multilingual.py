@@ -19,6 +19,7 @@ from reconciler.guard.concepts import (
     rules_for,
 )
 from reconciler.guard.folding import skeleton
+from reconciler.guard.ngram_model import shipped as shipped_model
 from reconciler.guard.obfuscations import fullwidth
 
 DATA = Path(__file__).with_name("data") / "multilingual.jsonl"
@@ -35,6 +36,7 @@ REQUIRED = {
     "it", "pt", "id", "tl", "tr", "vi", "pl", "nl",
 }  # fmt: skip
 FLAG = GuardPolicy(mode="flag")
+RULES_ONLY = GuardPolicy(mode="flag", model=False)
 
 
 def test_every_required_language_has_a_table_with_all_three_concepts() -> None:
@@ -127,11 +129,17 @@ def test_benign_contact_centre_messages_near_the_vocabulary_stay_under_the_measu
     then 10; a vocabulary that flagged 82 of them (2026-12-02) was withdrawn. Since overrides
     told as reports or of the writer's own words are set aside (``framing``), one is: "Olvidé
     sus instrucciones ...", where folding makes the past tense the imperative. This keeps a
-    table change from flagging more unseen."""
+    table change from flagging more unseen. The shipped model, rebuilt on 2026-12-07, flags
+    one other (an Arabic message) at its out-of-fold threshold: each is held to what it flags
+    now, so a table change or a retrained model that flags more fails here."""
     rows = _rows(CONTACT_CENTRE_BENIGN)
     assert len(rows) == 226 and {r["label"] for r in rows} == {0}
-    flagged = [r["text"] for r in rows if scan(r["text"], FLAG).flagged]
-    assert len(flagged) <= 1, flagged
+    by_rules = [r["text"] for r in rows if scan(r["text"], RULES_ONLY).flagged]
+    assert len(by_rules) <= 1, by_rules
+    threshold = shipped_model().threshold
+    by_model = [r["text"] for r in rows if shipped_model().score(r["text"]) >= threshold]
+    assert len(by_model) <= 1, by_model
+    assert len([r for r in rows if scan(r["text"], FLAG).flagged]) <= 2
 
 
 @pytest.mark.parametrize(
