@@ -61,13 +61,15 @@ def test_every_shipped_rule_compiles_in_the_one_pass(compiled: MultiMatcher) -> 
 
 
 def test_no_rule_that_matches_a_view_is_left_out(compiled: MultiMatcher) -> None:
+    """The shipped pass, and a pass of the rules the scanner runs apart (compiled alone here:
+    compiling the shipped rules again would cost 15 s of CPU for the same database)."""
+    apart = MultiMatcher(COMPACT_RULES)
+    assert apart.wait(timeout=120)
     rules = compiled.rules + COMPACT_RULES
-    everything = MultiMatcher(rules)
-    assert everything.wait(timeout=120)
     checked = 0
     for text in _texts():
         view = skeleton(text)
-        named = {id(r) for r in everything.possible(view) or []}
+        named = {id(r) for m in (compiled, apart) for r in m.possible(view) or []}
         for each in rules:
             if each.pattern.search(view):
                 checked += 1
