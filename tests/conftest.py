@@ -51,6 +51,17 @@ def _instant_embedded_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RECONCILE_SANDBOX_PROVISION_SECONDS", "0:0.05")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_rules_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The guard's compiled rules are kept in one folder of this run, shared by its workers
+    and the CLI processes they start (it would be ``~/.cache/reconcile``): compiled once a
+    run instead of once a process, and nothing written into the user's home."""
+    folder = tmp_path_factory.getbasetemp().parent / "reconcile-cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RECONCILE_CACHE_DIR", str(folder))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)

@@ -9,9 +9,10 @@ the scanner confirms the ones it names with their own Python expressions, and so
 verdicts are the rules' own whether the pass runs or not (a test compares them over
 thousands of inputs).
 
-Compiling the rules takes Hyperscan about three seconds of one core, far more than a
+Compiling the rules takes Hyperscan about twelve seconds of one core, far more than a
 one-shot command saves, so it happens only on request (``reconcile serve`` asks at start,
-the guard benchmark before it measures) and in a background thread, at the lowest priority
+the guard benchmark before it measures), once per rule set and machine (``compiled_cache``
+keeps the result for the next process), and in a background thread, at the lowest priority
 and holding no lock while it compiles; until it is ready, and wherever Hyperscan is not
 installed (it has no wheel for Linux on ARM), scans run every gated rule in Python as before.
 """
@@ -28,6 +29,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from reconciler.guard.compiled_cache import compiled
 from reconciler.guard.rules import Rule
 from reconciler.guard.superset import Unsupported, superset
 
@@ -153,6 +155,4 @@ def _build(rules: Sequence[Rule]) -> tuple[Any, tuple[int, ...]] | None:
         flags.append(each_once | (hyperscan.HS_FLAG_MULTILINE if multiline else 0))
     if not expressions:
         return None, tuple(always)
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
-    return database, tuple(always)
+    return compiled(hyperscan, expressions, ids, flags), tuple(always)
