@@ -27,6 +27,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 DIGEST = 32  # bytes of SHA-256 at the end of each file
 KEEP = 3  # compiled rule sets kept (about 3.4 MB each): this release's and a few before
+WORTH_KEEPING = 20  # expressions; the shipped rules are about 250
 
 
 def cache_folder(environ: Mapping[str, str] | None = None) -> Path:
@@ -46,16 +47,19 @@ def compiled(
     folder: Path | None = None,
 ) -> Any:
     """A block-mode database of the expressions: loaded from the cache when it holds one for
-    exactly these, else compiled and kept there."""
+    exactly these, else compiled and kept there. A handful of expressions compiles in
+    milliseconds and is not kept: the few files kept are for rule sets worth keeping."""
     where = (folder or cache_folder()) / f"guard-{_key(hyperscan, expressions, ids, flags)}.hsdb"
-    database = _load(hyperscan, where)
+    worth = len(expressions) >= WORTH_KEEPING
+    database = _load(hyperscan, where) if worth else None
     if database is not None:
         return database
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     database.compile(
         expressions=list(expressions), ids=list(ids), elements=len(ids), flags=list(flags)
     )
-    _keep(hyperscan, database, where)
+    if worth:
+        _keep(hyperscan, database, where)
     return database
 
 

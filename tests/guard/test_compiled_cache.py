@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.guard.compiled_cache import cache_folder, compiled
+from reconciler.guard.compiled_cache import WORTH_KEEPING, cache_folder, compiled
 
 hyperscan = pytest.importorskip("hyperscan")
-EXPRESSIONS = [b"ignore (all )?rules", b"system prompt"]
-IDS = [0, 1]
-FLAGS = [hyperscan.HS_FLAG_SINGLEMATCH] * 2
+FILLER = [b"filler phrase number %d" % n for n in range(WORTH_KEEPING)]
+EXPRESSIONS = [b"ignore (all )?rules", b"system prompt", *FILLER]
+IDS = list(range(len(EXPRESSIONS)))
+FLAGS = [hyperscan.HS_FLAG_SINGLEMATCH] * len(EXPRESSIONS)
 
 
 def _names(database: object, text: bytes) -> list[int]:
@@ -43,12 +44,12 @@ def test_the_second_process_loads_what_the_first_compiled(tmp_path: Path) -> Non
     assert _names(again, text) == _names(first, text) == [0, 1]
     assert kept.stat().st_size > 32
     with pytest.raises(AssertionError, match="compiled again"):
-        compiled(_NoCompile(), [b"other"], [0], FLAGS[:1], folder=tmp_path)
+        compiled(_NoCompile(), [b"other", *FILLER], IDS[:-1], FLAGS[:-1], folder=tmp_path)
 
 
 def test_other_rules_or_a_damaged_file_are_compiled_anew(tmp_path: Path) -> None:
     compiled(hyperscan, EXPRESSIONS, IDS, FLAGS, folder=tmp_path)
-    other = compiled(hyperscan, [b"developer mode"], [0], FLAGS[:1], folder=tmp_path)
+    other = compiled(hyperscan, [b"developer mode", *FILLER], IDS[:-1], FLAGS[:-1], folder=tmp_path)
     assert _names(other, b"enable developer mode") == [0]
     assert len(list(tmp_path.glob("guard-*.hsdb"))) == 2
     for kept in tmp_path.glob("guard-*.hsdb"):
@@ -61,9 +62,15 @@ def test_other_rules_or_a_damaged_file_are_compiled_anew(tmp_path: Path) -> None
 
 def test_only_the_newest_rule_sets_are_kept(tmp_path: Path) -> None:
     for n in range(6):
-        compiled(hyperscan, [b"word%d" % n], [0], FLAGS[:1], folder=tmp_path)
+        compiled(hyperscan, [b"word%d" % n, *FILLER], IDS[:-1], FLAGS[:-1], folder=tmp_path)
     assert len(list(tmp_path.glob("guard-*.hsdb"))) == 3
-    compiled(_NoCompile(), [b"word5"], [0], FLAGS[:1], folder=tmp_path)  # the newest is there
+    compiled(_NoCompile(), [b"word5", *FILLER], IDS[:-1], FLAGS[:-1], folder=tmp_path)
+
+
+def test_a_handful_of_expressions_is_compiled_not_kept(tmp_path: Path) -> None:
+    database = compiled(hyperscan, [b"system prompt"], [0], FLAGS[:1], folder=tmp_path)
+    assert _names(database, b"the system prompt") == [0]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_unwritable_folder_costs_only_the_compile(tmp_path: Path) -> None:
