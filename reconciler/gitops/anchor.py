@@ -68,7 +68,7 @@ def entry_at(path: Path, line: int) -> dict[str, Any] | None:
 
 def find_entry(path: Path, audit_id: str) -> AuditHead | None:
     """Where the entry with ``audit_id`` is now: its line and hash."""
-    wanted = audit_id.encode("utf-8")
+    wanted = audit_id.encode("utf-8", "surrogatepass")  # an id read from a damaged line
     for number, raw in _lines(path):
         if wanted not in raw:  # parse only the lines that could be it
             continue

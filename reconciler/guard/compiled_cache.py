@@ -73,6 +73,8 @@ def _key(
 
 
 def _load(hyperscan: Any, path: Path) -> Any:
+    if not _own(path):
+        return None
     try:
         data = path.read_bytes()
     except OSError:
@@ -92,7 +94,7 @@ def _keep(hyperscan: Any, database: Any, path: Path) -> None:
     """Write atomically (a concurrent reader sees the old file or the whole new one)."""
     try:
         body = hyperscan.dumpb(database)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".guard-", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
             out.write(body + hashlib.sha256(body).digest())
@@ -102,6 +104,21 @@ def _keep(hyperscan: Any, database: Any, path: Path) -> None:
         log.info("guard: could not keep the compiled rules in %s", path.parent, exc_info=True)
         with contextlib.suppress(Exception):
             os.unlink(temporary)
+
+
+def _own(path: Path) -> bool:
+    """Only a file this user wrote, in a folder only this user may write to, is loaded: the
+    checksum catches damage, not someone else's file in a shared cache folder, and Hyperscan
+    is not built to read hostile bytes."""
+    try:
+        for each in (path.parent, path):
+            status = each.stat()
+            if status.st_uid != os.geteuid() or status.st_mode & 0o022:
+                log.info("guard: not loading %s: another user may have written it", each)
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def _prune(folder: Path, *, keep: Path) -> None:

@@ -186,7 +186,9 @@ class Jobs:
         self._log = log
         self._store = store
         self._saving = threading.Lock()
-        self._stopping = threading.Event()
+        self._closing = threading.Event()  # stop() began: nothing new starts
+        self._stopping = threading.Event()  # the grace is over: running jobs checkpoint
+        self._starting = threading.Lock()  # start() and stop() see one list of threads
         self._threads: dict[str, threading.Thread] = {}
         for job in store.load() if store else []:
             if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
@@ -243,15 +245,16 @@ class Jobs:
         self._jobs[job.id] = job
         self._save(job)
         self._prune()
-        if self._stopping.is_set():
-            self._end(job, _interrupted(NOT_STARTED))
-            return job
-        thread = threading.Thread(
-            target=self._run, args=(job, request, lock, hooks), name=f"job-{job.id[:8]}"
-        )
-        thread.daemon = True  # stop() decides how long the process waits for it
-        self._threads[job.id] = thread
-        thread.start()
+        with self._starting:
+            if not self._closing.is_set():
+                thread = threading.Thread(
+                    target=self._run, args=(job, request, lock, hooks), name=f"job-{job.id[:8]}"
+                )
+                thread.daemon = True  # stop() decides how long the process waits for it
+                self._threads[job.id] = thread
+                thread.start()
+                return job
+        self._end(job, _interrupted(NOT_STARTED))
         return job
 
     def stop(
@@ -260,14 +263,18 @@ class Jobs:
         """Let running jobs finish for ``finish`` seconds, then ask them to stop and record,
         and wait ``checkpoint`` seconds more; return the ids of jobs still running after that
         (their records are committed by the next start, ``commit_leftovers``)."""
-        threads = [t for t in list(self._threads.values()) if t.is_alive()]
-        deadline = time.monotonic() + finish
-        for thread in threads:
-            thread.join(timeout=max(0.0, deadline - time.monotonic()))
-        self._stopping.set()
-        deadline = time.monotonic() + checkpoint
-        for thread in threads:
-            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        with self._starting:
+            self._closing.set()
+            threads = list(self._threads.values())
+        try:
+            deadline = time.monotonic() + finish
+            for thread in threads:
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        finally:  # a second Ctrl-C during the grace checkpoints at once instead of killing
+            self._stopping.set()
+            deadline = time.monotonic() + checkpoint
+            for thread in threads:
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
         return [i for i, t in list(self._threads.items()) if t.is_alive()]
 
     def _run(
@@ -276,12 +283,12 @@ class Jobs:
         recorded: dict[str, Any] = {}
         try:
             with lock:
-                if self._stopping.is_set():  # queued behind another job of its environment
+                if self._closing.is_set():  # queued behind another job of its environment
                     self._end(job, _interrupted(NOT_STARTED))
                     return
                 job.status = JobStatus.RUNNING
                 self._save(job)
-                self._log(log_line(job))
+                self._write_log(job)
                 steps = _recording(recorded, hooks, self._progress(job))
                 stoppable = replace(steps, stopping=self._stopping.is_set, sleep=self._sleep(steps))
                 code = run_job(request, stoppable)
@@ -307,10 +314,19 @@ class Jobs:
         # SUCCEEDED and then read the metrics found the job not counted yet.
         self._on_finish(replace(job, status=status))
         job.status = status
-        self._save(job)
-        self._threads.pop(job.id, None)
-        self._log(log_line(job))
-        job.done.set()
+        try:
+            self._save(job)
+            self._write_log(job)
+        finally:
+            self._threads.pop(job.id, None)
+            job.done.set()
+
+    def _write_log(self, job: Job) -> None:
+        """The job's log line; a stderr nobody reads any more (EPIPE) must not fail the job."""
+        try:
+            self._log(log_line(job))
+        except Exception:
+            log.debug("could not write job %s's log line", job.id, exc_info=True)
 
     def _sleep(self, hooks: JobHooks) -> Callable[[float], None]:
         """The hooks' sleep, cut short when the service is asked to stop (a poll waits up to

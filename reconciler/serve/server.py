@@ -153,15 +153,16 @@ def serve(service: Service, *, announce: Callable[[str], None]) -> None:
     uvicorn catches SIGTERM to stop taking requests, then raises it again with the handler
     it found; with Python's default handler the process would die right there, before
     ``Service.close`` lets jobs finish or checkpoint and agents finish their round. The
-    handler it finds here does nothing, so SIGTERM ends in a clean stop and exit 0."""
+    handler it finds here asks the server to stop (a SIGTERM during start-up, before
+    uvicorn's own handler, stops it before it serves), so SIGTERM ends in a clean exit 0."""
     running = Running(service)
     announce(running.url)
-    previous = signal.signal(signal.SIGTERM, _stop_requested)
+
+    def stop_requested(_signum: int, _frame: FrameType | None) -> None:
+        running.server.should_exit = True
+
+    previous = signal.signal(signal.SIGTERM, stop_requested)
     try:
         running.run()
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _stop_requested(_signum: int, _frame: FrameType | None) -> None:
-    """SIGTERM once uvicorn has stopped serving: the stop under way is the answer."""

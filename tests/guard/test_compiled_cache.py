@@ -83,3 +83,12 @@ def test_an_unwritable_folder_costs_only_the_compile(tmp_path: Path) -> None:
 def test_the_folder_follows_the_environment(tmp_path: Path) -> None:
     assert cache_folder({"RECONCILE_CACHE_DIR": str(tmp_path)}) == tmp_path
     assert cache_folder({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "reconcile"
+
+
+def test_a_file_others_may_have_written_is_not_loaded(tmp_path: Path) -> None:
+    compiled(hyperscan, EXPRESSIONS, IDS, FLAGS, folder=tmp_path)
+    tmp_path.chmod(0o777)  # a shared cache folder
+    with pytest.raises(AssertionError, match="compiled again"):
+        compiled(_NoCompile(), EXPRESSIONS, IDS, FLAGS, folder=tmp_path)
+    tmp_path.chmod(0o700)
+    compiled(_NoCompile(), EXPRESSIONS, IDS, FLAGS, folder=tmp_path)

@@ -90,13 +90,16 @@ class Applier:
             poll_interval=self._settings.poll.initial,
             sleep=self._sleep,
             monotonic=self._now,
+            stopping=self._stopping,
         )
         pool = ThreadPoolExecutor(
             max_workers=max(1, self._settings.max_parallel), thread_name_prefix="reconcile-write"
         )
         futures = {pool.submit(self._write, i, ctx): outcomes[i.name] for i in items}
         try:
-            if not self._loop(futures):
+            finished = self._loop(futures)
+            skipped = any(o.state is State.PENDING for o in self._result.outcomes)
+            if not finished or skipped:  # asked to stop, or writes not started because of it
                 self._interrupt(pool, futures)
         except KeyboardInterrupt:
             self._interrupt(pool, futures)
@@ -105,7 +108,7 @@ class Applier:
         return self._result
 
     def _write(self, item: PlanItem, ctx: WriteContext) -> str | None:
-        if self._stop.is_set():
+        if self._stop.is_set() or self._stopping():  # not started: SKIPPED by _interrupt
             return None
         if item.local_only:  # recorded by the snapshot that follows; the API holds none of it
             self._emit(Event(item.name, State.ACTIVE))

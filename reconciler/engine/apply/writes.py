@@ -27,6 +27,7 @@ class WriteContext:
     poll_interval: float
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
+    stopping: Callable[[], bool] = lambda: False  # asked to stop: start nothing new
 
 
 def perform(item: PlanItem, body: Mapping[str, Any] | None, ctx: WriteContext) -> str | None:
@@ -105,6 +106,11 @@ def _wait_gone(ctx: WriteContext, model_id: str) -> None:
             ctx.client.get_model(model_id)
         except NotFound:
             return
+        if ctx.stopping():
+            raise TimeoutError(
+                f"stopped while old endpoint {model_id} was deleting; the replacement was "
+                "not created (the next apply creates it)"
+            )
         ctx.sleep(ctx.poll_interval)
     raise TimeoutError(
         f"old endpoint {model_id} was still deleting after "
