@@ -1,13 +1,23 @@
-"""Stopping the service's jobs: nothing starts once the stop began, whatever the timing."""
+"""Stopping the service: nothing starts once the stop began, whatever the timing."""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from pathlib import Path
 
+import pytest
+import requests
+
 from reconciler.engine.jobs.request import JobRequest
+from reconciler.serve import ServeSettings
 from reconciler.serve.jobs import NOT_STARTED, Jobs, JobStatus
+from reconciler.serve.server import serve
+from reconciler.serve.service import Service
+from tests.fixtures_engine import ConfigRepo
+from tests.fixtures_serve import token_file
 
 
 def _interrupted_before_starting(job_status: JobStatus, result: object) -> bool:
@@ -37,3 +47,31 @@ def test_a_job_queued_behind_another_never_starts_once_the_stop_began(tmp_path: 
     late = jobs.start("dev", request, lock=threading.Lock())
     assert late.done.is_set()
     assert _interrupted_before_starting(late.status, late.result), late.result
+
+
+@pytest.mark.timeout(30)
+def test_a_sigterm_during_start_up_stops_the_service_before_it_serves(
+    served_repo: ConfigRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while the service commits leftovers or starts its agents (before uvicorn has
+    its own handler) must stop it, not be swallowed and leave it serving."""
+    settings = ServeSettings(
+        root=served_repo.root,
+        port=0,
+        tokens=token_file(tmp_path / "tokens.txt"),
+        environ=served_repo.environ,
+    )
+    service = Service(settings)
+    started = Service.start
+
+    def start_then_signal(self: Service) -> None:
+        started(self)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(Service, "start", start_then_signal)
+    urls: list[str] = []
+    began = time.monotonic()
+    serve(service, announce=urls.append)
+    assert urls and time.monotonic() - began < 15
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{urls[0]}/healthz", timeout=2)
