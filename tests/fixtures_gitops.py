@@ -47,6 +47,25 @@ def init_repo(path: Path) -> Path:
     return path
 
 
+def publish(seed: Path, tmp: Path) -> Path:
+    """Make ``seed`` (a folder of manifests) a repository on main with one commit, pushed to a
+    new bare remote ``tmp/remote.git`` as origin (upstream set); returns the remote."""
+    git(seed, "init", "--quiet", "-b", "main")
+    configure(seed)
+    git(seed, "add", ".")
+    git(seed, "commit", "--quiet", "-m", "manifests")
+    return bare_remote(seed, tmp)
+
+
+def bare_remote(repo: Path, tmp: Path) -> Path:
+    """A new bare repository ``tmp/remote.git``, added as origin of ``repo`` and given main."""
+    bare = tmp / "remote.git"
+    git(tmp, "init", "--quiet", "--bare", "-b", "main", str(bare))
+    git(repo, "remote", "add", "origin", str(bare))
+    git(repo, "push", "--quiet", "-u", "origin", "main")
+    return bare
+
+
 def write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -27,7 +27,7 @@ from reconciler.manifests import load_environment
 from reconciler.sandbox import ManualClock
 from reconciler.structs.errors import ConfigError, EnvironmentLocked, ExitCode
 from tests.fixtures_engine import ENV, ConfigRepo, default_client, live_models
-from tests.fixtures_gitops import configure, git
+from tests.fixtures_gitops import configure, git, publish
 
 
 def holder(run: str) -> Holder:
@@ -60,15 +60,7 @@ def runners(config_repo: ConfigRepo, tmp_path: Path) -> tuple[ConfigRepo, Config
     """Two clones of a bare remote holding one environment with two models."""
     config_repo.write_model("alpha-model")
     config_repo.write_model("beta-model")
-    seed = config_repo.root
-    git(seed, "init", "--quiet", "-b", "main")
-    configure(seed)
-    git(seed, "add", ".")
-    git(seed, "commit", "--quiet", "-m", "manifests")
-    bare = tmp_path / "remote.git"
-    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(bare))
-    git(seed, "remote", "add", "origin", str(bare))
-    git(seed, "push", "--quiet", "origin", "main")
+    bare = publish(config_repo.root, tmp_path)
     clones = []
     for name in ("runner-a", "runner-b"):
         target = tmp_path / name

@@ -25,7 +25,7 @@ from reconciler.engine.sync.round import SyncSettings, run_round
 from reconciler.sandbox import ManualClock
 from reconciler.sandbox.embedded import embedded_sandbox
 from tests.fixtures_engine import ENV, ConfigRepo, default_client, live_models
-from tests.fixtures_gitops import configure, git
+from tests.fixtures_gitops import configure, git, publish
 
 AUTO = {"auto": True}
 HEAL = {"auto": True, "selfHeal": True}
@@ -102,15 +102,7 @@ def drift_temperature(sandbox: Any, name: str, value: float) -> None:
 def fleet(config_repo: ConfigRepo, sandbox_clock: ManualClock, tmp_path: Path) -> Fleet:
     set_sync(config_repo, AUTO)
     config_repo.write_model("alpha-model")
-    seed = config_repo.root
-    git(seed, "init", "--quiet", "-b", "main")
-    configure(seed)
-    git(seed, "add", ".")
-    git(seed, "commit", "--quiet", "-m", "manifests")
-    bare = tmp_path / "remote.git"
-    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(bare))
-    git(seed, "remote", "add", "origin", str(bare))
-    git(seed, "push", "--quiet", "-u", "origin", "main")
+    bare = publish(config_repo.root, tmp_path)
     fleet = Fleet(bare, config_repo, config_repo, sandbox_clock, tmp_path)
     fleet.agent = fleet.clone("agent")
     return fleet

@@ -7,18 +7,14 @@ from typing import Any
 
 from tests.fixtures_engine import ConfigRepo
 from tests.fixtures_github import FAKE_TOKEN
-from tests.fixtures_gitops import git
+from tests.fixtures_gitops import bare_remote, git
 from tests.fixtures_serve import Api, start_service
 from tests.github.fake_github import FakeGitHub
 from tests.serve.test_configure import flat
 
 
 def with_remote(repo: ConfigRepo, tmp_path: Path) -> Path:
-    bare = tmp_path / "remote.git"
-    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(bare))
-    git(repo.root, "remote", "add", "origin", str(bare))
-    git(repo.root, "push", "--quiet", "origin", "main")
-    return bare
+    return bare_remote(repo.root, tmp_path)
 
 
 def test_push_opens_a_pull_request_with_the_plan(

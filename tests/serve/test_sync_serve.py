@@ -14,7 +14,7 @@ import yaml
 
 from reconciler.sandbox import ManualClock
 from tests.fixtures_engine import ENV, ConfigRepo, live_models
-from tests.fixtures_gitops import configure, git
+from tests.fixtures_gitops import configure, git, publish
 from tests.fixtures_serve import Api, commit_all, start_service
 
 
@@ -68,13 +68,7 @@ def syncing_service(
     doc["spec"]["policy"]["sync"] = {"auto": True}
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     seed.write_model("support-classifier")
-    git(seed.root, "init", "--quiet", "-b", "main")
-    configure(seed.root)
-    commit_all(seed.root)
-    bare = tmp_path / "remote.git"
-    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(bare))
-    git(seed.root, "remote", "add", "origin", str(bare))
-    git(seed.root, "push", "--quiet", "-u", "origin", "main")
+    bare = publish(seed.root, tmp_path)
     served = ConfigRepo(root=tmp_path / "served", base_url=gateway.base_url)
     subprocess.run(["git", "clone", "--quiet", str(bare), str(served.root)], check=True)
     configure(served.root)
