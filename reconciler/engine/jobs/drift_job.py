@@ -118,13 +118,8 @@ def _record(request: DriftRequest, report: DriftReport) -> None:
     for item in report.items:
         if item.kind in (DriftKind.DRIFTED, DriftKind.MISSING, DriftKind.UNHEALTHY):
             fields = ", ".join(c.dotted for c in item.changes) or (item.note or "")
-            recorder.record(
-                "DRIFT_DETECTED",
-                item=None,
-                name=item.name,
-                model_id=item.model_id,
-                result=f"{item.kind.value}: {fields}",
-                payload={"changes": [c.as_dict() for c in item.changes]},
+            recorder.record_drift(
+                item.name, item.model_id, item.changes, f"{item.kind.value}: {fields}"
             )
     counts = {k.value: len(report.of(k)) for k in DriftKind if k is not DriftKind.IN_SYNC}
     summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from reconciler.gitops.audit import AuditLog, payload_hash
+from reconciler.structs.diffs import FieldChange
 from reconciler.structs.plan import PlanItem
 
 
@@ -54,6 +55,20 @@ class Recorder:
         if self._log is not None and self.entries == 0:
             with self._lock:
                 self._log.withdraw(self.run_id)
+
+    def record_drift(
+        self, name: str, model_id: str | None, changes: Sequence[FieldChange], result: str
+    ) -> None:
+        """A DRIFT_DETECTED entry: the fields changed outside git, named in the result and
+        kept whole in the payload (``drift --commit`` and the sync agent's self-heal)."""
+        self.record(
+            "DRIFT_DETECTED",
+            item=None,
+            name=name,
+            model_id=model_id,
+            result=result,
+            payload={"changes": [c.as_dict() for c in changes]},
+        )
 
     def record(
         self,

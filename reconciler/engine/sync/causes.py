@@ -79,14 +79,8 @@ def _record_drift(root: Path, prepared: Prepared, items: Iterable[PlanItem]) -> 
     )
     for item in items:
         fields = ", ".join(c.dotted for c in item.changes) or item.action.value
-        recorder.record(
-            "DRIFT_DETECTED",
-            item=None,
-            name=item.name,
-            model_id=item.model_id,
-            result=f"drifted: {fields}; restoring (policy.sync.selfHeal)",
-            payload={"changes": [c.as_dict() for c in item.changes]},
-        )
+        result = f"drifted: {fields}; restoring (policy.sync.selfHeal)"
+        recorder.record_drift(item.name, item.model_id, item.changes, result)
 
 
 def _last_recovered(path: Path, names: set[str]) -> set[str]:
