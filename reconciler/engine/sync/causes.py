@@ -40,7 +40,11 @@ def drifted(root: Path, prepared: Prepared) -> set[str]:
 
 
 def admit(
-    root: Path, policy: Callable[[Prepared], SyncPolicy], *, heal_seen: list[str]
+    root: Path,
+    policy: Callable[[Prepared], SyncPolicy],
+    *,
+    heal_seen: list[str],
+    records: Path | None = None,
 ) -> Callable[[Prepared], Prepared]:
     """The main job's ``admit`` hook for an agent: under the lock, keep git's changes when
     ``auto`` allows them and drift's when ``selfHeal`` does; record DRIFT_DETECTED for each
@@ -52,7 +56,7 @@ def admit(
         items = tuple(_verdict(i, rules, drift) for i in prepared.plan.items)
         healed = [i for i in prepared.plan.pending if i.name in drift and rules.heals]
         if healed:
-            _record_drift(root, prepared, healed)
+            _record_drift(root, records or root, prepared, healed)
             heal_seen.extend(i.name for i in healed)
         return replace(prepared, plan=replace(prepared.plan, items=items))
 
@@ -69,10 +73,12 @@ def _verdict(item: PlanItem, rules: SyncPolicy, drift: set[str]) -> PlanItem:
     return replace(item, action=Action.NOOP, reason=reason)
 
 
-def _record_drift(root: Path, prepared: Prepared, items: Iterable[PlanItem]) -> None:
+def _record_drift(root: Path, records: Path, prepared: Prepared, items: Iterable[PlanItem]) -> None:
+    """``root``: the checkout, whose git names the actor and commit; ``records``: where the
+    log is (the sandbox's own folder for ``sync --sandbox``)."""
     env = prepared.loaded.config.name
     recorder = Recorder(
-        audit_path(root, env),
+        audit_path(records, env),
         environment=env,
         actor=default_actor(root),
         git_commit=head_commit(root),

@@ -210,7 +210,12 @@ _MANIFESTS = _Manifests()
 
 
 def _hooks(settings: SyncSettings, seen: _Seen) -> JobHooks:
-    keep = admit(settings.records, lambda p: p.loaded.config.policy.sync, heal_seen=seen.healed)
+    keep = admit(
+        settings.root,
+        lambda p: p.loaded.config.policy.sync,
+        heal_seen=seen.healed,
+        records=settings.records,
+    )
 
     def admitted(prepared: Prepared) -> Prepared:
         seen.admitted = keep(prepared)
