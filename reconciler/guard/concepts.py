@@ -68,6 +68,8 @@ class Language:
     gap: int
     table: dict[str, dict[str, tuple[str, ...]]]
     suffixes: tuple[str, ...] = ("",)
+    # as written, not folded: their accent, which folding drops, marks the first person
+    first_person: tuple[str, ...] = ()
 
     @property
     def latin(self) -> bool:
@@ -110,6 +112,9 @@ def _language(path: Path) -> Language:
     if raw.get("order", "vo") not in ("vo", "ov", "both"):
         raise ValueError(f"{path.name}: order must be vo, ov or both")
     parts_of = {concept: parts for concept, parts in raw.items() if isinstance(parts, dict)}
+    framing = parts_of.get("framing", {})
+    first_person = tuple(framing.get("first_person", ()))
+    parts_of["framing"] = {part: g for part, g in framing.items() if part != "first_person"}
     entries = [entry for parts in parts_of.values() for group in parts.values() for entry in group]
     if any("\n" in entry for entry in entries):
         raise ValueError(f"{path.name}: an entry spans lines; write one phrase per entry")
@@ -131,6 +136,7 @@ def _language(path: Path) -> Language:
         raw.get("gap", default_gap),
         table,
         suffixes,
+        first_person,
     )
 
 

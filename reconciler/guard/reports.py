@@ -10,14 +10,18 @@ determiner and its noun, and has no word that addresses or obliges the assistant
 
 The words are data, in the ``framing`` part of each Latin-script table in ``lexicon/``,
 pooled: a rule's language is not always the text's (French is matched by English rules);
-no attack of the development, multilingual or phrasings sets lost its verdict to them. Forms
-that folding makes alike stay alike: "olvidé" (I forgot) folds to "olvide", the imperative,
-and is an order here.
+no attack of the development, multilingual or phrasings sets lost its verdict to them.
+
+Spanish drops the subject and lets the accent carry it: "olvidé sus instrucciones" (I forgot
+your instructions) folds to "olvide sus instrucciones", the imperative. The forms listed as
+``first_person`` have their subject spelled out before folding (``spell_out_subjects``), so
+the report is told apart; the same words without the accent stay an order.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -63,6 +67,53 @@ def cues() -> Cues:
             for part in ("subjects", "determiners", "possessives", "orders", "objects")
         }
     )
+
+
+@dataclass(frozen=True)
+class FirstPerson:
+    """The ``first_person`` forms of every Latin-script table as one expression (composed
+    and decomposed accents alike), the subject each implies (its table's first), and the
+    characters outside ASCII they are written with: a text with none of them has no form."""
+
+    pattern: re.Pattern[str]
+    subjects: dict[str, str]
+    marks: frozenset[str]
+    spellings: frozenset[str]  # in lower case, composed and decomposed
+
+
+@cache
+def _first_person() -> FirstPerson | None:
+    subjects: dict[str, str] = {}
+    for lang in languages():
+        for form in lang.first_person:
+            subject = lang.words("framing", "subjects")[0]
+            subjects[unicodedata.normalize("NFC", form.lower())] = subject
+    if not subjects:
+        return None
+    spellings = {s for form in subjects for s in (form, unicodedata.normalize("NFD", form))}
+    cased = spellings | {s.upper() for s in spellings}
+    alternatives = "|".join(map(re.escape, sorted(spellings, key=len, reverse=True)))
+    marks = frozenset(c for s in cased for c in s if not c.isascii())
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return FirstPerson(pattern, subjects, marks, frozenset(spellings))
+
+
+def spell_out_subjects(text: str) -> str:
+    """The text with the subject that a ``first_person`` form's accent implies written
+    before it ("olvidé" -> "yo olvidé"), for the views only: folding loses the accent."""
+    found = None if text.isascii() else _first_person()
+    if found is None or not any(mark in text for mark in found.marks):
+        return text
+    lowered = text.lower()
+    if not any(spelling in lowered for spelling in found.spellings):
+        return text
+
+    def spelled(match: re.Match[str]) -> str:
+        return (
+            f"{found.subjects[unicodedata.normalize('NFC', match.group().lower())]} {match.group()}"
+        )
+
+    return found.pattern.sub(spelled, text)
 
 
 def own(text: str, start: int, end: int) -> bool:

@@ -26,6 +26,7 @@ from reconciler.guard.hidden import sanitize, strip_hidden
 from reconciler.guard.multimatch import MultiMatcher
 from reconciler.guard.phrase_tables import letter_rules, word_rules
 from reconciler.guard.policy import GuardPolicy, Verdict
+from reconciler.guard.reports import spell_out_subjects
 from reconciler.guard.rules import Rule, RuleSet
 
 if TYPE_CHECKING:
@@ -250,7 +251,7 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
         findings.signals[signal.reason] = signal.weight
     if views.mixed_script(prepared.visible):
         findings.signals["Latin mixed with Greek or Cyrillic look-alikes"] = 0.4
-    base = ViewText(skeleton(prepared.visible))
+    base = ViewText(skeleton(spell_out_subjects(prepared.visible)))
     words = base.words
     _match_view(base, via, findings)
     for name, alternative in _alternative_views(base):

@@ -127,19 +127,20 @@ def test_one_concept_counts_once_across_languages() -> None:
 def test_benign_contact_centre_messages_near_the_vocabulary_stay_under_the_measured_count() -> None:
     """226 benign messages written close to the tables' words (data README). 15 were flagged,
     then 10; a vocabulary that flagged 82 of them (2026-12-02) was withdrawn. Since overrides
-    told as reports or of the writer's own words are set aside (``framing``), one is: "Olvidé
-    sus instrucciones ...", where folding makes the past tense the imperative. This keeps a
-    table change from flagging more unseen. The shipped model, rebuilt on 2026-12-07, flags
-    one other (an Arabic message) at its out-of-fold threshold: each is held to what it flags
-    now, so a table change or a retrained model that flags more fails here."""
+    told as reports or of the writer's own words are set aside (``framing``), one was: "Olvidé
+    sus instrucciones ...", where folding made the past tense the imperative, until the
+    accent's subject was spelled out (``reports.spell_out_subjects``). This keeps a table
+    change from flagging more unseen. The shipped model, rebuilt on 2026-12-07, flags one (an
+    Arabic message) at its out-of-fold threshold: each is held to what it flags now, so a
+    table change or a retrained model that flags more fails here."""
     rows = _rows(CONTACT_CENTRE_BENIGN)
     assert len(rows) == 226 and {r["label"] for r in rows} == {0}
     by_rules = [r["text"] for r in rows if scan(r["text"], RULES_ONLY).flagged]
-    assert len(by_rules) <= 1, by_rules
+    assert not by_rules, by_rules
     threshold = shipped_model().threshold
     by_model = [r["text"] for r in rows if shipped_model().score(r["text"]) >= threshold]
     assert len(by_model) <= 1, by_model
-    assert len([r for r in rows if scan(r["text"], FLAG).flagged]) <= 2
+    assert len([r for r in rows if scan(r["text"], FLAG).flagged]) <= 1
 
 
 @pytest.mark.parametrize(
