@@ -26,20 +26,22 @@ from reconciler.structs.errors import EnvironmentLocked
 from reconciler.structs.paths import private_path
 
 
-def lock_path(root: Path, env: str) -> Path:
-    """Where ``env``'s lock lives for ``root``. A repository git refuses (another user's)
-    raises UnsafeRepository rather than quietly putting the lock somewhere else."""
+def lock_path(root: Path, env: str, *, sandbox: bool = False) -> Path:
+    """Where ``env``'s lock lives for ``root`` (the sandbox's in ``locks/sandbox/``). A
+    repository git refuses (another user's) raises UnsafeRepository rather than quietly
+    putting the lock somewhere else."""
+    name = ("sandbox", f"{env}.lock") if sandbox else (f"{env}.lock",)
     repo = find(root)
     if repo is not None:
-        return repo.common_dir / "reconcile" / "locks" / f"{env}.lock"
-    return private_path(root, "locks", f"{env}.lock")
+        return repo.common_dir.joinpath("reconcile", "locks", *name)
+    return private_path(root, "locks", *name)
 
 
 class FileLock:
     """Acquire with ``acquire``, give back with ``release``; one instance per attempt."""
 
-    def __init__(self, root: Path, env: str) -> None:
-        self.path = lock_path(root, env)
+    def __init__(self, root: Path, env: str, *, sandbox: bool = False) -> None:
+        self.path = lock_path(root, env, sandbox=sandbox)
         self.env = env
         self._handle: IO[bytes] | None = None
 

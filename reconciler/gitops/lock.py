@@ -50,7 +50,7 @@ def environment_lock(
 ) -> Iterator[Held]:
     """Hold ``env``'s lock for the body; raises EnvironmentLocked when it stays busy."""
     start = time.monotonic()
-    local = FileLock(root, env)
+    local = FileLock(root, env, sandbox=settings.sandbox)
     found = [local.acquire(me, timeout=settings.timeout, on_wait=on_wait)]
     lease: Lease | None = None
     try:

@@ -17,11 +17,15 @@ DEFAULT_TTL = 120.0
 
 @dataclass(frozen=True)
 class LockSettings:
-    """How long to wait for the lock, how long a lease lives unrenewed, whether to use one."""
+    """How long to wait for the lock, how long a lease lives unrenewed, whether to use one,
+    and whether the run is against the sandbox: the emulator's runs take a lock of their own,
+    so a sandbox run that died holding it is never reported as the Gateway's interrupted run,
+    and a sandbox run never keeps a real one waiting."""
 
     timeout: float = DEFAULT_TIMEOUT
     ttl: float = DEFAULT_TTL
     remote: bool = False
+    sandbox: bool = False
 
 
 TTL_VARIABLE = "RECONCILE_LOCK_TTL"

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
+from reconciler.gitops.filelock import FileLock, lock_path
+from reconciler.gitops.holder import Holder
 from reconciler.sandbox import SandboxServer
 from reconciler.structs.errors import ExitCode
 from tests.fixtures_engine import default_client
@@ -219,6 +221,26 @@ def test_a_sandbox_run_keeps_its_records_beside_the_emulator(repo: Path) -> None
     assert cli(repo, "audit", "verify").stdout == "no audit logs under state/\n"
     no_history = cli(repo, "audit", "verify", "--sandbox", "--history")
     assert no_history.returncode == ExitCode.INVALID and "drop --history" in no_history.stderr
+
+
+def test_a_sandbox_run_neither_waits_for_nor_is_reported_as_the_gateways_run(repo: Path) -> None:
+    def holder(run: str) -> Holder:
+        return Holder.for_run(actor="ci", run=run, environ={})
+
+    real = FileLock(repo, "staging")
+    real.acquire(holder("real-apply"), timeout=0)
+    try:  # a real apply holds staging: the emulator's run does not wait for it
+        ran = cli(repo, "--env", "staging", "--yes", "--sandbox", "--lock-timeout", "0")
+        assert ran.returncode == ExitCode.OK, ran.stdout + ran.stderr
+    finally:
+        real.release()
+    dead = lock_path(repo, "staging", sandbox=True)  # a sandbox run died holding its lock
+    dead.write_text(holder("sandbox-run").to_text())
+    for sandbox, left in ((False, None), (True, "sandbox-run")):
+        lock = FileLock(repo, "staging", sandbox=sandbox)
+        found = lock.acquire(holder("next"), timeout=0)
+        lock.release()
+        assert (found.run if found else None) == left  # only the next sandbox run reports it
 
 
 @pytest.mark.parametrize("asked", [("--commit",), ("--push",), ("--commit", "--push")])

@@ -46,7 +46,10 @@ def run_locked(request: JobRequest, hooks: JobHooks) -> int:
     run_id = str(uuid.uuid4())
     me = Holder.for_run(actor=_actor(request), run=run_id, environ=request.environ)
     settings = LockSettings(
-        timeout=request.lock_timeout, ttl=request.lock_ttl, remote=request.pushes_back
+        timeout=request.lock_timeout,
+        ttl=request.lock_ttl,
+        remote=request.pushes_back,
+        sandbox=request.sandbox,
     )
     with environment_lock(
         request.root, request.environment, me=me, settings=settings, on_wait=hooks.on_wait

@@ -85,7 +85,9 @@ def run_drift(request: DriftRequest) -> DriftReport:
         me = Holder.for_run(
             actor=default_actor(request.root), run=str(uuid.uuid4()), environ=request.environ
         )
-        settings = LockSettings(timeout=request.lock_timeout, remote=request.pushes_back)
+        settings = LockSettings(
+            timeout=request.lock_timeout, remote=request.pushes_back, sandbox=request.sandbox
+        )
         with environment_lock(request.root, request.environment, me=me, settings=settings):
             commit_leftovers_first(request.root, request.environment, push=request.pushes_back)
             _record(request, report)
