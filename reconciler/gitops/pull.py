@@ -4,11 +4,15 @@ The sync agent applies what is committed on the remote, so its clone must never 
 or history of its own that the remote lacks: a dirty tree would apply something nobody
 reviewed, and a merge would invent a commit. Both are refused with what to do. The agent's
 own records (``state/``) and its local files (``.reconciler/``) are the exception: they are
-what a crashed round leaves behind, and the next round records and commits them.
+what a crashed round leaves behind. Records left uncommitted are handed to ``settle`` before
+anything is merged, which commits them as the main job does after a crash (and pushes them,
+rebased onto the remote): left in the tree, they would block every fast-forward that brings
+a commit of the same files, such as another clone's record of the same change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,14 +30,21 @@ class Pulled:
     after: str
     behind: int
     upstream: str
-    records_pending: bool = False  # state/<env>/ has uncommitted records (a stopped round's)
+    records_pending: bool = False  # state/<env>/ had uncommitted records (a stopped round's)
 
 
-def fast_forward(root: Path, *, env: str | None = None, remote: str = "origin") -> Pulled:
+def fast_forward(
+    root: Path,
+    *,
+    env: str | None = None,
+    remote: str = "origin",
+    settle: Callable[[], object] | None = None,
+) -> Pulled:
     """Fetch ``remote`` and move the current branch to its upstream when that is a fast-forward.
 
     ``env``: also say whether ``state/<env>/`` holds uncommitted records, from the same
-    ``git status`` (one subprocess less per round)."""
+    ``git status`` (one subprocess less per round). ``settle``: called when it does, before
+    the merge, to commit them (and push them); HEAD may move, so the distance is asked again."""
     repo = require(root)
     before, branch, upstream = _tracked(repo, remote)
     try:
@@ -45,7 +56,12 @@ def fast_forward(root: Path, *, env: str | None = None, remote: str = "origin") 
         ) from exc
     own = _refuse_dirty(repo, root, upstream)
     records = repo.path(root, "state", env) + "/" if env else None
+    pending = records is not None and any(p.startswith(records) for p in own)
     ahead, behind = _distance(repo, upstream)
+    incoming = behind
+    if pending and settle is not None:
+        settle()
+        ahead, behind = _distance(repo, upstream)
     if ahead and behind:
         raise ConfigError(
             f"the checkout has diverged from {upstream}: {ahead} local commit(s) are not on "
@@ -55,8 +71,8 @@ def fast_forward(root: Path, *, env: str | None = None, remote: str = "origin") 
         )
     if behind:
         _merge(repo, upstream)
-    pending = records is not None and any(p.startswith(records) for p in own)
-    return Pulled(before, _head(repo) if behind else before, behind, upstream, pending)
+    after = _head(repo) if behind or pending else before
+    return Pulled(before, after, incoming, upstream, pending)
 
 
 def _head(repo: Repository) -> str:

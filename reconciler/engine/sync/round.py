@@ -23,6 +23,7 @@ from reconciler.engine.jobs.request import JobHooks, JobRequest
 from reconciler.engine.plan.normalize import environment_of, is_managed
 from reconciler.engine.plan.prepare import Prepared
 from reconciler.engine.record.accounting import unaccounted_changes
+from reconciler.engine.record.leftovers import commit_leftovers_locked
 from reconciler.engine.sync.causes import admit, drifted
 from reconciler.engine.sync.report import Change, RoundOutcome, RoundReport
 from reconciler.gitops.locksettings import DEFAULT_TTL
@@ -118,7 +119,12 @@ def _exit_code(report: RoundReport) -> int:
 
 
 def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) -> RoundOutcome:
-    pulled = fast_forward(settings.root, env=settings.environment, remote=settings.remote)
+    pulled = fast_forward(
+        settings.root,
+        env=settings.environment,
+        remote=settings.remote,
+        settle=None if settings.sandbox else lambda: _commit_leftovers(settings),
+    )
     seen.pulled, seen.commit, seen.records_pending = (
         pulled.behind,
         pulled.after,
@@ -139,6 +145,16 @@ def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) ->
     if seen.result is None:  # nothing admitted: only records of what the log missed
         return _verdict(seen.admitted.plan if seen.admitted else seen.prepared.plan)
     return RoundOutcome.APPLIED if code == 0 else RoundOutcome.INCOMPLETE
+
+
+def _commit_leftovers(settings: SyncSettings) -> None:
+    """A killed round's records, committed (and pushed) before the fast-forward, as the main
+    job commits them after a crash: another clone may since have recorded the same change in
+    the same files, and git refuses to bring that commit over uncommitted ones. Raises (the
+    round fails, saying why and what to do) when they do not verify or cannot be pushed."""
+    commit_leftovers_locked(
+        settings.root, settings.environment, push=settings.push, timeout=settings.lock_timeout
+    )
 
 
 def _dry_plan(settings: SyncSettings, commit: str | None) -> Prepared:
