@@ -427,3 +427,48 @@ def test_an_agent_killed_before_its_commit_recovers_after_another_clone_recorded
     assert fleet.round(4).outcome is RoundOutcome.IN_SYNC
     verify = verify_history_in_a_fresh_clone(fleet, "auditor")
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def refuse_pushes(bare: Path, refusing: bool) -> None:
+    """A remote that declines pushes to main while ``refusing`` (a pre-receive hook), as a
+    branch briefly protected would; the lock's lease refs still go through."""
+    hook = bare / "hooks" / "pre-receive"
+    if refusing:
+        refuse = "grep -q ' refs/heads/main$' && { echo 'main is protected' >&2; exit 1; }"
+        hook.write_text(f"#!/bin/sh\n{refuse}\nexit 0\n", encoding="utf-8")
+        hook.chmod(0o755)
+    else:
+        hook.unlink()
+
+
+def test_records_whose_push_failed_are_pushed_by_a_later_round_after_the_remote_moved(
+    fleet: Fleet, sandbox: Any
+) -> None:
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    refuse_pushes(fleet.bare, True)
+    report = fleet.round(2)
+    assert report.outcome is RoundOutcome.INCOMPLETE
+    assert git(fleet.agent.root, "rev-list", "--count", "origin/main..HEAD").strip() == "1"
+    refuse_pushes(fleet.bare, False)
+    fleet.push("add gamma", lambda repo: repo.write_model("gamma-model"))
+
+    report = fleet.round(3)
+    assert report.outcome is RoundOutcome.APPLIED, report.error
+    assert [c.name for c in report.changes] == ["gamma-model"]
+    assert git(fleet.agent.root, "rev-parse", "HEAD") == git(fleet.bare, "rev-parse", "main")
+    assert actions(remote_audit(fleet), "beta-model") == ["MODEL_CREATED", "MODEL_CREATED"]
+    verify = verify_history_in_a_fresh_clone(fleet, "auditor")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_local_commits_of_more_than_records_are_still_refused_as_diverged(fleet: Fleet) -> None:
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    fleet.agent.write_model("local-only")
+    git(fleet.agent.root, "add", "-A")
+    git(fleet.agent.root, "commit", "--quiet", "-m", "a manifest nobody reviewed")
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    report = fleet.round(2)
+    assert report.outcome is RoundOutcome.FAILED
+    assert "diverged from origin/main: 1 local commit(s)" in str(report.error)
+    assert "local-only" not in git(fleet.bare, "ls-tree", "-r", "--name-only", "main")

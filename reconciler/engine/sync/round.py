@@ -124,6 +124,7 @@ def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) ->
         env=settings.environment,
         remote=settings.remote,
         settle=None if settings.sandbox else lambda: _commit_leftovers(settings),
+        push=settings.push and not settings.sandbox,
     )
     seen.pulled, seen.commit, seen.records_pending = (
         pulled.behind,
