@@ -448,7 +448,7 @@ def test_records_whose_push_failed_are_pushed_by_a_later_round_after_the_remote_
     fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
     refuse_pushes(fleet.bare, True)
     report = fleet.round(2)
-    assert report.outcome is RoundOutcome.INCOMPLETE
+    assert report.outcome is RoundOutcome.INCOMPLETE and "main is protected" in str(report.error)
     assert git(fleet.agent.root, "rev-list", "--count", "origin/main..HEAD").strip() == "1"
     refuse_pushes(fleet.bare, False)
     fleet.push("add gamma", lambda repo: repo.write_model("gamma-model"))

@@ -96,6 +96,8 @@ def run_round(
         code = int(ExitCode.INVALID)
     if outcome is RoundOutcome.BLOCKED and seen.prepared is not None:
         error = _refusal(seen.prepared.plan)
+    elif error is None and seen.result is not None and seen.result.problems:
+        error = redact("; ".join(seen.result.problems))  # e.g. the push failed: say so
     report = _report(settings, number, seen, outcome=outcome, error=error, began=(started, t0))
     return replace(report, exit_code=code if code is not None else _exit_code(report))
 
