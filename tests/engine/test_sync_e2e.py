@@ -416,6 +416,7 @@ def test_an_agent_killed_before_its_commit_recovers_after_another_clone_recorded
 
     report = fleet.round(3)
     assert report.outcome is not RoundOutcome.FAILED, report.error
+    assert "interrupted run left uncommitted" in report.notices[0], report.notices
     assert git(fleet.agent.root, "status", "--porcelain") == ""
     assert git(fleet.agent.root, "rev-parse", "HEAD") == git(fleet.bare, "rev-parse", "main")
     subjects = git(fleet.bare, "log", "--format=%s", "main").splitlines()

@@ -75,6 +75,7 @@ class _Seen:
     healed: list[str] = field(default_factory=list)
     drift: set[str] = field(default_factory=set)
     records_pending: bool = False
+    notices: list[str] = field(default_factory=list)  # e.g. a killed round's records committed
 
 
 def run_round(
@@ -125,7 +126,7 @@ def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) ->
         settings.root,
         env=settings.environment,
         remote=settings.remote,
-        settle=None if settings.sandbox else lambda: _commit_leftovers(settings),
+        settle=None if settings.sandbox else lambda: _commit_leftovers(settings, seen),
         push=settings.push and not settings.sandbox,
     )
     seen.pulled, seen.commit, seen.records_pending = (
@@ -150,13 +151,17 @@ def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) ->
     return RoundOutcome.APPLIED if code == 0 else RoundOutcome.INCOMPLETE
 
 
-def _commit_leftovers(settings: SyncSettings) -> None:
+def _commit_leftovers(settings: SyncSettings, seen: _Seen) -> None:
     """A killed round's records, committed (and pushed) before the fast-forward, as the main
     job commits them after a crash: another clone may since have recorded the same change in
     the same files, and git refuses to bring that commit over uncommitted ones. Raises (the
     round fails, saying why and what to do) when they do not verify or cannot be pushed."""
     commit_leftovers_locked(
-        settings.root, settings.environment, push=settings.push, timeout=settings.lock_timeout
+        settings.root,
+        settings.environment,
+        push=settings.push,
+        notify=seen.notices.append,
+        timeout=settings.lock_timeout,
     )
 
 
@@ -249,6 +254,7 @@ def _hooks(settings: SyncSettings, seen: _Seen) -> JobHooks:
         show_result=show_result,
         make_health_check=_health_check,
         admit=admitted,
+        on_notice=seen.notices.append,
         load=_MANIFESTS.loader(seen.commit),
         sleep=settings.sleep,
         monotonic=settings.monotonic,
@@ -302,6 +308,7 @@ def _report(
         states=_states(seen.prepared, settings.environment, seen.result),
         policy=seen.prepared.loaded.config.policy.sync if seen.prepared else None,
         error=error,
+        notices=tuple(redact(n) for n in seen.notices),
     )
 
 
