@@ -473,3 +473,24 @@ def test_local_commits_of_more_than_records_are_still_refused_as_diverged(fleet:
     assert report.outcome is RoundOutcome.FAILED
     assert "diverged from origin/main: 1 local commit(s)" in str(report.error)
     assert "local-only" not in git(fleet.bare, "ls-tree", "-r", "--name-only", "main")
+
+
+def test_left_records_that_do_not_verify_fail_each_round_saying_what_to_do_and_stay(
+    fleet: Fleet, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    with monkeypatch.context() as patched:
+        kill_at(patched, "commit_state")
+        with pytest.raises(Killed):
+            fleet.round(2)
+    log = fleet.agent.root / "state" / ENV / "audit.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    log.write_text("".join(lines[1:]), encoding="utf-8")  # a committed entry removed
+    left, head = log.read_bytes(), git(fleet.agent.root, "rev-parse", "HEAD")
+    for number in (3, 4):
+        report = fleet.round(number)
+        assert report.outcome is RoundOutcome.FAILED and report.exit_code == 1
+        assert "cannot be committed" in str(report.error)
+        assert f"git checkout -- state/{ENV}" in str(report.error)
+    assert log.read_bytes() == left and git(fleet.agent.root, "rev-parse", "HEAD") == head
