@@ -7,7 +7,9 @@ own records (``state/``) and its local files (``.reconciler/``) are the exceptio
 what a crashed round leaves behind. Records left uncommitted are handed to ``settle`` before
 anything is merged, which commits them as the main job does after a crash (and pushes them,
 rebased onto the remote): left in the tree, they would block every fast-forward that brings
-a commit of the same files, such as another clone's record of the same change.
+a commit of the same files, such as another clone's record of the same change. Likewise,
+with ``push``, local commits of nothing but records (a push that failed) are pushed, rebased
+as the main job's push rebases them, rather than refused as diverged for good.
 """
 
 from __future__ import annotations
