@@ -116,5 +116,7 @@ def _show(report: RoundReport, fmt: str) -> None:
     details += [f"{len(report.drifted)} drifted"] if report.drifted else []
     details += [f"{sum(c.ok for c in report.changes)} applied"] if report.changes else []
     click.echo(line + (f" ({', '.join(details)})" if details else ""))
+    for notice in report.notices:
+        click.echo(notice, err=True)
     if report.error:
         click.echo(f"error: {report.error}", err=True)

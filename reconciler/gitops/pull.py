@@ -4,15 +4,22 @@ The sync agent applies what is committed on the remote, so its clone must never 
 or history of its own that the remote lacks: a dirty tree would apply something nobody
 reviewed, and a merge would invent a commit. Both are refused with what to do. The agent's
 own records (``state/``) and its local files (``.reconciler/``) are the exception: they are
-what a crashed round leaves behind, and the next round records and commits them.
+what a crashed round leaves behind. Records left uncommitted are handed to ``settle`` before
+anything is merged, which commits them as the main job does after a crash (and pushes them,
+rebased onto the remote): left in the tree, they would block every fast-forward that brings
+a commit of the same files, such as another clone's record of the same change. Likewise,
+with ``push``, local commits of nothing but records (a push that failed) are pushed, rebased
+as the main job's push rebases them, rather than refused as diverged for good.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.gitops.git import GitFailed, Repository, require
+from reconciler.gitops.push import push_state
 from reconciler.structs.errors import ConfigError, ReconcileError
 
 OWN_PATHS = ("state", ".reconciler")
@@ -26,26 +33,38 @@ class Pulled:
     after: str
     behind: int
     upstream: str
-    records_pending: bool = False  # state/<env>/ has uncommitted records (a stopped round's)
+    records_pending: bool = False  # state/<env>/ had uncommitted records (a stopped round's)
 
 
-def fast_forward(root: Path, *, env: str | None = None, remote: str = "origin") -> Pulled:
+def fast_forward(
+    root: Path,
+    *,
+    env: str | None = None,
+    remote: str = "origin",
+    settle: Callable[[], object] | None = None,
+    push: bool = False,
+) -> Pulled:
     """Fetch ``remote`` and move the current branch to its upstream when that is a fast-forward.
 
     ``env``: also say whether ``state/<env>/`` holds uncommitted records, from the same
-    ``git status`` (one subprocess less per round)."""
+    ``git status`` (one subprocess less per round). ``settle``: called when it does, before
+    the merge, to commit them (and push them). ``push``: local commits of nothing but
+    ``state/<env>/`` (records whose push failed) are pushed first, rebased onto the remote
+    as the main job's push does, instead of being refused as diverged history."""
     repo = require(root)
     before, branch, upstream = _tracked(repo, remote)
-    try:
-        repo.fetch(remote, branch, into=f"refs/remotes/{upstream}")
-    except GitFailed as exc:
-        raise ReconcileError(
-            f"cannot fetch {remote}/{branch}: {exc.detail}",
-            hint="check the remote's URL and credentials (git remote -v); the round retries",
-        ) from exc
+    _fetch(repo, remote=remote, branch=branch, upstream=upstream)
     own = _refuse_dirty(repo, root, upstream)
     records = repo.path(root, "state", env) + "/" if env else None
+    pending = records is not None and any(p.startswith(records) for p in own)
     ahead, behind = _distance(repo, upstream)
+    incoming = behind
+    if pending and settle is not None:
+        settle()
+        ahead, behind = _distance(repo, upstream)
+    if ahead and push and records and _only(repo, upstream, records):
+        _push_records(root, remote=remote, upstream=upstream, ahead=ahead)
+        ahead, behind = _distance(repo, upstream)
     if ahead and behind:
         raise ConfigError(
             f"the checkout has diverged from {upstream}: {ahead} local commit(s) are not on "
@@ -55,8 +74,37 @@ def fast_forward(root: Path, *, env: str | None = None, remote: str = "origin") 
         )
     if behind:
         _merge(repo, upstream)
-    pending = records is not None and any(p.startswith(records) for p in own)
-    return Pulled(before, _head(repo) if behind else before, behind, upstream, pending)
+    after = _head(repo) if incoming or pending else before
+    return Pulled(before, after, incoming, upstream, pending)
+
+
+def _fetch(repo: Repository, *, remote: str, branch: str, upstream: str) -> None:
+    try:
+        repo.fetch(remote, branch, into=f"refs/remotes/{upstream}")
+    except GitFailed as exc:
+        raise ReconcileError(
+            f"cannot fetch {remote}/{branch}: {exc.detail}",
+            hint="check the remote's URL and credentials (git remote -v); the round retries",
+        ) from exc
+
+
+def _only(repo: Repository, upstream: str, folder: str) -> bool:
+    """Whether the local commits change files, and only files under ``folder``."""
+    changed = repo.text("log", "--format=", "--name-only", f"{upstream}..HEAD").split()
+    return bool(changed) and all(p.startswith(folder) for p in changed)
+
+
+def _push_records(root: Path, *, remote: str, upstream: str, ahead: int) -> None:
+    """Push the agent's own record commits; the push rebases them onto the remote, merging
+    the records another clone pushed meanwhile, and moves the branch to what it pushed."""
+    pushed = push_state(root, remote=remote, branch=upstream.removeprefix(f"{remote}/"))
+    if not pushed.pushed:
+        raise ReconcileError(
+            f"{ahead} local commit(s) of records are not on {upstream} and could not be "
+            f"pushed: {pushed.detail}",
+            hint=f"the next round tries again; check that this clone may push to {remote} "
+            "('git push --dry-run'); the records stay committed here",
+        )
 
 
 def _head(repo: Repository) -> str:

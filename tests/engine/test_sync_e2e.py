@@ -363,3 +363,134 @@ def test_quiet_rounds_read_the_manifests_once_per_commit(
     fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
     assert fleet.round(5).outcome is RoundOutcome.APPLIED  # the new commit is read
     assert len(reads) == 2
+
+
+class Killed(BaseException):
+    """A kill -9 between the records' write and their commit: nothing after it runs, no
+    handler catches it (a BaseException, as a signal's would be)."""
+
+
+def kill_at(monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+    """Kill the round when it reaches ``step`` of its write-back: ``commit_state`` (records
+    all written) or ``_snapshot_and_audit`` (its writes' entries written, no snapshot yet)."""
+    import reconciler.engine.record.writeback as writeback
+
+    def killed(*_args: object, **_kw: object) -> None:
+        raise Killed
+
+    monkeypatch.setattr(writeback, step, killed)
+
+
+def verify_history_in_a_fresh_clone(fleet: Fleet, name: str) -> subprocess.CompletedProcess[str]:
+    clone = fleet.clone(name)
+    return subprocess.run(
+        [sys.executable, "-m", "reconciler", "audit", "verify", "--history", "--env", ENV],
+        cwd=clone.root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "step", ["commit_state", "_snapshot_and_audit"], ids=["before-commit", "before-snapshot"]
+)
+def test_an_agent_killed_before_its_commit_recovers_after_another_clone_recorded_it(
+    fleet: Fleet, sandbox: Any, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    fleet.push("self-heal", lambda repo: set_sync(repo, HEAL))
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    with monkeypatch.context() as patched:
+        kill_at(patched, step)
+        with pytest.raises(Killed):
+            fleet.round(2)
+    assert git(fleet.agent.root, "status", "--porcelain", "--", f"state/{ENV}")
+    assert "beta-model" in [m["name"] for m in live_models(sandbox)]
+
+    other = fleet.clone("agent-b")  # a fresh clone records the change the log misses
+    report = run_round(fleet.settings(other), 1)
+    assert report.outcome is not RoundOutcome.FAILED, report.error
+    assert "MODEL_RECOVERED" in actions(remote_audit(fleet), "beta-model")
+
+    report = fleet.round(3)
+    assert report.outcome is not RoundOutcome.FAILED, report.error
+    assert "interrupted run left uncommitted" in report.notices[0], report.notices
+    assert git(fleet.agent.root, "status", "--porcelain") == ""
+    assert git(fleet.agent.root, "rev-parse", "HEAD") == git(fleet.bare, "rev-parse", "main")
+    subjects = git(fleet.bare, "log", "--format=%s", "main").splitlines()
+    assert any("interrupted run left uncommitted" in s for s in subjects), subjects
+    beta = actions(remote_audit(fleet), "beta-model")
+    assert beta.count("MODEL_CREATED") == 2 and beta.count("MODEL_RECOVERED") == 1, beta
+    snapshot = json.loads(git(fleet.bare, "show", f"main:state/{ENV}/snapshot.json"))
+    assert sorted(m["name"] for m in snapshot["models"]) == ["alpha-model", "beta-model"]
+    assert fleet.round(4).outcome is RoundOutcome.IN_SYNC
+    verify = verify_history_in_a_fresh_clone(fleet, "auditor")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def refuse_pushes(bare: Path, refusing: bool) -> None:
+    """A remote that declines pushes to main while ``refusing`` (a pre-receive hook), as a
+    branch briefly protected would; the lock's lease refs still go through."""
+    hook = bare / "hooks" / "pre-receive"
+    if refusing:
+        refuse = "grep -q ' refs/heads/main$' && { echo 'main is protected' >&2; exit 1; }"
+        hook.write_text(f"#!/bin/sh\n{refuse}\nexit 0\n", encoding="utf-8")
+        hook.chmod(0o755)
+    else:
+        hook.unlink()
+
+
+def test_records_whose_push_failed_are_pushed_by_a_later_round_after_the_remote_moved(
+    fleet: Fleet, sandbox: Any
+) -> None:
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    refuse_pushes(fleet.bare, True)
+    report = fleet.round(2)
+    assert report.outcome is RoundOutcome.INCOMPLETE and "main is protected" in str(report.error)
+    assert git(fleet.agent.root, "rev-list", "--count", "origin/main..HEAD").strip() == "1"
+    refuse_pushes(fleet.bare, False)
+    fleet.push("add gamma", lambda repo: repo.write_model("gamma-model"))
+
+    report = fleet.round(3)
+    assert report.outcome is RoundOutcome.APPLIED, report.error
+    assert [c.name for c in report.changes] == ["gamma-model"]
+    assert git(fleet.agent.root, "rev-parse", "HEAD") == git(fleet.bare, "rev-parse", "main")
+    assert actions(remote_audit(fleet), "beta-model") == ["MODEL_CREATED", "MODEL_CREATED"]
+    verify = verify_history_in_a_fresh_clone(fleet, "auditor")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_local_commits_of_more_than_records_are_still_refused_as_diverged(fleet: Fleet) -> None:
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    fleet.agent.write_model("local-only")
+    git(fleet.agent.root, "add", "-A")
+    git(fleet.agent.root, "commit", "--quiet", "-m", "a manifest nobody reviewed")
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    report = fleet.round(2)
+    assert report.outcome is RoundOutcome.FAILED
+    assert "diverged from origin/main: 1 local commit(s)" in str(report.error)
+    assert "local-only" not in git(fleet.bare, "ls-tree", "-r", "--name-only", "main")
+
+
+def test_left_records_that_do_not_verify_fail_each_round_saying_what_to_do_and_stay(
+    fleet: Fleet, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    with monkeypatch.context() as patched:
+        kill_at(patched, "commit_state")
+        with pytest.raises(Killed):
+            fleet.round(2)
+    log = fleet.agent.root / "state" / ENV / "audit.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    log.write_text("".join(lines[1:]), encoding="utf-8")  # a committed entry removed
+    left, head = log.read_bytes(), git(fleet.agent.root, "rev-parse", "HEAD")
+    for number in (3, 4):
+        report = fleet.round(number)
+        assert report.outcome is RoundOutcome.FAILED and report.exit_code == 1
+        assert "cannot be committed" in str(report.error)
+        assert f"git checkout -- state/{ENV}" in str(report.error)
+    assert log.read_bytes() == left and git(fleet.agent.root, "rev-parse", "HEAD") == head

@@ -27,6 +27,8 @@ def log_line(report: RoundReport) -> str:
         "applied": sum(1 for c in report.changes if c.ok),
         "error": report.error,
     }
+    if report.notices:  # rare (a killed round's records recovered): absent otherwise
+        line["notices"] = list(report.notices)
     return json.dumps(line, separators=(",", ":"))
 
 

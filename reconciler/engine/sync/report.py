@@ -47,6 +47,7 @@ class RoundReport:
     states: Mapping[str, int] = field(default_factory=dict)
     policy: SyncPolicy | None = None
     error: str | None = None
+    notices: tuple[str, ...] = ()  # what the round put right on its way (a crash's records)
     exit_code: int = 0  # what ``sync --once`` exits with (CONTRACT section 4)
 
     @property
@@ -69,4 +70,5 @@ class RoundReport:
             "changes": [c.__dict__ for c in self.changes],
             "models": dict(self.states),
             "error": self.error,
+            "notices": list(self.notices),
         }

@@ -23,6 +23,7 @@ from reconciler.engine.jobs.request import JobHooks, JobRequest
 from reconciler.engine.plan.normalize import environment_of, is_managed
 from reconciler.engine.plan.prepare import Prepared
 from reconciler.engine.record.accounting import unaccounted_changes
+from reconciler.engine.record.leftovers import commit_leftovers_locked
 from reconciler.engine.sync.causes import admit, drifted
 from reconciler.engine.sync.report import Change, RoundOutcome, RoundReport
 from reconciler.gitops.locksettings import DEFAULT_TTL
@@ -74,6 +75,7 @@ class _Seen:
     healed: list[str] = field(default_factory=list)
     drift: set[str] = field(default_factory=set)
     records_pending: bool = False
+    notices: list[str] = field(default_factory=list)  # e.g. a killed round's records committed
 
 
 def run_round(
@@ -95,6 +97,8 @@ def run_round(
         code = int(ExitCode.INVALID)
     if outcome is RoundOutcome.BLOCKED and seen.prepared is not None:
         error = _refusal(seen.prepared.plan)
+    elif error is None and seen.result is not None and seen.result.problems:
+        error = redact("; ".join(seen.result.problems))  # e.g. the push failed: say so
     report = _report(settings, number, seen, outcome=outcome, error=error, began=(started, t0))
     return replace(report, exit_code=code if code is not None else _exit_code(report))
 
@@ -118,7 +122,13 @@ def _exit_code(report: RoundReport) -> int:
 
 
 def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) -> RoundOutcome:
-    pulled = fast_forward(settings.root, env=settings.environment, remote=settings.remote)
+    pulled = fast_forward(
+        settings.root,
+        env=settings.environment,
+        remote=settings.remote,
+        settle=None if settings.sandbox else lambda: _commit_leftovers(settings, seen),
+        push=settings.push and not settings.sandbox,
+    )
     seen.pulled, seen.commit, seen.records_pending = (
         pulled.behind,
         pulled.after,
@@ -139,6 +149,20 @@ def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) ->
     if seen.result is None:  # nothing admitted: only records of what the log missed
         return _verdict(seen.admitted.plan if seen.admitted else seen.prepared.plan)
     return RoundOutcome.APPLIED if code == 0 else RoundOutcome.INCOMPLETE
+
+
+def _commit_leftovers(settings: SyncSettings, seen: _Seen) -> None:
+    """A killed round's records, committed (and pushed) before the fast-forward, as the main
+    job commits them after a crash: another clone may since have recorded the same change in
+    the same files, and git refuses to bring that commit over uncommitted ones. Raises (the
+    round fails, saying why and what to do) when they do not verify or cannot be pushed."""
+    commit_leftovers_locked(
+        settings.root,
+        settings.environment,
+        push=settings.push,
+        notify=seen.notices.append,
+        timeout=settings.lock_timeout,
+    )
 
 
 def _dry_plan(settings: SyncSettings, commit: str | None) -> Prepared:
@@ -230,6 +254,7 @@ def _hooks(settings: SyncSettings, seen: _Seen) -> JobHooks:
         show_result=show_result,
         make_health_check=_health_check,
         admit=admitted,
+        on_notice=seen.notices.append,
         load=_MANIFESTS.loader(seen.commit),
         sleep=settings.sleep,
         monotonic=settings.monotonic,
@@ -283,6 +308,7 @@ def _report(
         states=_states(seen.prepared, settings.environment, seen.result),
         policy=seen.prepared.loaded.config.policy.sync if seen.prepared else None,
         error=error,
+        notices=tuple(redact(n) for n in seen.notices),
     )
 
 
