@@ -130,6 +130,8 @@ def test_invisible_characters_inside_words_are_flagged(text: str, flagged: bool)
         (r"(?:do not|don'?t|never)", ("don", "never", "do not")),
         (r"your (?:new|real)", ("your ",)),
         (r"(?:ignor(?:e|ing)|ignorier)", ("ignor",)),
+        (r"(?<!not )(?<!\bnever )(?:ignore|forget) all", ("forget", "ignore")),
+        (r"\b(?=\w)(?!x)your (?:new|real)", ("your ",)),
     ],
 )
 def test_start_literals_are_read_from_the_pattern(pattern: str, expected: tuple[str, ...]) -> None:
