@@ -113,7 +113,7 @@ def _best_window_by_runs(
     offset = 0
     for part in found:
         size = len(part.slots)
-        ends = bounds.clip(max=size) if part.starts is None else part.starts.searchsorted(bounds)
+        ends = np.minimum(bounds, size) if part.starts is None else part.starts.searchsorted(bounds)
         edges = (ends + offset).tolist()
         for index in range(bins):
             low, high = edges[index], edges[index + 1]
