@@ -47,7 +47,7 @@ FAMILIES_BONUS = 0.2
 _CUE = 0.3  # the smallest weight that counts towards the bonus
 MAX_DEPTH = 1
 ONE_PASS_MIN_CHARS = 2048  # shorter views are matched rule by rule (see ``_candidates``)
-ONE_PASS_MIN_RULES = 30  # ... unless their gate words name this many rules
+ONE_PASS_MIN_RULES = 20  # ... unless their gate words name this many rules
 _SNIPPET = 60
 
 
@@ -192,7 +192,7 @@ def _candidates(view: ViewText) -> list[Rule]:
     a view costs 0.1-0.5 ms to match rule by rule, and the pass saves at most a third of it.
     A short view whose gate words name ``ONE_PASS_MIN_RULES`` rules or more is the
     exception: an attack's words, decoded or with its hidden characters taken out, costs
-    0.2-0.7 ms rule by rule (30 to 60 rules), and the pass names a handful of them.
+    0.15-0.7 ms rule by rule (20 to 60 rules), and the pass names a handful of them.
     """
     if len(view.text) >= ONE_PASS_MIN_CHARS:
         possible = multimatch().possible(view.text)
