@@ -64,6 +64,10 @@ _RETRACTION = re.compile(r"\b(?:unless|until|except|instead|rather|just|but|only
 # of a line: templates wrap their sentences, and a newline must not hide "unless ...".
 _SENTENCE_END = re.compile(r"[.!?]|\n\s*(?:\n|[-*\u2022]|\d+[.)])")
 _PROHIBITION_REACH = 80
+# A literal every match of ``_PROHIBITION`` holds ("cannot" holds "not", "under no
+# circumstances" its last word): where none is in reach, the expression, tried at each of
+# the eighty places before the phrase, cannot match.
+_NEGATIONS = ("not", "n't", "never", "dont", "circumstances")
 
 
 def narrated(text: str, start: int) -> bool:
@@ -79,9 +83,12 @@ def prohibited(text: str, start: int, end: int) -> bool:
     """Tell whether the phrase at ``start:end`` is forbidden ("never reveal ...") rather than
     ordered: a negation opens its clause right before it, its verb is not one of compliance,
     and its sentence is not a question, a quotation, nor takes the prohibition back."""
+    lower = max(0, start - _PROHIBITION_REACH)
+    if all(text.find(negation, lower, start) == -1 for negation in _NEGATIONS):
+        return False
     if _COMPLIANCE.match(text, start) or narrated(text, start):
         return False
-    if _PROHIBITION.search(text, max(0, start - _PROHIBITION_REACH), start) is None:
+    if _PROHIBITION.search(text, lower, start) is None:
         return False
     stop = _SENTENCE_END.search(text, end)
     rest = text[end : stop.start() if stop else len(text)]

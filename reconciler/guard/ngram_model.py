@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reconciler.guard.classifier import ClassifierError
-from reconciler.guard.ngrams import Part, Settings, parts
+from reconciler.guard.ngrams import Part, Settings, features
 
 WEIGHTS = "ngram.npz"
 SIDECAR = "ngram.json"
@@ -66,15 +66,11 @@ class NgramModel:
         Windows are ``WINDOW`` characters of the normalised text, ``STRIDE`` apart; each
         feature counts in the windows where it starts, so one pass over the features
         scores them all."""
-        found = parts(text, self.settings)
-        total = sum(len(part.slots) for part in found)
+        slots, found = features(text, self.settings)
+        total = len(slots)
         if not total:
             return self.bias
-        contributions = np.empty(total, dtype=np.float32)
-        offset = 0
-        for part in found:
-            np.take(self._wide, part.slots, out=contributions[offset : offset + len(part.slots)])
-            offset += len(part.slots)
+        contributions = np.take(self._wide, slots)
         best = float(contributions.sum()) / math.sqrt(total)
         last = max(part.last() for part in found)
         if last >= WINDOW:
@@ -107,25 +103,21 @@ def _best_window_by_runs(
     are then plain floats, which give the same sums (exact) and the same square roots and
     quotients (correctly rounded) as arrays would."""
     bounds = np.arange(bins + 1) * STRIDE
-    counts = [0] * bins
-    lows: list[int] = []
-    owners: list[int] = []
+    edges = np.empty((len(found), bins + 1), dtype=np.int64)
     offset = 0
-    for part in found:
+    for index, part in enumerate(found):
         size = len(part.slots)
-        ends = bounds.clip(max=size) if part.starts is None else part.starts.searchsorted(bounds)
-        edges = (ends + offset).tolist()
-        for index in range(bins):
-            low, high = edges[index], edges[index + 1]
-            if low < high:
-                lows.append(low)
-                owners.append(index)
-                counts[index] += high - low
+        ends = np.minimum(bounds, size) if part.starts is None else part.starts.searchsorted(bounds)
+        np.add(ends, offset, out=edges[index])
         offset += size
-    sums = [0.0] * bins
-    runs = np.add.reduceat(contributions, lows, dtype=np.float64).tolist()
-    for index, run in zip(owners, runs, strict=True):
-        sums[index] += run
+    lows, highs = edges[:, :-1].ravel(), edges[:, 1:].ravel()
+    owners = np.tile(np.arange(bins), len(found))
+    used = lows < highs
+    lows, owners = lows[used], owners[used]
+    runs = np.add.reduceat(contributions, lows, dtype=np.float64)
+    # bincount adds each bin's runs in their order, as a loop would (and the sums are exact)
+    sums = np.bincount(owners, weights=runs, minlength=bins).tolist()
+    counts = np.bincount(owners, weights=highs[used] - lows, minlength=bins).tolist()
     span = WINDOW // STRIDE
     scores = [
         sum(sums[at : at + span]) / math.sqrt(sum(counts[at : at + span]))

@@ -75,8 +75,15 @@ def _first_start(text: str, literals: tuple[str, ...], start: int, end: int) -> 
 
 
 def _starts(items: list[tuple[Any, Any]], c: Any) -> list[str] | None:
-    """Opening literals of a parsed sequence: zero-width anchors skipped, branches joined."""
-    while items and items[0][0] is c.AT:
+    """Opening literals of a parsed sequence: zero-width anchors and lookarounds skipped,
+    branches joined.
+
+    A lookaround consumes nothing, so a match that opens with one still opens with what
+    follows it; ``match`` at a literal's place checks the lookaround there, and a lookbehind
+    reads the text before that place (the engine's lookbehind reads back to the string's
+    start, not to ``pos``), so the match is the search's.
+    """
+    while items and items[0][0] in (c.AT, c.ASSERT, c.ASSERT_NOT):
         items = items[1:]
     if not items:
         return None

@@ -48,6 +48,7 @@ FAMILIES_BONUS = 0.2
 _CUE = 0.3  # the smallest weight that counts towards the bonus
 MAX_DEPTH = 1
 ONE_PASS_MIN_CHARS = 2048  # shorter views are matched rule by rule (see ``_candidates``)
+ONE_PASS_MIN_RULES = 20  # ... unless their gate words name this many rules
 _SNIPPET = 60
 
 
@@ -190,15 +191,23 @@ def _candidates(view: ViewText) -> list[Rule]:
     Hyperscan lets go of the interpreter lock while it scans, and in a busy service getting
     it back can take a switch interval or more, longer than a short view saves: under 2 KB
     a view costs 0.1-0.5 ms to match rule by rule, and the pass saves at most a third of it.
+    A short view whose gate words name ``ONE_PASS_MIN_RULES`` rules or more is the
+    exception: an attack's words, decoded or with its hidden characters taken out, costs
+    0.15-0.7 ms rule by rule (20 to 60 rules), and the pass names a handful of them.
     """
     if len(view.text) >= ONE_PASS_MIN_CHARS:
         possible = multimatch().possible(view.text)
         if possible is not None:
             return possible
-    return _RULE_SET.candidates(view) + concept_rules().candidates(view)
+    gated = _RULE_SET.candidates(view) + concept_rules().candidates(view)
+    if len(gated) >= ONE_PASS_MIN_RULES:
+        possible = multimatch().possible(view.text)
+        if possible is not None:
+            return possible
+    return gated
 
 
-def _find(rule: Rule, view: ViewText) -> re.Match[str] | None:
+def _find(rule: Rule, view: ViewText) -> tuple[re.Match[str], float] | None:
     """The rule's match in the view, passing over phrases that are not orders at all
     (``framing.set_aside``: an English phrase forbidden, an override of the writer's own
     words) and looking past one that counts at half (quoted, narrated or reported): each is
@@ -206,28 +215,36 @@ def _find(rule: Rule, view: ViewText) -> re.Match[str] | None:
     report or a story put first does not hide it. When there is none, the first phrase that
     counts at half is the match. After ``MAX_PROHIBITIONS`` searches the next match counts:
     each search costs a new view, and a phrase passed over again and again is no customer's
-    or system prompt's wording."""
+    or system prompt's wording.
+
+    Returns the match and the weight it counts at, read in the view as given (not in one
+    with phrases blanked out)."""
+    original = view.text
     found = rule.find(view)
     halved: re.Match[str] | None = None
     for _ in range(MAX_PROHIBITIONS):
         if not found:
-            return halved
+            break
         if not set_aside(rule, view.text, found.start(), found.end()):
-            if counted_weight(rule, view.text, found.start()) == rule.weight:
-                return found
+            weight = counted_weight(rule, view.text, found.start())
+            if weight == rule.weight:
+                if view.text is not original:
+                    weight = counted_weight(rule, original, found.start())
+                return found, weight
             halved = halved or found
         start, end = found.span()
         view = ViewText(view.text[:start] + " " * (end - start) + view.text[end:])
         found = rule.find(view)
-    return found or halved
+    found = found or halved
+    return (found, counted_weight(rule, original, found.start())) if found else None
 
 
 def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
     for rule in _candidates(view):
         if via != "plain" and findings.has(rule):
             continue
-        if found := _find(rule, view):
-            weight = counted_weight(rule, view.text, found.start())
+        if result := _find(rule, view):
+            found, weight = result
             findings.add_hit(_Hit(rule, " ".join(found.group().split()), via, weight))
 
 

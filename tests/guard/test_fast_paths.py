@@ -130,6 +130,8 @@ def test_invisible_characters_inside_words_are_flagged(text: str, flagged: bool)
         (r"(?:do not|don'?t|never)", ("don", "never", "do not")),
         (r"your (?:new|real)", ("your ",)),
         (r"(?:ignor(?:e|ing)|ignorier)", ("ignor",)),
+        (r"(?<!not )(?<!\bnever )(?:ignore|forget) all", ("forget", "ignore")),
+        (r"\b(?=\w)(?!x)your (?:new|real)", ("your ",)),
     ],
 )
 def test_start_literals_are_read_from_the_pattern(pattern: str, expected: tuple[str, ...]) -> None:
@@ -200,8 +202,13 @@ def test_view_rewrites_match_their_plain_definitions() -> None:
     in_word_punct = re.compile(r"(?<=[a-z])[.\-_*|~^+]+(?=[a-z])")
     spaced_run = re.compile(r"\b[a-z](?:[ .\-_*/|~][a-z]\b){3,}")
 
+    separators = re.compile(r"[ .\-_*/|~]")
+
     def join(match: re.Match[str]) -> str:
-        return views._SEPARATORS.sub("", match.group())
+        return separators.sub("", match.group())
+
+    def drop(match: re.Match[str]) -> str:
+        return match.group().translate(views._DROP_SEPARATORS)
 
     for _ in range(3000):
         text = _text(rng, pool)
@@ -213,7 +220,7 @@ def test_view_rewrites_match_their_plain_definitions() -> None:
         mixed = greek_or_cyrillic and views._MIXED_SCRIPT.search(text) is not None
         assert views.mixed_script(text) == mixed, repr(text)
         spaced = "".join(rng.choice("ab z.-_*/|~\n\u00e9") for _ in range(rng.randint(0, 30)))
-        assert views._SPACED_RUN.sub(join, spaced) == spaced_run.sub(join, spaced), repr(spaced)
+        assert views._SPACED_RUN.sub(drop, spaced) == spaced_run.sub(join, spaced), repr(spaced)
     suspect = re.compile(f"[{hidden._TAGS}{hidden._BIDI}{hidden._INVISIBLE}{hidden._FULLWIDTH}]")
     everything = (chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF)
     assert {c for c in everything if suspect.match(c)} == hidden._SUSPECT_SET

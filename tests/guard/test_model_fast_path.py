@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from reconciler.guard import ngram_model
+from reconciler.guard import ngram_model, ngrams
 from reconciler.guard.ngram_model import STRIDE, WINDOW, NgramModel
 from reconciler.guard.ngrams import Settings, normalise, positions
 
@@ -161,3 +161,12 @@ def test_other_weights_score_as_the_reference_bit_for_bit(largest: float) -> Non
     model = NgramModel(weights, -0.5, 0.5, settings, {})
     for text in TEXTS[::3]:
         assert model.logit(text).hex() == _reference_logit(model, text).hex(), repr(text[:80])
+
+
+def test_every_blank_is_in_the_blank_table() -> None:
+    """The normalised text is read with a table of blanks up to U+3000; a character past it
+    that ``str.split`` splits at would be read as a letter."""
+    assert not any(chr(c).isspace() for c in range(len(ngrams._BLANK) - 1, 0x110000))
+    assert [c for c in range(len(ngrams._BLANK)) if ngrams._BLANK[c]] == [
+        c for c in range(len(ngrams._BLANK)) if chr(c).isspace()
+    ]
