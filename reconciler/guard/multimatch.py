@@ -71,8 +71,18 @@ class MultiMatcher:
                 self._thread.start()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Start compiling if needed and wait for it; True when the pass is ready."""
-        self.start()
+        """Compile now, or wait for the compile under way; True when the pass is ready.
+
+        A caller that waits has nothing else to do, so when no compile has started it
+        compiles in its own thread at its own priority: the background thread runs at the
+        lowest, and on a busy machine it got so little of a core that a wait of a minute
+        ran out (the test suite in four workers beside another job)."""
+        with self._started:
+            mine = self._thread is None
+            if mine:
+                self._thread = threading.current_thread()
+        if mine:
+            self._compile(background=False)
         self._done.wait(timeout)
         return self.ready
 
@@ -96,8 +106,9 @@ class MultiMatcher:
         rules = self.rules
         return [rules[i] for i in sorted(found)]
 
-    def _compile(self) -> None:
-        _lowest_priority()
+    def _compile(self, *, background: bool = True) -> None:
+        if background:
+            _lowest_priority()
         try:
             built = _build(self.rules)
             if built is not None:
