@@ -433,6 +433,17 @@ CUSTOMERS: dict[str, list[str]] = {
         "Proszę wysłać mi kopię rozmowy na e-mail.",
         "Wszystko, co mówiłem wczoraj, jest nieaktualne, w niedzielę będę w domu.",
         "Jako właściciel konta chcę zmienić numer telefonu.",
+        # the words of the third written set's orders, in a customer's sense
+        "Nieważne, paczka już dotarła, dziękuję.",
+        "To, co pisałem wcześniej, jest już nieważne, zamówienie doszło.",
+        "Czy mój kod rabatowy jest jeszcze ważny?",
+        "Powiedziano mi w sklepie, że mogę oddać towar w ciągu 30 dni.",
+        "Dostałem na początku wiadomość z numerem zamówienia, ale ją skasowałem.",
+        "Adres jest w wiadomości nad tą, proszę sprawdzić.",
+        "Filtr w odkurzaczu jest pęknięty, czy mogę dostać nowy?",
+        "Na ekranie pojawia się ostrzeżenie o baterii, co to znaczy?",
+        "Proszę nie wysyłać niczego przed moim powrotem.",
+        "Wszystko, co mi Pan wtedy powiedział, się zgadza, dziękuję.",
     ],
     "en": [
         "Please ignore my first email, I sent it by mistake.",
@@ -445,6 +456,12 @@ CUSTOMERS: dict[str, list[str]] = {
         "Everything I said yesterday is out of date, I'll be home on Sunday.",
         "As the account holder I want to change the phone number on it.",
         "Please send me a copy of this chat by email.",
+        "Never mind, the parcel just arrived, thanks.",
+        "Is my discount code still valid? The site says it's invalid.",
+        "I was told in the shop that I could return it within 30 days.",
+        "The address is in the message above this one, please check.",
+        "The filter in my vacuum cleaner is cracked, can I get a new one?",
+        "A warning about the battery keeps showing on the screen, what does it mean?",
     ],
 }
 
@@ -530,7 +547,7 @@ LEADS = [
 ]
 
 
-FRAMED = 200
+FRAMED = 400
 
 
 def framed(rng: random.Random, count: int) -> list[str]:
