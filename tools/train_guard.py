@@ -520,10 +520,10 @@ def read_source(source: Source, mirror: Path) -> dict[str, str]:
 
 
 def collect(
-    mirror: Path, seed: int, *, further: bool = False
+    mirror: Path, seed: int, *, further: bool = False, skip: frozenset[str] = frozenset()
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every training row, and the manifest that says where each came from (with the third
-    written set when ``further``)."""
+    written set when ``further``; without the public sources named in ``skip``)."""
     measured = set()
     for path in MEASURED:
         if path.is_file():
@@ -552,6 +552,8 @@ def collect(
         return "kept"
 
     for source in SOURCES:
+        if source.name in skip:
+            continue
         rng = random.Random(f"{seed}:{source.name}")
         files = read_source(source, mirror)
         if source.read is _gptfuzz:
@@ -733,6 +735,13 @@ def main(argv: list[str] | None = None) -> int:
         default=0.5,
         help="share of each language's weight given to its benign rows (--balance language)",
     )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=[source.name for source in SOURCES],
+        help="leave a public source out (to measure what it brings); repeatable",
+    )
     parser.add_argument("--oof", type=Path, default=None, help="write out-of-fold scores here")
     parser.add_argument(
         "--balance",
@@ -744,7 +753,9 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.model_selection import StratifiedKFold
 
     settings = Settings()
-    rows, manifest = collect(args.mirror, args.seed, further=args.further)
+    rows, manifest = collect(
+        args.mirror, args.seed, further=args.further, skip=frozenset(args.skip)
+    )
     texts = [row["text"] for row in rows]
     labels = np.array([row["label"] for row in rows])
     print(f"{len(rows)} rows: {int(labels.sum())} attacks, {int((labels == 0).sum())} benign")
