@@ -42,7 +42,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from guard_data import written, written_further  # noqa: E402
+from guard_data import written, written_further, written_short  # noqa: E402
 
 from reconciler.guard import GuardPolicy, ngram_model, scan  # noqa: E402
 from reconciler.guard.ngrams import Settings, indices, normalise  # noqa: E402
@@ -61,10 +61,18 @@ TATOEBA = {
     "kor": "ko",
 }  # fmt: skip
 TATOEBA_PER_LANG = 200
-WRITTEN = ("tools/guard_data/written.py", "tools/guard_data/written_more.py")
+WRITTEN = (
+    "tools/guard_data/written.py",
+    "tools/guard_data/written_more.py",
+    "tools/guard_data/written_short.py",
+)
 CHAT_PROMPTS = 700
 XQUAD_QUESTIONS = 120
 XQUAD_CONTEXTS = 30
+SGD_FILES = 10  # of 127 training files, ~130 dialogues each
+SGD_PER_FILE = 80
+TASKMASTER_PER_FILE = 400
+WORD_PROBLEMS = 300
 XQUAD = ("ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh")
 JAILBREAK_MARK = re.compile(
     r"jailbreak|\bDAN\b|do anything now|no restrictions|ignore (all|previous|your)|developer mode"
@@ -249,6 +257,45 @@ def _xquad(files: dict[str, str], rng: random.Random) -> Iterator[tuple[str, int
             yield paragraph["context"].lstrip("\ufeff"), 0
 
 
+def _user_turns(
+    turns: Callable[[Any], Iterator[list[str]]], per_file: int
+) -> Callable[[dict[str, str], random.Random], Iterator[tuple[str, int]]]:
+    """Customers' turns from task dialogues (booking, ordering): benign, the ordinary
+    messages a contact centre hears. ``turns`` gives each dialogue's user turns in order;
+    per file, ``per_file`` turns are sampled, two thirds alone and the rest with the turn
+    that follows them in the same dialogue."""
+
+    def read(files: dict[str, str], rng: random.Random) -> Iterator[tuple[str, int]]:
+        for _, text in sorted(files.items()):
+            said = [d for d in turns(json.loads(text)) if d]
+            spots = [(i, j) for i, dialogue in enumerate(said) for j in range(len(dialogue))]
+            for n, (i, j) in enumerate(rng.sample(spots, min(per_file, len(spots)))):
+                if n % 3 == 2 and j + 1 < len(said[i]):
+                    yield f"{said[i][j]} {said[i][j + 1]}", 0
+                else:
+                    yield said[i][j], 0
+
+    return read
+
+
+def _sgd_turns(dialogues: Any) -> Iterator[list[str]]:
+    for dialogue in dialogues:
+        yield [t["utterance"] for t in dialogue["turns"] if t["speaker"] == "USER"]
+
+
+def _taskmaster_turns(dialogues: Any) -> Iterator[list[str]]:
+    for dialogue in dialogues:
+        yield [u["text"] for u in dialogue["utterances"] if u["speaker"] == "user"]
+
+
+def _word_problems(files: dict[str, str], rng: random.Random) -> Iterator[tuple[str, int]]:
+    """Grade-school word problems: benign requests with numbers, names and orders in them."""
+    for text in files.values():
+        lines = list(filter(None, text.split("\n")))
+        for line in rng.sample(lines, min(WORD_PROBLEMS, len(lines))):
+            yield json.loads(line)["question"], 0
+
+
 def _tatoeba_lang(path: str) -> str:
     code = path.rsplit(".", 1)[-1]
     return "en" if code == "eng" else TATOEBA.get(code, code)
@@ -424,6 +471,30 @@ SOURCES = [
         _xquad,
         lambda path: path.split(".")[1],
     ),
+    Source(
+        "sgd",
+        "google-research-datasets/dstc8-schema-guided-dialogue",
+        "e852981ae34990f4358979625854259302feaa78",
+        tuple(f"train/dialogues_{n:03}.json" for n in range(1, SGD_FILES + 1)),
+        "CC-BY-SA-4.0",
+        _user_turns(_sgd_turns, SGD_PER_FILE),
+    ),
+    Source(
+        "taskmaster",
+        "google-research-datasets/Taskmaster",
+        "d92cb6af3005f1dc09c39e75e7daf4a04905e00b",
+        ("TM-4-2024/data/data_00.json",),
+        "CC-BY-4.0",
+        _user_turns(_taskmaster_turns, TASKMASTER_PER_FILE),
+    ),
+    Source(
+        "gsm8k",
+        "openai/grade-school-math",
+        "3101c7d5072418e28b9008a6636bde82a006892c",
+        ("grade_school_math/data/train.jsonl",),
+        "MIT",
+        _word_problems,
+    ),
 ]
 
 
@@ -449,10 +520,10 @@ def read_source(source: Source, mirror: Path) -> dict[str, str]:
 
 
 def collect(
-    mirror: Path, seed: int, *, further: bool = False
+    mirror: Path, seed: int, *, further: bool = False, skip: frozenset[str] = frozenset()
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every training row, and the manifest that says where each came from (with the third
-    written set when ``further``)."""
+    written set when ``further``; without the public sources named in ``skip``)."""
     measured = set()
     for path in MEASURED:
         if path.is_file():
@@ -481,6 +552,8 @@ def collect(
         return "kept"
 
     for source in SOURCES:
+        if source.name in skip:
+            continue
         rng = random.Random(f"{seed}:{source.name}")
         files = read_source(source, mirror)
         if source.read is _gptfuzz:
@@ -518,7 +591,9 @@ def collect(
     outcome = Counter()
     labels = Counter()
     paths = WRITTEN + (("tools/guard_data/written_further.py",) if further else ())
-    for row in written.rows(seed, written_further.FURTHER if further else None):
+    written_rows = list(written.rows(seed, written_further.FURTHER if further else None))
+    written_rows += written_short.rows(random.Random(f"{seed}:short"))
+    for row in written_rows:
         result = add(str(row["text"]), int(row["label"]), str(row["source"]), str(row["lang"]))
         outcome[result] += 1
         labels[int(row["label"])] += result == "kept"
@@ -556,19 +631,20 @@ def matrix(texts: list[str], settings: Settings) -> Any:
     )
 
 
-def balance(labels: np.ndarray, langs: list[str]) -> np.ndarray:
+def balance(labels: np.ndarray, langs: list[str], benign_share: float = 0.5) -> np.ndarray:
     """Weights that give attacks and benign rows equal weight within each language, so that
     the model learns what an attack looks like in a language rather than that the language
     is mostly benign (Tatoeba gives each language 200 benign sentences, the written
-    examples a few dozen attacks)."""
+    examples a few dozen attacks). ``benign_share`` of each language's weight goes to its
+    benign rows (half by default)."""
     weights = np.ones(len(labels))
     langs_array = np.array(langs)
     for lang in set(langs):
         in_lang = langs_array == lang
         attacks, benign = in_lang & (labels == 1), in_lang & (labels == 0)
         if attacks.any() and benign.any():
-            weights[attacks] = in_lang.sum() / (2 * attacks.sum())
-            weights[benign] = in_lang.sum() / (2 * benign.sum())
+            weights[attacks] = in_lang.sum() * (1 - benign_share) / attacks.sum()
+            weights[benign] = in_lang.sum() * benign_share / benign.sum()
     return weights
 
 
@@ -653,6 +729,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="add the third written set (tools/guard_data/written_further.py), left out",
     )
+    parser.add_argument(
+        "--benign-share",
+        type=float,
+        default=0.5,
+        help="share of each language's weight given to its benign rows (--balance language)",
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=[source.name for source in SOURCES],
+        help="leave a public source out (to measure what it brings); repeatable",
+    )
     parser.add_argument("--oof", type=Path, default=None, help="write out-of-fold scores here")
     parser.add_argument(
         "--balance",
@@ -664,12 +753,15 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.model_selection import StratifiedKFold
 
     settings = Settings()
-    rows, manifest = collect(args.mirror, args.seed, further=args.further)
+    rows, manifest = collect(
+        args.mirror, args.seed, further=args.further, skip=frozenset(args.skip)
+    )
     texts = [row["text"] for row in rows]
     labels = np.array([row["label"] for row in rows])
     print(f"{len(rows)} rows: {int(labels.sum())} attacks, {int((labels == 0).sum())} benign")
     x = matrix(texts, settings)
-    sample = balance(labels, [row["lang"] for row in rows]) if args.balance == "language" else None
+    langs = [row["lang"] for row in rows]
+    sample = balance(labels, langs, args.benign_share) if args.balance == "language" else None
     if sample is not None and args.customer_weight != 1:
         sample = favour_customers(sample, rows, args.customer_weight)
     oof = np.zeros(len(rows))
@@ -682,7 +774,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fold {number + 1}/{args.folds} done", file=sys.stderr)
     threshold = threshold_at(oof, labels, args.fpr)
     sources = [row["source"] for row in rows]
-    langs = [row["lang"] for row in rows]
     by_source = figures(oof, labels, threshold, sources)
     by_lang = figures(oof, labels, threshold, langs)
     weights, bias = fit(x, labels, args.c, args.seed, sample)
@@ -693,7 +784,8 @@ def main(argv: list[str] | None = None) -> int:
     sidecar = {
         "sha256": hashlib.sha256(blob).hexdigest(),
         "features": settings.as_dict(),
-        "model": f"logistic regression (liblinear, C={args.c}, balanced by {args.balance},"
+        "model": f"logistic regression (liblinear, C={args.c}, balanced by {args.balance}"
+        f" (benign share {args.benign_share}),"
         f" written customer messages x{args.customer_weight}), float16",
         "threshold": round(float(probability), 6),
         "threshold_logit": round(threshold, 6),
