@@ -129,8 +129,12 @@ def evaluate(rows: list[dict[str, Any]], policy: GuardPolicy = POLICY) -> dict[s
             classifier.append(verdict.classifier_ms)
         label = int(row["label"])
         outcomes["both"].append((row, label, verdict.flagged))
-        if verdict.model_score is not None:
-            by_model = verdict.model_score >= (policy.model_threshold or threshold)
+        if policy.model:
+            # a scan asks the model only when the rules have not flagged the text: ask it here
+            model_score = verdict.model_score
+            if model_score is None:
+                model_score = ngram_model.shipped().score(row["text"])
+            by_model = model_score >= (policy.model_threshold or threshold)
             # the rules' own verdict: the score before the model was asked, and any configured
             # classifier's opinion left out
             by_rules = verdict.score >= policy.threshold

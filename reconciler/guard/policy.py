@@ -70,7 +70,8 @@ class Verdict:
     ``sanitized`` is the input with NUL and other control characters removed, the only change
     the guard ever makes to what is sent. With a classifier configured, ``classifier_score``
     is its probability of injection and ``classifier_ms`` the time it took. ``model_score``
-    is the shipped n-gram model's probability (None when the policy turns it off).
+    is the shipped n-gram model's probability (None when the policy turns it off, or when
+    the rules flagged the text and the model could not change the verdict).
     ``reasons`` say in words what was found, one line per finding; ``details`` keep each
     rule's weight and language for ``-v``.
     """
