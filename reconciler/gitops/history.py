@@ -132,6 +132,14 @@ def _failed(version: Version, entries: int, reason: str) -> AuditVerdict:
     return AuditVerdict(ok=False, entries=entries, reason=f"{version.label}: {reason}")
 
 
+def version_at(root: Path, env: str, commit: str) -> Version:
+    """``state/<env>/`` as ``commit`` holds it (each file None where it has none)."""
+    repo = find(root)
+    if repo is None:
+        raise ConfigError(f"{root} is not in a git repository", hint="clone the config repository")
+    return _Git(repo).version(commit, repo.path(root, "state", env))
+
+
 def working_tree(root: Path, env: str) -> Version:
     log = audit_path(root, env)
     snapshot = snapshot_path(root, env)

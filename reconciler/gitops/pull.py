@@ -18,11 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reconciler.gitops.canonical import audit_key
 from reconciler.gitops.git import GitFailed, Repository, require
+from reconciler.gitops.history import successor, version_at
 from reconciler.gitops.push import push_state
 from reconciler.structs.errors import ConfigError, ReconcileError
 
 OWN_PATHS = ("state", ".reconciler")
+RECORD_FILES = ("audit.jsonl", "snapshot.json")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Pulled:
     behind: int
     upstream: str
     records_pending: bool = False  # state/<env>/ had uncommitted records (a stopped round's)
+    pushed: int = 0  # local record commits an earlier push had not landed, pushed now
 
 
 def fast_forward(
@@ -62,9 +66,10 @@ def fast_forward(
     if pending and settle is not None:
         settle()
         ahead, behind = _distance(repo, upstream)
-    if ahead and push and records and _only(repo, upstream, records):
+    pushed = 0
+    if ahead and push and env and _records_only(root, repo, upstream, env):
         _push_records(root, remote=remote, upstream=upstream, ahead=ahead)
-        ahead, behind = _distance(repo, upstream)
+        pushed, (ahead, behind) = ahead, _distance(repo, upstream)
     if ahead and behind:
         raise ConfigError(
             f"the checkout has diverged from {upstream}: {ahead} local commit(s) are not on "
@@ -74,8 +79,8 @@ def fast_forward(
         )
     if behind:
         _merge(repo, upstream)
-    after = _head(repo) if incoming or pending else before
-    return Pulled(before, after, incoming, upstream, pending)
+    after = _head(repo) if incoming or pending or pushed else before
+    return Pulled(before, after, incoming, upstream, pending, pushed)
 
 
 def _fetch(repo: Repository, *, remote: str, branch: str, upstream: str) -> None:
@@ -88,10 +93,36 @@ def _fetch(repo: Repository, *, remote: str, branch: str, upstream: str) -> None
         ) from exc
 
 
-def _only(repo: Repository, upstream: str, folder: str) -> bool:
-    """Whether the local commits change files, and only files under ``folder``."""
-    changed = repo.text("log", "--format=", "--name-only", f"{upstream}..HEAD").split()
-    return bool(changed) and all(p.startswith(folder) for p in changed)
+def _records_only(root: Path, repo: Repository, upstream: str, env: str) -> bool:
+    """Whether the local commits are records the agent may push unreviewed: no merge, and
+    from where they left ``upstream`` they add to or change nothing but ``state/<env>/``'s
+    audit log and snapshot, as regular files. Renames are not followed, so a manifest moved
+    under ``state/`` counts as the deletion it is; a file's names alone (``git log
+    --name-only``) would have let it, a secret, or a rewritten log through. Raises when
+    they are records but not an append-only successor of the upstream's."""
+    if repo.text("rev-list", "--merges", f"{upstream}..HEAD").strip():
+        return False
+    folder = repo.path(root, "state", env) + "/"
+    allowed = {folder + name for name in RECORD_FILES}
+    changes = repo.text("diff", "--raw", "--no-renames", f"{upstream}...HEAD").splitlines()
+    for change in changes:
+        meta, _, path = change.partition("\t")
+        fields = meta.split()
+        if fields[-1] not in ("A", "M") or fields[1] != "100644" or path not in allowed:
+            return False
+    if not changes:
+        return False
+    base = repo.text("merge-base", upstream, "HEAD").strip()
+    before, now = version_at(root, env, base), version_at(root, env, "HEAD")
+    verdict = successor(before, now, key=audit_key())
+    if not verdict.ok:
+        raise ConfigError(
+            f"the local commits of state/{env}/ are not an append-only successor of "
+            f"{upstream}'s records: {verdict.reason}; nothing was pushed",
+            hint=f"look at them with 'git log -p {upstream}..HEAD'; a person decides about "
+            "records that do not chain",
+        )
+    return True
 
 
 def _push_records(root: Path, *, remote: str, upstream: str, ahead: int) -> None:

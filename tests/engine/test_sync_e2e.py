@@ -457,6 +457,7 @@ def test_records_whose_push_failed_are_pushed_by_a_later_round_after_the_remote_
     report = fleet.round(3)
     assert report.outcome is RoundOutcome.APPLIED, report.error
     assert [c.name for c in report.changes] == ["gamma-model"]
+    assert "pushed 1 local commit(s) of records" in " ".join(report.notices)
     assert git(fleet.agent.root, "rev-parse", "HEAD") == git(fleet.bare, "rev-parse", "main")
     assert actions(remote_audit(fleet), "beta-model") == ["MODEL_CREATED", "MODEL_CREATED"]
     verify = verify_history_in_a_fresh_clone(fleet, "auditor")
@@ -473,6 +474,46 @@ def test_local_commits_of_more_than_records_are_still_refused_as_diverged(fleet:
     assert report.outcome is RoundOutcome.FAILED
     assert "diverged from origin/main: 1 local commit(s)" in str(report.error)
     assert "local-only" not in git(fleet.bare, "ls-tree", "-r", "--name-only", "main")
+
+
+def _move_a_manifest_under_state(root: Path) -> None:
+    git(root, "mv", f"environments/{ENV}/models/alpha-model.yaml", f"state/{ENV}/alpha.yaml")
+
+
+def _commit_a_secret_beside_the_records(root: Path) -> None:
+    (root / "state" / ENV / "creds.env").write_text("CLIENT_SECRET=s3cr3t-value-123\n")
+
+
+def _drop_the_first_audit_entry(root: Path) -> None:
+    log = root / "state" / ENV / "audit.jsonl"
+    log.write_text("".join(log.read_text().splitlines(keepends=True)[1:]))
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        (_move_a_manifest_under_state, "diverged from origin/main"),  # a rename is a deletion
+        (_commit_a_secret_beside_the_records, "diverged from origin/main"),
+        (_drop_the_first_audit_entry, "not an append-only successor"),
+    ],
+)
+def test_local_commits_under_state_that_are_not_appended_records_are_never_pushed(
+    fleet: Fleet, sandbox: Any, change: Callable[[Path], None], refusal: str
+) -> None:
+    """The push of records an earlier push failed to land looks at what the commits do, not
+    at their file names: a manifest moved under state/, a file beside the records, or a log
+    that lost an entry stays here (hostile review, 2026-12-07)."""
+    assert fleet.round(1).outcome is RoundOutcome.APPLIED
+    remote_before = git(fleet.bare, "rev-parse", "main")
+    change(fleet.agent.root)
+    git(fleet.agent.root, "add", "-A")
+    git(fleet.agent.root, "commit", "--quiet", "-m", "tidy")
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    report = fleet.round(2)
+    assert report.outcome is RoundOutcome.FAILED and refusal in str(report.error), report
+    assert git(fleet.bare, "log", "--format=%s", "-1", "main").strip() == "add beta"
+    assert git(fleet.bare, "rev-parse", "main^") == remote_before  # nothing of ours
+    assert "creds.env" not in git(fleet.bare, "ls-tree", "-r", "--name-only", "main")
 
 
 def test_left_records_that_do_not_verify_fail_each_round_saying_what_to_do_and_stay(

@@ -134,6 +134,11 @@ def _steps(settings: SyncSettings, seen: _Seen, stopping: Callable[[], bool]) ->
         pulled.after,
         pulled.records_pending and not settings.sandbox,  # the sandbox's are never in state/
     )
+    if pulled.pushed:
+        seen.notices.append(
+            f"pushed {pulled.pushed} local commit(s) of records an earlier push had not "
+            f"landed on {pulled.upstream}"
+        )
     if stopping():
         return RoundOutcome.STOPPED
     seen.prepared = _dry_plan(settings, seen.commit)
