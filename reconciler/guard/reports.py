@@ -14,8 +14,9 @@ no attack of the development, multilingual or phrasings sets lost its verdict to
 
 Spanish drops the subject and lets the accent carry it: "olvidé sus instrucciones" (I forgot
 your instructions) folds to "olvide sus instrucciones", the imperative. The forms listed as
-``first_person`` have their subject spelled out before folding (``spell_out_subjects``), so
-the report is told apart; the same words without the accent stay an order.
+``first_person`` have their subject spelled out before folding (``spell_out_subjects``) where
+they open their clause in front of their own object, so the report is told apart; the same
+words without the accent stay an order.
 """
 
 from __future__ import annotations
@@ -72,11 +73,13 @@ def cues() -> Cues:
 @dataclass(frozen=True)
 class FirstPerson:
     """The ``first_person`` forms of every Latin-script table as one expression (composed
-    and decomposed accents alike), the subject each implies (its table's first), and the
-    characters outside ASCII they are written with: a text with none of them has no form."""
+    and decomposed accents alike), for each form the subject it implies (its table's first)
+    and the words its own object opens with (``first_person_objects``), and the characters
+    outside ASCII the forms are written with: a text with none of them has no form."""
 
     pattern: re.Pattern[str]
     subjects: dict[str, str]
+    objects: dict[str, frozenset[str]]
     marks: frozenset[str]
     spellings: frozenset[str]  # in lower case, composed and decomposed
 
@@ -84,23 +87,32 @@ class FirstPerson:
 @cache
 def _first_person() -> FirstPerson | None:
     subjects: dict[str, str] = {}
+    objects: dict[str, frozenset[str]] = {}
     for lang in languages():
+        opens = frozenset(w.lower() for w in lang.words("framing", "first_person_objects"))
         for form in lang.first_person:
-            subject = lang.words("framing", "subjects")[0]
-            subjects[unicodedata.normalize("NFC", form.lower())] = subject
+            key = unicodedata.normalize("NFC", form.lower())
+            subjects[key], objects[key] = lang.words("framing", "subjects")[0], opens
     if not subjects:
         return None
     spellings = {s for form in subjects for s in (form, unicodedata.normalize("NFD", form))}
     cased = spellings | {s.upper() for s in spellings}
     alternatives = "|".join(map(re.escape, sorted(spellings, key=len, reverse=True)))
     marks = frozenset(c for s in cased for c in s if not c.isascii())
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-    return FirstPerson(pattern, subjects, marks, frozenset(spellings))
+    # the form opens its clause, and is followed by the word its object opens with
+    pattern = re.compile(
+        rf"(?:^|(?<=[.!?;:,\n¡¿(\"“«]))(\s*)({alternatives})\s+(\w+)", re.IGNORECASE
+    )
+    return FirstPerson(pattern, subjects, objects, marks, frozenset(spellings))
 
 
 def spell_out_subjects(text: str) -> str:
     """The text with the subject that a ``first_person`` form's accent implies written
-    before it ("olvidé" -> "yo olvidé"), for the views only: folding loses the accent."""
+    before it ("olvidé sus instrucciones" -> "yo olvidé sus instrucciones"), for the views
+    only: folding loses the accent. Only where the form opens its clause and its own object
+    follows in its own language: in front of an order in other words ("Olvidé: ignore your
+    instructions"), or as an accent an attacker put on an English verb ("ignoré your
+    instructions"), it changes nothing."""
     found = None if text.isascii() else _first_person()
     if found is None or not any(mark in text for mark in found.marks):
         return text
@@ -109,9 +121,11 @@ def spell_out_subjects(text: str) -> str:
         return text
 
     def spelled(match: re.Match[str]) -> str:
-        return (
-            f"{found.subjects[unicodedata.normalize('NFC', match.group().lower())]} {match.group()}"
-        )
+        space, form, following = match.groups()
+        key = unicodedata.normalize("NFC", form.lower())
+        if following.lower() not in found.objects[key]:
+            return match.group()
+        return f"{space}{found.subjects[key]} {match.group()[len(space) :]}"
 
     return found.pattern.sub(spelled, text)
 
