@@ -71,16 +71,18 @@ class MultiMatcher:
                 self._thread.start()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Compile now, or wait for the compile under way; True when the pass is ready.
+        """Wait up to ``timeout`` seconds for the pass; True when it is ready.
 
-        A caller that waits has nothing else to do, so when no compile has started it
-        compiles in its own thread at its own priority: the background thread runs at the
-        lowest, and on a busy machine it got so little of a core that a wait of a minute
-        ran out (the test suite in four workers beside another job)."""
+        A caller that waits without a limit has nothing else to do, so when no compile has
+        started it compiles in its own thread at its own priority: the background thread
+        runs at the lowest, and on a busy machine it got so little of a core that a wait of
+        a minute ran out (the test suite in four workers beside another job). With a limit
+        the compile runs in the background, and the limit holds."""
         with self._started:
-            mine = self._thread is None
+            mine = self._thread is None and timeout is None
             if mine:
                 self._thread = threading.current_thread()
+        self.start()
         if mine:
             self._compile(background=False)
         self._done.wait(timeout)

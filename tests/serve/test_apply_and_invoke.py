@@ -229,7 +229,7 @@ def test_flagged_input_is_answered_with_the_flag_and_its_reasons(
     assert 'reconcile_serve_guard_verdicts_total{verdict="flag"} 1.0' in metrics
     assert 'reconcile_serve_invocation_cost_usd_total{env="staging"}' in metrics
     # the service started compiling the guard's one-pass matcher; the gauge says when it is done
-    assert accelerate(wait=True, timeout=60)
+    assert accelerate(wait=True)
     assert "reconcile_serve_guard_one_pass_ready 1.0" in api("GET", "/metrics", role="viewer").text
 
 
