@@ -55,10 +55,10 @@ def environment_lock(
     lease: Lease | None = None
     try:
         if settings.remote:
-            lease = Lease(root, env, ttl=settings.ttl)
+            lease = Lease(root, env, ttl=settings.ttl, remote=settings.remote_name)
             left = max(0.0, settings.timeout - (time.monotonic() - start))
             found.append(lease.acquire(me, timeout=left, on_wait=on_wait))
-            fast_forward(root)
+            fast_forward(root, remote=settings.remote_name)
         yield Held(
             interrupted=tuple(h for h in found if h is not None),
             lease=lease,

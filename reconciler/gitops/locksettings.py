@@ -26,6 +26,7 @@ class LockSettings:
     ttl: float = DEFAULT_TTL
     remote: bool = False
     sandbox: bool = False
+    remote_name: str = "origin"  # the git remote that holds the lease (with ``remote``)
 
 
 TTL_VARIABLE = "RECONCILE_LOCK_TTL"

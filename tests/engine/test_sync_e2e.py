@@ -535,3 +535,30 @@ def test_left_records_that_do_not_verify_fail_each_round_saying_what_to_do_and_s
         assert "cannot be committed" in str(report.error)
         assert f"git checkout -- state/{ENV}" in str(report.error)
     assert log.read_bytes() == left and git(fleet.agent.root, "rev-parse", "HEAD") == head
+
+
+def test_an_agent_following_another_remote_pushes_records_and_holds_the_lease_there(
+    fleet: Fleet, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sync --remote upstream`` with an ``origin`` that is a fork: every record, a killed
+    round's leftovers included, and the lease go to ``upstream``; the fork is never written
+    (they all went to origin until 2026-12-07; hostile review)."""
+    root = fleet.agent.root
+    git(root, "remote", "rename", "origin", "upstream")
+    fork = fleet.tmp / "fork.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(fleet.bare), str(fork)], check=True)
+    git(root, "remote", "add", "origin", str(fork))
+    fork_head = git(fork, "rev-parse", "main")
+    assert fleet.round(1, remote="upstream").outcome is RoundOutcome.APPLIED
+    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    with monkeypatch.context() as patched:
+        kill_at(patched, "commit_state")
+        with pytest.raises(Killed):
+            fleet.round(2, remote="upstream")
+    report = fleet.round(3, remote="upstream")
+    assert report.error is None and report.notices, report
+    assert git(root, "rev-parse", "HEAD") == git(fleet.bare, "rev-parse", "main")
+    assert git(fork, "rev-parse", "main") == fork_head
+    assert git(fork, "for-each-ref", "refs/reconcile").strip() == ""
+    assert "MODEL_CREATED" in actions(remote_audit(fleet), "beta-model")
+    assert fleet.round(4, remote="upstream").outcome is RoundOutcome.IN_SYNC

@@ -50,6 +50,7 @@ def run_locked(request: JobRequest, hooks: JobHooks) -> int:
         ttl=request.lock_ttl,
         remote=request.pushes_back,
         sandbox=request.sandbox,
+        remote_name=request.remote,
     )
     with environment_lock(
         request.root, request.environment, me=me, settings=settings, on_wait=hooks.on_wait
@@ -61,6 +62,7 @@ def run_locked(request: JobRequest, hooks: JobHooks) -> int:
                 push=request.pushes_back,
                 killed=held.died_here,
                 notify=hooks.on_notice,
+                remote=request.remote,
             )
         locked = _Locked(run_id, held)
         return plan_job(
@@ -194,6 +196,7 @@ def _record(
         commit=request.writes_back,
         push=request.pushes_back,
         author=request.author,
+        remote=request.remote,
     )
 
 

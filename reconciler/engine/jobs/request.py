@@ -45,6 +45,7 @@ class JobRequest(RecordsPlace):
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     lock_timeout: float = DEFAULT_TIMEOUT
     lock_ttl: float = DEFAULT_TTL
+    remote: str = "origin"  # where records are pushed and the lease is held (sync --remote)
     targets: tuple[str, ...] = ()  # only these models (--target); empty: every model
     saved: SavedPlan | None = None  # apply only if a fresh plan equals this one (--plan)
     # Who caused the run, for the audit log and the lock (default: ``default_actor``), and the

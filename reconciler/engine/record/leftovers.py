@@ -28,16 +28,18 @@ def commit_leftovers_first(
     push: bool,
     killed: bool = False,
     notify: Callable[[str], None] = lambda _m: None,
+    remote: str = "origin",
 ) -> Leftovers | None:
-    """Commit ``env``'s uncommitted records (push them with ``push``) and say so; a ConfigError,
-    before anything is planned, when they do not verify or cannot be pushed. ``killed``: the
-    environment's lock told of a run that died holding it (see ``gitops.leftover``)."""
+    """Commit ``env``'s uncommitted records (push them to ``remote`` with ``push``) and say
+    so; a ConfigError, before anything is planned, when they do not verify or cannot be
+    pushed. ``killed``: the environment's lock told of a run that died holding it (see
+    ``gitops.leftover``)."""
     found = commit_leftovers(root, env, killed=killed)
     if found is None:
         return None
     notify(found.describe())
     if push and found.commit:
-        pushed = push_state(root)
+        pushed = push_state(root, remote=remote)
         if not pushed.pushed:
             raise ConfigError(
                 f"the records an interrupted run left in state/{env}/ were committed as "
@@ -55,10 +57,13 @@ def commit_leftovers_locked(
     push: bool,
     notify: Callable[[str], None] = lambda _m: None,
     timeout: float = 0.0,
+    remote: str = "origin",
 ) -> Leftovers | None:
     """``commit_leftovers_first`` under ``env``'s lock on this machine, for a caller that holds
     no lock of its own (the service at start-up). A run holding the lock is not interrupted:
     EnvironmentLocked after ``timeout``, and that run commits what it finds itself."""
     me = Holder.for_run(actor=default_actor(root), run=str(uuid.uuid4()), environ=os.environ)
     with environment_lock(root, env, me=me, settings=LockSettings(timeout=timeout)) as held:
-        return commit_leftovers_first(root, env, push=push, killed=held.died_here, notify=notify)
+        return commit_leftovers_first(
+            root, env, push=push, killed=held.died_here, notify=notify, remote=remote
+        )

@@ -32,6 +32,7 @@ def record_state(
     commit: bool,
     push: bool,
     author: str | None = None,
+    remote: str = "origin",
 ) -> None:
     """Record state under ``records`` (``structs.paths.records_root``), and commit it in the
     checkout at ``root`` when asked; a failure here (git, disk) comes after changes were made,
@@ -48,7 +49,7 @@ def record_state(
         env = prepared.loaded.config.name
         result.snapshot_file = snapshot_path(records, env).relative_to(root).as_posix()
         if commit or push:
-            _commit_and_push(root, env, result, git_commit, push=push, author=author)
+            _commit_and_push(root, env, result, git_commit, push=push, author=author, remote=remote)
     except ReconcileError as exc:
         result.problems.append(f"recording state failed: {exc.render()}")
 
@@ -103,11 +104,12 @@ def _commit_and_push(
     *,
     push: bool,
     author: str | None,
+    remote: str,
 ) -> None:
     message = _message(env, result, git_commit)
     result.commit = commit_state(root, env, message=message, author_name=author)
     if push:
-        pushed = push_state(root)
+        pushed = push_state(root, remote=remote)
         result.extra["push"] = pushed.detail
         if not pushed.pushed:
             result.problems.append(f"push failed (committed locally): {pushed.detail}")

@@ -167,6 +167,7 @@ def _commit_leftovers(settings: SyncSettings, seen: _Seen) -> None:
         push=settings.push,
         notify=seen.notices.append,
         timeout=settings.lock_timeout,
+        remote=settings.remote,
     )
 
 
@@ -206,6 +207,7 @@ def _request(settings: SyncSettings, *, dry_run: bool) -> JobRequest:
         environ=settings.environ,
         lock_timeout=settings.lock_timeout,
         lock_ttl=settings.lock_ttl,
+        remote=settings.remote,
     )
 
 
