@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +38,8 @@ from reconciler.gitops.repo import commit_state
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.paths import private_path, state_path
+
+_TEMPORARY = re.compile(r"\.snapshot\.json\..*\.tmp")  # an atomic write's, cleared below
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +93,7 @@ def commit_leftovers(
         _clear_git_locks(root, before=time.time())
     if not pending(root, env):
         return None
+    _refuse_strays(root, env)
     before, now = committed(root, env), working_tree(root, env)
     log, torn = _split_torn(now.log)
     verdict = successor(before, dataclasses.replace(now, log=log), key=key or audit_key())
@@ -115,6 +119,33 @@ def commit_leftovers(
     if sha is None and aside is None:
         return None  # only a temporary file, or an index that lagged behind HEAD
     return dataclasses.replace(found, commit=sha)
+
+
+RECORDS = ("audit.jsonl", "snapshot.json")
+
+
+def _refuse_strays(root: Path, env: str) -> None:
+    """Refuse a changed or new file under ``state/<env>/`` that no run writes (anything but
+    the log and the snapshot, or either as a symlink): committed with the records and pushed,
+    a token or a link to ``/etc/passwd`` dropped there would reach the remote."""
+    repo = require(root)
+    folder = repo.path(root, "state", env) + "/"
+    lines = repo.text("status", "--porcelain", "--untracked-files=all", "--", folder)
+    strays = []
+    for line in lines.splitlines():
+        path = line[3:].strip('"')
+        name = path.removeprefix(folder)
+        if _TEMPORARY.fullmatch(name):
+            continue
+        if name not in RECORDS or (root / "state" / env / name).is_symlink():
+            strays.append(path)
+    if strays:
+        raise ConfigError(
+            f"state/{env}/ holds files no run writes ({', '.join(strays[:5])}); nothing was "
+            "committed or changed",
+            hint="move them out of state/ (only audit.jsonl and snapshot.json belong there), "
+            "then run again",
+        )
 
 
 def _clear_git_locks(root: Path, *, before: float) -> None:

@@ -123,6 +123,30 @@ def test_records_that_do_not_extend_the_committed_log_are_refused(
     assert len(run.plans) == planned  # refused before planning
 
 
+@pytest.mark.parametrize("stray", ["token.txt", "snapshot.json"])
+def test_a_file_no_run_writes_beside_the_records_is_refused_not_committed(
+    run: Run, repo: ConfigRepo, stray: str
+) -> None:
+    """A token dropped in state/<env>/, or the snapshot replaced by a link to a file outside,
+    was committed (and pushed) with a killed run's records (hostile review, 2026-12-07)."""
+    assert run(commit=True) == ExitCode.OK
+    kill_before_commit(run, repo, before_snapshot=False)
+    target = repo.root / STATE / stray
+    if stray == "token.txt":
+        target.write_text("ghp_0123456789abcdefghijklmnopqrstuvwxyz\n", encoding="utf-8")
+    else:
+        outside = repo.root.parent / "elsewhere.json"
+        outside.write_bytes(target.read_bytes())
+        target.unlink()
+        target.symlink_to(outside)
+    head = git(repo.root, "rev-parse", "HEAD")
+    with pytest.raises(ConfigError) as caught:
+        run(commit=True)
+    assert "holds files no run writes" in caught.value.message and stray in caught.value.message
+    assert git(repo.root, "rev-parse", "HEAD") == head
+    assert "token" not in git(repo.root, "ls-files", "--", STATE)
+
+
 def test_a_snapshot_temporary_file_is_removed_not_committed(run: Run, repo: ConfigRepo) -> None:
     assert run(commit=True) == ExitCode.OK
     kill_before_commit(run, repo, before_snapshot=False)
