@@ -370,9 +370,9 @@ def _second_opinion(policy: GuardPolicy, verdict: Verdict) -> Verdict:
 def scan(text: str, policy: GuardPolicy | None = None) -> Verdict:
     """Scan ``text`` for prompt injection and decide under ``policy`` (default: block).
 
-    The phrase and structure rules always run, and the shipped n-gram model beside them
-    unless the policy turns it off; a classifier configured in the policy runs after them on
-    the sanitized text; any of them can flag.
+    The phrase and structure rules always run, and the shipped n-gram model when they have
+    not flagged the text, unless the policy turns it off; a classifier configured in the
+    policy runs after them on the sanitized text; any of them can flag.
     """
     policy = policy or GuardPolicy()
     sanitized = sanitize(text)
