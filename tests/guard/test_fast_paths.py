@@ -239,7 +239,8 @@ def _reference_join(text: str) -> str | None:
 
 
 def test_split_payload_gate_keeps_every_join() -> None:
-    """Skipping texts with fewer than two ``= "`` openings loses no reassembled payload."""
+    """Skipping texts with fewer than two ``= "`` openings, and trying the expressions only
+    before each "=" and "+", loses no reassembled payload and finds no other."""
     rng = random.Random(11)
     pool = ["a = 'ign'", 'b="ore"', "$c= 'x'", " + ", "+", "a", "b", "c", "=", "'", '"', "\n"]
     joins = 0
@@ -248,6 +249,23 @@ def test_split_payload_gate_keeps_every_join() -> None:
         assert structure._join_variables(text) == _reference_join(text), repr(text)
         joins += _reference_join(text) is not None
     assert joins > 100
+    # names as long as the expressions take and longer, with "$", outside ASCII, blanks of
+    # every kind before a mark, marks inside values and next to each other
+    names = ["a", "$a", "b", "x" * 16, "$" + "x" * 16, "y" * 17, "\u00e9t\u00e9", "_1", "(b"]
+    blanks = ["", " ", "  ", "\t", "\u3000", "\n"]
+    pieces = [
+        lambda: f"{rng.choice(names)}{rng.choice(blanks)}={rng.choice(blanks)}'v{rng.random()}'",
+        lambda: f"{rng.choice(names)}{rng.choice(blanks)}+{rng.choice(blanks)}{rng.choice(names)}",
+        lambda: rng.choice(["+", "=", "'x=+'", "a+", "=+", "word", "'", "\n"]),
+    ]
+    joins = 0
+    for _ in range(5000):
+        text = rng.choice(["", " ", "\n"]).join(
+            rng.choice(pieces)() for _ in range(rng.randint(0, 8))
+        )
+        assert structure._join_variables(text) == _reference_join(text), repr(text)
+        joins += _reference_join(text) is not None
+    assert joins > 200
 
 
 def test_rewritten_views_words_match_a_fresh_split() -> None:
