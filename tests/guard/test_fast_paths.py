@@ -323,3 +323,23 @@ def test_blobs_decode_as_without_the_hex_gate() -> None:
         assert decoding.decode_blobs(text) == _reference_blobs(text), repr(text)
         decoded += any(kind == "hex" for kind, _ in _reference_blobs(text))
     assert decoded > 300
+
+
+def test_leet_reads_the_words_as_one_translation_each_would() -> None:
+    """The words with digits or symbols rewritten joined reveal what each rewritten on its
+    own with ``str.translate`` reveals."""
+    rng = random.Random(14)
+    pool = [*_POOL, *"0134579@$|!+", "1gn0r3", "pr3v10u5", "5y5t3m", "ru|3s", "!", "\u00e91"]
+    vocabulary = frozenset({"ignore", "previous", "system", "rules", "a", "e", "i"})
+    revealed = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        words = words_of(text)
+        mixed = [w for w in words if not w.isalpha() and any(c in "0134579@$|!+" for c in w)]
+        known = not {w.translate(views._LEET) for w in mixed}.isdisjoint(vocabulary)
+        expected = views._translate_ascii(text, views._LEET_BYTES)
+        if not known or not views._LEET_SPOT.search(text):
+            expected = None
+        assert views.leet(text, words, vocabulary) == expected, repr(text)
+        revealed += expected is not None
+    assert revealed > 100
