@@ -7,11 +7,16 @@ search windows, so a ``ViewText`` finds them once per view and every rule reuses
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>*_`~#|/\\"
 # ASCII punctuation that separates words; str.translate has a fast path for ASCII text.
 _SEPARATORS = '.,;:!?"()[]{}<>*_`~#|\\-'
 _TO_SPACE = str.maketrans(_SEPARATORS, " " * len(_SEPARATORS))
 MAX_WINDOWS = 48  # past this many occurrences one full search is cheaper
+_TOKEN_REACH = 64  # a blanked phrase's tokens are looked at up to this far beyond it
+_NOT_BOUNDARY = rf"[^\s{re.escape(_SEPARATORS)}]"
 
 Span = tuple[int, int]
 
@@ -36,6 +41,40 @@ class ViewText:
         self.words = words_of(text) if words is None else words
         self._found: dict[str, list[int]] = {}
         self._windows: dict[tuple[frozenset[str], Span], list[Span] | None] = {}
+
+    def blanked(self, start: int, end: int, gate: frozenset[str]) -> ViewText:
+        """The view with ``[start, end)`` blanked out, for the rule gated on ``gate`` only.
+
+        Its words are exact for the words of ``gate`` (all that the rule asks of them), and
+        found without splitting the whole text again (50-100 us on 4 KB): blanking changes
+        only the tokens the phrase touches, so a gate word among theirs is kept when it is
+        still a token there or elsewhere in the text, and dropped when not. Words outside
+        ``gate`` may be left over; a text with other than ASCII characters, whose words are
+        split differently (``words_of``), or a token longer than ``_TOKEN_REACH``, gets
+        its words split again.
+        """
+        text = self.text
+        new = text[:start] + " " * (end - start) + text[end:]
+        if not text.isascii():
+            return ViewText(new)
+        left = start
+        while left > 0 and not text[left - 1].isspace():
+            left -= 1
+            if start - left > _TOKEN_REACH:
+                return ViewText(new)
+        right = end
+        while right < len(text) and not text[right].isspace():
+            right += 1
+            if right - end > _TOKEN_REACH:
+                return ViewText(new)
+        before = words_of(text[left:right]) & gate
+        after = words_of(new[left:right])
+        words = set(self.words) | after
+        for word in before - after:
+            token = _token(word)
+            if not token.search(new, 0, left) and not token.search(new, right):
+                words.discard(word)
+        return ViewText(new, words)
 
     def occurrences(self, anchor: str) -> list[int]:
         """Where ``anchor`` occurs as a substring, at most ``MAX_WINDOWS + 1`` of them."""
@@ -87,3 +126,13 @@ def positions(text: str, anchor: str, limit: int, end: int | None = None) -> lis
         found.append(at)
         at = text.find(anchor, at + 1, end)
     return found
+
+
+@lru_cache(maxsize=1024)
+def _token(word: str) -> re.Pattern[str]:
+    """``word`` as a whole token of an ASCII text (between blanks, separators or the
+    text's ends), written to open with the word so that the engine skips to it."""
+    behind = "." * len(word)
+    return re.compile(
+        rf"{re.escape(word)}(?<!{_NOT_BOUNDARY}{behind})(?!{_NOT_BOUNDARY})", re.DOTALL
+    )

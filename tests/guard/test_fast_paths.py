@@ -343,3 +343,25 @@ def test_leet_reads_the_words_as_one_translation_each_would() -> None:
         assert views.leet(text, words, vocabulary) == expected, repr(text)
         revealed += expected is not None
     assert revealed > 100
+
+
+def test_a_blanked_view_keeps_exactly_the_gate_words_of_its_text() -> None:
+    """A view with a phrase blanked out has, among the gate words, exactly the words of a
+    fresh split of its text, whether the phrase cut tokens, took the only occurrence of a
+    word or one of several."""
+    rng = random.Random(15)
+    pool = ["ignore", "prompt", "prompts", "your", "rules", "x", "-", ".", "'", "_", "a"]
+    pool += [" ", " ", "\n", "\t", "\x1c", "never", "reveal", "\u00e9"]
+    gate = frozenset({"ignore", "prompt", "rules", "your", "x", "a", "never"})
+    dropped = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 40)))
+        view = ViewText(text)
+        start = rng.randrange(len(text))
+        end = rng.randint(start, min(len(text), start + 30))
+        blanked = view.blanked(start, end, gate)
+        fresh = words_of(text[:start] + " " * (end - start) + text[end:])
+        assert blanked.text == text[:start] + " " * (end - start) + text[end:]
+        assert blanked.words & gate == fresh & gate, repr((text, start, end))
+        dropped += bool(view.words & gate - fresh)
+    assert dropped > 500
