@@ -23,8 +23,15 @@ Span = tuple[int, int]
 
 def words_of(view: str) -> set[str]:
     """The view's distinct words: split at whitespace and punctuation, hyphens included."""
-    if view.isascii():
-        return set(view.translate(_TO_SPACE).split())
+    return _ascii_words(view) if view.isascii() else _unicode_words(view)
+
+
+def _ascii_words(view: str) -> set[str]:
+    return set(view.translate(_TO_SPACE).split())
+
+
+def _unicode_words(view: str) -> set[str]:
+    """Tokens between blanks, their edge punctuation stripped, and their hyphenated parts."""
     words = {token.strip(_EDGE_PUNCTUATION) for token in set(view.split())}
     for token in [w for w in words if "-" in w]:
         words.update(token.split("-"))
@@ -49,13 +56,14 @@ class ViewText:
         found without splitting the whole text again (50-100 us on 4 KB): blanking changes
         only the tokens the phrase touches, so a gate word among theirs is kept when it is
         still a token there or elsewhere in the text, and dropped when not. Words outside
-        ``gate`` may be left over; a text with other than ASCII characters, whose words are
-        split differently (``words_of``), or a token longer than ``_TOKEN_REACH``, gets
-        its words split again.
+        ``gate`` may be left over. A text with other than ASCII characters, whose words are
+        split differently (``words_of``), has each occurrence of such a word looked at in
+        its token; a token longer than ``_TOKEN_REACH`` gets the words split again.
         """
         text = self.text
         new = text[:start] + " " * (end - start) + text[end:]
-        if not text.isascii():
+        ascii = text.isascii()
+        if not ascii and new.isascii():  # its words are now split the ASCII way
             return ViewText(new)
         left = start
         while left > 0 and not text[left - 1].isspace():
@@ -67,12 +75,19 @@ class ViewText:
             right += 1
             if right - end > _TOKEN_REACH:
                 return ViewText(new)
-        before = words_of(text[left:right]) & gate
-        after = words_of(new[left:right])
+        split = _ascii_words if ascii else _unicode_words
+        before = split(text[left:right]) & gate
+        after = split(new[left:right])
         words = set(self.words) | after
         for word in before - after:
-            token = _token(word)
-            if not token.search(new, 0, left) and not token.search(new, right):
+            if ascii:
+                token = _token(word)
+                kept: bool | None = bool(token.search(new, 0, left) or token.search(new, right))
+            else:
+                kept = _unicode_token(new, word, (0, left), (right, len(new)))
+            if kept is None:
+                return ViewText(new)
+            if not kept:
                 words.discard(word)
         return ViewText(new, words)
 
@@ -136,3 +151,29 @@ def _token(word: str) -> re.Pattern[str]:
     return re.compile(
         rf"{re.escape(word)}(?<!{_NOT_BOUNDARY}{behind})(?!{_NOT_BOUNDARY})", re.DOTALL
     )
+
+
+def _unicode_token(text: str, word: str, *spans: Span) -> bool | None:
+    """Whether ``word`` is a word (``_unicode_words``) of a token wholly inside one of the
+    spans, each bounded by blanks; None when that takes more than ``MAX_WINDOWS`` looks
+    or a token is longer than ``_TOKEN_REACH``."""
+    looks = 0
+    for low, high in spans:
+        at = text.find(word, low, high)
+        while at != -1:
+            looks += 1
+            if looks > MAX_WINDOWS:
+                return None
+            first, last = at, at + len(word)
+            while first > low and not text[first - 1].isspace():
+                first -= 1
+                if at - first > _TOKEN_REACH:
+                    return None
+            while last < high and not text[last].isspace():
+                last += 1
+                if last - first > _TOKEN_REACH:
+                    return None
+            if word in _unicode_words(text[first:last]):
+                return True
+            at = text.find(word, at + 1, high)
+    return False

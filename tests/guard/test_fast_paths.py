@@ -351,10 +351,11 @@ def test_a_blanked_view_keeps_exactly_the_gate_words_of_its_text() -> None:
     word or one of several."""
     rng = random.Random(15)
     pool = ["ignore", "prompt", "prompts", "your", "rules", "x", "-", ".", "'", "_", "a"]
-    pool += [" ", " ", "\n", "\t", "\x1c", "never", "reveal", "\u00e9"]
+    pool += [" ", " ", "\n", "\t", "\x1c", "never", "reveal", "\u00e9", "\U0001f5a4", "\u3000"]
+    pool += ["-", "(", "/", "z" * 70]
     gate = frozenset({"ignore", "prompt", "rules", "your", "x", "a", "never"})
     dropped = 0
-    for _ in range(4000):
+    for _ in range(8000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 40)))
         view = ViewText(text)
         start = rng.randrange(len(text))
@@ -364,4 +365,4 @@ def test_a_blanked_view_keeps_exactly_the_gate_words_of_its_text() -> None:
         assert blanked.text == text[:start] + " " * (end - start) + text[end:]
         assert blanked.words & gate == fresh & gate, repr((text, start, end))
         dropped += bool(view.words & gate - fresh)
-    assert dropped > 500
+    assert dropped > 1000
