@@ -91,7 +91,9 @@ def test_json_output_shape_and_exit_status(
     assert result["dev"]["model"]["by_source"]["mine"]["rows"] == 1
     assert "training" in result and "both_blocks_ms" in result
     assert 0 < result["wheel_growth_mb"] < 5
-    assert set(result["blocks_ms"]) == {"benign", "attack", "obfuscated", "all"}
+    assert set(result["blocks_ms"]) == {"benign", "attack", "obfuscated", "all", "one_round"}
+    # a block costs its fastest round: never more than the first round alone
+    assert result["blocks_ms"]["all"]["mean"] <= result["blocks_ms"]["one_round"]["mean"]
     assert set(result["blocks_ms"]["all"]) == {"mean", "p50", "p99"}
     assert set(result["floor_ms"]) == {"mean", "p50", "p99"}
     assert result["machine"].startswith("machine: `python -c pass` ")
