@@ -7,9 +7,10 @@ own records (``state/``) and its local files (``.reconciler/``) are the exceptio
 what a crashed round leaves behind. Records left uncommitted are handed to ``settle`` before
 anything is merged, which commits them as the main job does after a crash (and pushes them,
 rebased onto the remote): left in the tree, they would block every fast-forward that brings
-a commit of the same files, such as another clone's record of the same change. Likewise,
-with ``push``, local commits of nothing but records (a push that failed) are pushed, rebased
-as the main job's push rebases them, rather than refused as diverged for good.
+a commit of the same files, such as another clone's record of the same change. Local
+commits are refused unless they are records (``_records_only``), whether or not the remote
+moved; with ``push``, records a failed push left are pushed, rebased as the main job's push
+rebases them, rather than refused as diverged for good.
 """
 
 from __future__ import annotations
@@ -67,9 +68,19 @@ def fast_forward(
         settle()
         ahead, behind = _distance(repo, upstream)
     pushed = 0
-    if ahead and push and env and _records_only(root, repo, upstream, env):
-        _push_records(root, remote=remote, upstream=upstream, ahead=ahead)
-        pushed, (ahead, behind) = ahead, _distance(repo, upstream)
+    if ahead and env:
+        if not _records_only(root, repo, upstream, env):
+            raise ConfigError(
+                f"the checkout has {ahead} local commit(s) that are not on {upstream} and "
+                f"change more than state/{env}/'s audit log and snapshot; the agent applies "
+                f"only what is committed on {remote}",
+                hint="push them through review from another clone, or save them elsewhere "
+                f"and 'git reset --hard {upstream}'",
+            )
+        if push:
+            _chains(root, repo, upstream, env)
+            _push_records(root, remote=remote, upstream=upstream, ahead=ahead)
+            pushed, (ahead, behind) = ahead, _distance(repo, upstream)
     if ahead and behind:
         raise ConfigError(
             f"the checkout has diverged from {upstream}: {ahead} local commit(s) are not on "
@@ -98,8 +109,7 @@ def _records_only(root: Path, repo: Repository, upstream: str, env: str) -> bool
     from where they left ``upstream`` they add to or change nothing but ``state/<env>/``'s
     audit log and snapshot, as regular files. Renames are not followed, so a manifest moved
     under ``state/`` counts as the deletion it is; a file's names alone (``git log
-    --name-only``) would have let it, a secret, or a rewritten log through. Raises when
-    they are records but not an append-only successor of the upstream's."""
+    --name-only``) would have let it or a secret through."""
     if repo.text("rev-list", "--merges", f"{upstream}..HEAD").strip():
         return False
     folder = repo.path(root, "state", env) + "/"
@@ -110,8 +120,12 @@ def _records_only(root: Path, repo: Repository, upstream: str, env: str) -> bool
         fields = meta.split()
         if fields[-1] not in ("A", "M") or fields[1] != "100644" or path not in allowed:
             return False
-    if not changes:
-        return False
+    return bool(changes)
+
+
+def _chains(root: Path, repo: Repository, upstream: str, env: str) -> None:
+    """Raise unless the local records are an append-only successor of those where they left
+    ``upstream`` (a log that lost an entry is not pushed)."""
     base = repo.text("merge-base", upstream, "HEAD").strip()
     before, now = version_at(root, env, base), version_at(root, env, "HEAD")
     verdict = successor(before, now, key=audit_key())
@@ -122,7 +136,6 @@ def _records_only(root: Path, repo: Repository, upstream: str, env: str) -> bool
             hint=f"look at them with 'git log -p {upstream}..HEAD'; a person decides about "
             "records that do not chain",
         )
-    return True
 
 
 def _push_records(root: Path, *, remote: str, upstream: str, ahead: int) -> None:

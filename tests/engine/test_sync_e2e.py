@@ -205,8 +205,8 @@ def test_a_dirty_diverged_or_detached_checkout_is_refused_with_what_to_do(fleet:
     fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
     report = fleet.round(2)
     assert report.outcome is RoundOutcome.FAILED
-    assert "diverged from origin/main: 1 local commit(s)" in str(report.error)
-    assert "--push" in str(report.error)
+    assert "1 local commit(s) that are not on origin/main" in str(report.error)
+    assert "git reset --hard origin/main" in str(report.error)
     # without an upstream the branch follows origin/<branch>; a detached HEAD is refused
     git(fleet.agent.root, "reset", "--quiet", "--hard", "origin/main")
     git(fleet.agent.root, "branch", "--quiet", "--unset-upstream")
@@ -464,16 +464,23 @@ def test_records_whose_push_failed_are_pushed_by_a_later_round_after_the_remote_
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
-def test_local_commits_of_more_than_records_are_still_refused_as_diverged(fleet: Fleet) -> None:
+@pytest.mark.parametrize("remote_moved", [True, False])
+def test_local_commits_of_more_than_records_are_refused_never_applied(
+    fleet: Fleet, sandbox: Any, remote_moved: bool
+) -> None:
+    """Whether or not the remote moved: a local commit nobody reviewed is neither applied
+    nor pushed (with the remote still, it was both until 2026-12-07; hostile review)."""
     assert fleet.round(1).outcome is RoundOutcome.APPLIED
     fleet.agent.write_model("local-only")
     git(fleet.agent.root, "add", "-A")
     git(fleet.agent.root, "commit", "--quiet", "-m", "a manifest nobody reviewed")
-    fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
+    if remote_moved:
+        fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
     report = fleet.round(2)
     assert report.outcome is RoundOutcome.FAILED
-    assert "diverged from origin/main: 1 local commit(s)" in str(report.error)
+    assert "1 local commit(s) that are not on origin/main" in str(report.error)
     assert "local-only" not in git(fleet.bare, "ls-tree", "-r", "--name-only", "main")
+    assert "local-only" not in [m["name"] for m in live_models(sandbox)]
 
 
 def _move_a_manifest_under_state(root: Path) -> None:
@@ -492,8 +499,8 @@ def _drop_the_first_audit_entry(root: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "refusal"),
     [
-        (_move_a_manifest_under_state, "diverged from origin/main"),  # a rename is a deletion
-        (_commit_a_secret_beside_the_records, "diverged from origin/main"),
+        (_move_a_manifest_under_state, "not on origin/main"),  # a rename is a deletion
+        (_commit_a_secret_beside_the_records, "not on origin/main"),
         (_drop_the_first_audit_entry, "not an append-only successor"),
     ],
 )
