@@ -253,7 +253,7 @@ def _alternative_views(base: ViewText) -> list[tuple[str, ViewText]]:
     text, words = base.text, base.words
     found: list[tuple[str, ViewText]] = []
     if (leet := views.leet(text, words, VOCABULARY)) is not None:
-        found.append(("leetspeak", ViewText(leet, views.leet_words(text, words))))
+        found.append(("leetspeak", leet))
     if (despaced := views.despace(text, words, VOCABULARY)) is not None:
         found.append(("split words", ViewText(despaced)))
     if (rotated := views.rot13(text, words, VOCABULARY)) is not None:
