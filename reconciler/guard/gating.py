@@ -81,6 +81,9 @@ def joined_words(view: str, words: set[str], joiners: str) -> set[str] | None:
         else:
             before |= _unicode_words(token)
             after |= _unicode_words(token, edge)
+    vanishing = before - after
+    if "" in vanishing:  # a token of edge punctuation only ("!"): not looked for elsewhere
+        return None
     pieces: list[str] = []
     done = 0
     for left, right in spans:
@@ -88,11 +91,11 @@ def joined_words(view: str, words: set[str], joiners: str) -> set[str] | None:
         done = right
     blanked = "".join(pieces) + view[done:]
     kept = set(words)
-    for word in before - after:
+    for word in vanishing:
         if ascii:
             elsewhere = _ascii_token(blanked, word)
         else:
-            elsewhere = _unicode_token(blanked, word, (0, len(blanked))) if word else None
+            elsewhere = _unicode_token(blanked, word, (0, len(blanked)))
         if elsewhere is None:
             return None
         if not elsewhere:
