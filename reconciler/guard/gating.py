@@ -17,6 +17,8 @@ _TO_SPACE = str.maketrans(_SEPARATORS, " " * len(_SEPARATORS))
 MAX_WINDOWS = 48  # past this many occurrences one full search is cheaper
 _TOKEN_REACH = 64  # a blanked phrase's tokens are looked at up to this far beyond it
 _NOT_BOUNDARY = rf"[^\s{re.escape(_SEPARATORS)}]"
+# The characters a word of an ASCII text ends at: blanks (as ``str.split`` has them) and separators.
+_BOUNDARIES = frozenset(_SEPARATORS + "".join(c for c in map(chr, range(128)) if c.isspace()))
 
 Span = tuple[int, int]
 
@@ -30,12 +32,75 @@ def _ascii_words(view: str) -> set[str]:
     return set(view.translate(_TO_SPACE).split())
 
 
-def _unicode_words(view: str) -> set[str]:
+def _unicode_words(view: str, edge: str = _EDGE_PUNCTUATION) -> set[str]:
     """Tokens between blanks, their edge punctuation stripped, and their hyphenated parts."""
-    words = {token.strip(_EDGE_PUNCTUATION) for token in set(view.split())}
+    words = {token.strip(edge) for token in set(view.split())}
     for token in [w for w in words if "-" in w]:
         words.update(token.split("-"))
     return words
+
+
+def joined_words(view: str, words: set[str], joiners: str) -> set[str] | None:
+    """The words ``words_of`` would find in ``view`` if the characters ``joiners`` (separators
+    and edge punctuation, "!" and "|" as leetspeak reads them) were letters, made from the
+    view's ``words``; None when that would take longer than splitting the view again.
+
+    Only the tokens with a joiner change (a 4 KB block of leetspeak has one to three; a new
+    split costs 30-110 us): their words as joined are added, and each word they had before is
+    kept when it is still a word of another token, looked for as in ``ViewText.blanked``.
+    """
+    ascii = view.isascii()
+    stops = _SEPARATORS.translate({ord(c): None for c in joiners}) if ascii else ""
+    found = [positions(view, joiner, MAX_WINDOWS) for joiner in joiners]
+    if sum(map(len, found)) > MAX_WINDOWS:
+        return None
+    spans: list[Span] = []
+    for at in sorted(at for each in found for at in each):
+        if spans and at < spans[-1][1]:
+            continue
+        left, right = at, at + 1
+        while left > 0 and not (view[left - 1].isspace() or view[left - 1] in stops):
+            left -= 1
+            if at - left > _TOKEN_REACH:
+                return None
+        while right < len(view) and not (view[right].isspace() or view[right] in stops):
+            right += 1
+            if right - left > _TOKEN_REACH:
+                return None
+        spans.append((left, right))
+    if not spans:
+        return words
+    before: set[str] = set()
+    after: set[str] = set()
+    edge = _EDGE_PUNCTUATION.translate({ord(c): None for c in joiners})
+    for left, right in spans:
+        token = view[left:right]
+        if ascii:
+            before |= _ascii_words(token)
+            after.add(token)
+        else:
+            before |= _unicode_words(token)
+            after |= _unicode_words(token, edge)
+    vanishing = before - after
+    if "" in vanishing:  # a token of edge punctuation only ("!"): not looked for elsewhere
+        return None
+    pieces: list[str] = []
+    done = 0
+    for left, right in spans:
+        pieces += [view[done:left], " " * (right - left)]
+        done = right
+    blanked = "".join(pieces) + view[done:]
+    kept = set(words)
+    for word in vanishing:
+        if ascii:
+            elsewhere = _ascii_token(blanked, word)
+        else:
+            elsewhere = _unicode_token(blanked, word, (0, len(blanked)))
+        if elsewhere is None:
+            return None
+        if not elsewhere:
+            kept.discard(word)
+    return kept | after
 
 
 class ViewText:
@@ -151,6 +216,26 @@ def _token(word: str) -> re.Pattern[str]:
     return re.compile(
         rf"{re.escape(word)}(?<!{_NOT_BOUNDARY}{behind})(?!{_NOT_BOUNDARY})", re.DOTALL
     )
+
+
+def _ascii_token(text: str, word: str) -> bool | None:
+    """Whether ``word`` is a word (``_ascii_words``) of the ASCII ``text``; None after
+    ``MAX_WINDOWS`` looks. Each occurrence has its neighbours looked at, where ``_token``
+    would compile an expression for every word an input joins (tens of microseconds each,
+    which a benchmark that scans the same text again and again never sees)."""
+    looks = 0
+    at = text.find(word)
+    while at != -1:
+        looks += 1
+        if looks > MAX_WINDOWS:
+            return None
+        end = at + len(word)
+        if (at == 0 or text[at - 1] in _BOUNDARIES) and (
+            end == len(text) or text[end] in _BOUNDARIES
+        ):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def _unicode_token(text: str, word: str, *spans: Span) -> bool | None:

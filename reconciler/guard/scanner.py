@@ -93,32 +93,38 @@ class _Findings:
             total += FAMILIES_BONUS
         return round(total, 2)
 
-    def reasons(self) -> tuple[str, ...]:
-        """One line per finding, in words: the strongest phrase of each family, then the
-        structural signals."""
-        strongest: dict[str, _Hit] = {}
-        for hit in sorted(self.hits.values(), key=lambda hit: -hit.weight):
-            strongest.setdefault(hit.rule.family, hit)
-        lines = [_in_words(hit) for hit in strongest.values()]
-        lines += sorted(self.signals, key=lambda reason: -self.signals[reason])
-        return tuple(lines)
+    def explained(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The reasons and the details, from one ranking of the hits and of the signals."""
+        hits = sorted(self.hits.values(), key=lambda hit: -hit.weight)
+        signals = sorted(self.signals, key=lambda reason: -self.signals[reason])
+        return _reasons(hits, signals), _details(hits, signals)
 
-    def details(self) -> tuple[str, ...]:
-        """One line per phrase found (several rules that found the same phrase share it, their
-        weights added up on it), strongest first, then the structural signals."""
-        alike: dict[tuple[str, str, str, str, bool], list[_Hit]] = {}
-        for hit in sorted(self.hits.values(), key=lambda hit: -hit.weight):
-            key = (
-                hit.rule.family,
-                hit.rule.lang,
-                hit.snippet,
-                hit.via,
-                hit.weight < hit.rule.weight,
-            )
-            alike.setdefault(key, []).append(hit)
-        lines = [_describe(hits) for hits in alike.values()]
-        lines += sorted(self.signals, key=lambda reason: -self.signals[reason])
-        return tuple(lines)
+
+def _reasons(hits: list[_Hit], signals: list[str]) -> tuple[str, ...]:
+    """One line per finding, in words: the strongest phrase of each family, then the
+    structural signals (``hits`` and ``signals`` strongest first)."""
+    strongest: dict[str, _Hit] = {}
+    for hit in hits:
+        strongest.setdefault(hit.rule.family, hit)
+    lines = [_in_words(hit) for hit in strongest.values()]
+    return (*lines, *signals)
+
+
+def _details(hits: list[_Hit], signals: list[str]) -> tuple[str, ...]:
+    """One line per phrase found (several rules that found the same phrase share it, their
+    weights added up on it), strongest first, then the structural signals."""
+    alike: dict[tuple[str, str, str, str, bool], list[_Hit]] = {}
+    for hit in hits:
+        key = (
+            hit.rule.family,
+            hit.rule.lang,
+            hit.snippet,
+            hit.via,
+            hit.weight < hit.rule.weight,
+        )
+        alike.setdefault(key, []).append(hit)
+    lines = [_describe(same) for same in alike.values()]
+    return (*lines, *signals)
 
 
 # What each family of rules means, for a person reading a verdict.
@@ -155,7 +161,7 @@ def _describe(hits: list[_Hit]) -> str:
     where = "" if first.via == "plain" else f", found after undoing {first.via}"
     if first.weight < rule.weight:
         where += ", quoted, narrated or reported, so counted at half"
-    weights = " + ".join(str(hit.rule.weight) for hit in hits)
+    weights = " + ".join([str(hit.rule.weight) for hit in hits])
     return f"{rule.family} ({rule.lang}, weight {weights}): {shown!r}{where}"
 
 
@@ -253,7 +259,7 @@ def _alternative_views(base: ViewText) -> list[tuple[str, ViewText]]:
     text, words = base.text, base.words
     found: list[tuple[str, ViewText]] = []
     if (leet := views.leet(text, words, VOCABULARY)) is not None:
-        found.append(("leetspeak", ViewText(leet, views.leet_words(text, words))))
+        found.append(("leetspeak", leet))
     if (despaced := views.despace(text, words, VOCABULARY)) is not None:
         found.append(("split words", ViewText(despaced)))
     if (rotated := views.rot13(text, words, VOCABULARY)) is not None:
@@ -311,7 +317,7 @@ def _decide(policy: GuardPolicy, findings: _Findings, text: str) -> Verdict:
     attacker's flood is made of."""
     score = findings.score()
     flagged = score >= policy.threshold
-    reasons, details = findings.reasons(), findings.details()
+    reasons, details = findings.explained()
     model_score = None
     if policy.model and not flagged:
         model = shipped_model()

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from itertools import filterfalse
 
+from reconciler.guard.gating import ViewText, joined_words
 from reconciler.guard.hidden import distinct_non_ascii
 
 _GREEK_CYRILLIC = frozenset(map(chr, range(0x370, 0x500)))
@@ -51,17 +52,46 @@ def mixed_script(text: str) -> bool:
     )
 
 
-def leet(view: str, words: set[str], vocabulary: frozenset[str]) -> str | None:
-    """Read digits and symbols as letters, when that spells a word the rules know."""
+def leet(view: str, words: set[str], vocabulary: frozenset[str]) -> ViewText | None:
+    """Read digits and symbols as letters, when that spells a word the rules know: the view
+    with its words."""
     # The word test is cheaper than the scan of the view, so it goes first.
     mixed = [w for w in filterfalse(str.isalpha, words) if not _LEET_CHARS.isdisjoint(w)]
-    # The words hold no blank and none is empty (it has a character to read), so they are
-    # rewritten joined, in one C-level pass, instead of one dictionary-driven translation
-    # each (a 4 KB block of leetspeak has a hundred such words: 20-35 -> 6-14 us).
-    revealed = set(_translate_ascii(" ".join(mixed), _LEET_BYTES).split(" ")) if mixed else set()
+    revealed = _read_as_letters(mixed)
     if revealed.isdisjoint(vocabulary) or not _LEET_SPOT.search(view):
         return None
-    return _translate_ascii(view, _LEET_BYTES)
+    return ViewText(_translate_ascii(view, _LEET_BYTES), _leet_words(view, words, mixed, revealed))
+
+
+def _read_as_letters(mixed: list[str]) -> set[str]:
+    """The words with digits or symbols, read as letters.
+
+    The words hold no blank and none is empty (it has a character to read), so they are
+    rewritten joined, in one C-level pass, instead of one dictionary-driven translation
+    each (a 4 KB block of leetspeak has a hundred such words: 20-35 -> 6-14 us)."""
+    return set(_translate_ascii(" ".join(mixed), _LEET_BYTES).split(" ")) if mixed else set()
+
+
+def _leet_words(
+    view: str, words: set[str], mixed: list[str], revealed: set[str]
+) -> set[str] | None:
+    """The words of the leetspeak view made from the view's (``mixed``: those with digits
+    or symbols to read, ``revealed``: the same read), or None when they cannot be.
+
+    Only the words with such a character change, each on its own (a character it reads
+    is neither a blank nor a separator), so the rest are kept as they are: 3-6 us, where
+    rewriting every word took 16-37 and a new split of the view 30-110. Reading "|" and
+    "!" as letters joins the words they separate: ``joined_words`` finds the words of the
+    tokens they are in, and those with a character to read are read as well.
+    """
+    if "!" not in view and "|" not in view:
+        return words.difference(mixed) | revealed
+    joined = joined_words(view, words, "!|")
+    if joined is None:
+        return None
+    changed = [w for w in mixed if w in joined]
+    changed += [w for w in joined - words if not _LEET_CHARS.isdisjoint(w)]
+    return joined.difference(changed) | _read_as_letters(changed)
 
 
 def despace(view: str, words: set[str], vocabulary: frozenset[str]) -> str | None:
@@ -111,15 +141,6 @@ def rot13(view: str, words: set[str], vocabulary: frozenset[str]) -> str | None:
     """Undo ROT13 when rotating the words reveals at least two the rules know."""
     known = words & _rotated(vocabulary)
     return _translate_ascii(view, _ROT13_BYTES) if len(known) >= 2 else None
-
-
-def leet_words(view: str, words: set[str]) -> set[str] | None:
-    """The words of ``leet(view, ...)`` made from the view's, or None when they cannot be.
-
-    Reading "|" and "!" as letters joins the words they separate; the other characters it
-    reads are neither blanks nor separators, so each word is rewritten on its own.
-    """
-    return None if "!" in view or "|" in view else _rewritten_words(words, _LEET_BYTES)
 
 
 def rot13_words(words: set[str]) -> set[str]:

@@ -279,11 +279,19 @@ def test_rewritten_views_words_match_a_fresh_split() -> None:
         words = words_of(text)
         rotated = views._translate_ascii(text, views._ROT13_BYTES)
         assert views.rot13_words(words) == words_of(rotated), repr(text)
-        leet_words = views.leet_words(text, words)
+        leet_words = _leet_words(text, words)
         if leet_words is not None:
             carried += 1
             assert leet_words == words_of(views._translate_ascii(text, views._LEET_BYTES))
     assert carried > 1000
+
+
+def _leet_words(text: str, words: set[str]) -> set[str] | None:
+    """The leetspeak view's words as ``views.leet`` makes them, whether or not it reveals
+    a known word."""
+    mixed = [w for w in words if not w.isalpha() and any(c in "0134579@$|!+" for c in w)]
+    revealed = {w.translate(views._LEET) for w in mixed}
+    return views._leet_words(text, words, mixed, revealed)
 
 
 def _reference_blobs(text: str) -> list[tuple[str, str]]:
@@ -340,7 +348,10 @@ def test_leet_reads_the_words_as_one_translation_each_would() -> None:
         expected = views._translate_ascii(text, views._LEET_BYTES)
         if not known or not views._LEET_SPOT.search(text):
             expected = None
-        assert views.leet(text, words, vocabulary) == expected, repr(text)
+        found = views.leet(text, words, vocabulary)
+        assert (found and found.text) == expected, repr(text)
+        if found is not None:
+            assert found.words == words_of(found.text), repr(text)
         revealed += expected is not None
     assert revealed > 100
 
@@ -366,3 +377,22 @@ def test_a_blanked_view_keeps_exactly_the_gate_words_of_its_text() -> None:
         assert blanked.words & gate == fresh & gate, repr((text, start, end))
         dropped += bool(view.words & gate - fresh)
     assert dropped > 1000
+
+
+def test_leet_words_joined_over_bangs_and_bars_match_a_fresh_split() -> None:
+    """Reading "!" and "|" as letters joins the words around them: the words carried over
+    are those of the rewritten view, whether a joined piece is a word elsewhere too or not,
+    in ASCII text and in text with other characters (split differently)."""
+    rng = random.Random(16)
+    pool = ["h", "hey", "3y", "!", "!", "|", "|", "-", ".", '"', "'", ":", "/", "a", "@"]
+    pool += [" ", " ", " ", "\n", "\x1c", "\u00e9", "\u3000", "\U0001f5a4", "z" * 70]
+    joined = 0
+    for i in range(8000):
+        text = "".join(rng.choice(pool if i % 2 else pool[:-5]) for _ in range(rng.randint(1, 40)))
+        words = words_of(text)
+        expected = words_of(views._translate_ascii(text, views._LEET_BYTES))
+        leet_words = _leet_words(text, words)
+        if leet_words is not None:
+            assert leet_words == expected, repr(text)
+            joined += "!" in text or "|" in text
+    assert joined > 3000
