@@ -133,7 +133,7 @@ def test_a_file_no_run_writes_beside_the_records_is_refused_not_committed(
     kill_before_commit(run, repo, before_snapshot=False)
     target = repo.root / STATE / stray
     if stray == "token.txt":
-        target.write_text("ghp_0123456789abcdefghijklmnopqrstuvwxyz\n", encoding="utf-8")
+        target.write_text("API_TOKEN=not-a-real-token-for-this-test\n", encoding="utf-8")
     else:
         outside = repo.root.parent / "elsewhere.json"
         outside.write_bytes(target.read_bytes())
