@@ -7,16 +7,12 @@ search windows, so a ``ViewText`` finds them once per view and every rule reuses
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 _EDGE_PUNCTUATION = ".,;:!?\"'()[]{}<>*_`~#|/\\"
 # ASCII punctuation that separates words; str.translate has a fast path for ASCII text.
 _SEPARATORS = '.,;:!?"()[]{}<>*_`~#|\\-'
 _TO_SPACE = str.maketrans(_SEPARATORS, " " * len(_SEPARATORS))
 MAX_WINDOWS = 48  # past this many occurrences one full search is cheaper
 _TOKEN_REACH = 64  # a blanked phrase's tokens are looked at up to this far beyond it
-_NOT_BOUNDARY = rf"[^\s{re.escape(_SEPARATORS)}]"
 # The characters a word of an ASCII text ends at: blanks (as ``str.split`` has them) and separators.
 _BOUNDARIES = frozenset(_SEPARATORS + "".join(c for c in map(chr, range(128)) if c.isspace()))
 
@@ -145,9 +141,9 @@ class ViewText:
         after = split(new[left:right])
         words = set(self.words) | after
         for word in before - after:
+            # no token crosses ``left`` or ``right`` (blanks), and none inside is ``word``
             if ascii:
-                token = _token(word)
-                kept: bool | None = bool(token.search(new, 0, left) or token.search(new, right))
+                kept = _ascii_token(new, word)
             else:
                 kept = _unicode_token(new, word, (0, left), (right, len(new)))
             if kept is None:
@@ -208,21 +204,11 @@ def positions(text: str, anchor: str, limit: int, end: int | None = None) -> lis
     return found
 
 
-@lru_cache(maxsize=1024)
-def _token(word: str) -> re.Pattern[str]:
-    """``word`` as a whole token of an ASCII text (between blanks, separators or the
-    text's ends), written to open with the word so that the engine skips to it."""
-    behind = "." * len(word)
-    return re.compile(
-        rf"{re.escape(word)}(?<!{_NOT_BOUNDARY}{behind})(?!{_NOT_BOUNDARY})", re.DOTALL
-    )
-
-
 def _ascii_token(text: str, word: str) -> bool | None:
     """Whether ``word`` is a word (``_ascii_words``) of the ASCII ``text``; None after
-    ``MAX_WINDOWS`` looks. Each occurrence has its neighbours looked at, where ``_token``
-    would compile an expression for every word an input joins (tens of microseconds each,
-    which a benchmark that scans the same text again and again never sees)."""
+    ``MAX_WINDOWS`` looks. Each occurrence has its neighbours looked at, where an expression
+    compiled for the word would cost tens of microseconds for every word an input brings
+    (which a benchmark that scans the same text again and again never sees)."""
     looks = 0
     at = text.find(word)
     while at != -1:
