@@ -110,10 +110,6 @@ def _normalised_points(text: str) -> npt.NDArray[np.uint32]:
     return points[keep]
 
 
-def _codes(text: str) -> npt.NDArray[np.uint64]:
-    return _code_points(text).astype(np.uint64)
-
-
 def _slot(hashes: npt.NDArray[np.uint64], salt: int, bits: int) -> Indices:
     """Mix a polynomial hash with a salt (the n-gram's order) into a slot number.
 
@@ -164,35 +160,9 @@ class Part:
         return len(self.slots) - 1 if self.starts is None else int(self.starts[-1])
 
 
-def char_indices(codes: npt.NDArray[np.uint64], settings: Settings) -> list[Indices]:
-    """Slots of every character n-gram, one array per order, by starting position."""
-    found = []
-    length = len(codes)
-    rolling = codes
-    for n in range(2, settings.char_max + 1):
-        if length < n:
-            break
-        rolling = rolling[: length - n + 1] * _P
-        rolling += codes[n - 1 :]
-        if n >= settings.char_min:
-            found.append(_slot(rolling, n, settings.bits))
-    return found
-
-
 def _word_mask(points: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
     # "clip" reads every code point past the table as its last entry, a word character
     return np.take(_WORD, points, mode="clip")
-
-
-def word_indices(text: str, settings: Settings) -> list[Indices]:
-    return [found for found, _ in word_positions(text, settings)]
-
-
-def word_positions(text: str, settings: Settings) -> list[tuple[Indices, Indices]]:
-    """Slots of every word 1..word_max-gram (words: runs of letters and digits), and where
-    each starts."""
-    points = _code_points(text)
-    return [(part.slots, part.at()) for part in _word_parts(points, _codes(text), settings)]
 
 
 def _word_parts(

@@ -10,6 +10,7 @@ with set operations and C-level scans rather than loops over every word.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from itertools import filterfalse
 
@@ -57,19 +58,10 @@ def leet(view: str, words: set[str], vocabulary: frozenset[str]) -> ViewText | N
     with its words."""
     # The word test is cheaper than the scan of the view, so it goes first.
     mixed = [w for w in filterfalse(str.isalpha, words) if not _LEET_CHARS.isdisjoint(w)]
-    revealed = _read_as_letters(mixed)
+    revealed = _rewritten_words(mixed, _LEET_BYTES)
     if revealed.isdisjoint(vocabulary) or not _LEET_SPOT.search(view):
         return None
     return ViewText(_translate_ascii(view, _LEET_BYTES), _leet_words(view, words, mixed, revealed))
-
-
-def _read_as_letters(mixed: list[str]) -> set[str]:
-    """The words with digits or symbols, read as letters.
-
-    The words hold no blank and none is empty (it has a character to read), so they are
-    rewritten joined, in one C-level pass, instead of one dictionary-driven translation
-    each (a 4 KB block of leetspeak has a hundred such words: 20-35 -> 6-14 us)."""
-    return set(_translate_ascii(" ".join(mixed), _LEET_BYTES).split(" ")) if mixed else set()
 
 
 def _leet_words(
@@ -91,7 +83,7 @@ def _leet_words(
         return None
     changed = [w for w in mixed if w in joined]
     changed += [w for w in joined - words if not _LEET_CHARS.isdisjoint(w)]
-    return joined.difference(changed) | _read_as_letters(changed)
+    return joined.difference(changed) | _rewritten_words(changed, _LEET_BYTES)
 
 
 def despace(view: str, words: set[str], vocabulary: frozenset[str]) -> str | None:
@@ -148,7 +140,7 @@ def rot13_words(words: set[str]) -> set[str]:
     return _rewritten_words(words, _ROT13_BYTES)
 
 
-def _rewritten_words(words: set[str], table: bytes) -> set[str]:
+def _rewritten_words(words: Collection[str], table: bytes) -> set[str]:
     """Each word rewritten character by character with ``table``: one C-level pass over the
     words joined, instead of splitting the rewritten 4 KB view again."""
     rewritten = set(_translate_ascii(" ".join(words), table).split())
