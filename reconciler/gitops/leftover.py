@@ -37,7 +37,7 @@ from reconciler.gitops.history import committed, successor, working_tree
 from reconciler.gitops.repo import commit_state
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.structs.errors import ConfigError
-from reconciler.structs.paths import private_path, state_path
+from reconciler.structs.paths import RECORD_FILES, private_path, state_path
 
 _TEMPORARY = re.compile(r"\.snapshot\.json\..*\.tmp")  # an atomic write's, cleared below
 
@@ -121,9 +121,6 @@ def commit_leftovers(
     return dataclasses.replace(found, commit=sha)
 
 
-RECORDS = ("audit.jsonl", "snapshot.json")
-
-
 def _refuse_strays(root: Path, env: str) -> None:
     """Refuse a changed or new file under ``state/<env>/`` that no run writes (anything but
     the log and the snapshot, or either as a symlink): committed with the records and pushed,
@@ -137,7 +134,7 @@ def _refuse_strays(root: Path, env: str) -> None:
         name = path.removeprefix(folder)
         if _TEMPORARY.fullmatch(name):
             continue
-        if name not in RECORDS or (root / "state" / env / name).is_symlink():
+        if name not in RECORD_FILES or (root / "state" / env / name).is_symlink():
             strays.append(path)
     if strays:
         raise ConfigError(

@@ -20,11 +20,10 @@ from pathlib import Path
 
 from reconciler.gitops.merge import resolve
 from reconciler.structs.errors import ReconcileError
+from reconciler.structs.paths import RECORD_FILES
 
 _NAME = "reconcile-state"
-ATTRIBUTES = "".join(
-    f"**/state/*/{name} merge={_NAME}\n" for name in ("audit.jsonl", "snapshot.json")
-)
+ATTRIBUTES = "".join(f"**/state/*/{name} merge={_NAME}\n" for name in RECORD_FILES)
 
 
 def driver_environment(

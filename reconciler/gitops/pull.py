@@ -24,9 +24,9 @@ from reconciler.gitops.git import GitFailed, Repository, require
 from reconciler.gitops.history import successor, version_at
 from reconciler.gitops.push import push_state
 from reconciler.structs.errors import ConfigError, ReconcileError
+from reconciler.structs.paths import RECORD_FILES
 
 OWN_PATHS = ("state", ".reconciler")
-RECORD_FILES = ("audit.jsonl", "snapshot.json")
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,8 @@ def fast_forward(
         settle()
         ahead, behind = _distance(repo, upstream)
     pushed = 0
-    if ahead and env:
-        if not _records_only(root, repo, upstream, env):
+    if ahead and env and records:
+        if not _records_only(repo, upstream, records):
             raise ConfigError(
                 f"the checkout has {ahead} local commit(s) that are not on {upstream} and "
                 f"change more than state/{env}/'s audit log and snapshot; the agent applies "
@@ -104,16 +104,15 @@ def _fetch(repo: Repository, *, remote: str, branch: str, upstream: str) -> None
         ) from exc
 
 
-def _records_only(root: Path, repo: Repository, upstream: str, env: str) -> bool:
+def _records_only(repo: Repository, upstream: str, records: str) -> bool:
     """Whether the local commits are records the agent may push unreviewed: no merge, and
-    from where they left ``upstream`` they add to or change nothing but ``state/<env>/``'s
-    audit log and snapshot, as regular files. Renames are not followed, so a manifest moved
-    under ``state/`` counts as the deletion it is; a file's names alone (``git log
-    --name-only``) would have let it or a secret through."""
+    from where they left ``upstream`` they add to or change nothing but the audit log and
+    snapshot in ``records`` (``state/<env>/`` from the top), as regular files. Renames are
+    not followed, so a manifest moved under ``state/`` counts as the deletion it is; a
+    file's names alone (``git log --name-only``) would have let it or a secret through."""
     if repo.text("rev-list", "--merges", f"{upstream}..HEAD").strip():
         return False
-    folder = repo.path(root, "state", env) + "/"
-    allowed = {folder + name for name in RECORD_FILES}
+    allowed = {records + name for name in RECORD_FILES}
     changes = repo.text("diff", "--raw", "--no-renames", f"{upstream}...HEAD").splitlines()
     for change in changes:
         meta, _, path = change.partition("\t")

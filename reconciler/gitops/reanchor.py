@@ -17,12 +17,13 @@ from pathlib import PurePosixPath
 from reconciler.gitops.anchor import entry_at, find_entry
 from reconciler.gitops.git import Repository
 from reconciler.gitops.snapshot import parse, render
+from reconciler.structs.paths import RECORD_FILES
 
 
 def state_files(work: Repository, upstream: str) -> list[str]:
     """State files (repository-relative) that differ between ``upstream`` and HEAD."""
     changed = work.text("diff", "--name-only", upstream, "HEAD").splitlines()
-    return [p for p in changed if PurePosixPath(p).name in ("audit.jsonl", "snapshot.json")]
+    return [p for p in changed if PurePosixPath(p).name in RECORD_FILES]
 
 
 def reanchor(
