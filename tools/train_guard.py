@@ -25,7 +25,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import random
 import re
 import subprocess
@@ -42,28 +41,22 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from guard_data import written, written_further, written_short  # noqa: E402
+from guard_eval import CONTACT_CENTRE, MULTILINGUAL, PHRASINGS, default_dev  # noqa: E402
 
 from reconciler.guard import GuardPolicy, ngram_model, scan  # noqa: E402
 from reconciler.guard.ngrams import Settings, indices, normalise  # noqa: E402
 
-MEASURED = [
-    ROOT / "tests" / "guard" / "data" / "multilingual.jsonl",
-    ROOT / "tests" / "guard" / "data" / "multilingual_phrasings.jsonl",
-    ROOT / "tests" / "guard" / "data" / "contact_centre_benign.jsonl",
-]
-
 
 def measured_sets() -> list[Path]:
-    """The sets no training row may come from: the repository's own and the development set,
-    found as ``benchmarks/guard_eval.py`` finds it (``$RECONCILE_GUARD_DATA``, else
+    """The sets no training row may come from: those ``benchmarks/guard_eval.py`` measures,
+    found where it finds them (the development set in ``$RECONCILE_GUARD_DATA``, else in
     ``shared/data/guard`` beside the repository). Each must be there: one that is missing
     would let its rows into training unnoticed (a copy of the repository trained in /tmp
     did, and its model scored the development set a point higher)."""
-    chosen = os.environ.get("RECONCILE_GUARD_DATA")
-    dev = Path(chosen) if chosen else ROOT.parent / "shared" / "data" / "guard"
-    paths = [*MEASURED, dev / "dev.jsonl" if dev.is_dir() or not chosen else dev]
+    paths = [MULTILINGUAL, PHRASINGS, CONTACT_CENTRE, default_dev()]
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
         raise SystemExit(
