@@ -82,6 +82,21 @@ def default_dev() -> Path:
     return HERE.parent.parent / "shared" / "data" / "guard" / "dev.jsonl"
 
 
+def absent_sets(paths: list[Path]) -> list[str]:
+    """The sets among ``paths`` that are missing or hold no row, each said with why: measured
+    on nothing, a target reads 0% and a trainer keeps nothing out (an empty ``dev.jsonl``
+    left by an interrupted copy passed both checks when they looked only for the file)."""
+    absent = []
+    for path in paths:
+        if not path.is_file():
+            absent.append(f"{path} (missing)")
+        else:
+            with path.open(encoding="utf-8") as handle:
+                if not any(line.strip() for line in handle):
+                    absent.append(f"{path} (empty)")
+    return absent
+
+
 def load_rows(path: Path) -> list[dict[str, Any]]:
     """Read the labelled rows of a JSONL file."""
     with path.open(encoding="utf-8") as handle:
@@ -494,10 +509,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--classifier-threshold", type=float, default=0.5)
     args = parser.parse_args(argv)
     dev_path = args.dev or default_dev()
-    if not dev_path.is_file():
+    if absent_sets([dev_path]):
         print(
-            f"guard_eval: no development set at {dev_path}; set RECONCILE_GUARD_DATA or pass"
-            " --dev PATH",
+            f"guard_eval: no development set at {absent_sets([dev_path])[0]}; set"
+            " RECONCILE_GUARD_DATA or pass --dev PATH",
             file=sys.stderr,
         )
         return 2

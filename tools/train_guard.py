@@ -44,7 +44,13 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from guard_data import written, written_further, written_short  # noqa: E402
-from guard_eval import CONTACT_CENTRE, MULTILINGUAL, PHRASINGS, default_dev  # noqa: E402
+from guard_eval import (  # noqa: E402
+    CONTACT_CENTRE,
+    MULTILINGUAL,
+    PHRASINGS,
+    absent_sets,
+    default_dev,
+)
 
 from reconciler.guard import GuardPolicy, ngram_model, scan  # noqa: E402
 from reconciler.guard.ngrams import Settings, indices, normalise  # noqa: E402
@@ -57,10 +63,10 @@ def measured_sets() -> list[Path]:
     would let its rows into training unnoticed (a copy of the repository trained in /tmp
     did, and its model scored the development set a point higher)."""
     paths = [MULTILINGUAL, PHRASINGS, CONTACT_CENTRE, default_dev()]
-    missing = [str(path) for path in paths if not path.is_file()]
-    if missing:
+    absent = absent_sets(paths)
+    if absent:
         raise SystemExit(
-            f"train_guard: no measured set at {', '.join(missing)}; its rows must be kept out "
+            f"train_guard: no measured set at {', '.join(absent)}; its rows must be kept out "
             "of training: set RECONCILE_GUARD_DATA to the folder of dev.jsonl"
         )
     return paths

@@ -36,6 +36,19 @@ def test_missing_data_is_an_error_naming_the_fix(
     assert "no development set at" in err and "RECONCILE_GUARD_DATA" in err
 
 
+def test_an_empty_development_set_is_an_error_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "dev.jsonl"
+    empty.write_text("\n\n", encoding="utf-8")
+    assert guard_eval.main(["--dev", str(empty)]) == 2
+    assert f"no development set at {empty} (empty)" in capsys.readouterr().err
+    assert guard_eval.absent_sets([empty, tmp_path / "gone.jsonl"]) == [
+        f"{empty} (empty)",
+        f"{tmp_path / 'gone.jsonl'} (missing)",
+    ]
+
+
 def test_data_is_found_from_any_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
