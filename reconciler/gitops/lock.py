@@ -25,6 +25,7 @@ from reconciler.gitops.git import GitFailed, find
 from reconciler.gitops.holder import Holder
 from reconciler.gitops.lease import Lease
 from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, LockSettings
+from reconciler.gitops.writer import one_writer
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,13 @@ def fast_forward(root: Path, remote: str = "origin") -> bool:
     branch = repo.branch() if repo is not None else None
     if repo is None or branch is None:
         return False
-    try:
-        upstream = repo.fetch(remote, branch)
-    except GitFailed:
-        return False
-    if not repo.ok("merge-base", "--is-ancestor", "HEAD", upstream):
-        return False
-    if not repo.ok("diff", "--quiet", "HEAD", upstream, "--", ".", ":(exclude)state"):
-        return False  # the remote moved manifests too: apply the commit this job was given
-    return repo.fast_forward(upstream)
+    with one_writer(repo):
+        try:
+            upstream = repo.fetch(remote, branch)
+        except GitFailed:
+            return False
+        if not repo.ok("merge-base", "--is-ancestor", "HEAD", upstream):
+            return False
+        if not repo.ok("diff", "--quiet", "HEAD", upstream, "--", ".", ":(exclude)state"):
+            return False  # the remote moved manifests too: apply the commit this job was given
+        return repo.fast_forward(upstream)

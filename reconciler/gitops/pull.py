@@ -23,6 +23,7 @@ from reconciler.gitops.canonical import audit_key
 from reconciler.gitops.git import GitFailed, Repository, require
 from reconciler.gitops.history import successor, version_at
 from reconciler.gitops.push import push_state
+from reconciler.gitops.writer import one_writer
 from reconciler.structs.errors import ConfigError, ReconcileError
 from reconciler.structs.paths import RECORD_FILES
 
@@ -96,7 +97,8 @@ def fast_forward(
 
 def _fetch(repo: Repository, *, remote: str, branch: str, upstream: str) -> None:
     try:
-        repo.fetch(remote, branch, into=f"refs/remotes/{upstream}")
+        with one_writer(repo):
+            repo.fetch(remote, branch, into=f"refs/remotes/{upstream}")
     except GitFailed as exc:
         raise ReconcileError(
             f"cannot fetch {remote}/{branch}: {exc.detail}",
@@ -161,7 +163,8 @@ def _head(repo: Repository) -> str:
 
 def _merge(repo: Repository, upstream: str) -> None:
     try:
-        repo.run("merge", "--ff-only", "--quiet", upstream)
+        with one_writer(repo):
+            repo.run("merge", "--ff-only", "--quiet", upstream)
     except GitFailed as exc:
         raise ConfigError(
             f"cannot fast-forward to {upstream}: {exc.detail}",

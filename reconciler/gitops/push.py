@@ -24,6 +24,7 @@ from pathlib import Path
 from reconciler.gitops.git import GitFailed, Repository, require
 from reconciler.gitops.gitutil import bot_identity
 from reconciler.gitops.rebase import RebaseFailed, rebase_onto
+from reconciler.gitops.writer import one_writer
 from reconciler.structs.errors import ConfigError
 
 
@@ -54,7 +55,10 @@ def push_state(
             f"git remote {remote!r} is not configured in {repo.top}",
             hint=f"add it with 'git remote add {remote} URL', or drop --push",
         )
-    return _push_with_retries(repo, remote=remote, branch=branch, attempts=attempts, sleep=sleep)
+    with one_writer(repo):
+        return _push_with_retries(
+            repo, remote=remote, branch=branch, attempts=attempts, sleep=sleep
+        )
 
 
 def _push_with_retries(

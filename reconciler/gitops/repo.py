@@ -16,6 +16,7 @@ from pathlib import Path
 from reconciler.gitops.git import GitFailed, Repository, find, require
 from reconciler.gitops.gitutil import bot_identity
 from reconciler.gitops.push import PushResult, push_state
+from reconciler.gitops.writer import one_writer
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.redaction import redact
 
@@ -62,9 +63,10 @@ def commit_state(
         message = f"{subject} {SKIP_CI}" + (f"\n{body}" if body else "")
     repo = require(root)
     path = repo.path(root, "state", env)
-    if _stage(repo, path, exists=(root / "state" / env).exists()):
-        _commit(repo, path, message=message, identity=bot_identity(author_name, author_email))
-        return repo.head()
+    with one_writer(repo):
+        if _stage(repo, path, exists=(root / "state" / env).exists()):
+            _commit(repo, path, message=message, identity=bot_identity(author_name, author_email))
+            return repo.head()
     return None
 
 

@@ -1,0 +1,84 @@
+"""One reconcile process at a time moves a checkout's refs: ``flock`` on a file per repository.
+
+Two sync agents started on the same checkout (by two systemd units, or a unit and a person's
+``--once``) fetched and fast-forwarded at the same moment; git compares and swaps refs, so
+one of them failed its round with "cannot lock ref 'HEAD'" (and the hint of a different
+failure). Every step of ours that moves a ref or the index of a checkout (a fetch into the
+remote-tracking branch, a fast-forward, a records commit, a push with its rebase) therefore
+holds this lock, in ``.git/reconcile/locks/checkout.lock`` beside the environment locks.
+
+It is taken only around such a step, never around waiting for another lock: the environment
+lock is taken first and this one inside it, so two runs cannot each hold one and wait for
+the other. Within a process it is reentrant for a thread, and threads (the service's) take
+turns on it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from reconciler.gitops.git import Repository
+from reconciler.structs.errors import EnvironmentLocked
+
+WAIT_SECONDS = 120.0  # a push that rebases and retries takes seconds; a stuck one is a failure
+_POLL = 0.05
+_turns = threading.RLock()
+_held: dict[Path, tuple[int, IO[bytes]]] = {}  # lock file -> (depth, open handle), under _turns
+
+
+def lock_file(repo: Repository) -> Path:
+    """Where a repository's writer lock lives (shared by all its worktrees, as git's refs)."""
+    return repo.common_dir / "reconcile" / "locks" / "checkout.lock"
+
+
+@contextmanager
+def one_writer(repo: Repository, *, wait: float | None = None) -> Iterator[None]:
+    """Hold the checkout's writer lock for the body; raise EnvironmentLocked (exit 5, nothing
+    changed by this step) when another process keeps it longer than ``wait`` seconds."""
+    limit = WAIT_SECONDS if wait is None else wait
+    path = lock_file(repo)
+    if not _turns.acquire(timeout=limit):
+        raise _busy(repo, limit)
+    try:
+        depth, handle = _held.get(path) or (0, _take(repo, path, limit))
+        _held[path] = (depth + 1, handle)
+        try:
+            yield
+        finally:
+            depth, handle = _held.pop(path)
+            if depth > 1:
+                _held[path] = (depth - 1, handle)
+            else:
+                handle.close()  # closing the descriptor drops the flock
+    finally:
+        _turns.release()
+
+
+def _take(repo: Repository, path: Path, limit: float) -> IO[bytes]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+b")
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                handle.close()
+                raise _busy(repo, limit) from None
+            time.sleep(_POLL)
+
+
+def _busy(repo: Repository, limit: float) -> EnvironmentLocked:
+    return EnvironmentLocked(
+        f"another reconcile process has been updating the git checkout {repo.top} for more "
+        f"than {limit:.0f}s; this step changed nothing",
+        hint="two agents or runs share this checkout: give each its own clone, or wait "
+        "for the other to finish (a sync round retries)",
+    )
