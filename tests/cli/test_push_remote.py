@@ -116,6 +116,7 @@ def test_the_lease_is_held_on_the_remote_named(fork: Fork) -> None:
         theirs.release()
     assert ran.code == ExitCode.UNREACHABLE, ran.err + ran.out
     assert "run other by other@" in ran.err
+    assert f"'reconcile unlock --env {ENV} --push --remote upstream'" in ran.err
     assert live_models(fork.server) == []
     assert fork.tip(fork.upstream) == before
 
