@@ -67,6 +67,16 @@ class CommonOptions:
         )
 
 
+def _a_remote_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A name git reads as a remote: an empty one would quietly mean the default, and one
+    starting with "-" would reach ``git push`` and ``git ls-remote`` as an option."""
+    if value is not None and (not value.strip() or value.startswith("-")):
+        raise click.BadParameter(
+            f"{value!r} is not a git remote's name; give one of 'git remote' (e.g. upstream)"
+        )
+    return value
+
+
 _DECLARATIONS: dict[str, Callable[[F], F]] = {
     "root": click.option(
         "--root",
@@ -107,7 +117,7 @@ _DECLARATIONS: dict[str, Callable[[F], F]] = {
         "--remote",
         metavar="NAME",
         default=None,
-        callback=lambda _c, _p, v: _a_remote_name(v),
+        callback=_a_remote_name,
         help=f"The git remote that --push pushes to and holds the environment's lease on, and "
         f"that sync follows (default: {DEFAULT_REMOTE}; in a fork's checkout, the shared "
         "repository's remote).",
@@ -185,16 +195,6 @@ def _a_number(_ctx: click.Context, _param: click.Parameter, value: float) -> flo
     """NaN passes ``FloatRange(min=0)``, as every comparison with it is false."""
     if math.isnan(value):
         raise click.BadParameter("not a number; give seconds, e.g. 300 (inf waits forever)")
-    return value
-
-
-def _a_remote_name(value: str | None) -> str | None:
-    """A name git reads as a remote: an empty one would quietly mean the default, and one
-    starting with "-" would reach ``git push`` and ``git ls-remote`` as an option."""
-    if value is not None and (not value.strip() or value.startswith("-")):
-        raise click.BadParameter(
-            f"{value!r} is not a git remote's name; give one of 'git remote' (e.g. upstream)"
-        )
     return value
 
 
