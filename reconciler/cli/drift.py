@@ -15,7 +15,7 @@ from reconciler.structs.errors import ExitCode
 
 @click.command("drift")
 @click.option("--env", "env", required=True, metavar="ENV")
-@options("root", "fmt", "sandbox", "commit", "push", "verbose", "full")
+@options("root", "fmt", "sandbox", "commit", "push", "remote", "verbose", "full")
 @click.pass_context
 def drift(ctx: click.Context, /, env: str, **given: Any) -> None:
     """Compare git, the last snapshot and live; exit 2 when they disagree."""
@@ -31,6 +31,7 @@ def _run(env: str, options: CommonOptions) -> int:
             sandbox=options.sandbox,
             commit=options.commit,
             push=options.push,
+            remote=options.remote,
         )
     )
     click.echo(render(report, options.fmt, options.view()), nl=False)

@@ -19,6 +19,7 @@ from typing import Any, TextIO, TypeVar
 import click
 from click.core import ParameterSource
 
+from reconciler.gitops.locksettings import DEFAULT_REMOTE
 from reconciler.report.view import View
 from reconciler.structs.stamp import Stamp
 
@@ -42,6 +43,7 @@ class CommonOptions:
     prune: bool = False
     commit: bool = False
     push: bool = False
+    remote: str = DEFAULT_REMOTE
     yes: bool = False
     verbose: int = 0
     full: bool = False
@@ -63,6 +65,16 @@ class CommonOptions:
             verbose=self.verbose > 0,
             stamp=stamp,
         )
+
+
+def _a_remote_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A name git reads as a remote: an empty one would quietly mean the default, and one
+    starting with "-" would reach ``git push`` and ``git ls-remote`` as an option."""
+    if value is not None and (not value.strip() or value.startswith("-")):
+        raise click.BadParameter(
+            f"{value!r} is not a git remote's name; give one of 'git remote' (e.g. upstream)"
+        )
+    return value
 
 
 _DECLARATIONS: dict[str, Callable[[F], F]] = {
@@ -100,6 +112,15 @@ _DECLARATIONS: dict[str, Callable[[F], F]] = {
     ),
     "push": click.option(
         "--push", is_flag=True, default=None, help="Push that commit (implies --commit)."
+    ),
+    "remote": click.option(
+        "--remote",
+        metavar="NAME",
+        default=None,
+        callback=_a_remote_name,
+        help=f"The git remote that --push pushes to and holds the environment's lease on, and "
+        f"that sync follows (default: {DEFAULT_REMOTE}; in a fork's checkout, the shared "
+        "repository's remote).",
     ),
     "yes": click.option(
         "--yes", "-y", is_flag=True, default=None, help="Do not ask for confirmation."
@@ -139,7 +160,19 @@ def options(*names: str) -> Callable[[F], F]:
 
 # What every command uses; a command adds the others it means.
 common_options = options("root", "fmt", "verbose")
-MAIN_JOB = ("root", "fmt", "sandbox", "prune", "commit", "push", "yes", "verbose", "full", "color")
+MAIN_JOB = (
+    "root",
+    "fmt",
+    "sandbox",
+    "prune",
+    "commit",
+    "push",
+    "remote",
+    "yes",
+    "verbose",
+    "full",
+    "color",
+)
 # The group's own: the main job's, with the --format that lets every command's through.
 GROUP = tuple("any_fmt" if o == "fmt" else o for o in MAIN_JOB)
 
@@ -191,6 +224,7 @@ def build_options(ctx: click.Context, /, **given: Any) -> CommonOptions:
         prune=bool(merged["prune"]),
         commit=bool(merged["commit"] or merged["push"]),
         push=bool(merged["push"]),
+        remote=merged["remote"] or DEFAULT_REMOTE,
         yes=bool(merged["yes"]),
         verbose=int(merged["verbose"] or 0),
         full=bool(merged["full"]),

@@ -107,6 +107,7 @@ def run_main_job(
         prune=options.prune,
         commit=options.commit,
         push=options.push,
+        remote=options.remote,
         lock_timeout=lock_timeout,
         lock_ttl=lock_ttl(os.environ),
         targets=targets,

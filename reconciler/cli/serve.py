@@ -13,6 +13,8 @@ from typing import Any
 import click
 
 from reconciler.cli.boundary import guarded
+from reconciler.cli.options import options
+from reconciler.gitops.locksettings import DEFAULT_REMOTE
 from reconciler.serve import ServeSettings
 from reconciler.serve import serve as run_service
 from reconciler.serve.service import Service
@@ -46,6 +48,7 @@ from reconciler.serve.service import Service
     help="Time between the agent's rounds.",
 )
 @click.option("--push", is_flag=True, help="Push configured branches and open pull requests.")
+@options("remote")
 @click.option(
     "--tokens",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -126,6 +129,7 @@ def serve(verbose: int, **given: Any) -> None:
         sync_interval=given["sync_interval"],
         sandbox=given["sandbox"],
         push=given["push"],
+        remote=given["remote"] or DEFAULT_REMOTE,
         tokens=given["tokens"],
         behind_proxy=given["behind_proxy"],
         trusted_user_header=given["trusted_user_header"],

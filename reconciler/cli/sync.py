@@ -43,25 +43,20 @@ from reconciler.manifests import require_known
     help="Address the metrics listen on (0.0.0.0 in a container, for the scraper).",
 )
 @click.option("--notify", metavar="URL", default=None, help="POST one JSON event per change.")
-@click.option("--remote", default="origin", show_default=True, help="The git remote to follow.")
 @lock_timeout_option
-@options("root", "fmt", "sandbox", "push", "verbose")
+@options("root", "fmt", "sandbox", "push", "remote", "verbose")
 @click.pass_context
 def sync(ctx: click.Context, /, env: str, **given: Any) -> None:
     """Follow git: fetch, fast-forward, plan, and apply what policy.sync allows, every round."""
     agent = {k: given.pop(k) for k in ("interval", "once", "metrics_port", "metrics_host")}
-    notify, remote, lock_timeout = (
-        given.pop("notify"),
-        given.pop("remote"),
-        given.pop("lock_timeout"),
-    )
+    notify, lock_timeout = given.pop("notify"), given.pop("lock_timeout")
     opts = build_options(ctx, **given)
     settings = SyncSettings(
         root=opts.root,
         environment=env,
         push=opts.push,
         sandbox=opts.sandbox,
-        remote=remote,
+        remote=opts.remote,
         lock_timeout=lock_timeout,
         lock_ttl=lock_ttl(os.environ),
     )

@@ -16,7 +16,7 @@ from reconciler.report.unlock import UnlockReport
 @click.command("unlock")
 @click.option("--env", "env", required=True, metavar="ENV")
 @click.option("--force", is_flag=True, help="Break a remote lease that has not lapsed yet.")
-@options("root", "fmt", "commit", "push", "verbose")
+@options("root", "fmt", "commit", "push", "remote", "verbose")
 @click.pass_context
 def unlock(ctx: click.Context, /, env: str, force: bool, **given: Any) -> None:
     """Break a stale environment lock (with --push, the remote lease too); audited."""
@@ -27,6 +27,7 @@ def unlock(ctx: click.Context, /, env: str, force: bool, **given: Any) -> None:
         force=force,
         commit=options.commit,
         push=options.push,
+        remote=options.remote,
     )
     guarded(lambda: _run(request, options), verbose=options.verbose)
 

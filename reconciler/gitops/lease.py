@@ -19,6 +19,7 @@ from pathlib import Path
 from reconciler.gitops.git import first_line, run_in
 from reconciler.gitops.gitutil import bot_identity
 from reconciler.gitops.holder import Holder, parse_holder
+from reconciler.gitops.locksettings import DEFAULT_REMOTE
 from reconciler.structs.errors import ConfigError, EnvironmentLocked
 
 REF_PREFIX = "refs/reconcile/locks/"
@@ -31,7 +32,7 @@ def lease_ref(env: str) -> str:
 class Lease:
     """One runner's lease on one environment; ``acquire`` once, then ``release``."""
 
-    def __init__(self, root: Path, env: str, *, ttl: float, remote: str = "origin") -> None:
+    def __init__(self, root: Path, env: str, *, ttl: float, remote: str = DEFAULT_REMOTE) -> None:
         self._root, self.env, self.ttl, self._remote = root, env, ttl, remote
         self._ref = lease_ref(env)
         self._sha: str | None = None
@@ -67,7 +68,7 @@ class Lease:
                     f"environment {self.env!r} is locked by {current.describe()}; "
                     "nothing was changed",
                     hint="wait for that run to finish and rerun, pass a longer --lock-timeout, "
-                    f"or, if it is dead, 'reconcile unlock --env {self.env} --push'",
+                    f"or, if it is dead, '{self._unlock_command()}'",
                 )
             if not told:
                 on_wait(
@@ -76,6 +77,11 @@ class Lease:
                 )
                 told = True
             sleep(min(1.0, max(0.05, deadline - time.monotonic())))
+
+    def _unlock_command(self) -> str:
+        """The command that breaks this lease: on another remote than origin, it names it."""
+        remote = "" if self._remote == DEFAULT_REMOTE else f" --remote {self._remote}"
+        return f"reconcile unlock --env {self.env} --push{remote}"
 
     def release(self) -> None:
         """Stop renewing and delete the lease, only if it is still ours."""

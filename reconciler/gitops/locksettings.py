@@ -13,6 +13,8 @@ from reconciler.structs.errors import ConfigError
 
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_TTL = 120.0
+# The git remote that --push pushes to and holds the lease on, unless --remote names another.
+DEFAULT_REMOTE = "origin"
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class LockSettings:
     ttl: float = DEFAULT_TTL
     remote: bool = False
     sandbox: bool = False
-    remote_name: str = "origin"  # the git remote that holds the lease (with ``remote``)
+    remote_name: str = DEFAULT_REMOTE  # the git remote that holds the lease (with ``remote``)
 
 
 TTL_VARIABLE = "RECONCILE_LOCK_TTL"

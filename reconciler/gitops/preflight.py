@@ -12,20 +12,32 @@ from reconciler.gitops.git import require
 from reconciler.structs.errors import ConfigError
 
 
-def check_writeback(root: Path, *, push: bool, remote: str = "origin") -> None:
-    """Raise ConfigError unless state can be committed (and pushed) from ``root``."""
+def check_writeback(root: Path, *, push: bool, remote: str) -> None:
+    """Raise ConfigError unless state can be committed (and pushed to ``remote``) from
+    ``root``. ``remote`` has no default: a caller that forgot it checked origin while the
+    records went to the remote the user named."""
     repo = require(root)
     if not push:
         return
     remotes = repo.remotes()
     if remote not in remotes:
+        other = _other_remote(remotes)
         raise ConfigError(
             f"--push needs a git remote named '{remote}'; this repository has "
-            f"{', '.join(remotes) or 'none'}",
-            hint=f"git remote add {remote} URL, or drop --push",
+            f"{', '.join(remotes) or 'none'}; nothing was changed",
+            hint=f"git remote add {remote} URL, or {other}or drop --push",
         )
     if repo.branch() is None:
         raise ConfigError(
             "--push needs a checked-out branch; HEAD is detached",
             hint="check out the branch to push to (in CI: actions/checkout with ref)",
         )
+
+
+def _other_remote(remotes: list[str]) -> str:
+    """The hint's mention of ``--remote``, when there is a remote it could name."""
+    if not remotes:
+        return ""
+    if len(remotes) == 1:
+        return f"pass --remote {remotes[0]} if that is where records belong, "
+    return f"pass --remote with the one records belong on ({', '.join(remotes)}), "

@@ -145,7 +145,7 @@ def advance_branch(served: Served, *, old: str, new: str) -> None:
         ) from exc
 
 
-def push_branch(served: Served, branch: str, *, remote: str = "origin") -> str | None:
+def push_branch(served: Served, branch: str, *, remote: str) -> str | None:
     """Push ``branch``; None when it landed, else git's reason (the commit stays local)."""
     done = served.repo.push(remote, f"refs/heads/{branch}:refs/heads/{branch}")
     return None if done.ok else first_line(done.stderr)

@@ -221,7 +221,7 @@ def pull_request_body(plan: Plan, env: str, over: str | None) -> str:
 def _publish(
     service: Service, candidate: Candidate, plan: Plan, branch: str, over: str | None
 ) -> dict[str, Any]:
-    failed = push_branch(service.served, branch)
+    failed = push_branch(service.served, branch, remote=service.settings.remote)
     if failed:
         return {"pushed": False, "pushError": failed}
     environ = service.settings.environ
@@ -258,6 +258,7 @@ def _apply(service: Service, principal: Principal, candidate: Candidate) -> dict
         sandbox=settings.sandbox,
         commit=True,
         push=settings.push,
+        remote=settings.remote,
         environ=settings.environ,
         lock_timeout=settings.lock_timeout,
         lock_ttl=lock_ttl(settings.environ),

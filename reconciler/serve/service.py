@@ -14,6 +14,7 @@ from collections import defaultdict
 from reconciler.engine.apply.health import guarded_health_check
 from reconciler.engine.jobs.request import JobHooks, JobRequest
 from reconciler.engine.record.leftovers import commit_leftovers_locked
+from reconciler.gitops.preflight import check_writeback
 from reconciler.guard import accelerate
 from reconciler.manifests import list_environments
 from reconciler.serve.branches import Served, open_served
@@ -46,6 +47,8 @@ class Service:
             read_tokens(settings.tokens) if settings.tokens else sandbox_tokens()
         )
         self.served: Served = open_served(settings.root)
+        if settings.push:  # a remote that is not there fails at start-up, not on each request
+            check_writeback(settings.root, push=True, remote=settings.remote)
         self.limiter = RateLimiter(settings.requests_per_minute)
         self.failed_logins = RateLimiter(settings.login_failures_per_minute)
         self.connections = Connections(settings)
@@ -81,7 +84,11 @@ class Service:
             with self.lock(env):
                 try:
                     commit_leftovers_locked(
-                        self.settings.root, env, push=self.settings.push, notify=log.warning
+                        self.settings.root,
+                        env,
+                        push=self.settings.push,
+                        notify=log.warning,
+                        remote=self.settings.remote,
                     )
                 except ReconcileError as exc:
                     log.error("state/%s: %s", env, exc.render())

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reconciler.gitops.locksettings import DEFAULT_REMOTE
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.paths import records_root
 
@@ -25,6 +26,7 @@ class ServeSettings:
     port: int = 8080
     sandbox: bool = False
     push: bool = False
+    remote: str = DEFAULT_REMOTE  # where --push pushes branches and records, holds leases
     sync_envs: tuple[str, ...] = ()  # --sync: environments whose agent runs in the service
     sync_interval: float = 30.0
     tokens: Path | None = None

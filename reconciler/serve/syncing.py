@@ -40,6 +40,7 @@ class SyncAgents:
                     root=settings.root,
                     environment=env,
                     push=settings.push,
+                    remote=settings.remote,
                     sandbox=settings.sandbox,
                     environ=settings.environ,
                     lock_timeout=settings.lock_timeout,

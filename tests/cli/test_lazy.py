@@ -24,6 +24,8 @@ HELP_ALLOWED = {
     "reconciler.cli.redacting",  # the boundary's redacting streams: standard library only
     "reconciler.cli.environ",  # RECONCILE_<OPTION> variables and completion: click only
     "reconciler.report",  # a docstring
+    "reconciler.gitops",  # a docstring
+    "reconciler.gitops.locksettings",  # --remote's default (figures, a dataclass; no git)
     "reconciler.report.view",  # what a reader asked to see (options build it): a dataclass
     "reconciler.structs.stamp",  # a dataclass
     "reconciler.structs",

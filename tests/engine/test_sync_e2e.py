@@ -569,3 +569,12 @@ def test_an_agent_following_another_remote_pushes_records_and_holds_the_lease_th
     assert git(fork, "for-each-ref", "refs/reconcile").strip() == ""
     assert "MODEL_CREATED" in actions(remote_audit(fleet), "beta-model")
     assert fleet.round(4, remote="upstream").outcome is RoundOutcome.IN_SYNC
+
+
+def test_an_agent_whose_only_remote_is_upstream_applies_and_pushes_there(fleet: Fleet) -> None:
+    """No ``origin`` at all: the write-back check before the apply asks for the remote the
+    agent follows (it asked for origin and failed every round until 2026-12-07)."""
+    git(fleet.agent.root, "remote", "rename", "origin", "upstream")
+    report = fleet.round(1, remote="upstream")
+    assert report.outcome is RoundOutcome.APPLIED, report.error
+    assert git(fleet.agent.root, "rev-parse", "HEAD") == git(fleet.bare, "rev-parse", "main")

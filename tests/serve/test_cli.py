@@ -81,3 +81,9 @@ def test_serve_refuses_bad_starts_with_exit_1(shipped_repo: Path, tmp_path: Path
     assert bare.exit_code == 1 and "--tokens" in bare.output
     empty = runner.invoke(cli, ["serve", "--root", str(tmp_path), "--sandbox"])
     assert empty.exit_code == 1 and "environments/" in empty.output
+    nowhere = runner.invoke(
+        cli, ["serve", "--root", str(shipped_repo), "--sandbox", "--push", "--remote", "upstream"]
+    )
+    assert nowhere.exit_code == 1, nowhere.output
+    assert "git remote named 'upstream'" in nowhere.output
+    assert "git remote add upstream URL" in nowhere.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -68,3 +69,30 @@ def test_a_failed_push_is_reported_and_opens_nothing(
     assert body["pushed"] is False and body["pushError"] and body["pullRequest"] is None
     assert fake_github.pulls == {}
     assert body["branch"] in git(served_repo.root, "branch", "--format=%(refname:short)")
+
+
+def test_push_with_remote_sends_the_branch_there_and_not_to_origin(
+    served_repo: ConfigRepo, sandbox_clock: Any, tmp_path: Path
+) -> None:
+    """A fork's checkout: ``origin`` is the fork, ``upstream`` the shared repository that
+    pull requests are opened against; ``--remote upstream`` pushes the branch there."""
+    shared = with_remote(served_repo, tmp_path)
+    git(served_repo.root, "remote", "rename", "origin", "upstream")
+    fork = tmp_path / "fork.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(shared), str(fork)], check=True)
+    git(served_repo.root, "remote", "add", "origin", str(fork))
+    with start_service(
+        served_repo, sandbox_clock, tmp_path, push=True, remote="upstream"
+    ) as running:
+        api = Api(running.url, running.service)
+        answer = api(
+            "POST",
+            "/api/configure-model",
+            role="editor",
+            json={"env": "staging", "model": flat("ticket-triage")},
+        )
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["pushed"] is True
+    assert git(shared, "rev-parse", body["branch"]).strip() == body["commit"]
+    assert git(fork, "branch", "--list", body["branch"]).strip() == ""

@@ -42,7 +42,7 @@ def run_locked(request: JobRequest, hooks: JobHooks) -> int:
     """Take the lock, plan, and apply what the plan says (after ``hooks.confirm``)."""
     require_known(request.root, [request.environment])
     if request.writes_back:
-        check_writeback(request.root, push=request.pushes_back)
+        check_writeback(request.root, push=request.pushes_back, remote=request.remote)
     run_id = str(uuid.uuid4())
     me = Holder.for_run(actor=_actor(request), run=run_id, environ=request.environ)
     settings = LockSettings(

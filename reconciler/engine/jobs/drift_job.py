@@ -25,7 +25,8 @@ from reconciler.gitops.audit import default_actor
 from reconciler.gitops.chain import audit_path
 from reconciler.gitops.holder import Holder
 from reconciler.gitops.lock import environment_lock
-from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, LockSettings
+from reconciler.gitops.locksettings import DEFAULT_REMOTE, DEFAULT_TIMEOUT, LockSettings
+from reconciler.gitops.preflight import check_writeback
 from reconciler.gitops.repo import commit_state, head_commit, push_state
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.manifests import load_environment
@@ -44,10 +45,13 @@ class DriftRequest(RecordsPlace):
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
     lock_timeout: float = DEFAULT_TIMEOUT
+    remote: str = DEFAULT_REMOTE  # where a finding is pushed and the lease held (--remote)
 
 
 def run_drift(request: DriftRequest) -> DriftReport:
     loaded = load_environment(request.root, request.environment)
+    if request.pushes_back:  # a remote that is not there: refused before the Gateway is asked
+        check_writeback(request.root, push=True, remote=request.remote)
     # Drift checks need only the OAuth client, like plans: unset provider keys are not compared.
     require_references(loaded, request.environ, sandbox=request.sandbox, models=False)
     unset: dict[str, list[str]] = {}
@@ -86,10 +90,15 @@ def run_drift(request: DriftRequest) -> DriftReport:
             actor=default_actor(request.root), run=str(uuid.uuid4()), environ=request.environ
         )
         settings = LockSettings(
-            timeout=request.lock_timeout, remote=request.pushes_back, sandbox=request.sandbox
+            timeout=request.lock_timeout,
+            remote=request.pushes_back,
+            sandbox=request.sandbox,
+            remote_name=request.remote,
         )
         with environment_lock(request.root, request.environment, me=me, settings=settings):
-            commit_leftovers_first(request.root, request.environment, push=request.pushes_back)
+            commit_leftovers_first(
+                request.root, request.environment, push=request.pushes_back, remote=request.remote
+            )
             _record(request, report)
     return report
 
@@ -131,6 +140,6 @@ def _record(request: DriftRequest, report: DriftReport) -> None:
         message=f"reconcile({request.environment}): drift detected: {summary} [skip ci]",
     )
     if request.pushes_back:
-        pushed = push_state(request.root)
+        pushed = push_state(request.root, remote=request.remote)
         if not pushed.pushed:
             raise ReconcileError(f"the drift record was committed but not pushed: {pushed.detail}")

@@ -19,7 +19,7 @@ from reconciler.engine.plan.saved_plan import SavedPlan
 from reconciler.engine.record.events import EventSink, ignore
 from reconciler.engine.record.place import RecordsPlace
 from reconciler.gateway import GatewayClient
-from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, DEFAULT_TTL
+from reconciler.gitops.locksettings import DEFAULT_REMOTE, DEFAULT_TIMEOUT, DEFAULT_TTL
 from reconciler.manifests import load_environment
 from reconciler.structs.manifests import LoadedEnvironment
 from reconciler.structs.outcome import ApplyResult
@@ -45,7 +45,7 @@ class JobRequest(RecordsPlace):
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     lock_timeout: float = DEFAULT_TIMEOUT
     lock_ttl: float = DEFAULT_TTL
-    remote: str = "origin"  # where records are pushed and the lease is held (sync --remote)
+    remote: str = DEFAULT_REMOTE  # where records are pushed and the lease is held (--remote)
     targets: tuple[str, ...] = ()  # only these models (--target); empty: every model
     saved: SavedPlan | None = None  # apply only if a fresh plan equals this one (--plan)
     # Who caused the run, for the audit log and the lock (default: ``default_actor``), and the

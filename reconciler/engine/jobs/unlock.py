@@ -19,7 +19,7 @@ from reconciler.gitops.chain import audit_path
 from reconciler.gitops.filelock import clear_stale
 from reconciler.gitops.holder import Holder
 from reconciler.gitops.lease import Lease
-from reconciler.gitops.locksettings import DEFAULT_TTL
+from reconciler.gitops.locksettings import DEFAULT_REMOTE, DEFAULT_TTL
 from reconciler.gitops.preflight import check_writeback
 from reconciler.gitops.repo import commit_state, head_commit, push_state
 from reconciler.manifests import require_known
@@ -33,6 +33,7 @@ class UnlockRequest:
     force: bool = False
     commit: bool = False
     push: bool = False
+    remote: str = DEFAULT_REMOTE  # where the lease is broken and the entry pushed (--remote)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def run_unlock(request: UnlockRequest) -> list[Broken]:
     is not an environment is a typo to report (exit 1), not "no lock"."""
     require_known(request.root, [request.environment])
     if request.commit or request.push:
-        check_writeback(request.root, push=request.push)
+        check_writeback(request.root, push=request.push, remote=request.remote)
     broken = []
     local = clear_stale(request.root, request.environment)
     if local is not None:
@@ -65,7 +66,7 @@ def run_unlock(request: UnlockRequest) -> list[Broken]:
 
 
 def _break_lease(request: UnlockRequest) -> Broken | None:
-    lease = Lease(request.root, request.environment, ttl=DEFAULT_TTL)
+    lease = Lease(request.root, request.environment, ttl=DEFAULT_TTL, remote=request.remote)
     sha, holder = lease.read()
     if sha is None:
         return None
@@ -103,7 +104,7 @@ def _record(request: UnlockRequest, broken: list[Broken]) -> None:
     if request.commit or request.push:
         commit_state(request.root, env, message=f"reconcile({env}): lock broken [skip ci]")
     if request.push:
-        pushed = push_state(request.root)
+        pushed = push_state(request.root, remote=request.remote)
         if not pushed.pushed:
             raise ConfigError(
                 f"the LOCK_BROKEN entry was committed but not pushed: {pushed.detail}"
