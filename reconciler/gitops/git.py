@@ -108,11 +108,14 @@ def clean(text: str) -> str:
 
 
 def first_line(stderr: bytes | str) -> str:
-    """The line of git's complaint that says what went wrong: the last one that is not a hint."""
+    """The line of git's complaint that says what went wrong: the last ``error:`` or
+    ``fatal:`` line, else the last one that is not a hint (a refused merge ends with
+    "Aborting", after the line that names the cause and the files it lists)."""
     text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     lines = [line for line in lines if not line.startswith("hint:")] or lines
-    return clean(lines[-1]) if lines else "unknown git error"
+    said = [line for line in lines if line.startswith(("error:", "fatal:"))] or lines
+    return clean(said[-1]) if said else "unknown git error"
 
 
 def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:

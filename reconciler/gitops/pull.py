@@ -166,10 +166,13 @@ def _merge(repo: Repository, upstream: str) -> None:
         with one_writer(repo):
             repo.run("merge", "--ff-only", "--quiet", upstream)
     except GitFailed as exc:
+        overwritten = "would be overwritten" in exc.detail
         raise ConfigError(
             f"cannot fast-forward to {upstream}: {exc.detail}",
             hint="uncommitted records under state/ collide with the incoming commits: commit "
-            "them (reconcile --env ENV --push records and pushes them) or move them aside",
+            "them (reconcile --env ENV --push records and pushes them) or move them aside"
+            if overwritten
+            else "look at the checkout with 'git status'; the next round tries again",
         ) from exc
 
 

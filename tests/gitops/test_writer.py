@@ -14,7 +14,7 @@ from reconciler.gitops import writer
 from reconciler.gitops.git import require
 from reconciler.gitops.pull import fast_forward
 from reconciler.gitops.repo import commit_state
-from reconciler.structs.errors import EnvironmentLocked, ExitCode
+from reconciler.structs.errors import ConfigError, EnvironmentLocked, ExitCode
 from tests.fixtures_gitops import Remote, git, write
 
 
@@ -70,3 +70,28 @@ def test_the_lock_is_reentrant_in_a_thread_and_given_back_at_the_end(
         pass
     with writer.lock_file(repo).open("a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again: raises if still held
+
+
+def _push_records_from_b(remote: Remote) -> None:
+    write(remote.b / "state" / "dev" / "audit.jsonl", '{"from": "b"}\n')
+    git(remote.b, "add", "-A")
+    git(remote.b, "commit", "--quiet", "-m", "b's records")
+    git(remote.b, "push", "--quiet", "origin", "main")
+
+
+def test_a_failed_fast_forward_blames_uncommitted_records_only_when_they_are_the_cause(
+    gitops_remote: Remote,
+) -> None:
+    _push_records_from_b(gitops_remote)
+    write(gitops_remote.a / "state" / "dev" / "audit.jsonl", '{"from": "a"}\n')
+    with pytest.raises(ConfigError) as raised:
+        fast_forward(gitops_remote.a)
+    assert "would be overwritten" in str(raised.value)
+    assert "uncommitted records under state/" in (raised.value.hint or "")
+
+    (gitops_remote.a / "state" / "dev" / "audit.jsonl").unlink()
+    (require(gitops_remote.a).git_dir / "index.lock").write_text("")  # a git left running
+    with pytest.raises(ConfigError) as raised:
+        fast_forward(gitops_remote.a)
+    assert "index.lock" in str(raised.value)
+    assert "state/" not in (raised.value.hint or "") and "git status" in (raised.value.hint or "")
