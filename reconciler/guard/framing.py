@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import re
 
-from reconciler.guard.reports import own, reported
+from reconciler.guard.reports import own, reported, task_instructions
 from reconciler.guard.rules import Rule
 
 NARRATED = 0.5
 OVERRIDE_FAMILY = "instruction override"
-DAMPED_FAMILIES = frozenset({OVERRIDE_FAMILY, "system prompt extraction"})
+EXTRACTION_FAMILY = "system prompt extraction"
+DAMPED_FAMILIES = frozenset({OVERRIDE_FAMILY, EXTRACTION_FAMILY})
 _QUOTES = '"“”«»'
 _SPEECH = re.compile(
     r"\b(?:says?|said|saying|tells?|told|asks?|asked|whispers?|whispered|shouts?|shouted"
@@ -100,6 +101,8 @@ def set_aside(rule: Rule, text: str, start: int, end: int) -> bool:
     """Tell whether the rule's match at ``start:end`` is no order at all: an English phrase
     forbidden (``prohibited``), or an override of the writer's own words (``own``)."""
     if rule.family == OVERRIDE_FAMILY and own(text, start, end):
+        return True
+    if rule.family == EXTRACTION_FAMILY and rule.lang == "en" and task_instructions(text, end):
         return True
     return (
         rule.lang == "en" and rule.family in PROHIBITABLE_FAMILIES and prohibited(text, start, end)

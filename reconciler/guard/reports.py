@@ -37,6 +37,7 @@ _SENTENCE_END = re.compile(r"[.!?;\n]")
 # a subject and its verb, at most: "el mensajero dice que", "the courier seems to"
 _REPORT_WORDS = 5
 _REPORT_REACH = 60
+_TASK = re.compile(r"\s+(?:for|on|about)\s+(?:how\s+to\s+)?([a-z]+(?:\s+[a-z]+)?)")
 _OWN_REACH = 12  # ", was ich", " that i said": the object clause right after the phrase
 
 
@@ -51,6 +52,7 @@ class Cues:
     orders: frozenset[str]
     objects: frozenset[str]
     own_words: re.Pattern[str] | None = None  # "everything I said", "alles, was ich ..."
+    task_verbs: frozenset[str] = frozenset()  # "your instructions for returning an item"
 
 
 @cache
@@ -76,6 +78,7 @@ def cues() -> Cues:
             for part in ("subjects", "determiners", "possessives", "orders", "objects")
         },
         own_words=own_words,
+        task_verbs=frozenset(pooled.get("task_verbs", ())),
     )
 
 
@@ -166,6 +169,25 @@ def _own_clause(found: Cues, text: str, start: int, end: int, stop: re.Match[str
     limit = min(end + _OWN_REACH, stop.start() if stop else len(text))
     clause = found.own_words.search(text, start, limit)
     return clause is not None and clause.start() <= end + _OWN_REACH
+
+
+def task_instructions(text: str, end: int) -> bool:
+    """Tell whether the instructions a phrase asks for, ending at ``end``, are the ones for a
+    customer's task ("can you repeat your instructions for returning an item?", "what are
+    your instructions on how to reset the router?"), named by a verb of ``task_verbs``, not
+    the assistant's own ("... for this conversation", "... for handling users")."""
+    if not text.endswith(("your instructions", "the instructions"), 0, end):
+        return False
+    task = _TASK.match(text, end)
+    if task is None:
+        return False
+    found = cues()
+    words = task.group(1).split()
+    if " ".join(words[:2]) not in found.task_verbs and words[0] not in found.task_verbs:
+        return False
+    stop = _SENTENCE_END.search(text, task.end())
+    rest = _WORD.findall(text, task.end(), stop.start() if stop else len(text))
+    return found.objects.isdisjoint(rest)  # "... and then your system prompt"
 
 
 def reported(text: str, start: int) -> bool:
