@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.fixtures_engine import ConfigRepo, model_manifest
 from tests.fixtures_gitops import git
@@ -241,6 +242,39 @@ def test_edit_a_prompt_see_the_diff_and_cost_and_get_a_branch(
 
 def model_path(name: str = "support-classifier") -> str:
     return f"environments/staging/models/{name}.yaml"
+
+
+def test_opening_a_model_changes_nothing_the_person_did_not_touch(
+    browser: Any, api: Api, served_repo: ConfigRepo, shots: Path
+) -> None:
+    description = "line one\nline two\n\ttabbed "
+    served_repo.write_model(
+        "support-classifier", description=description, healthCheck={"input": "  ping  "}
+    )
+    commit_all(served_repo.root, "a description of two lines and a padded health check")
+    sign_in(browser, api.url, "editor")
+    wait_text(browser, "row-support-classifier", "support-classifier")
+    click(browser, "open-support-classifier")
+    wait_text(browser, "model-title", "Edit support-classifier")
+    assert browser.find_element(By.ID, "f-description").get_attribute("value") == description
+    wait_text(browser, "git-changes", "None yet")
+    browser.find_element(By.ID, "f-description").send_keys("\nline three")
+    lines = wait_text(browser, "git-changes", "+ line three")  # a line diff, not one line
+    assert "  line two" in lines, lines
+    browser.find_element(By.ID, "f-description").send_keys(Keys.BACKSPACE * len("\nline three"))
+    wait_text(browser, "git-changes", "None yet")
+    retype(browser, "f-temperature", "0.3")
+    changes = wait_text(browser, "git-changes", "temperature")
+    assert "description" not in changes and "healthCheck" not in changes, changes
+    assert "(1)" in browser.find_element(By.ID, "preview").text
+    accessible(browser, "model form, multi-line description")
+    capture(browser, shots, "edit-multiline")
+    click(browser, "submit")
+    branch = wait_text(browser, "result-branch", "reconcile/staging/support-classifier-")
+    spec = yaml.safe_load(git(served_repo.root, "show", f"{branch}:{model_path()}"))["spec"]
+    assert spec["description"] == description
+    assert spec["healthCheck"] == {"input": "  ping  "}
+    assert spec["configuration"]["temperature"] == 0.3
 
 
 def test_a_new_model_over_budget_is_refused_until_the_box_is_ticked(

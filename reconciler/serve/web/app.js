@@ -30,7 +30,7 @@ const BLANK = {
 // Form fields: element id -> where the value lives in the manifest, and its kind.
 const FIELDS = {
   "f-name": {path: "metadata.name", kind: "text"},
-  "f-description": {path: "spec.description", kind: "text"},
+  "f-description": {path: "spec.description", kind: "raw"},
   "f-provider": {path: "spec.provider", kind: "text"},
   "f-modelId": {path: "spec.modelId", kind: "text"},
   "f-promptTemplate": {path: "spec.promptTemplate", kind: "raw"},
@@ -53,7 +53,7 @@ const FIELDS = {
 const BY_PATH = Object.fromEntries(Object.entries(FIELDS).map(([id, f]) => [f.path, id]));
 
 const state = {me: null, envs: [], models: [], catalogue: {}, editing: null, base: null,
-  sequence: 0, timer: null, preview: null, historyNext: null};
+  sequence: 0, timer: null, preview: null, historyNext: null, shown: null};
 
 // ---- small helpers ---------------------------------------------------------------------
 
@@ -388,6 +388,7 @@ function fillForm(manifest) {
   const labels = (manifest.metadata && manifest.metadata.labels) || {};
   $("labels").replaceChildren();
   for (const [key, value] of Object.entries(labels)) addLabel(key, value);
+  state.shown = Object.fromEntries(Object.keys(FIELDS).map((id) => [id, $(id).value]));
   checkPlaceholder();
 }
 
@@ -461,12 +462,16 @@ function checkPlaceholder() {
 }
 
 // The manifest the form describes, starting from the one opened (fields the form does not
-// show are kept), and the form's own problems (JSON that does not parse).
+// show are kept), and the form's own problems (JSON that does not parse). A field still
+// showing what it was filled with keeps the opened value byte for byte: a field shows a value
+// as the browser can (trimmed, CRLF as LF, a number re-spelled), and opening a model and
+// changing one field must not change the others.
 function collect() {
   const manifest = JSON.parse(JSON.stringify(state.start || BLANK));
   const local = [];
   for (const [id, field] of Object.entries(FIELDS)) {
     const raw = $(id).value;
+    if (state.shown && raw === state.shown[id]) continue;
     const text = raw.trim();
     let value;
     if (text === "") value = undefined;
@@ -634,18 +639,23 @@ function showPreview(d) {
   $("over-budget-text").textContent = breach ? `Over budget: ${breach}` : "";
 }
 
+// A field's change in words; the prompt, and any text of several lines, as a line diff (a
+// line break shown inline would vanish).
 function changeItem(c, diffId) {
-  if (c.path === "promptTemplate" && typeof c.old === "string" && typeof c.new === "string") {
-    return el("li", {}, el("strong", {}, "prompt template"), promptDiff(c.old, c.new, diffId));
+  if (typeof c.old === "string" && typeof c.new === "string"
+    && (c.path === "promptTemplate" || (c.old + c.new).includes("\n"))) {
+    const prompt = c.path === "promptTemplate";
+    return el("li", {}, el("strong", {}, prompt ? "prompt template" : c.path),
+      promptDiff(c.old, c.new, prompt ? diffId : null, `line changes of ${prompt ? "the prompt" : c.path}`));
   }
   const show = (v) => (v === null || v === undefined ? "(not set)"
     : typeof v === "object" ? JSON.stringify(v) : String(v));
   return el("li", {}, el("strong", {}, c.path), `: ${show(c.old)} → ${show(c.new)}`);
 }
 
-function promptDiff(before, after, id) {
+function promptDiff(before, after, id, label) {
   const lines = window.lineDiff(before, after);
-  return el("pre", {class: "diff", id, tabindex: "0", "aria-label": "line changes of the prompt"},
+  return el("pre", {class: "diff", id, tabindex: "0", "aria-label": label},
     ...lines.map(([kind, line]) => el("span", {class: kind === "+" ? "add" : kind === "-" ? "del" : "same"},
       `${kind} ${line}\n`)));
 }
