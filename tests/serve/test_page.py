@@ -24,6 +24,7 @@ from tests.fixtures_engine import ConfigRepo, model_manifest
 from tests.fixtures_gitops import git
 from tests.fixtures_serve import TOKENS, Api, commit_all
 from tests.serve.test_apply_and_invoke import POLICY, allow_apply, apply, follow
+from tests.serve.test_blocked_job import blocked_job
 from tests.serve.test_sync_serve import syncing_service
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -342,6 +343,18 @@ def test_direct_apply_then_history_cost_and_jobs_show_it(
     assert "admin-user" in jobs and "ticket-triage ACTIVE" in jobs
     accessible(browser, "jobs")
     no_console_errors(browser)
+
+
+def test_a_blocked_job_says_why_in_the_jobs_view(
+    browser: Any, api: Api, served_repo: ConfigRepo, shots: Path
+) -> None:
+    blocked_job(api, served_repo)
+    sign_in(browser, api.url, "viewer")
+    view(browser, "jobs")
+    jobs = wait_text(browser, "jobs-table", "blocked by policy")
+    assert "support-classifier: deleting needs --prune" in jobs and "nothing applied" in jobs, jobs
+    accessible(browser, "jobs, blocked")
+    capture(browser, shots, "jobs-blocked")
 
 
 def test_a_viewer_sees_the_controls_it_cannot_use_and_why(

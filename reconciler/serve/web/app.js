@@ -736,10 +736,11 @@ async function follow(path, out) {
     const answer = await call("GET", path);
     if (answer.status !== 200) { line.textContent = errorText(answer); return; }
     const job = answer.data;
+    const error = (job.result && job.result.error) || {};
     line.textContent = {QUEUED: "Waiting for another apply of this environment to finish…",
       RUNNING: "Applying…", SUCCEEDED: "Applied: every model reached its state.",
-      FAILED: "The apply did not finish: " + ((job.result && job.result.error && job.result.error.message)
-        || "see each model below.")}[job.status];
+      FAILED: (error.code === "blocked" ? "Nothing was applied: " : "The apply did not finish: ") +
+        (error.message || "see each model below.")}[job.status];
     line.className = job.status === "FAILED" ? "bad" : job.status === "SUCCEEDED" ? "good" : "";
     list.replaceChildren(...job.models.map((m) => el("li", {id: "job-model-" + m.name},
       `${m.name}: ${m.state}` + (m.error ? ` (${m.error})` : ""))));
@@ -859,7 +860,8 @@ async function loadJobs() {
   const rows = answer.data.jobs.map((j) => el("tr", {},
     el("td", {}, when(j.created)), el("td", {}, j.actor || ""), el("td", {}, j.status +
       (j.result && j.result.error ? `: ${j.result.error.message}` : "")),
-    el("td", {}, j.models.map((m) => `${m.name} ${m.state}`).join(", ") || "—")));
+    el("td", {}, j.models.map((m) => `${m.name} ${m.state}`).join(", ")
+      || (j.result && j.result.error && j.result.error.code === "blocked" ? "nothing applied" : "—"))));
   $("jobs-table").tBodies[0].replaceChildren(...(rows.length ? rows
     : [el("tr", {}, el("td", {colspan: "4", class: "quiet"}, "No direct applies yet."))]));
   labelCells("jobs-table");
