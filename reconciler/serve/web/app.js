@@ -233,17 +233,37 @@ function applyRole() {
 
 // ---- overview -----------------------------------------------------------------------------
 
+// Each part shows as soon as its answer comes: the cost and the sync status come from git
+// and the service, and must not wait for (or fail with) a Gateway that does not answer.
 async function loadOverview() {
   const name = env();
   if (!name) return;
   const base = `/api/environments/${encodeURIComponent(name)}`;
-  const [models, plan, drift, cost, sync] = await Promise.all([
-    call("GET", base + "/models"), call("GET", base + "/plan"),
-    call("GET", base + "/drift"), call("GET", base + "/cost"), call("GET", base + "/sync")]);
-  if (name !== env()) return;
-  $("sync-status").textContent = sync.status === 200 ? syncSummary(sync.data)
-    : "The sync agent's status cannot be read.";
-  if (models.status !== 200) { say(errorText(models), "bad"); return; }
+  const fresh = () => name === env();
+  const parts = [
+    call("GET", base + "/sync").then((sync) => fresh() && ($("sync-status").textContent =
+      sync.status === 200 ? syncSummary(sync.data) : "The sync agent's status cannot be read.")),
+    call("GET", base + "/cost").then((cost) => fresh() && showBudget(cost.status === 200 ? cost.data : null)),
+    call("GET", base + "/plan").then((plan) => fresh() && ($("plan-summary").textContent =
+      plan.status === 200 ? planSummary(plan.data)
+      : plan.status === 503 ? "The plan cannot be made: it needs the Gateway, which could not be reached."
+      : `The plan cannot be made: ${errorText(plan)}`)),
+    Promise.all([call("GET", base + "/models"), call("GET", base + "/drift")])
+      .then(([models, drift]) => fresh() && showModels(models, drift)),
+  ];
+  await Promise.all(parts);
+}
+
+function showModels(models, drift) {
+  const body = $("models-table").tBodies[0];
+  if (models.status !== 200) {
+    const why = models.status === 503 ? `The Gateway could not be reached: ${errorText(models)}`
+      : `The models cannot be listed: ${errorText(models)}`;
+    body.replaceChildren(el("tr", {}, el("td", {colspan: "8", class: "bad", id: "models-error"}, why)));
+    $("unmanaged").replaceChildren(el("li", {class: "quiet"},
+      models.status === 503 ? "unknown while the Gateway cannot be reached" : "unknown"));
+    return;
+  }
   state.models = models.data.models;
   state.keyRefs = models.data.keyRefs || {};
   const kinds = {};
@@ -252,11 +272,7 @@ async function loadOverview() {
       for (const item of drift.data[kind] || []) kinds[item.name] = kind;
     }
   }
-  $("plan-summary").textContent = plan.status === 200 ? planSummary(plan.data)
-    : `The plan cannot be made: ${errorText(plan)}`;
-  showBudget(cost.status === 200 ? cost.data : null);
   const rows = state.models.map((m) => modelRow(m, kinds[m.name]));
-  const body = $("models-table").tBodies[0];
   body.replaceChildren(...(rows.length ? rows
     : [el("tr", {}, el("td", {colspan: "8", class: "quiet"}, "No models yet."))]));
   labelCells("models-table");
@@ -285,10 +301,14 @@ function syncSummary(doc) {
     (doc.failuresInARow ? ` (${doc.failuresInARow} failed in a row)` : "") + ".";
 }
 
+// What the next apply would write, and what would stop it. Endpoints not managed from git are
+// no action of an apply (it leaves them alone): they are listed below the table.
 function planSummary(doc) {
-  const parts = Object.entries(doc.summary).filter(([a, n]) => n && a !== "noop")
+  const parts = Object.entries(doc.summary).filter(([a, n]) => n && a !== "noop" && a !== "unmanaged")
     .map(([a, n]) => `${n} to ${a}`);
-  return parts.length ? `The next apply would: ${parts.join(", ")}.` : "Git and live agree: nothing to apply.";
+  const blocked = (doc.blocked || []).map((b) => `${b.name}: ${b.reason}`);
+  const words = parts.length ? `The next apply would: ${parts.join(", ")}.` : "Git and live agree: nothing to apply.";
+  return blocked.length ? `${words} It would be refused: ${blocked.join("; ")}.` : words;
 }
 
 function showBudget(cost) {
@@ -880,6 +900,12 @@ async function loadTry() {
 async function invoke(event) {
   event.preventDefault();
   const out = $("invoke-out");
+  if (!$("invoke-input").value.trim()) {
+    out.className = "out bad";
+    out.textContent = "Type the text to send first: the input is empty.";
+    $("invoke-input").focus();
+    return;
+  }
   out.className = "out quiet";
   out.textContent = "Sending…";
   const answer = await call("POST", "/api/invoke-protected",
@@ -893,7 +919,12 @@ async function invoke(event) {
       out.append(el("p", {class: "warn", id: "flag-note"},
         "This input looked suspicious but the guard is in flag mode: it was sent to the model anyway."));
     }
-    if (d.guard.reasons.length) out.append(el("ul", {}, ...d.guard.reasons.map((r) => el("li", {}, r))));
+    const reasons = d.guard.reasons.map((r) => el("li", {}, r));
+    // An allowed input's findings were below the block threshold: notes, not accusations.
+    if (reasons.length && d.guard.verdict === "allow") {
+      out.append(el("details", {id: "guard-notes", class: "notes"}, el("summary", {},
+        `${reasons.length} note(s) below the block threshold, not acted on`), el("ul", {}, ...reasons)));
+    } else if (reasons.length) out.append(el("ul", {id: "guard-reasons"}, ...reasons));
   }
   if (answer.status === 422) { out.append(el("p", {class: "bad"}, "Blocked: nothing was sent to the model.")); return; }
   if (answer.status !== 200) { out.append(el("p", {class: "bad"}, errorText(answer))); return; }
