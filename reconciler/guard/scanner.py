@@ -384,7 +384,8 @@ def scan(text: str, policy: GuardPolicy | None = None) -> Verdict:
     if len(text) > policy.max_input_chars:
         reason = (
             f"input is {len(text)} characters, over the {policy.max_input_chars}-character cap;"
-            " shorten it or raise max_input_chars"
+            " shorten it, or raise guard.maxInputChars (the model's; policy.guard.maxInputChars"
+            " for the environment's)"
         )
         return Verdict(False, True, True, 0.0, (reason,), sanitized)
     findings = _Findings()

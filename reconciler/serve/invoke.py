@@ -38,6 +38,13 @@ class Timed:
 
 def invoke_protected(service: Service, call: InvokeCall) -> Timed:
     started = time.perf_counter()
+    if not call.text.strip():  # screen's own refusal names the CLI's --input and stdin
+        raise ApiError(
+            400,
+            "invalid",
+            'the input is empty or only whitespace: send the text to try as "input" in the '
+            'body, e.g. {"env": ENV, "model": NAME, "input": "Where is my parcel?"}',
+        )
     loaded = service.connections.environment(call.env, max_age=INVOKE_RECHECK_SECONDS)
     model, verdict = screen(loaded, call.model, call.text)
     metrics = service.metrics

@@ -293,6 +293,8 @@ class Jobs:
                 stoppable = replace(steps, stopping=self._stopping.is_set, sleep=self._sleep(steps))
                 code = run_job(request, stoppable)
             job.exit_code, job.result = code, _document(recorded)
+            if code == ExitCode.BLOCKED and "plan" in recorded:
+                job.result["error"] = {"code": "blocked", "message": recorded["plan"].refusal()}
             if self._stopping.is_set() and code == ExitCode.INTERRUPTED:
                 job.result |= _interrupted(STOPPED)
         except ReconcileError as exc:

@@ -251,7 +251,15 @@ def _bodies() -> dict[str, dict[str, Any]]:
         "type": "object",
         "additionalProperties": _JSON,
         "required": ["env", "model", "input"],
-        "properties": {k: {"type": "string"} for k in ("env", "model", "input")},
+        "properties": {
+            "env": {"type": "string"},
+            "model": {"type": "string"},
+            "input": {
+                "type": "string",
+                "pattern": r"\S",
+                "description": "the text to screen and send; empty or only whitespace is a 400",
+            },
+        },
     }
     return {"validate": validate, "configure": configure, "invoke": invoke}
 

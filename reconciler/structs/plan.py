@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from reconciler.structs.diffs import FieldChange
+from reconciler.structs.redaction import redact
 
 
 class Action(StrEnum):
@@ -159,6 +160,14 @@ class Plan:
         """The one answer to "will this plan be refused": a policy block or a budget breach.
         A refused plan changes nothing and exits 4."""
         return bool(self.blocked) or (self.cost is not None and self.cost.breach is not None)
+
+    def refusal(self) -> str:
+        """Why the plan is refused, in words, as its items and its cost say it (names and
+        rules, no values): what a sync round and a serve job that exit 4 give as their error."""
+        reasons = [f"{i.name}: {i.blocked}" for i in self.blocked]
+        if self.cost is not None and self.cost.breach:
+            reasons.append(self.cost.breach)
+        return redact("blocked by policy: " + "; ".join(reasons))
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -96,19 +96,11 @@ def run_round(
         outcome, error = RoundOutcome.FAILED, redact(f"unexpected {type(exc).__name__}: {exc}")
         code = int(ExitCode.INVALID)
     if outcome is RoundOutcome.BLOCKED and seen.prepared is not None:
-        error = _refusal(seen.prepared.plan)
+        error = seen.prepared.plan.refusal()
     elif error is None and seen.result is not None and seen.result.problems:
         error = redact("; ".join(seen.result.problems))  # e.g. the push failed: say so
     report = _report(settings, number, seen, outcome=outcome, error=error, began=(started, t0))
     return replace(report, exit_code=code if code is not None else _exit_code(report))
-
-
-def _refusal(plan: Plan) -> str:
-    """Why the plan is refused, as the plan says it (no values, so no secret)."""
-    reasons = [f"{i.name}: {i.blocked}" for i in plan.blocked]
-    if plan.cost is not None and plan.cost.breach:
-        reasons.append(plan.cost.breach)
-    return redact("blocked by policy: " + "; ".join(reasons))
 
 
 def _exit_code(report: RoundReport) -> int:

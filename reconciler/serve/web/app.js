@@ -30,7 +30,7 @@ const BLANK = {
 // Form fields: element id -> where the value lives in the manifest, and its kind.
 const FIELDS = {
   "f-name": {path: "metadata.name", kind: "text"},
-  "f-description": {path: "spec.description", kind: "text"},
+  "f-description": {path: "spec.description", kind: "raw"},
   "f-provider": {path: "spec.provider", kind: "text"},
   "f-modelId": {path: "spec.modelId", kind: "text"},
   "f-promptTemplate": {path: "spec.promptTemplate", kind: "raw"},
@@ -53,7 +53,7 @@ const FIELDS = {
 const BY_PATH = Object.fromEntries(Object.entries(FIELDS).map(([id, f]) => [f.path, id]));
 
 const state = {me: null, envs: [], models: [], catalogue: {}, editing: null, base: null,
-  sequence: 0, timer: null, preview: null, historyNext: null};
+  sequence: 0, timer: null, preview: null, historyNext: null, shown: null};
 
 // ---- small helpers ---------------------------------------------------------------------
 
@@ -233,17 +233,37 @@ function applyRole() {
 
 // ---- overview -----------------------------------------------------------------------------
 
+// Each part shows as soon as its answer comes: the cost and the sync status come from git
+// and the service, and must not wait for (or fail with) a Gateway that does not answer.
 async function loadOverview() {
   const name = env();
   if (!name) return;
   const base = `/api/environments/${encodeURIComponent(name)}`;
-  const [models, plan, drift, cost, sync] = await Promise.all([
-    call("GET", base + "/models"), call("GET", base + "/plan"),
-    call("GET", base + "/drift"), call("GET", base + "/cost"), call("GET", base + "/sync")]);
-  if (name !== env()) return;
-  $("sync-status").textContent = sync.status === 200 ? syncSummary(sync.data)
-    : "The sync agent's status cannot be read.";
-  if (models.status !== 200) { say(errorText(models), "bad"); return; }
+  const fresh = () => name === env();
+  const parts = [
+    call("GET", base + "/sync").then((sync) => fresh() && ($("sync-status").textContent =
+      sync.status === 200 ? syncSummary(sync.data) : "The sync agent's status cannot be read.")),
+    call("GET", base + "/cost").then((cost) => fresh() && showBudget(cost.status === 200 ? cost.data : null)),
+    call("GET", base + "/plan").then((plan) => fresh() && ($("plan-summary").textContent =
+      plan.status === 200 ? planSummary(plan.data)
+      : plan.status === 503 ? "The plan cannot be made: it needs the Gateway, which could not be reached."
+      : `The plan cannot be made: ${errorText(plan)}`)),
+    Promise.all([call("GET", base + "/models"), call("GET", base + "/drift")])
+      .then(([models, drift]) => fresh() && showModels(models, drift)),
+  ];
+  await Promise.all(parts);
+}
+
+function showModels(models, drift) {
+  const body = $("models-table").tBodies[0];
+  if (models.status !== 200) {
+    const why = models.status === 503 ? `The Gateway could not be reached: ${errorText(models)}`
+      : `The models cannot be listed: ${errorText(models)}`;
+    body.replaceChildren(el("tr", {}, el("td", {colspan: "8", class: "bad", id: "models-error"}, why)));
+    $("unmanaged").replaceChildren(el("li", {class: "quiet"},
+      models.status === 503 ? "unknown while the Gateway cannot be reached" : "unknown"));
+    return;
+  }
   state.models = models.data.models;
   state.keyRefs = models.data.keyRefs || {};
   const kinds = {};
@@ -252,11 +272,7 @@ async function loadOverview() {
       for (const item of drift.data[kind] || []) kinds[item.name] = kind;
     }
   }
-  $("plan-summary").textContent = plan.status === 200 ? planSummary(plan.data)
-    : `The plan cannot be made: ${errorText(plan)}`;
-  showBudget(cost.status === 200 ? cost.data : null);
   const rows = state.models.map((m) => modelRow(m, kinds[m.name]));
-  const body = $("models-table").tBodies[0];
   body.replaceChildren(...(rows.length ? rows
     : [el("tr", {}, el("td", {colspan: "8", class: "quiet"}, "No models yet."))]));
   labelCells("models-table");
@@ -285,10 +301,14 @@ function syncSummary(doc) {
     (doc.failuresInARow ? ` (${doc.failuresInARow} failed in a row)` : "") + ".";
 }
 
+// What the next apply would write, and what would stop it. Endpoints not managed from git are
+// no action of an apply (it leaves them alone): they are listed below the table.
 function planSummary(doc) {
-  const parts = Object.entries(doc.summary).filter(([a, n]) => n && a !== "noop")
+  const parts = Object.entries(doc.summary).filter(([a, n]) => n && a !== "noop" && a !== "unmanaged")
     .map(([a, n]) => `${n} to ${a}`);
-  return parts.length ? `The next apply would: ${parts.join(", ")}.` : "Git and live agree: nothing to apply.";
+  const blocked = (doc.blocked || []).map((b) => `${b.name}: ${b.reason}`);
+  const words = parts.length ? `The next apply would: ${parts.join(", ")}.` : "Git and live agree: nothing to apply.";
+  return blocked.length ? `${words} It would be refused: ${blocked.join("; ")}.` : words;
 }
 
 function showBudget(cost) {
@@ -388,6 +408,7 @@ function fillForm(manifest) {
   const labels = (manifest.metadata && manifest.metadata.labels) || {};
   $("labels").replaceChildren();
   for (const [key, value] of Object.entries(labels)) addLabel(key, value);
+  state.shown = Object.fromEntries(Object.keys(FIELDS).map((id) => [id, $(id).value]));
   checkPlaceholder();
 }
 
@@ -461,12 +482,16 @@ function checkPlaceholder() {
 }
 
 // The manifest the form describes, starting from the one opened (fields the form does not
-// show are kept), and the form's own problems (JSON that does not parse).
+// show are kept), and the form's own problems (JSON that does not parse). A field still
+// showing what it was filled with keeps the opened value byte for byte: a field shows a value
+// as the browser can (trimmed, CRLF as LF, a number re-spelled), and opening a model and
+// changing one field must not change the others.
 function collect() {
   const manifest = JSON.parse(JSON.stringify(state.start || BLANK));
   const local = [];
   for (const [id, field] of Object.entries(FIELDS)) {
     const raw = $(id).value;
+    if (state.shown && raw === state.shown[id]) continue;
     const text = raw.trim();
     let value;
     if (text === "") value = undefined;
@@ -634,18 +659,23 @@ function showPreview(d) {
   $("over-budget-text").textContent = breach ? `Over budget: ${breach}` : "";
 }
 
+// A field's change in words; the prompt, and any text of several lines, as a line diff (a
+// line break shown inline would vanish).
 function changeItem(c, diffId) {
-  if (c.path === "promptTemplate" && typeof c.old === "string" && typeof c.new === "string") {
-    return el("li", {}, el("strong", {}, "prompt template"), promptDiff(c.old, c.new, diffId));
+  if (typeof c.old === "string" && typeof c.new === "string"
+    && (c.path === "promptTemplate" || (c.old + c.new).includes("\n"))) {
+    const prompt = c.path === "promptTemplate";
+    return el("li", {}, el("strong", {}, prompt ? "prompt template" : c.path),
+      promptDiff(c.old, c.new, prompt ? diffId : null, `line changes of ${prompt ? "the prompt" : c.path}`));
   }
   const show = (v) => (v === null || v === undefined ? "(not set)"
     : typeof v === "object" ? JSON.stringify(v) : String(v));
   return el("li", {}, el("strong", {}, c.path), `: ${show(c.old)} → ${show(c.new)}`);
 }
 
-function promptDiff(before, after, id) {
+function promptDiff(before, after, id, label) {
   const lines = window.lineDiff(before, after);
-  return el("pre", {class: "diff", id, tabindex: "0", "aria-label": "line changes of the prompt"},
+  return el("pre", {class: "diff", id, tabindex: "0", "aria-label": label},
     ...lines.map(([kind, line]) => el("span", {class: kind === "+" ? "add" : kind === "-" ? "del" : "same"},
       `${kind} ${line}\n`)));
 }
@@ -726,10 +756,11 @@ async function follow(path, out) {
     const answer = await call("GET", path);
     if (answer.status !== 200) { line.textContent = errorText(answer); return; }
     const job = answer.data;
+    const error = (job.result && job.result.error) || {};
     line.textContent = {QUEUED: "Waiting for another apply of this environment to finish…",
       RUNNING: "Applying…", SUCCEEDED: "Applied: every model reached its state.",
-      FAILED: "The apply did not finish: " + ((job.result && job.result.error && job.result.error.message)
-        || "see each model below.")}[job.status];
+      FAILED: (error.code === "blocked" ? "Nothing was applied: " : "The apply did not finish: ") +
+        (error.message || "see each model below.")}[job.status];
     line.className = job.status === "FAILED" ? "bad" : job.status === "SUCCEEDED" ? "good" : "";
     list.replaceChildren(...job.models.map((m) => el("li", {id: "job-model-" + m.name},
       `${m.name}: ${m.state}` + (m.error ? ` (${m.error})` : ""))));
@@ -849,7 +880,8 @@ async function loadJobs() {
   const rows = answer.data.jobs.map((j) => el("tr", {},
     el("td", {}, when(j.created)), el("td", {}, j.actor || ""), el("td", {}, j.status +
       (j.result && j.result.error ? `: ${j.result.error.message}` : "")),
-    el("td", {}, j.models.map((m) => `${m.name} ${m.state}`).join(", ") || "—")));
+    el("td", {}, j.models.map((m) => `${m.name} ${m.state}`).join(", ")
+      || (j.result && j.result.error && j.result.error.code === "blocked" ? "nothing applied" : "—"))));
   $("jobs-table").tBodies[0].replaceChildren(...(rows.length ? rows
     : [el("tr", {}, el("td", {colspan: "4", class: "quiet"}, "No direct applies yet."))]));
   labelCells("jobs-table");
@@ -868,6 +900,12 @@ async function loadTry() {
 async function invoke(event) {
   event.preventDefault();
   const out = $("invoke-out");
+  if (!$("invoke-input").value.trim()) {
+    out.className = "out bad";
+    out.textContent = "Type the text to send first: the input is empty.";
+    $("invoke-input").focus();
+    return;
+  }
   out.className = "out quiet";
   out.textContent = "Sending…";
   const answer = await call("POST", "/api/invoke-protected",
@@ -881,7 +919,12 @@ async function invoke(event) {
       out.append(el("p", {class: "warn", id: "flag-note"},
         "This input looked suspicious but the guard is in flag mode: it was sent to the model anyway."));
     }
-    if (d.guard.reasons.length) out.append(el("ul", {}, ...d.guard.reasons.map((r) => el("li", {}, r))));
+    const reasons = d.guard.reasons.map((r) => el("li", {}, r));
+    // An allowed input's findings were below the block threshold: notes, not accusations.
+    if (reasons.length && d.guard.verdict === "allow") {
+      out.append(el("details", {id: "guard-notes", class: "notes"}, el("summary", {},
+        `${reasons.length} note(s) below the block threshold, not acted on`), el("ul", {}, ...reasons)));
+    } else if (reasons.length) out.append(el("ul", {id: "guard-reasons"}, ...reasons));
   }
   if (answer.status === 422) { out.append(el("p", {class: "bad"}, "Blocked: nothing was sent to the model.")); return; }
   if (answer.status !== 200) { out.append(el("p", {class: "bad"}, errorText(answer))); return; }
