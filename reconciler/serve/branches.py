@@ -11,14 +11,19 @@ share nothing but the repository.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.gitops.git import GitFailed, Repository, first_line, require
 from reconciler.gitops.gitutil import bot_identity
-from reconciler.structs.errors import ConfigError
+from reconciler.gitops.writer import one_writer
+from reconciler.serve.errors import ApiError
+from reconciler.structs.errors import ConfigError, EnvironmentLocked
 from reconciler.structs.identifiers import (
     has_control,
     is_environment_name,
@@ -105,7 +110,8 @@ def new_branch(served: Served, *, prefix: str, commit: str) -> str:
     """Create ``prefix-<random>`` at ``commit``; refuses to move an existing ref."""
     _checked_prefix(prefix)
     name = f"{prefix}-{uuid.uuid4().hex[:8]}"
-    served.repo.run("update-ref", f"refs/heads/{name}", commit, ZERO)
+    with one_writer(served.repo):
+        served.repo.run("update-ref", f"refs/heads/{name}", commit, ZERO)
     return name
 
 
@@ -130,19 +136,76 @@ def _checked_prefix(prefix: str) -> None:
         )
 
 
-def advance_branch(served: Served, *, old: str, new: str) -> None:
-    """Move the served branch from ``old`` to ``new`` and bring its checkout along, keeping
-    local edits to other files (``read-tree -m -u`` is the switch ``git checkout`` makes)."""
+class BranchMoved(EnvironmentLocked):
+    """The served branch is no longer where the request started from (another service on
+    this root, or a person, committed meanwhile); nothing was changed, and a new attempt
+    starts from the new tip."""
+
+
+def advance_branch(served: Served, *, old: str, new: str, message: str) -> None:
+    """Move the served branch from ``old`` to ``new`` and bring its checkout and index along,
+    keeping local edits to other files (``read-tree -m -u`` is the switch ``git checkout``
+    makes): all of it or nothing.
+
+    Under the checkout's writer lock (``gitops.writer``: another service or run of ours on
+    this checkout waits its turn), the index is locked as git locks it (``index.lock``, so
+    a person's ``git commit`` meanwhile fails as against any running git rather than taking
+    our staged files), the switch is made in that lock file, and the branch moves only if it
+    is still at ``old``. Any failure puts the work tree back and leaves the index as it was:
+    before, the manifest stayed staged and the next person's commit or apply took it."""
+    repo = served.repo
+    with one_writer(repo):
+        if served.tip() != old:
+            raise _moved(served)
+        with _locked_index(repo) as index:
+            env = {"GIT_INDEX_FILE": str(index)}
+            try:
+                repo.run("read-tree", "-m", "-u", old, new, env=env)
+            except GitFailed as exc:
+                raise ApiError(
+                    409,
+                    "conflict",
+                    "the served checkout has local edits to files this change brings "
+                    f"({exc.detail}); nothing was changed. Commit or discard them there "
+                    "('git stash'), then send the request again",
+                ) from exc
+            ref = f"refs/heads/{served.branch}"
+            if not repo.ok("update-ref", "-m", message, ref, new, old):
+                repo.run("read-tree", "-m", "-u", new, old, env=env, check=False)
+                raise _moved(served)
+            os.replace(index, repo.git_dir / "index")
+
+
+def _moved(served: Served) -> BranchMoved:
+    return BranchMoved(
+        f"the served branch {served.branch!r} moved while this request was checked (another "
+        "service on this checkout, or a commit made in it); nothing was changed",
+        hint="send the request again: it is checked against the new commit",
+    )
+
+
+@contextmanager
+def _locked_index(repo: Repository) -> Iterator[Path]:
+    """git's own lock of the index, ``index.lock``, holding a copy of the index: a new index
+    is written there and renamed over the index, or the lock is removed."""
+    index = repo.git_dir / "index"
+    lock = repo.git_dir / "index.lock"
     try:
-        served.repo.run("read-tree", "-m", "-u", old, new)
-        served.repo.run(
-            "update-ref", "-m", "reconcile serve: apply", f"refs/heads/{served.branch}", new, old
-        )
-    except GitFailed as exc:
-        raise ConfigError(
-            f"cannot bring the served checkout to the new commit: {exc.detail}",
-            hint="commit or discard local edits to that manifest in the served repository",
-        ) from exc
+        handle = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise EnvironmentLocked(
+            f"a git command is running in the served checkout {repo.top} ({lock} exists); "
+            "nothing was changed",
+            hint="send the request again in a moment; if no git command runs there, one "
+            f"that crashed left the lock behind: remove {lock}",
+        ) from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            if index.is_file():
+                out.write(index.read_bytes())
+        yield lock
+    finally:
+        lock.unlink(missing_ok=True)  # renamed away when the switch was made
 
 
 def push_branch(served: Served, branch: str, *, remote: str) -> str | None:

@@ -26,6 +26,7 @@ from reconciler.manifests.yamltree import parse_yaml
 from reconciler.report.plan_json import plan_document
 from reconciler.report.plan_markdown import render_plan_markdown
 from reconciler.serve.branches import (
+    BranchMoved,
     advance_branch,
     commit_file,
     file_at,
@@ -33,6 +34,7 @@ from reconciler.serve.branches import (
     new_branch,
     push_branch,
 )
+from reconciler.serve.checkout import check_committed, follow_remote, refuse_uncommitted
 from reconciler.serve.errors import ApiError, problems_error
 from reconciler.serve.payload import to_manifest
 from reconciler.serve.secretcheck import check_secrets
@@ -57,13 +59,32 @@ class ConfigureRequest:
     allow_over_budget: bool = False  # commit a change the budget would block, saying so
 
 
+ATTEMPTS = 3  # a request whose branch moved under it is checked again from the new tip
+
+
 def configure(service: Service, principal: Principal, request: ConfigureRequest) -> tuple[int, Any]:
     """The status and body of a configure request."""
     document = to_manifest(request.model)
     check_secrets(service, request.env, document)
-    if request.apply and not request.dry_run:
+    applying = request.apply and not request.dry_run
+    if applying:
         _require_apply(service, principal, request.env)
-    with service.lock(request.env), staged(service.served, request.env, document) as candidate:
+    with service.lock(request.env):
+        for attempt in range(1, ATTEMPTS + 1):
+            if applying:
+                _prepare_checkout(service, request.env)
+            try:
+                return _configure_once(service, principal, request, document)
+            except BranchMoved:
+                if attempt == ATTEMPTS:
+                    raise
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _configure_once(
+    service: Service, principal: Principal, request: ConfigureRequest, document: dict[str, Any]
+) -> tuple[int, Any]:
+    with staged(service.served, request.env, document) as candidate:
         if candidate.errors:
             raise problems_error(candidate.errors)
         _require_base(service, candidate, request)
@@ -76,6 +97,16 @@ def configure(service: Service, principal: Principal, request: ConfigureRequest)
         if request.apply:
             return 202, answer | _apply(service, principal, candidate)
         return 201, answer | _branch(service, principal, candidate, plan, over)
+
+
+def _prepare_checkout(service: Service, env: str) -> None:
+    """Before an apply is planned: the served branch brought up to its remote (``--push``),
+    under the manifests' lock, and no uncommitted edit of the environment's manifests."""
+    settings = service.settings
+    if settings.push:
+        with manifest_lock(settings.root, env, timeout=settings.lock_timeout):
+            follow_remote(service.served, remote=settings.remote)
+    refuse_uncommitted(service.served, env)
 
 
 def _require_base(service: Service, candidate: Candidate, request: ConfigureRequest) -> None:
@@ -251,13 +282,13 @@ def _apply(service: Service, principal: Principal, candidate: Candidate) -> dict
                 message=_message(candidate, "apply"),
                 author=principal.author,
             )
-            advance_branch(served, old=candidate.base, new=commit)
+            advance_branch(served, old=candidate.base, new=commit, message="reconcile serve: apply")
     request = JobRequest(
         root=settings.root,
         environment=candidate.env,
         sandbox=settings.sandbox,
         commit=True,
-        push=settings.push,
+        push=settings.push and not settings.sandbox,
         remote=settings.remote,
         environ=settings.environ,
         lock_timeout=settings.lock_timeout,
@@ -265,13 +296,29 @@ def _apply(service: Service, principal: Principal, candidate: Candidate) -> dict
         actor=principal.actor,
         author=principal.author,
     )
-    job = service.start_job(candidate.env, request, actor=principal.name, commit=commit)
-    return {
+    job = service.start_job(
+        candidate.env,
+        request,
+        actor=principal.name,
+        commit=commit,
+        check=lambda: check_committed(served, candidate.env),
+    )
+    out: dict[str, Any] = {
         "branch": served.branch,
         "commit": commit,
         "pullRequest": None,
         "job": {"id": job.id, "status": job.status.value, "links": {"self": f"/api/jobs/{job.id}"}},
     }
+    if settings.push and settings.sandbox:
+        out |= {"pushed": False, "pushError": SANDBOX_KEEPS}
+    return out
+
+
+SANDBOX_KEEPS = (
+    "a --sandbox service pushes nothing an apply commits: the manifest commit stays on the "
+    "local branch and the records beside the emulator (.reconciler/sandbox/), since they "
+    "describe the emulator, not the Gateway"
+)
 
 
 def _message(candidate: Candidate, verb: str) -> str:
