@@ -10,8 +10,9 @@ the files): nobody reviewed them, yet a job would apply them (and record ``-dirt
 
 A second ``reconcile serve`` on the same checkout is allowed, with a warning at start: its
 git writes take turns with the first one's (``gitops.writer``) and a request that finds the
-branch moved is checked again from the new commit (``configure``), but two services on one
-checkout double every apply's cost of waiting, and each one's pages lag the other's jobs.
+branch moved is checked again from the new commit (``configure``), but each one's job list
+misses the other's jobs. Two ``--sandbox`` services on one checkout are refused: each would
+run its own emulator on the one state file, and they overwrite each other's models.
 """
 
 from __future__ import annotations
@@ -112,26 +113,36 @@ class ServingMark:
         self.top = served.top
         self._handle: IO[str] | None = None
 
-    def take(self) -> None:
-        """Hold the mark; log a warning when another service holds it (and serve anyway)."""
+    def take(self, *, sandbox: bool) -> None:
+        """Hold the mark; when another service holds it, log a warning and serve anyway, or
+        with ``--sandbox`` on both refuse (ConfigError): each would run its own emulator on
+        the one state file under ``.reconciler/sandbox/``, overwriting the other's models."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+", encoding="utf-8")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            other = handle.read().strip() or "unknown"
+            pid, _, kind = handle.read().strip().partition(" ")
             handle.close()
+            if sandbox and kind == "sandbox":
+                raise ConfigError(
+                    f"another reconcile serve --sandbox (pid {pid or 'unknown'}) is serving "
+                    f"{self.top}: two emulators on its one state file would overwrite each "
+                    "other's models",
+                    hint="use that service, or stop it first; to try things side by side, "
+                    "serve a clone of its own",
+                ) from None
             log.warning(
                 "another reconcile serve (pid %s) is serving %s: the two take turns on its "
                 "git writes, and a request that finds the branch moved by the other is checked "
                 "again; give each service its own clone to keep them apart",
-                other,
+                pid or "unknown",
                 self.top,
             )
             return
         handle.truncate(0)
-        handle.write(f"{os.getpid()}\n")
+        handle.write(f"{os.getpid()} {'sandbox' if sandbox else 'gateway'}\n")
         handle.flush()
         self._handle = handle
 

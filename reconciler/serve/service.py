@@ -69,7 +69,7 @@ class Service:
         self.mark = ServingMark(self.served)
 
     def start(self) -> None:
-        self.mark.take()
+        self.mark.take(sandbox=self.settings.sandbox)
         self.commit_leftovers()
         self.connections.start()
         # The guard's one-pass matcher takes a few seconds of one core to compile; the

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,6 +20,9 @@ import yaml
 
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.serve import configure as configure_module
+from reconciler.serve.branches import open_served
+from reconciler.serve.checkout import ServingMark
+from reconciler.structs.errors import ConfigError
 from tests.fixtures_engine import ConfigRepo, live_models, model_manifest
 from tests.fixtures_gitops import bare_remote, configure, git
 from tests.fixtures_serve import Api, commit_all, start_service
@@ -205,3 +210,60 @@ def test_with_push_a_diverged_served_branch_is_409_and_says_what_to_do(
     assert "diverged" in message and "origin/main" in message
     assert git(root, "rev-parse", "HEAD") == head
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_a_second_sandbox_service_on_one_checkout_is_refused(served_repo: ConfigRepo) -> None:
+    served = open_served(served_repo.root)
+    first = ServingMark(served)
+    first.take(sandbox=True)
+    try:
+        with pytest.raises(ConfigError, match=r"another reconcile serve --sandbox \(pid \d+\)"):
+            ServingMark(served).take(sandbox=True)
+        ServingMark(served).take(sandbox=False)  # a service on the Gateway only warns
+    finally:
+        first.release()
+    again = ServingMark(served)
+    again.take(sandbox=True)  # the first one stopped: the mark is free
+    again.release()
+
+
+def test_an_edit_made_while_the_job_waits_fails_the_job_before_anything_is_applied(
+    api: Api, served_repo: ConfigRepo, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    allow_apply(served_repo)
+    start_job = api.service.start_job
+
+    def edited_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        edited = {"temperature": 0.1, "maxTokens": 999, "topP": 1.0}
+        served_repo.write_model("support-classifier", configuration=edited)
+        return start_job(*args, **kwargs)
+
+    monkeypatch.setattr(api.service, "start_job", edited_meanwhile)
+    answer = api("POST", "/api/configure-model", json=_apply_request())
+    assert answer.status_code == 202, answer.text
+    job = follow(api, answer.json()["job"]["links"]["self"])
+    assert job["status"] == "FAILED", job
+    message = job["result"]["error"]["message"]
+    assert "environments/staging/models/support-classifier.yaml" in message
+    assert live_models(sandbox) == []
+
+
+def test_a_sandbox_service_with_push_says_that_an_apply_is_not_pushed(
+    served_repo: ConfigRepo, tmp_path: Path
+) -> None:
+    allow_apply(served_repo)
+    root = served_repo.root
+    remote = bare_remote(root, tmp_path)
+    real_time = SimpleNamespace(advance=time.sleep, now=time.monotonic)  # the emulator's clock
+    with start_service(
+        served_repo, real_time, tmp_path, sandbox=True, push=True, provision_seconds=(0.0, 0.05)
+    ) as running:
+        api = Api(running.url, running.service)
+        answer = api("POST", "/api/configure-model", json=_apply_request())
+        assert answer.status_code == 202, answer.text
+        body = answer.json()
+        assert body["pushed"] is False and "--sandbox" in body["pushError"]
+        job = follow(api, body["job"]["links"]["self"], timeout=30)
+        assert job["status"] == "SUCCEEDED", job
+    assert git(remote, "rev-parse", "main").strip() != body["commit"]
+    assert git(root, "rev-parse", "main").strip() == body["commit"]
