@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ from reconciler.structs.identifiers import (
 )
 
 ZERO = "0" * 40
+INDEX_WAIT = 5.0  # seconds a git command of someone else may hold the served index's lock
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,37 @@ def _checked_prefix(prefix: str) -> None:
         )
 
 
+def commit_on_branch(
+    served: Served,
+    *,
+    base: str,
+    folder: str,
+    path: str,
+    text: str,
+    message: str,
+    author: str | None = None,
+) -> str:
+    """Commit ``path`` holding ``text`` on the served branch and bring the checkout along
+    (``advance_branch``); returns the commit. The request was checked against ``folder`` (its
+    environment) at ``base``: when the branch moved since by commits that leave that folder as
+    it was (a person's commit elsewhere), the file is committed on the new tip, which changes
+    nothing that was checked; otherwise BranchMoved, and the request is checked again."""
+    with one_writer(served.repo), _locked_index(served.repo) as index:
+        tip = served.tip()
+        if tip != base and not _same_folder(served, base, tip, folder):
+            raise _moved(served)
+        commit = commit_file(served, base=tip, path=path, text=text, message=message, author=author)
+        _switch(served, index, old=tip, new=commit, message=message.partition("\n")[0])
+        return commit
+
+
+def _same_folder(served: Served, one: str, other: str, folder: str) -> bool:
+    """Whether ``folder`` is the same tree (or absent) in both commits."""
+    found = served.repo.run("rev-parse", f"{one}:{folder}", f"{other}:{folder}", check=False)
+    trees = found.text.split()
+    return found.ok and len(trees) == 2 and trees[0] == trees[1]
+
+
 class BranchMoved(EnvironmentLocked):
     """The served branch is no longer where the request started from (another service on
     this root, or a person, committed meanwhile); nothing was changed, and a new attempt
@@ -153,27 +186,32 @@ def advance_branch(served: Served, *, old: str, new: str, message: str) -> None:
     our staged files), the switch is made in that lock file, and the branch moves only if it
     is still at ``old``. Any failure puts the work tree back and leaves the index as it was:
     before, the manifest stayed staged and the next person's commit or apply took it."""
-    repo = served.repo
-    with one_writer(repo):
+    with one_writer(served.repo), _locked_index(served.repo) as index:
         if served.tip() != old:
             raise _moved(served)
-        with _locked_index(repo) as index:
-            env = {"GIT_INDEX_FILE": str(index)}
-            try:
-                repo.run("read-tree", "-m", "-u", old, new, env=env)
-            except GitFailed as exc:
-                raise ApiError(
-                    409,
-                    "conflict",
-                    "the served checkout has local edits to files this change brings "
-                    f"({exc.detail}); nothing was changed. Commit or discard them there "
-                    "('git stash'), then send the request again",
-                ) from exc
-            ref = f"refs/heads/{served.branch}"
-            if not repo.ok("update-ref", "-m", message, ref, new, old):
-                repo.run("read-tree", "-m", "-u", new, old, env=env, check=False)
-                raise _moved(served)
-            os.replace(index, repo.git_dir / "index")
+        _switch(served, index, old=old, new=new, message=message)
+
+
+def _switch(served: Served, index: Path, *, old: str, new: str, message: str) -> None:
+    """The switch made in the locked ``index``, the branch moved only from ``old``, and the
+    index renamed into place; on failure the work tree is put back."""
+    repo = served.repo
+    env = {"GIT_INDEX_FILE": str(index)}
+    try:
+        repo.run("read-tree", "-m", "-u", old, new, env=env)
+    except GitFailed as exc:
+        raise ApiError(
+            409,
+            "conflict",
+            "the served checkout has local edits to files this change brings "
+            f"({exc.detail}); nothing was changed. Commit or discard them there "
+            "('git stash'), then send the request again",
+        ) from exc
+    ref = f"refs/heads/{served.branch}"
+    if not repo.ok("update-ref", "-m", message, ref, new, old):
+        repo.run("read-tree", "-m", "-u", new, old, env=env, check=False)
+        raise _moved(served)
+    os.replace(index, repo.git_dir / "index")
 
 
 def _moved(served: Served) -> BranchMoved:
@@ -190,15 +228,15 @@ def _locked_index(repo: Repository) -> Iterator[Path]:
     is written there and renamed over the index, or the lock is removed."""
     index = repo.git_dir / "index"
     lock = repo.git_dir / "index.lock"
-    try:
-        handle = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
-        raise EnvironmentLocked(
-            f"a git command is running in the served checkout {repo.top} ({lock} exists); "
-            "nothing was changed",
-            hint="send the request again in a moment; if no git command runs there, one "
-            f"that crashed left the lock behind: remove {lock}",
-        ) from None
+    deadline = time.monotonic() + INDEX_WAIT
+    while True:
+        try:
+            handle = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            break
+        except FileExistsError:
+            if time.monotonic() >= deadline:
+                raise _index_busy(repo, lock) from None
+            time.sleep(0.02)  # a person's git command holds it for milliseconds
     try:
         with os.fdopen(handle, "wb") as out:
             if index.is_file():
@@ -206,6 +244,15 @@ def _locked_index(repo: Repository) -> Iterator[Path]:
         yield lock
     finally:
         lock.unlink(missing_ok=True)  # renamed away when the switch was made
+
+
+def _index_busy(repo: Repository, lock: Path) -> EnvironmentLocked:
+    return EnvironmentLocked(
+        f"a git command is running in the served checkout {repo.top} ({lock} exists); "
+        "nothing was changed",
+        hint="send the request again in a moment; if no git command runs there, one "
+        f"that crashed left the lock behind: remove {lock}",
+    )
 
 
 def push_branch(served: Served, branch: str, *, remote: str) -> str | None:

@@ -27,8 +27,8 @@ from reconciler.report.plan_json import plan_document
 from reconciler.report.plan_markdown import render_plan_markdown
 from reconciler.serve.branches import (
     BranchMoved,
-    advance_branch,
     commit_file,
+    commit_on_branch,
     file_at,
     is_commit,
     new_branch,
@@ -274,15 +274,15 @@ def _apply(service: Service, principal: Principal, candidate: Candidate) -> dict
         # The manifests' lock, as import and promote hold it: no run on this machine reads
         # the environment while its checkout moves to the new commit.
         with manifest_lock(settings.root, candidate.env, timeout=settings.lock_timeout):
-            commit = commit_file(
+            commit = commit_on_branch(
                 served,
                 base=candidate.base,
+                folder=served.path("environments", candidate.env),
                 path=candidate.path,
                 text=candidate.text,
                 message=_message(candidate, "apply"),
                 author=principal.author,
             )
-            advance_branch(served, old=candidate.base, new=commit, message="reconcile serve: apply")
     request = JobRequest(
         root=settings.root,
         environment=candidate.env,

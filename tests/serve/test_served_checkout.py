@@ -35,16 +35,21 @@ def _apply_request(name: str = "ticket-triage", **extra: Any) -> dict[str, Any]:
     return {"env": "staging", "model": model_manifest(name), "apply": True, **extra}
 
 
-def _operator_commits(root: Path, times: int | None = None) -> Any:
+def _operator_commits(repo: ConfigRepo, *, times: int | None = None, env: bool = True) -> Any:
     """A stand-in for ``plan_of`` that first makes a person's commit in the served checkout
-    (``times`` times, every call when None), as a commit racing the request would."""
+    (``times`` times, every call when None), as a commit racing the request would: one that
+    edits the environment's manifests (``env``), or an empty one."""
     real = configure_module.plan_of
     done = {"n": 0}
 
     def racing(connections: Any, loaded: Any) -> Any:
         if times is None or done["n"] < times:
             done["n"] += 1
-            git(root, "commit", "--quiet", "--allow-empty", "--no-verify", "-m", "operator")
+            if env:
+                tokens = {"temperature": 0.1, "maxTokens": 500 + done["n"], "topP": 1.0}
+                repo.write_model("support-classifier", configuration=tokens)
+                git(repo.root, "add", "-A")
+            git(repo.root, "commit", "--quiet", "--allow-empty", "--no-verify", "-m", "operator")
         return real(connections, loaded)
 
     return racing
@@ -55,7 +60,7 @@ def test_a_commit_racing_every_attempt_is_409_locked_and_leaves_nothing_staged(
 ) -> None:
     allow_apply(served_repo)
     root = served_repo.root
-    monkeypatch.setattr(configure_module, "plan_of", _operator_commits(root))
+    monkeypatch.setattr(configure_module, "plan_of", _operator_commits(served_repo))
     answer = api("POST", "/api/configure-model", json=_apply_request())
     assert answer.status_code == 409, answer.text
     error = answer.json()["error"]
@@ -71,18 +76,27 @@ def test_a_commit_racing_every_attempt_is_409_locked_and_leaves_nothing_staged(
     assert git(root, "show", "--name-only", "--format=", "HEAD").strip() == ""
 
 
-def test_a_commit_racing_once_is_taken_in_turn_on_top_of_it(
-    api: Api, served_repo: ConfigRepo, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("env", [True, False], ids=["checked-again", "same-environment"])
+def test_a_commit_racing_is_taken_in_turn_on_top_of_it(
+    api: Api, served_repo: ConfigRepo, monkeypatch: pytest.MonkeyPatch, env: bool
 ) -> None:
+    """Once with an edit of the environment: the request is checked again from the new
+    commit. On every attempt without one (a person's commit elsewhere): nothing the request
+    was checked against changed, so it is committed on top."""
     allow_apply(served_repo)
     root = served_repo.root
-    monkeypatch.setattr(configure_module, "plan_of", _operator_commits(root, times=1))
+    racing = _operator_commits(served_repo, times=1 if env else None, env=env)
+    monkeypatch.setattr(configure_module, "plan_of", racing)
     answer = api("POST", "/api/configure-model", json=_apply_request())
     assert answer.status_code == 202, answer.text
     follow(api, answer.json()["job"]["links"]["self"])
     subjects = git(root, "log", "--format=%s", "-3").splitlines()
     assert "ticket-triage" in subjects[1] and subjects[2] == "operator"
     assert git(root, "status", "--porcelain") == ""
+    # the operator's 501 is what the plan answered with (checked again), or nothing changed
+    changes = answer.json()["plan"]["create"]
+    tokens = {c["name"]: c["changes"][0]["new"]["maxTokens"] for c in changes}
+    assert tokens["support-classifier"] == (501 if env else 500)
 
 
 def test_two_services_on_one_root_take_turns_and_the_second_warns(
