@@ -66,6 +66,24 @@ def follow_remote(served: Served, *, remote: str) -> None:
         advance_branch(served, old=mine, new=theirs, message=f"reconcile serve: {upstream}")
 
 
+def remote_tip(served: Served, *, remote: str) -> str | None:
+    """The remote's copy of the served branch, fetched, when it is ahead of the branch: what
+    a proposal starts from with ``--push``, so its branch and its plan hold what the team
+    merged, while the served checkout stays as it is. None when it is not ahead (or cannot be
+    fetched: the branch's push then says why)."""
+    repo, branch = served.repo, served.branch
+    try:
+        with one_writer(repo):
+            theirs = repo.fetch(remote, branch, into=f"refs/remotes/{remote}/{branch}")
+    except GitFailed as exc:
+        log.warning("cannot fetch %s/%s for a proposal: %s", remote, branch, exc.detail)
+        return None
+    mine = served.tip()
+    if theirs != mine and repo.ok("merge-base", "--is-ancestor", mine, theirs):
+        return theirs
+    return None
+
+
 def refuse_uncommitted(served: Served, env: str) -> None:
     """409 naming the files when ``environments/<env>/`` of the served checkout differs from
     its branch (edited, staged, new or deleted files)."""

@@ -5,7 +5,10 @@ checked with the whole environment (400 with the problems otherwise), its plan i
 what is live, and the cost delta is the change in the environment's projected monthly cost.
 Only then is the manifest committed, on a new branch (201, pushed and a pull request opened
 when configured) or, for a direct apply, on the served branch followed by the main job (202).
-All of it runs under the environment's lock, so requests never interleave in git.
+All of it runs under the environment's lock, so requests never interleave in git. A direct
+apply first brings the served checkout up to its remote and refuses uncommitted manifests
+(``checkout``); a request whose branch moved under it (a person's commit, a second service)
+is checked again from the new commit, up to ``ATTEMPTS`` times (``branches.commit_on_branch``).
 """
 
 from __future__ import annotations
@@ -34,7 +37,12 @@ from reconciler.serve.branches import (
     new_branch,
     push_branch,
 )
-from reconciler.serve.checkout import check_committed, follow_remote, refuse_uncommitted
+from reconciler.serve.checkout import (
+    check_committed,
+    follow_remote,
+    refuse_uncommitted,
+    remote_tip,
+)
 from reconciler.serve.errors import ApiError, problems_error
 from reconciler.serve.payload import to_manifest
 from reconciler.serve.secretcheck import check_secrets
@@ -84,7 +92,10 @@ def configure(service: Service, principal: Principal, request: ConfigureRequest)
 def _configure_once(
     service: Service, principal: Principal, request: ConfigureRequest, document: dict[str, Any]
 ) -> tuple[int, Any]:
-    with staged(service.served, request.env, document) as candidate:
+    base = None
+    if service.settings.push and not request.apply and not request.dry_run:
+        base = remote_tip(service.served, remote=service.settings.remote)
+    with staged(service.served, request.env, document, base=base) as candidate:
         if candidate.errors:
             raise problems_error(candidate.errors)
         _require_base(service, candidate, request)

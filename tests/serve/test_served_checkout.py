@@ -281,3 +281,24 @@ def test_a_sandbox_service_with_push_says_that_an_apply_is_not_pushed(
         assert job["status"] == "SUCCEEDED", job
     assert git(remote, "rev-parse", "main").strip() != body["commit"]
     assert git(root, "rev-parse", "main").strip() == body["commit"]
+
+
+def test_with_push_a_proposal_starts_from_the_remote_and_leaves_the_checkout(
+    served_repo: ConfigRepo, teammate: Path, sandbox_clock: Any, tmp_path: Path
+) -> None:
+    root = served_repo.root
+    mate = _warmer(teammate)
+    head = git(root, "rev-parse", "HEAD")
+    with start_service(served_repo, sandbox_clock, tmp_path, push=True) as running:
+        api = Api(running.url, running.service)
+        request = {"env": "staging", "model": model_manifest("ticket-triage")}
+        answer = api("POST", "/api/configure-model", role="editor", json=request)
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["pushed"] is True
+    assert git(root, "rev-parse", f"{body['commit']}^").strip() == mate
+    # the plan holds the teammate's warmer model, not a revert of it
+    assert [i["name"] for i in body["plan"]["create"]] == ["support-classifier", "ticket-triage"]
+    warm = body["plan"]["create"][0]["changes"][0]["new"]
+    assert warm["temperature"] == 0.7
+    assert git(root, "rev-parse", "HEAD") == head and git(root, "status", "--porcelain") == ""
