@@ -31,6 +31,7 @@ from reconciler.structs.errors import ConfigError
 
 log = logging.getLogger("reconciler.serve")
 SHOWN = 5  # uncommitted files named in an answer
+NO_BRANCH = "couldn't find remote ref"  # git's words when the remote has no such branch yet
 
 
 def follow_remote(served: Served, *, remote: str) -> None:
@@ -42,6 +43,8 @@ def follow_remote(served: Served, *, remote: str) -> None:
         try:
             theirs = repo.fetch(remote, branch, into=f"refs/remotes/{upstream}")
         except GitFailed as exc:
+            if NO_BRANCH in exc.detail:
+                return  # nothing to follow: the job's push creates the branch there
             raise ApiError(
                 503,
                 "remote-unavailable",

@@ -302,3 +302,19 @@ def test_with_push_a_proposal_starts_from_the_remote_and_leaves_the_checkout(
     warm = body["plan"]["create"][0]["changes"][0]["new"]
     assert warm["temperature"] == 0.7
     assert git(root, "rev-parse", "HEAD") == head and git(root, "status", "--porcelain") == ""
+
+
+def test_with_push_a_remote_without_the_branch_yet_is_not_a_failure(
+    served_repo: ConfigRepo, sandbox_clock: Any, tmp_path: Path
+) -> None:
+    allow_apply(served_repo)
+    root = served_repo.root
+    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(tmp_path / "empty.git"))
+    git(root, "remote", "add", "origin", str(tmp_path / "empty.git"))
+    with start_service(served_repo, sandbox_clock, tmp_path, push=True) as running:
+        api = Api(running.url, running.service)
+        answer = api("POST", "/api/configure-model", json=_apply_request())
+        assert answer.status_code == 202, answer.text
+        job = follow(api, answer.json()["job"]["links"]["self"])
+        assert job["status"] == "SUCCEEDED", job
+    assert git(root, "rev-parse", "origin/main") == git(root, "rev-parse", "main")
