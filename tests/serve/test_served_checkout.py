@@ -318,3 +318,27 @@ def test_with_push_a_remote_without_the_branch_yet_is_not_a_failure(
         job = follow(api, answer.json()["job"]["links"]["self"])
         assert job["status"] == "SUCCEEDED", job
     assert git(root, "rev-parse", "origin/main") == git(root, "rev-parse", "main")
+
+
+def test_with_push_a_local_edit_in_the_way_of_the_fast_forward_is_409_and_kept(
+    served_repo: ConfigRepo, teammate: Path, sandbox_clock: Any, tmp_path: Path
+) -> None:
+    allow_apply(served_repo)
+    root = served_repo.root
+    (root / "NOTES.md").write_text("ours\n")
+    commit_all(root, "notes")
+    git(root, "push", "--quiet", "origin", "main")
+    git(teammate, "pull", "--quiet")
+    (teammate / "NOTES.md").write_text("theirs\n")
+    commit_all(teammate, "mate: notes")
+    git(teammate, "push", "--quiet", "origin", "main")
+    (root / "NOTES.md").write_text("ours, not committed\n")
+    head = git(root, "rev-parse", "HEAD")
+    with start_service(served_repo, sandbox_clock, tmp_path, push=True) as running:
+        api = Api(running.url, running.service)
+        answer = api("POST", "/api/configure-model", json=_apply_request())
+    assert answer.status_code == 409, answer.text
+    assert "NOTES.md" in answer.json()["error"]["message"]
+    assert git(root, "rev-parse", "HEAD") == head
+    assert git(root, "status", "--porcelain").split() == ["M", "NOTES.md"]
+    assert (root / "NOTES.md").read_text() == "ours, not committed\n"
