@@ -138,6 +138,8 @@ class ServingMark:
         """Hold the mark; when another service holds it, log a warning and serve anyway, or
         with ``--sandbox`` on both refuse (ConfigError): each would run its own emulator on
         the one state file under ``.reconciler/sandbox/``, overwriting the other's models."""
+        if self._handle is not None:
+            return  # held already (the CLI takes it before announcing its URL)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+", encoding="utf-8")
         try:
