@@ -6,7 +6,8 @@ A commit is built with git's plumbing on a private index file (``read-tree`` of 
 with ``update-ref`` only if it does not exist yet, so two requests can never share one. The
 environment folder of the base commit is read straight from git's objects for validation.
 Every operation is its own ``git`` process (``gitops.git``), so requests on several threads
-share nothing but the repository.
+share nothing but the repository. Only a direct apply moves the served branch itself
+(``commit_on_branch``, ``advance_branch``): all or nothing, in turn with every other writer.
 """
 
 from __future__ import annotations
@@ -138,6 +139,12 @@ def _checked_prefix(prefix: str) -> None:
         )
 
 
+class BranchMoved(EnvironmentLocked):
+    """The served branch is no longer where the request started from (another service on
+    this root, or a person, committed meanwhile); nothing was changed, and a new attempt
+    starts from the new tip."""
+
+
 def commit_on_branch(
     served: Served,
     *,
@@ -167,12 +174,6 @@ def _same_folder(served: Served, one: str, other: str, folder: str) -> bool:
     found = served.repo.run("rev-parse", f"{one}:{folder}", f"{other}:{folder}", check=False)
     trees = found.text.split()
     return found.ok and len(trees) == 2 and trees[0] == trees[1]
-
-
-class BranchMoved(EnvironmentLocked):
-    """The served branch is no longer where the request started from (another service on
-    this root, or a person, committed meanwhile); nothing was changed, and a new attempt
-    starts from the new tip."""
 
 
 def advance_branch(served: Served, *, old: str, new: str, message: str) -> None:
