@@ -146,6 +146,7 @@ def serve(verbose: int, **given: Any) -> None:
 
 def _run(settings: ServeSettings) -> int:
     service = Service(settings)
+    service.mark.take(sandbox=settings.sandbox)  # refused before a URL is announced
     run_service(service, announce=_announce)
     return 0
 

@@ -6,19 +6,26 @@ A commit is built with git's plumbing on a private index file (``read-tree`` of 
 with ``update-ref`` only if it does not exist yet, so two requests can never share one. The
 environment folder of the base commit is read straight from git's objects for validation.
 Every operation is its own ``git`` process (``gitops.git``), so requests on several threads
-share nothing but the repository.
+share nothing but the repository. Only a direct apply moves the served branch itself
+(``commit_on_branch``, ``advance_branch``): all or nothing, in turn with every other writer.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.gitops.git import GitFailed, Repository, first_line, require
 from reconciler.gitops.gitutil import bot_identity
-from reconciler.structs.errors import ConfigError
+from reconciler.gitops.writer import one_writer
+from reconciler.serve.errors import ApiError
+from reconciler.structs.errors import ConfigError, EnvironmentLocked
 from reconciler.structs.identifiers import (
     has_control,
     is_environment_name,
@@ -27,6 +34,7 @@ from reconciler.structs.identifiers import (
 )
 
 ZERO = "0" * 40
+INDEX_WAIT = 5.0  # seconds a git command of someone else may hold the served index's lock
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,8 @@ def new_branch(served: Served, *, prefix: str, commit: str) -> str:
     """Create ``prefix-<random>`` at ``commit``; refuses to move an existing ref."""
     _checked_prefix(prefix)
     name = f"{prefix}-{uuid.uuid4().hex[:8]}"
-    served.repo.run("update-ref", f"refs/heads/{name}", commit, ZERO)
+    with one_writer(served.repo):
+        served.repo.run("update-ref", f"refs/heads/{name}", commit, ZERO)
     return name
 
 
@@ -130,19 +139,121 @@ def _checked_prefix(prefix: str) -> None:
         )
 
 
-def advance_branch(served: Served, *, old: str, new: str) -> None:
-    """Move the served branch from ``old`` to ``new`` and bring its checkout along, keeping
-    local edits to other files (``read-tree -m -u`` is the switch ``git checkout`` makes)."""
+class BranchMoved(EnvironmentLocked):
+    """The served branch is no longer where the request started from (another service on
+    this root, or a person, committed meanwhile); nothing was changed, and a new attempt
+    starts from the new tip."""
+
+
+def commit_on_branch(
+    served: Served,
+    *,
+    base: str,
+    folder: str,
+    path: str,
+    text: str,
+    message: str,
+    author: str | None = None,
+) -> str:
+    """Commit ``path`` holding ``text`` on the served branch and bring the checkout along
+    (``advance_branch``); returns the commit. The request was checked against ``folder`` (its
+    environment) at ``base``: when the branch moved since by commits that leave that folder as
+    it was (a person's commit elsewhere), the file is committed on the new tip, which changes
+    nothing that was checked; otherwise BranchMoved, and the request is checked again."""
+    with one_writer(served.repo), _locked_index(served.repo) as index:
+        tip = served.tip()
+        if tip != base and not _same_folder(served, base, tip, folder):
+            raise _moved(served)
+        commit = commit_file(served, base=tip, path=path, text=text, message=message, author=author)
+        _switch(served, index, old=tip, new=commit, message=message.partition("\n")[0])
+        return commit
+
+
+def _same_folder(served: Served, one: str, other: str, folder: str) -> bool:
+    """Whether ``folder`` is the same tree (or absent) in both commits."""
+    found = served.repo.run("rev-parse", f"{one}:{folder}", f"{other}:{folder}", check=False)
+    trees = found.text.split()
+    return found.ok and len(trees) == 2 and trees[0] == trees[1]
+
+
+def advance_branch(served: Served, *, old: str, new: str, message: str) -> None:
+    """Move the served branch from ``old`` to ``new`` and bring its checkout and index along,
+    keeping local edits to other files (``read-tree -m -u`` is the switch ``git checkout``
+    makes): all of it or nothing.
+
+    Under the checkout's writer lock (``gitops.writer``: another service or run of ours on
+    this checkout waits its turn), the index is locked as git locks it (``index.lock``, so
+    a person's ``git commit`` meanwhile fails as against any running git rather than taking
+    our staged files), the switch is made in that lock file, and the branch moves only if it
+    is still at ``old``. Any failure puts the work tree back and leaves the index as it was:
+    before, the manifest stayed staged and the next person's commit or apply took it."""
+    with one_writer(served.repo), _locked_index(served.repo) as index:
+        if served.tip() != old:
+            raise _moved(served)
+        _switch(served, index, old=old, new=new, message=message)
+
+
+def _switch(served: Served, index: Path, *, old: str, new: str, message: str) -> None:
+    """The switch made in the locked ``index``, the branch moved only from ``old``, and the
+    index renamed into place; on failure the work tree is put back."""
+    repo = served.repo
+    env = {"GIT_INDEX_FILE": str(index)}
     try:
-        served.repo.run("read-tree", "-m", "-u", old, new)
-        served.repo.run(
-            "update-ref", "-m", "reconcile serve: apply", f"refs/heads/{served.branch}", new, old
-        )
+        repo.run("read-tree", "-m", "-u", old, new, env=env)
     except GitFailed as exc:
-        raise ConfigError(
-            f"cannot bring the served checkout to the new commit: {exc.detail}",
-            hint="commit or discard local edits to that manifest in the served repository",
+        raise ApiError(
+            409,
+            "conflict",
+            "the served checkout has local edits to files this change brings "
+            f"({exc.detail}); nothing was changed. Commit or discard them there "
+            "('git stash'), then send the request again",
         ) from exc
+    ref = f"refs/heads/{served.branch}"
+    if not repo.ok("update-ref", "-m", message, ref, new, old):
+        repo.run("read-tree", "-m", "-u", new, old, env=env, check=False)
+        raise _moved(served)
+    os.replace(index, repo.git_dir / "index")
+
+
+def _moved(served: Served) -> BranchMoved:
+    return BranchMoved(
+        f"the served branch {served.branch!r} moved while this request was checked (another "
+        "service on this checkout, or a commit made in it); nothing was changed",
+        hint="send the request again: it is checked against the new commit",
+    )
+
+
+@contextmanager
+def _locked_index(repo: Repository) -> Iterator[Path]:
+    """git's own lock of the index, ``index.lock``, holding a copy of the index: a new index
+    is written there and renamed over the index, or the lock is removed."""
+    index = repo.git_dir / "index"
+    lock = repo.git_dir / "index.lock"
+    deadline = time.monotonic() + INDEX_WAIT
+    while True:
+        try:
+            handle = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            break
+        except FileExistsError:
+            if time.monotonic() >= deadline:
+                raise _index_busy(repo, lock) from None
+            time.sleep(0.02)  # a person's git command holds it for milliseconds
+    try:
+        with os.fdopen(handle, "wb") as out:
+            if index.is_file():
+                out.write(index.read_bytes())
+        yield lock
+    finally:
+        lock.unlink(missing_ok=True)  # renamed away when the switch was made
+
+
+def _index_busy(repo: Repository, lock: Path) -> EnvironmentLocked:
+    return EnvironmentLocked(
+        f"a git command is running in the served checkout {repo.top} ({lock} exists); "
+        "nothing was changed",
+        hint="send the request again in a moment; if no git command runs there, one "
+        f"that crashed left the lock behind: remove {lock}",
+    )
 
 
 def push_branch(served: Served, branch: str, *, remote: str) -> str | None:

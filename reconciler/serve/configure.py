@@ -5,7 +5,10 @@ checked with the whole environment (400 with the problems otherwise), its plan i
 what is live, and the cost delta is the change in the environment's projected monthly cost.
 Only then is the manifest committed, on a new branch (201, pushed and a pull request opened
 when configured) or, for a direct apply, on the served branch followed by the main job (202).
-All of it runs under the environment's lock, so requests never interleave in git.
+All of it runs under the environment's lock, so requests never interleave in git. A direct
+apply first brings the served checkout up to its remote and refuses uncommitted manifests
+(``checkout``); a request whose branch moved under it (a person's commit, a second service)
+is checked again from the new commit, up to ``ATTEMPTS`` times (``branches.commit_on_branch``).
 """
 
 from __future__ import annotations
@@ -26,12 +29,19 @@ from reconciler.manifests.yamltree import parse_yaml
 from reconciler.report.plan_json import plan_document
 from reconciler.report.plan_markdown import render_plan_markdown
 from reconciler.serve.branches import (
-    advance_branch,
+    BranchMoved,
     commit_file,
+    commit_on_branch,
     file_at,
     is_commit,
     new_branch,
     push_branch,
+)
+from reconciler.serve.checkout import (
+    check_committed,
+    follow_remote,
+    refuse_uncommitted,
+    remote_tip,
 )
 from reconciler.serve.errors import ApiError, problems_error
 from reconciler.serve.payload import to_manifest
@@ -57,13 +67,35 @@ class ConfigureRequest:
     allow_over_budget: bool = False  # commit a change the budget would block, saying so
 
 
+ATTEMPTS = 3  # a request whose branch moved under it is checked again from the new tip
+
+
 def configure(service: Service, principal: Principal, request: ConfigureRequest) -> tuple[int, Any]:
     """The status and body of a configure request."""
     document = to_manifest(request.model)
     check_secrets(service, request.env, document)
-    if request.apply and not request.dry_run:
+    applying = request.apply and not request.dry_run
+    if applying:
         _require_apply(service, principal, request.env)
-    with service.lock(request.env), staged(service.served, request.env, document) as candidate:
+    with service.lock(request.env):
+        for attempt in range(1, ATTEMPTS + 1):
+            if applying:
+                _prepare_checkout(service, request.env)
+            try:
+                return _configure_once(service, principal, request, document)
+            except BranchMoved:
+                if attempt == ATTEMPTS:
+                    raise
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _configure_once(
+    service: Service, principal: Principal, request: ConfigureRequest, document: dict[str, Any]
+) -> tuple[int, Any]:
+    base = None
+    if service.settings.push and not request.apply and not request.dry_run:
+        base = remote_tip(service.served, remote=service.settings.remote)
+    with staged(service.served, request.env, document, base=base) as candidate:
         if candidate.errors:
             raise problems_error(candidate.errors)
         _require_base(service, candidate, request)
@@ -76,6 +108,16 @@ def configure(service: Service, principal: Principal, request: ConfigureRequest)
         if request.apply:
             return 202, answer | _apply(service, principal, candidate)
         return 201, answer | _branch(service, principal, candidate, plan, over)
+
+
+def _prepare_checkout(service: Service, env: str) -> None:
+    """Before an apply is planned: the served branch brought up to its remote (``--push``),
+    under the manifests' lock, and no uncommitted edit of the environment's manifests."""
+    settings = service.settings
+    if settings.push:
+        with manifest_lock(settings.root, env, timeout=settings.lock_timeout):
+            follow_remote(service.served, remote=settings.remote)
+    refuse_uncommitted(service.served, env)
 
 
 def _require_base(service: Service, candidate: Candidate, request: ConfigureRequest) -> None:
@@ -243,21 +285,21 @@ def _apply(service: Service, principal: Principal, candidate: Candidate) -> dict
         # The manifests' lock, as import and promote hold it: no run on this machine reads
         # the environment while its checkout moves to the new commit.
         with manifest_lock(settings.root, candidate.env, timeout=settings.lock_timeout):
-            commit = commit_file(
+            commit = commit_on_branch(
                 served,
                 base=candidate.base,
+                folder=served.path("environments", candidate.env),
                 path=candidate.path,
                 text=candidate.text,
                 message=_message(candidate, "apply"),
                 author=principal.author,
             )
-            advance_branch(served, old=candidate.base, new=commit)
     request = JobRequest(
         root=settings.root,
         environment=candidate.env,
         sandbox=settings.sandbox,
         commit=True,
-        push=settings.push,
+        push=settings.push and not settings.sandbox,
         remote=settings.remote,
         environ=settings.environ,
         lock_timeout=settings.lock_timeout,
@@ -265,13 +307,29 @@ def _apply(service: Service, principal: Principal, candidate: Candidate) -> dict
         actor=principal.actor,
         author=principal.author,
     )
-    job = service.start_job(candidate.env, request, actor=principal.name, commit=commit)
-    return {
+    job = service.start_job(
+        candidate.env,
+        request,
+        actor=principal.name,
+        commit=commit,
+        check=lambda: check_committed(served, candidate.env),
+    )
+    out: dict[str, Any] = {
         "branch": served.branch,
         "commit": commit,
         "pullRequest": None,
         "job": {"id": job.id, "status": job.status.value, "links": {"self": f"/api/jobs/{job.id}"}},
     }
+    if settings.push and settings.sandbox:
+        out |= {"pushed": False, "pushError": SANDBOX_KEEPS}
+    return out
+
+
+SANDBOX_KEEPS = (
+    "a --sandbox service pushes nothing an apply commits: the manifest commit stays on the "
+    "local branch and the records beside the emulator (.reconciler/sandbox/), since they "
+    "describe the emulator, not the Gateway"
+)
 
 
 def _message(candidate: Candidate, verb: str) -> str:

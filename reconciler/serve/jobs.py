@@ -240,7 +240,10 @@ class Jobs:
         hooks: JobHooks | None = None,
         actor: str | None = None,
         commit: str | None = None,
+        check: Callable[[], None] = lambda: None,
     ) -> Job:
+        """Run ``request`` in a thread of its own once ``lock`` is free; ``check`` is called
+        then, before anything is applied, and a ReconcileError from it fails the job."""
         job = Job(id=uuid.uuid4().hex, env=env, actor=actor, commit=commit)
         self._jobs[job.id] = job
         self._save(job)
@@ -248,7 +251,9 @@ class Jobs:
         with self._starting:
             if not self._closing.is_set():
                 thread = threading.Thread(
-                    target=self._run, args=(job, request, lock, hooks), name=f"job-{job.id[:8]}"
+                    target=self._run,
+                    args=(job, request, lock, hooks, check),
+                    name=f"job-{job.id[:8]}",
                 )
                 thread.daemon = True  # stop() decides how long the process waits for it
                 self._threads[job.id] = thread
@@ -278,7 +283,12 @@ class Jobs:
         return [i for i, t in list(self._threads.items()) if t.is_alive()]
 
     def _run(
-        self, job: Job, request: JobRequest, lock: threading.Lock, hooks: JobHooks | None
+        self,
+        job: Job,
+        request: JobRequest,
+        lock: threading.Lock,
+        hooks: JobHooks | None,
+        check: Callable[[], None],
     ) -> None:
         recorded: dict[str, Any] = {}
         try:
@@ -289,6 +299,7 @@ class Jobs:
                 job.status = JobStatus.RUNNING
                 self._save(job)
                 self._write_log(job)
+                check()
                 steps = _recording(recorded, hooks, self._progress(job))
                 stoppable = replace(steps, stopping=self._stopping.is_set, sleep=self._sleep(steps))
                 code = run_job(request, stoppable)

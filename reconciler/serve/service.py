@@ -10,6 +10,7 @@ import logging
 import sys
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 
 from reconciler.engine.apply.health import guarded_health_check
 from reconciler.engine.jobs.request import JobHooks, JobRequest
@@ -18,6 +19,7 @@ from reconciler.gitops.preflight import check_writeback
 from reconciler.guard import accelerate
 from reconciler.manifests import list_environments
 from reconciler.serve.branches import Served, open_served
+from reconciler.serve.checkout import ServingMark
 from reconciler.serve.connections import Connections
 from reconciler.serve.jobs import Job, Jobs, JobStore
 from reconciler.serve.metrics import Metrics
@@ -64,8 +66,10 @@ class Service:
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._locks_lock = threading.Lock()
         self.sync = SyncAgents(settings, self.metrics.registry)
+        self.mark = ServingMark(self.served)
 
     def start(self) -> None:
+        self.mark.take(sandbox=self.settings.sandbox)
         self.commit_leftovers()
         self.connections.start()
         # The guard's one-pass matcher takes a few seconds of one core to compile; the
@@ -106,6 +110,7 @@ class Service:
             )
         self.sync.stop()  # between two steps of a round; a round's records are finished first
         self.connections.close()
+        self.mark.release()
 
     def lock(self, env: str) -> threading.Lock:
         """The lock that serialises git writes and apply jobs of one environment."""
@@ -113,11 +118,23 @@ class Service:
             return self._locks[env]
 
     def start_job(
-        self, env: str, request: JobRequest, *, actor: str | None = None, commit: str | None = None
+        self,
+        env: str,
+        request: JobRequest,
+        *,
+        actor: str | None = None,
+        commit: str | None = None,
+        check: Callable[[], None] = lambda: None,
     ) -> Job:
         self.metrics.jobs.labels(status="started").inc()
         return self.jobs.start(
-            env, request, lock=self.lock(env), hooks=self._job_hooks, actor=actor, commit=commit
+            env,
+            request,
+            lock=self.lock(env),
+            hooks=self._job_hooks,
+            actor=actor,
+            commit=commit,
+            check=check,
         )
 
     def _finished(self, job: Job) -> None:

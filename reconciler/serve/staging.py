@@ -66,10 +66,13 @@ class Candidate:
 
 
 @contextmanager
-def staged(served: Served, env: str, document: dict[str, Any]) -> Iterator[Candidate]:
-    """Stage ``document`` as ``environments/<env>/models/<name>.yaml`` on the branch's tip."""
+def staged(
+    served: Served, env: str, document: dict[str, Any], *, base: str | None = None
+) -> Iterator[Candidate]:
+    """Stage ``document`` as ``environments/<env>/models/<name>.yaml`` on ``base`` (by
+    default the branch's tip)."""
     name = name_of(document)
-    base = served.tip()
+    base = base or served.tip()
     folder = served.path("environments", env)
     path = f"{folder}/{MODELS_DIR}/{name}.yaml"
     previous = file_at(served, base, path)

@@ -87,3 +87,21 @@ def test_serve_refuses_bad_starts_with_exit_1(shipped_repo: Path, tmp_path: Path
     assert nowhere.exit_code == 1, nowhere.output
     assert "git remote named 'upstream'" in nowhere.output
     assert "git remote add upstream URL" in nowhere.output
+
+
+def test_a_second_sandbox_serve_on_one_checkout_is_refused_before_its_url(
+    serving: str, shipped_repo: Path
+) -> None:
+    second = subprocess.run(
+        [sys.executable, "-m", "reconciler", "serve", "--sandbox", "--port", "0"],
+        cwd=shipped_repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert second.returncode == 1, second.stderr
+    assert second.stdout == ""  # no URL announced for a service that does not serve
+    assert "another reconcile serve --sandbox (pid " in second.stderr
+    assert "serve a clone of its own" in second.stderr
+    assert requests.get(f"{serving}/healthz", timeout=10).json() == {"status": "ok"}
