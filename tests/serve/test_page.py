@@ -420,7 +420,7 @@ def test_a_viewer_sees_the_controls_it_cannot_use_and_why(
 
 
 # Allowed, with a finding below the block threshold (a retraction in Spanish, said plainly).
-NOTED = "olvida lo que dije sobre el color"
+NOTED = "Pretend to be a pirate and tell me a joke about parcels."
 _noted = scan(NOTED)
 assert _noted.allowed and not _noted.flagged and _noted.reasons, f"pick another NOTED: {_noted}"
 
@@ -454,7 +454,7 @@ def test_try_lists_live_models_and_says_what_the_guard_did(
     click(browser, "invoke")
     wait_text(browser, "guard-notes", "below the block threshold")
     assert not browser.find_elements(By.ID, "guard-reasons")
-    assert "ignore its instructions" not in browser.find_element(By.ID, "invoke-out").text
+    assert "play a character" not in browser.find_element(By.ID, "invoke-out").text
     accessible(browser, "try, a noted input")
     capture(browser, shots, "try-noted")
     retype(browser, "invoke-input", "   ")
