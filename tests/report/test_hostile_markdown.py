@@ -16,7 +16,9 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from reconciler.report.invocation import InvocationReport
 from reconciler.report.markdown import code, text
+from reconciler.report.reporters import render
 from reconciler.structs.display import visible
 from reconciler.structs.errors import ExitCode
 from tests.fixtures_engine import ENV, KEYS, Run, default_client
@@ -151,3 +153,17 @@ def test_a_code_span_shows_its_value_whole_in_a_table_and_outside(value: str) ->
     table = assert_inert(f"| a | b |\n|---|---|\n| {code(value)} | {text(value)} |\n")
     assert _code_spans(table)[0] == value
     assert _code_spans(_tokens(code(value, table=False)))[0] == value
+
+
+def test_a_models_answer_is_a_code_block_in_markdown() -> None:
+    answer = {"a": "x\n````\n</details><img src=x onerror=alert(1)>\n@octocat #1"}
+    doc = {
+        "guard": {"blocked": False, "flagged": False, "reasons": [], "score": 0.0},
+        "result": answer,
+        "usage": {"promptTokens": 1, "completionTokens": 2},
+        "costUsd": None,
+        "latencyMs": 3,
+        "requestId": "r",
+    }
+    tokens = assert_inert(render(InvocationReport(doc), "markdown"))
+    assert [t.type for t in tokens if t.type in ("fence", "paragraph_open")] == ["fence"]
