@@ -115,3 +115,11 @@ def test_the_main_jobs_json_error_holds_no_key(shipped_config: Path) -> None:
     doc = json.loads(result.stdout)
     assert doc["error"]["code"] == "validation-failed"
     assert KEY[8:] not in result.stdout + result.stderr
+
+
+def test_a_response_schema_error_quotes_its_value_short(shipped_config: Path) -> None:
+    _edit(shipped_config, responseSchema={"type": "object", "properties": {"a": 5 * ("z" * 200)}})
+    problems = json.loads(_validate(shipped_config, "--format", "json"))["problems"]
+    message = next(p["message"] for p in problems if p["rule"] == "response-schema")
+    assert message.startswith("spec.responseSchema.properties.a is not valid JSON Schema: ")
+    assert len(message) < 250 and "z" * 200 not in message

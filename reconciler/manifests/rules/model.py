@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from reconciler.manifests.document import Document, dotted
 from reconciler.manifests.metaschema import is_schema
-from reconciler.manifests.quoting import quoted
+from reconciler.manifests.quoting import quoted, shown
 from reconciler.manifests.refs import REF
 from reconciler.manifests.rules.base import Context
 from reconciler.structs.manifests import RESERVED_LABEL_PREFIX
@@ -83,7 +83,8 @@ def response_schema(doc: Document, ctx: Context) -> Iterable[Problem]:
         yield doc.problem(
             where,
             rule="response-schema",
-            message=f"{dotted(where)} is not valid JSON Schema: {error.message}",
+            # jsonschema's message quotes the value it rejects: shown short and masked.
+            message=f"{dotted(where)} is not valid JSON Schema: {shown(error.message, limit=160)}",
             fix="see https://json-schema.org/draft/2020-12 for the keyword",
         )
     if schema.get("type") != "object":
