@@ -10,9 +10,9 @@ such text through one of two functions:
 - ``code``: a code span. The text is on one line (``structs.display.visible``), its fence is
   longer than any run of backticks in it, and in a table its ``|`` is escaped as GFM asks.
   Inside it nothing renders: no HTML, no mention.
-- ``text``: inline text. On one line, every character markdown or HTML gives a meaning to is
-  backslash-escaped, and each ``@mention``, ``#123`` or ``GH-123`` is put in a code span, where
-  GitHub neither notifies nor links.
+- ``text``: inline text. On one line, every character that could end a span or a cell, or
+  start a link, an entity, HTML or a heading is backslash-escaped, and each ``@mention``,
+  ``#123`` or ``GH-123`` is put in a code span, where GitHub neither notifies nor links.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ _REFERENCE = re.compile(
     r"(?<![A-Za-z0-9_])@[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.-]+)?|#\d+|\bGH-\d+",
     re.IGNORECASE,
 )
-_SPECIAL = re.compile(r"[\\`*_\[\]<>|~&#!]")
+# What could end a code span, a cell or a line's meaning, start a link, an entity, HTML or a
+# heading; ``_`` and ``~`` only emphasise, and escaping them would clutter every variable name.
+_SPECIAL = re.compile(r"[\\`*\[\]<>|&#]")
 _BACKTICKS = re.compile(r"`+")
 
 
