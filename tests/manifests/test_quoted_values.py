@@ -123,3 +123,11 @@ def test_a_response_schema_error_quotes_its_value_short(shipped_config: Path) ->
     message = next(p["message"] for p in problems if p["rule"] == "response-schema")
     assert message.startswith("spec.responseSchema.properties.a is not valid JSON Schema: ")
     assert len(message) < 250 and "z" * 200 not in message
+
+
+def test_a_key_in_a_yaml_tag_is_masked(shipped_config: Path) -> None:
+    path = shipped_config / MODEL
+    path.write_text(path.read_text().replace("description:", f"description: !{KEY}", 1))
+    problems = json.loads(_validate(shipped_config, "--format", "json"))["problems"]
+    assert [p["rule"] for p in problems] == ["yaml-tag"]
+    assert KEY[8:] not in problems[0]["message"] and "'!sk-p…'" in problems[0]["message"]
