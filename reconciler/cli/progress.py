@@ -18,6 +18,7 @@ import time
 from typing import TextIO
 
 from reconciler.engine.record.events import Event
+from reconciler.structs.display import visible
 
 MAX_ROWS = 15
 TICK_SECONDS = 1.0
@@ -56,7 +57,8 @@ class ProgressPrinter:
                 self._redraw()
             else:
                 detail = f": {event.detail}" if event.detail else ""
-                self._out.write(f"[{self._elapsed()}] {event.name}: {event.state}{detail}\n")
+                line = visible(f"{event.name}: {event.state}{detail}")  # a live name: one line
+                self._out.write(f"[{self._elapsed()}] {line}\n")
             self._out.flush()
 
     def finish(self) -> None:
@@ -98,7 +100,7 @@ class ProgressPrinter:
     def _row(event: Event) -> str:
         mark = "✗" if event.state.failed else "✓" if event.state.final else "…"
         detail = f"  {event.detail}" if event.detail and event.state.failed else ""
-        return f"  {mark} {event.name:<40} {event.state}{detail}"
+        return visible(f"  {mark} {event.name:<40} {event.state}{detail}")
 
     def _columns(self) -> int:
         if self._width is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconciler.manifests.document import Document
+from reconciler.manifests.quoting import quoted
 from reconciler.manifests.reading import (
     FileRejected,
     not_regular,
@@ -141,7 +142,7 @@ def _expect_name(doc: Document, expected: str, *, what: str, into: list[Problem]
             doc.problem(
                 ("metadata", "name"),
                 rule="name-mismatch",
-                message=f"metadata.name '{name}' differs from {what} '{expected}'",
+                message=f"metadata.name {quoted(name)} differs from {what} {quoted(expected)}",
                 fix="rename the file or change metadata.name so that they match",
             )
         )
@@ -159,7 +160,7 @@ def _duplicate_names(models: list[Document]) -> list[Problem]:
                 doc.problem(
                     ("metadata", "name"),
                     rule="duplicate-name",
-                    message=f"model '{name}' is also defined in {seen[name].source}",
+                    message=f"model {quoted(name)} is also defined in {seen[name].source}",
                     fix="names are unique per environment; rename or remove one",
                 )
             )
@@ -177,7 +178,7 @@ def _unknown_protected(env: Document | None, models: list[Document]) -> list[Pro
             ("spec", "policy", "protected", i),
             rule="protected-unknown",
             severity=Severity.WARNING,
-            message=f"protected model '{name}' has no manifest in this environment",
+            message=f"protected model {quoted(name)} has no manifest in this environment",
             fix="fix the spelling or remove it from policy.protected",
         )
         for i, name in enumerate(protected)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from reconciler.manifests.secretlike import masked
 from reconciler.structs.problems import Problem, Severity
 
 Path = tuple[str | int, ...]
@@ -112,14 +113,15 @@ class Document:
         severity: Severity = Severity.ERROR,
         line: int | None = None,
     ) -> Problem:
-        """A finding located at ``path`` of this file."""
+        """A finding located at ``path`` of this file. Its texts are masked: a rule that quotes
+        a value must not print a key pasted into it (``secretlike.masked``)."""
         return Problem(
             severity=severity,
             file=self.source,
             line=line if line is not None else self.line(path),
             rule=rule,
-            message=message,
-            fix=fix,
+            message=masked(message),
+            fix=masked(fix) if fix else fix,
             path=dotted(path) if path else None,
         )
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from reconciler.manifests.document import Path, dotted
+from reconciler.manifests.quoting import quoted
 from reconciler.manifests.reading import FileRejected, reject
 from reconciler.structs.identifiers import MAX_INTEGER
 
@@ -117,7 +118,7 @@ class NodeBuilder:
                     self.source,
                     key_node.start_mark.line + 1,
                     rule="yaml-duplicate-key",
-                    message=f"key '{key}' appears twice (first on line {first})",
+                    message=f"key {quoted(key)} appears twice (first on line {first})",
                     fix="remove one of them; YAML would silently keep only the last",
                 )
             child = _share((*path, key))

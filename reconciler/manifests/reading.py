@@ -14,6 +14,7 @@ import re
 import stat
 from pathlib import Path
 
+from reconciler.manifests.secretlike import masked
 from reconciler.structs.problems import Problem, Severity
 
 MAX_FILE_BYTES = 256 * 1024
@@ -30,7 +31,9 @@ class FileRejected(Exception):
 
 
 def reject(source: str, line: int | None, *, rule: str, message: str, fix: str) -> FileRejected:
-    return FileRejected(Problem(Severity.ERROR, source, line, rule, message, fix))
+    """The file's one problem; its message masked as ``Document.problem`` masks (a YAML
+    error may quote the token it stopped at, a duplicate key the key)."""
+    return FileRejected(Problem(Severity.ERROR, source, line, rule, masked(message), fix))
 
 
 def not_regular(path: Path) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -115,8 +115,27 @@ def _explain(doc: Document, error: ValidationError) -> list[Problem]:
             )
         ]
     text = _describe(keyword, error, secretive="credentials" in path)
-    fix = f"{path[-1]}: {hint}" if hint and path else hint
+    fix = _FIXES[keyword](error.validator_value) if keyword in _FIXES else None
+    if fix is None:
+        fix = f"{path[-1]}: {hint}" if hint and path else hint
     return [doc.problem(path, rule=f"schema-{keyword}", message=f"{where}: {text}", fix=fix)]
+
+
+# Keywords whose fix is the limit itself: the field's description says what it is for, not
+# how long it may be or what type it takes.
+_FIXES: dict[str, Callable[[Any], str]] = {
+    "type": lambda kind: f"write a value of type {_kinds(kind)}",
+    "maxLength": lambda n: f"shorten it to {n} characters or fewer",
+    "minLength": lambda n: f"write at least {n} character(s)",
+    "maxItems": lambda n: f"keep {n} item(s) or fewer",
+    "minItems": lambda n: f"list at least {n} item(s)",
+    "maxProperties": lambda n: f"keep {n} entries or fewer",
+    "minProperties": lambda n: f"write at least {n} entries",
+}
+
+
+def _kinds(kind: Any) -> str:
+    return " or ".join(map(str, kind)) if isinstance(kind, list) else str(kind)
 
 
 def _unknown_fields(doc: Document, path: tuple[Any, ...], error: ValidationError) -> list[Problem]:
@@ -158,11 +177,33 @@ def _describe(keyword: str, error: ValidationError, *, secretive: bool) -> str:
         return f"must be {words[keyword]} {error.validator_value}{got}"
     if keyword == "pattern":
         return f"has an invalid format{got}"
-    return error.message if not secretive else f"is invalid ({keyword})"
+    if keyword in _SIZES:
+        return _size(keyword, error)
+    # jsonschema's own message quotes the whole value (a pasted key, a thousand characters).
+    return f"is invalid ({keyword}){got}"
+
+
+_SIZES = {
+    "maxLength": ("longer than", "character(s)"),
+    "minLength": ("shorter than", "character(s)"),
+    "maxItems": ("more than", "item(s)"),
+    "minItems": ("fewer than", "item(s)"),
+    "maxProperties": ("more than", "entries"),
+    "minProperties": ("fewer than", "entries"),
+}
+
+
+def _size(keyword: str, error: ValidationError) -> str:
+    """``is longer than 500 character(s) (got 1042)``: the limit and the size, not the value."""
+    words, unit = _SIZES[keyword]
+    value = error.instance
+    size = f" (got {len(value)})" if isinstance(value, (str, list, dict)) else ""
+    return f"is {words} {error.validator_value} {unit}{size}"
 
 
 def _show(value: Any) -> str:
-    """A short rendering of a value, or nothing when it is long enough to be a secret."""
+    """A short rendering of a value (JSON: one line, escaped), or nothing when it is long
+    enough to be a secret."""
     text = json.dumps(value, default=str)
     return text if len(text) <= 24 else ""
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.report.markdown import code, text
+from reconciler.structs.display import visible
 from reconciler.structs.outcome import ApplyResult
 from reconciler.structs.plan import Plan
 
@@ -18,9 +20,8 @@ def render_result_text(plan: Plan, result: ApplyResult) -> str:
     lines = [head]
     for outcome in result.failures:
         where = f" (correlation id {outcome.correlation_id})" if outcome.correlation_id else ""
-        lines.append(
-            f"  {outcome.state} {outcome.name} [{outcome.action.value}]: {outcome.error}{where}"
-        )
+        name, error = visible(outcome.name), visible(outcome.error or "")
+        lines.append(f"  {outcome.state} {name} [{outcome.action.value}]: {error}{where}")
     if result.snapshot_serial is not None:
         where = result.snapshot_file or f"state/{plan.environment}/snapshot.json"
         lines.append(f"Snapshot written: {where} (serial {result.snapshot_serial})")
@@ -28,7 +29,7 @@ def render_result_text(plan: Plan, result: ApplyResult) -> str:
         lines.append(f"Committed state as {result.commit[:12]}")
     if "push" in result.extra:
         lines.append(f"Push: {result.extra['push']}")
-    lines += [f"PROBLEM: {problem}" for problem in result.problems]
+    lines += [f"PROBLEM: {visible(problem)}" for problem in result.problems]
     return "\n".join(lines) + "\n"
 
 
@@ -36,7 +37,7 @@ def render_result_markdown(plan: Plan, result: ApplyResult) -> str:
     """The apply outcome for a job summary: one row per change, problems called out."""
     ok = len(result.outcomes) - len(result.failures)
     lines = [
-        f"### reconcile apply: `{plan.environment}`",
+        f"### reconcile apply: {code(plan.environment)}",
         "",
         f"**{ok} succeeded, {len(result.failures)} not finished**"
         + (" (interrupted)" if result.interrupted else ""),
@@ -45,12 +46,12 @@ def render_result_markdown(plan: Plan, result: ApplyResult) -> str:
         "|---|---|---|---|",
     ]
     for o in result.outcomes:
-        detail = (o.error or "").replace("|", "\\|")
-        lines.append(f"| `{o.name}` | {o.action.value} | {o.state} | {detail} |")
+        detail = text(o.error or "")
+        lines.append(f"| {code(o.name)} | {o.action.value} | {o.state} | {detail} |")
     if result.snapshot_serial is not None:
         lines += ["", f"Snapshot serial {result.snapshot_serial}."]
     if result.problems:
-        lines += ["", "> [!WARNING]", *[f"> {p}" for p in result.problems]]
+        lines += ["", "> [!WARNING]", *[f"> {text(p)}" for p in result.problems]]
     return "\n".join(lines) + "\n"
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reconciler.report.markdown import text
 from reconciler.structs.redaction import redacted_json
 
 if TYPE_CHECKING:  # reporters load without git: ``validate`` imports them
@@ -73,5 +74,5 @@ def audit_markdown(report: AuditReport) -> str:
     for env, v in report.verdicts.items():
         result = "ok" if v.ok else "FAILED"
         line = v.first_bad_line or ""
-        rows.append(f"| {env} | {result} | {v.entries} | {line} | {v.reason or ''} |")
+        rows.append(f"| {env} | {result} | {v.entries} | {line} | {text(v.reason or '')} |")
     return head + "\n\n" + "\n".join(rows) + "\n"

@@ -17,6 +17,7 @@ import yaml
 
 from reconciler.structs import fields
 from reconciler.structs.diffs import FieldChange
+from reconciler.structs.display import visible
 from reconciler.structs.fields import Show
 from reconciler.structs.redaction import redact_value, redacted_json
 
@@ -39,11 +40,18 @@ def is_long(change: FieldChange) -> bool:
 
 
 def inline(value: Any, *, full: bool = False, limit: int = INLINE_LIMIT) -> str:
-    """A one-line rendering of a value, cut with an ellipsis past ``limit`` unless ``full``."""
+    """A one-line rendering of a value, cut with an ellipsis past ``limit`` unless ``full``.
+    JSON, with what JSON leaves as it is but a reader cannot see (a bidi override, a zero-width
+    space, U+2028) escaped too, as every view escapes it (``visible``)."""
     if value is None:
         return "(none)"
     text = redacted_json(value, sort_keys=True, ensure_ascii=False)
-    return text if full or len(text) <= limit else text[: limit - 1] + "…"
+    return visible(text if full or len(text) <= limit else text[: limit - 1] + "…")
+
+
+def path(change: FieldChange) -> str:
+    """The change's dotted field path on one line (a live label key is anything at all)."""
+    return visible(change.dotted)
 
 
 def diff_lines(change: FieldChange, *, full: bool = False) -> list[str]:
@@ -65,27 +73,31 @@ def value_lines(value: Any) -> list[str]:
         return []
     value = redact_value(value)
     if isinstance(value, str):
+        # Split at newlines only: a U+2028 or a form feed is shown (``visible``), not obeyed.
+        lines = value.split("\n")
+        if len(lines) > 1 and lines[-1] == "":
+            lines.pop()
         return [
-            piece
-            for line in value.splitlines() or [""]
+            visible(piece)
+            for line in lines
             for piece in textwrap.wrap(line, WRAP, break_long_words=True) or [""]
         ]
     text = yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=WRAP)
-    return text.splitlines()
+    return [visible(line) for line in text.split("\n")[:-1]]
 
 
 def text_lines(change: FieldChange, *, full: bool = False, indent: str = "        ") -> list[str]:
     """The change for a terminal: ``path: old → new``, or the path then its line diff."""
     if is_long(change):
-        return [f"{indent}{change.dotted}:"] + [
+        return [f"{indent}{path(change)}:"] + [
             f"{indent}  {d}" for d in diff_lines(change, full=full)
         ]
     if change.old is None:
-        return [f"{indent}{change.dotted}: {inline(change.new, full=full)}"]
+        return [f"{indent}{path(change)}: {inline(change.new, full=full)}"]
     if change.new is None:
-        return [f"{indent}{change.dotted}: {inline(change.old, full=full)} (removed)"]
+        return [f"{indent}{path(change)}: {inline(change.old, full=full)} (removed)"]
     old, new = inline(change.old, full=full, limit=40), inline(change.new, full=full, limit=40)
-    return [f"{indent}{change.dotted}: {old} → {new}"]
+    return [f"{indent}{path(change)}: {old} → {new}"]
 
 
 def markdown_diff(changes: tuple[FieldChange, ...], *, full: bool = False) -> list[str]:
@@ -94,13 +106,13 @@ def markdown_diff(changes: tuple[FieldChange, ...], *, full: bool = False) -> li
     out: list[str] = []
     for change in changes:
         if is_long(change):
-            out.append(f"@@ {change.dotted} @@")
+            out.append(f"@@ {path(change)} @@")
             out += diff_lines(change, full=full)
             continue
         if change.old is not None:
-            out.append(f"- {change.dotted}: {inline(change.old, full=True)}")
+            out.append(f"- {path(change)}: {inline(change.old, full=True)}")
         if change.new is not None:
-            out.append(f"+ {change.dotted}: {inline(change.new, full=True)}")
+            out.append(f"+ {path(change)}: {inline(change.new, full=True)}")
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from reconciler.cost.catalogue import provenance
 from reconciler.cost.money import percent, rate, usd
 from reconciler.cost.projection import CostProjection, ModelCost
+from reconciler.report.markdown import code, text
 from reconciler.structs.plan import CostSummary
 
 HEADERS = ("model", "provider", "modelId", "requests/day", "$/1M in", "$/1M out", "monthly USD")
@@ -31,17 +32,18 @@ def render_projection_text(projection: CostProjection) -> str:
 
 def render_projection_markdown(projection: CostProjection) -> str:
     lines = [
-        f"### Projected monthly cost: `{projection.environment}`",
+        f"### Projected monthly cost: {code(projection.environment)}",
         "",
         "| " + " | ".join(HEADERS) + " |",
         "|" + "|".join("---:" if i in RIGHT_ALIGNED else "---" for i in range(7)) + "|",
     ]
     for model in projection.models:
         cells = _cells(model)
-        cells[0], cells[2] = f"`{cells[0]}`", f"`{cells[2]}`"
+        cells[0], cells[2] = code(cells[0]), code(cells[2])
         lines.append("| " + " | ".join(cells) + " |")
     lines.append(f"| **total** | | | | | | **{usd(projection.total)}** |")
-    return "\n".join([*lines, "", *_footer(projection, bullet="- ")]) + "\n"
+    footer = [f"- {text(line)}" for line in _footer(projection, bullet="")]
+    return "\n".join([*lines, "", *footer]) + "\n"
 
 
 def render_cost_summary_text(summary: CostSummary) -> str:
@@ -61,9 +63,9 @@ def render_cost_summary_markdown(summary: CostSummary) -> str:
         "",
     ]
     if summary.breach:
-        lines += ["> [!CAUTION]", f"> **Budget breach**: {summary.breach}"]
+        lines += ["> [!CAUTION]", f"> **Budget breach**: {text(summary.breach)}"]
         return "\n".join(lines)
-    return "\n".join(lines + _verdict(summary))
+    return "\n".join(lines + [text(line) for line in _verdict(summary)])
 
 
 def _change(summary: CostSummary) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from reconciler.report.changes import fenced, markdown_diff, text_lines
+from reconciler.report.markdown import code, text
+from reconciler.structs.display import visible
 from reconciler.structs.drift import DriftKind, DriftReport
 from reconciler.structs.plan import Action
 from reconciler.structs.redaction import redacted_json
@@ -32,13 +34,13 @@ def render_drift_text(report: DriftReport, *, full: bool = False) -> str:
     lines = [summary_line(report)]
     for kind in _KINDS:
         for item in report.of(kind):
-            note = f" ({item.note})" if item.note else ""
-            lines.append(f"  {kind.value:10} {item.name}{note}")
+            note = f" ({visible(item.note)})" if item.note else ""
+            lines.append(f"  {kind.value:10} {visible(item.name)}{note}")
             for change in item.changes:
                 lines += text_lines(change, indent="      ", full=full)
     if not report.found:
         lines.append("No drift: git, the last snapshot and live agree.")
-    lines += [f"note: {n}" for n in _notes(report)]
+    lines += [f"note: {visible(n)}" for n in _notes(report)]
     return "\n".join(lines) + "\n"
 
 
@@ -65,19 +67,20 @@ def render_drift_json(report: DriftReport) -> str:
 
 
 def render_drift_markdown(report: DriftReport) -> str:
-    lines = [f"### reconcile drift: `{report.environment}`", "", f"**{summary_line(report)}**", ""]
-    notes = [f"- {n}" for n in _notes(report)]
+    title = f"### reconcile drift: {code(report.environment)}"
+    lines = [title, "", f"**{text(summary_line(report))}**", ""]
+    notes = [f"- {text(n)}" for n in _notes(report)]
     if not report.found:
         return "\n".join([*lines, "No drift: git, the last snapshot and live agree.", "", *notes])
     lines += ["| model | finding | fields |", "|---|---|---|"]
     for kind in _KINDS:
         for item in report.of(kind):
-            fields = ", ".join(f"`{c.dotted}`" for c in item.changes[:6]) or (item.note or "")
-            lines.append(f"| `{item.name}` | {_WORDS[kind]} | {fields} |")
+            fields = ", ".join(code(c.dotted) for c in item.changes[:6]) or text(item.note or "")
+            lines.append(f"| {code(item.name)} | {_WORDS[kind]} | {fields} |")
     lines += ["", "<details><summary>Field changes</summary>", ""]
     for item in report.items:
         if item.changes:
-            lines += [f"**{item.name}** ({item.kind.value})", ""]
+            lines += [f"**{text(item.name)}** ({item.kind.value})", ""]
             lines += [*fenced(markdown_diff(item.changes)), ""]
     lines += ["</details>", "", *notes]
     return "\n".join(lines)

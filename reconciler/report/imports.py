@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from reconciler.report.markdown import code, text
 from reconciler.structs.redaction import redacted_json
 
 UNMANAGED = (
@@ -71,11 +72,13 @@ def import_json(report: ImportReport) -> str:
 
 
 def import_markdown(report: ImportReport) -> str:
-    lines = [f"**Imported {len(report.written)} manifest(s) into `{report.environment}`.**", ""]
+    into = code(report.environment, table=False)
+    lines = [f"**Imported {len(report.written)} manifest(s) into {into}.**", ""]
     for item in report.written:
         verb = "overwrote" if item.overwritten else "wrote"
         note = "" if item.managed else f" ({UNMANAGED})"
-        lines.append(f"- {verb} `{report.rel(item)}`: set `${{{item.variable}}}`{note}")
+        path, ref = code(report.rel(item), table=False), code(f"${{{item.variable}}}", table=False)
+        lines.append(f"- {verb} {path}: set {ref}{note}")
     if report.warnings:
-        lines += ["", "Skipped:", *(f"- {w}" for w in report.warnings)]
+        lines += ["", "Skipped:", *(f"- {text(w)}" for w in report.warnings)]
     return "\n".join(lines) + "\n"

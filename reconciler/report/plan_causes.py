@@ -8,9 +8,11 @@ each field changed outside git with the live value the apply would overwrite.
 
 from __future__ import annotations
 
-from reconciler.report.changes import fenced, inline, markdown_diff, text_lines
+from reconciler.report.changes import fenced, inline, markdown_diff, path, text_lines
+from reconciler.report.markdown import code, text
 from reconciler.report.values import SYMBOLS
 from reconciler.structs.diffs import FieldChange
+from reconciler.structs.display import visible
 from reconciler.structs.plan import Action, Cause, Plan, PlanItem
 
 TEXT_TITLE = "Changed outside git (applying overwrites these live values):"
@@ -32,7 +34,7 @@ def what_happened(item: PlanItem) -> str:
         return f"deleted outside git; the apply {item.action.value}s it"
     if not item.live_changes:
         return "live state differs from the last apply (status); the apply re-applies git"
-    fields = ", ".join(c.dotted for c in item.live_changes)
+    fields = ", ".join(path(c) for c in item.live_changes)
     return f"changed outside git: {fields}"
 
 
@@ -49,7 +51,7 @@ def text_section(plan: Plan, *, full: bool = False) -> list[str]:
     lines = [TEXT_TITLE]
     for item in items:
         lines.append(
-            f"  {SYMBOLS[item.action]:>3} {item.name} ({item.action.value}, cause: "
+            f"  {SYMBOLS[item.action]:>3} {visible(item.name)} ({item.action.value}, cause: "
             f"{item.cause}) - {what_happened(item)}"
         )
         for change in overwritten(item):
@@ -62,7 +64,7 @@ def markdown_warning(plan: Plan) -> list[str]:
     items = plan.outside_git
     if not items:
         return []
-    names = ", ".join(f"`{i.name}`" for i in items)
+    names = ", ".join(code(i.name, table=False) for i in items)
     return [
         f"> [!WARNING]\n> **This plan overwrites {len(items)} change(s) made outside git** "
         f"({names}): applying it reverts them. See *Changed outside git* below.",
@@ -90,25 +92,22 @@ def markdown_section(plan: Plan) -> list[str]:
     if details:
         lines += ["<details><summary>Live values overwritten</summary>", ""]
         for item in details:
-            lines += [f"**{item.name}** ({item.action.value})", ""]
+            lines += [f"**{text(item.name)}** ({item.action.value})", ""]
             lines += [*fenced(markdown_diff(overwritten(item))), ""]
         lines += ["</details>", ""]
     return [*lines, "#### Changes from git", ""]
 
 
 def _row(item: PlanItem, change: FieldChange | None) -> str:
-    head = f"| `{item.name}` | {item.action.value} | {item.cause} |"
+    head = f"| {code(item.name)} | {item.action.value} | {item.cause} |"
     if change is None:
-        return f"{head} {what_happened(item)} | | |"
+        return f"{head} {text(what_happened(item))} | | |"
     live, after = _cell(change.old), _cell(change.new)
-    return f"{head} `{change.dotted}` | {live} | {after} |"
+    return f"{head} {code(change.dotted)} | {live} | {after} |"
 
 
 def _cell(value: object) -> str:
-    if value is None:
-        return "(none)"
-    text = inline(value, limit=40).replace("|", "\\|").replace("`", "'")
-    return f"`{text}`"
+    return "(none)" if value is None else code(inline(value, limit=40))
 
 
 def git_items(plan: Plan, action: Action) -> list[PlanItem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from reconciler.cost.money import usd
 from reconciler.report.changes import fenced, markdown_diff
 from reconciler.report.cost import render_cost_summary_markdown
+from reconciler.report.markdown import code, text
 from reconciler.report.plan_causes import git_items, markdown_section, markdown_warning
 from reconciler.report.values import ORDER, SYMBOLS, counts_line
 from reconciler.structs.plan import Action, Plan, PlanItem
@@ -20,12 +21,12 @@ def render_plan_markdown(
     plan: Plan, *, title: str = "reconcile plan", stamp: Stamp | None = None
 ) -> str:
     lines = markdown_warning(plan)
-    lines += [f"### {title}: `{plan.environment}`", "", f"**{counts_line(plan)}**", ""]
+    lines += [f"### {title}: {code(plan.environment)}", "", f"**{counts_line(plan)}**", ""]
     if plan.cost is not None:
         lines += [render_cost_summary_markdown(plan.cost), ""]
     if plan.blocked:
         lines += ["> [!CAUTION]", "> Blocked by policy:"]
-        lines += [f"> - `{i.name}`: {i.blocked}" for i in plan.blocked]
+        lines += [f"> - {code(i.name, table=False)}: {text(i.blocked or '')}" for i in plan.blocked]
         lines.append("")
     lines += _destructive(plan)
     lines += markdown_section(plan)
@@ -45,7 +46,7 @@ def render_plan_markdown(
         lines += ["No changes from git.", ""]
     if plan.warnings:
         lines += ["<details><summary>Warnings</summary>", ""]
-        lines += [f"- {w}" for w in plan.warnings] + ["", "</details>", ""]
+        lines += [f"- {text(w)}" for w in plan.warnings] + ["", "</details>", ""]
     if stamp is not None:
         lines += [stamp.markdown(), ""]
     return "\n".join(lines)
@@ -61,23 +62,26 @@ def _destructive(plan: Plan) -> list[str]:
     lines = ["> [!WARNING]", "> This plan removes live endpoints:"]
     for item in allowed:
         what = "deleted" if item.action is Action.DELETE else "replaced (deleted, then created)"
-        why = f": {item.reason}" if item.reason else ""
-        lines.append(f"> - `{item.name}` is {what}{why}")
+        why = f": {text(item.reason)}" if item.reason else ""
+        lines.append(f"> - {code(item.name, table=False)} is {what}{why}")
     return [*lines, ""]
 
 
 def _row(item: PlanItem) -> str:
     if item.action is Action.UNMANAGED:
         note = item.blocked or item.reason or "not managed by reconcile; never changed"
-        return f"| | `{item.name}` | unmanaged: {note} | |"
+        return f"| | {code(item.name)} | unmanaged: {text(note)} | |"
     cost = ""
     if item.cost is not None:
         cost = f"{usd(item.cost.before)} → {usd(item.cost.after)}"
         if item.cost.before is not None and item.cost.after is not None:
             cost += f" ({usd(item.cost.after - item.cost.before, signed=True)})"
     blocked = " (blocked)" if item.blocked else ""
-    return f"| `{SYMBOLS[item.action]}` | `{item.name}` | {item.action.value}{blocked} | {cost} |"
+    return (
+        f"| `{SYMBOLS[item.action]}` | {code(item.name)} | {item.action.value}{blocked} | {cost} |"
+    )
 
 
 def _details(item: PlanItem) -> list[str]:
-    return [f"**{item.name}** ({item.action.value})", "", *fenced(markdown_diff(item.changes)), ""]
+    head = f"**{text(item.name)}** ({item.action.value})"
+    return [head, "", *fenced(markdown_diff(item.changes)), ""]

@@ -14,6 +14,7 @@ from reconciler.report.changes import text_lines
 from reconciler.report.cost import render_cost_summary_text
 from reconciler.report.plan_causes import git_items, text_section
 from reconciler.report.values import ORDER, SYMBOLS, counts_line
+from reconciler.structs.display import visible
 from reconciler.structs.plan import Action, Cause, Plan, PlanItem
 
 _COLOURS = {
@@ -49,18 +50,18 @@ def render_plan_text(plan: Plan, view: TextView = TextView()) -> str:
     if plan.cost is not None:
         lines += ["", render_cost_summary_text(plan.cost)]
     for item in plan.blocked:
-        lines.append(f"BLOCKED {item.name}: {item.blocked}")
+        lines.append(f"BLOCKED {visible(item.name)}: {visible(item.blocked or '')}")
     if plan.warnings:
-        lines += ["", *[f"warning: {w}" for w in plan.warnings]]
+        lines += ["", *[f"warning: {visible(w)}" for w in plan.warnings]]
     if not plan.has_changes and not plan.blocked:
         lines += ["", "No changes. The live endpoints match git."]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _item(item: PlanItem, view: TextView) -> list[str]:
-    head = f"  {SYMBOLS[item.action]:>3} {item.name} ({item.action.value})"
+    head = f"  {SYMBOLS[item.action]:>3} {visible(item.name)} ({item.action.value})"
     if item.reason:
-        head += f" - {item.reason}"
+        head += f" - {visible(item.reason)}"
     if item.cause is Cause.BOTH:
         head += " (also changed outside git, see above)"
     if item.blocked:

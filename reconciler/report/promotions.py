@@ -5,13 +5,16 @@ Each promotion carries its file diff (decided on parsed documents) and its field
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from reconciler.report.markdown import code, text
 from reconciler.structs.diffs import FieldChange
+from reconciler.structs.display import visible
 from reconciler.structs.redaction import redacted_json
 
 
@@ -77,12 +80,17 @@ def promotion_json(report: PromotionReport) -> str:
 
 
 def promotion_markdown(report: PromotionReport) -> str:
-    out = [f"**Promote `{report.source}` → `{report.target}`: {report.headline()}.**"]
+    source, target = code(report.source, table=False), code(report.target, table=False)
+    out = [f"**Promote {source} → {target}: {report.headline()}.**"]
     for item in report.changed:
         fence = "`" * max(3, _longest_backtick_run(item.diff) + 1)
         out += ["", "<details>", f"<summary>{_md_summary(item)}</summary>", ""]
-        out += [f"- `{c.dotted}`: {_show(c.old)} → {_show(c.new)}" for c in _fields(item)]
-        out += [f"- note: {note}" for note in item.notes]
+        out += [
+            f"- {code(c.dotted, table=False)}: {code(_show(c.old), table=False)} → "
+            f"{code(_show(c.new), table=False)}"
+            for c in _fields(item)
+        ]
+        out += [f"- note: {text(note)}" for note in item.notes]
         out += ["", f"{fence}diff", item.diff.rstrip("\n"), fence, "", "</details>"]
     return "\n".join(out) + "\n"
 
@@ -108,7 +116,7 @@ def _show(value: Any) -> str:
 
 def _md_summary(item: Promotion) -> str:
     what = "new" if item.created else f"{len(item.changes)} field(s)"
-    return f"<code>{item.name}</code>: {what}"
+    return f"<code>{html.escape(visible(item.name))}</code>: {what}"
 
 
 def _fields(item: Promotion) -> tuple[FieldChange, ...]:

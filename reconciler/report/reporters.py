@@ -19,6 +19,7 @@ from reconciler.report.apply_result import (
     result_document,
 )
 from reconciler.report.audit import AuditReport, audit_json, audit_markdown, audit_text
+from reconciler.report.changes import fenced
 from reconciler.report.cost import render_projection_markdown, render_projection_text
 from reconciler.report.drift import render_drift_json, render_drift_markdown, render_drift_text
 from reconciler.report.imports import ImportReport, import_json, import_markdown, import_text
@@ -123,7 +124,10 @@ REPORTERS: dict[type, dict[str, Renderer]] = {
     InvocationReport: {
         "text": lambda i, view: invocation_text(i.doc, view.verbose),
         "json": _plain(lambda i: invocation_json(i.doc)),
-        "markdown": lambda i, view: invocation_text(i.doc, view.verbose),
+        # The model's answer is untrusted text: in a comment it is a code block, never markup.
+        "markdown": lambda i, view: (
+            "\n".join(fenced(invocation_text(i.doc, view.verbose).splitlines(), "text")) + "\n"
+        ),
     },
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reconciler.report.markdown import code, text
 from reconciler.structs.problems import Problem, Severity, errors_in
 from reconciler.structs.redaction import redacted_json
 
@@ -40,9 +41,11 @@ def validation_json(report: ValidationReport) -> str:
 
 
 def validation_markdown(report: ValidationReport) -> str:
-    lines = [f"**reconcile validate**: {report.summary()}", ""]
+    lines = [f"**reconcile validate**: {text(report.summary())}", ""]
     for p in report.problems:
         where = f"{p.file}:{p.line}" if p.line else p.file
-        fix = f" (fix: {p.fix})" if p.fix else ""
-        lines.append(f"- {p.severity.value} `{where}` [{p.rule}] {p.message}{fix}")
+        fix = f" (fix: {text(p.fix)})" if p.fix else ""
+        lines.append(
+            f"- {p.severity.value} {code(where, table=False)} [{p.rule}] {text(p.message)}{fix}"
+        )
     return "\n".join(lines) + "\n"

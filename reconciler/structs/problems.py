@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from reconciler.structs.display import has_invisible, visible
 from reconciler.structs.errors import ConfigError
 
 
@@ -30,6 +31,14 @@ class Problem:
     message: str
     fix: str | None = None
     path: str | None = None  # the dotted field (``spec.credentials.apiKey``), when known
+
+    def __post_init__(self) -> None:
+        # One line each, whatever a rule quoted: a newline in a value or a file name would
+        # start a line of its own in a terminal, a CI log or the action's fenced comment.
+        for name in ("file", "message", "fix", "path"):
+            text = getattr(self, name)
+            if text is not None and has_invisible(text):
+                object.__setattr__(self, name, visible(text))
 
     def render(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -76,3 +76,15 @@ def test_finish_stops_the_clock_and_may_be_called_twice() -> None:
     drawn = out.getvalue()
     time.sleep(0.05)
     assert out.getvalue() == drawn, "nothing is drawn after finish"
+
+
+def test_a_live_name_or_error_with_a_newline_stays_on_its_line() -> None:
+    """A name from the Gateway (a managed endpoint deleted by --prune) and the Gateway's
+    error text are printed, not obeyed: a newline would start a workflow command in CI."""
+    for live in (False, True):
+        out = io.StringIO()
+        printer = ProgressPrinter(out, total=1, live=live)
+        printer(Event("x\n::error file=a::pwned", State.FAILED, "bad\r\n::warning::y\u202e"))
+        text = out.getvalue()
+        assert "\n::" not in text and "\r" not in text and "\u202e" not in text
+        assert "x\\n::error file=a::pwned" in text

@@ -45,9 +45,10 @@ def test_github_annotations_name_file_line_and_rule(make_config_repo: Any) -> No
 def test_annotation_escaping_follows_the_actions_toolkit() -> None:
     assert escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
     assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+    # A problem's message is one line already (a newline in it is shown as \n, not obeyed).
     problem = Problem(Severity.WARNING, "env/a,b:c.yaml", 3, "rule:x", "bad\nvalue, 5%")
     text = github_annotations(ValidationReport([problem], ["dev"], valid=True))
-    assert text == "::warning file=env/a%2Cb%3Ac.yaml,line=3,title=rule%3Ax::bad%0Avalue, 5%25\n"
+    assert text == "::warning file=env/a%2Cb%3Ac.yaml,line=3,title=rule%3Ax::bad\\nvalue, 5%25\n"
 
 
 def test_sarif_log_validates_against_the_sarif_2_1_0_schema(make_config_repo: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from reconciler.cost.catalogue import lookup
 from reconciler.cost.pricing import has_price
 from reconciler.manifests.document import Document
+from reconciler.manifests.quoting import quoted
 from reconciler.manifests.rules.base import Context
 from reconciler.structs.manifests import PROVIDERS
 from reconciler.structs.problems import Problem, Severity
@@ -30,7 +31,7 @@ def output_limit(doc: Document, ctx: Context) -> Iterable[Problem]:
             ("spec", "modelId"),
             rule="model-unknown",
             severity=Severity.WARNING,
-            message=f"{provider} model '{model_id}' is not in the model catalogue, "
+            message=f"{provider} model {quoted(model_id)} is not in the model catalogue, "
             "so maxTokens and cost cannot be checked",
             fix="check the spelling, or refresh the catalogue if the model is new",
         )
@@ -47,7 +48,7 @@ def output_limit(doc: Document, ctx: Context) -> Iterable[Problem]:
             ("spec", "configuration", "maxTokens"),
             rule="max-tokens",
             message=f"maxTokens {max_tokens} exceeds the {limit} output tokens "
-            f"{model_id} can produce",
+            f"{quoted(model_id)} can produce",
             fix=f"set maxTokens to {limit} or less",
         )
 
@@ -71,7 +72,7 @@ def priced(doc: Document, ctx: Context) -> Iterable[Problem]:
         ("spec", "modelId"),
         rule="price-missing",
         severity=severity,
-        message=f"no price is known for {provider} model '{model_id}'; {why}",
+        message=f"no price is known for {provider} model {quoted(model_id)}; {why}",
         fix="add spec.pricing with inputUsdPer1M and outputUsdPer1M",
     )
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from reconciler.manifests.document import Document, dotted
 from reconciler.manifests.metaschema import is_schema
+from reconciler.manifests.quoting import quoted, shown
 from reconciler.manifests.refs import REF
 from reconciler.manifests.rules.base import Context
 from reconciler.structs.manifests import RESERVED_LABEL_PREFIX
@@ -47,7 +48,7 @@ def provider_rules(doc: Document, ctx: Context) -> Iterable[Problem]:
         yield doc.problem(
             ("spec", "credentials", "region"),
             rule="provider-region",
-            message=f"spec.credentials.region '{region[:20]}' is not an AWS region",
+            message=f"spec.credentials.region {quoted(region, limit=20)} is not an AWS region",
             fix="use a region name such as us-east-1 or eu-central-1",
         )
     temperature = doc.get((*_CONFIG, "temperature"))
@@ -82,7 +83,8 @@ def response_schema(doc: Document, ctx: Context) -> Iterable[Problem]:
         yield doc.problem(
             where,
             rule="response-schema",
-            message=f"{dotted(where)} is not valid JSON Schema: {error.message}",
+            # jsonschema's message quotes the value it rejects: shown short and masked.
+            message=f"{dotted(where)} is not valid JSON Schema: {shown(error.message, limit=160)}",
             fix="see https://json-schema.org/draft/2020-12 for the keyword",
         )
     if schema.get("type") != "object":
@@ -116,7 +118,7 @@ def reserved_labels(doc: Document, ctx: Context) -> Iterable[Problem]:
             yield doc.problem(
                 ("metadata", "labels", key),
                 rule="reserved-label",
-                message=f"label '{key}' uses the reserved prefix '{RESERVED_LABEL_PREFIX}'",
+                message=f"label {quoted(key)} uses the reserved prefix '{RESERVED_LABEL_PREFIX}'",
                 fix="choose another key; the reconciler sets these labels itself",
             )
 

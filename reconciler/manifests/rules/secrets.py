@@ -12,9 +12,6 @@ into ``credentials.endpoint``'s URL, say).
 
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -23,71 +20,14 @@ from reconciler.manifests.document import Document, Path, dotted
 from reconciler.manifests.refs import REF, find_refs, is_ref
 from reconciler.manifests.rules.base import Context
 from reconciler.manifests.schemas import ENVIRONMENT_SCHEMA, MODEL_SCHEMA, load_schema
+from reconciler.manifests.secretlike import find_secret, may_hold_secret
 from reconciler.structs.problems import Problem
 from reconciler.structs.redaction import remember
 
-_PATTERNS = (
-    ("an Anthropic API key", re.compile(r"sk-ant-[A-Za-z0-9_-]{16,}")),
-    ("an OpenAI API key", re.compile(r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}")),
-    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("an Amazon Bedrock API key", re.compile(r"\bABSK[A-Za-z0-9+/=]{16,}")),
-    ("a 32-hex-digit key (the Azure OpenAI format)", re.compile(r"\b[0-9a-fA-F]{32}\b")),
-    ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}")),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
-)
-_TOKEN = re.compile(r"[A-Za-z0-9+/_=-]{32,}")
-# Matches wherever any of the above would, so its miss proves all of theirs.
-_ANY = re.compile("|".join(f"(?:{p.pattern})" for _, p in _PATTERNS) + f"|{_TOKEN.pattern}")
-# Every pattern but the private key's header matches 15 or more characters of _TOKEN's class
-# and nothing else, so a text holds a match only inside such a run (or at "-----BEGIN "):
-# searching the runs alone is searching a tenth of the text. Other characters become spaces.
-_MIN_MATCH = 15
-_RUNS = str.maketrans(
-    {chr(c): " " for c in range(128) if not re.fullmatch(r"[A-Za-z0-9+/_=-]", chr(c))}
-)
 _FIX = (
     "delete it, store the key in a secret store or CI secret and write a ${VAR} reference "
     "such as ${PROVIDER_API_KEY}; treat the key as leaked and rotate it"
 )
-
-
-def find_secret(text: str) -> tuple[str, re.Match[str]] | None:
-    """What kind of secret ``text`` seems to contain, and where; refs are ignored."""
-    bare = _without_refs(text)
-    if _ANY.search(bare) is None:  # one pass says "nothing here" for almost every string
-        return None
-    for kind, pattern in _PATTERNS:
-        match = pattern.search(bare)
-        if match:
-            return kind, match
-    for match in _TOKEN.finditer(bare):
-        if _random_looking(match.group()):
-            return "a high-entropy token (an API key or password?)", match
-    return None
-
-
-def may_hold_secret(text: str) -> bool:
-    """False only when ``find_secret`` finds nothing in ``text`` nor in any line of it."""
-    bare = _without_refs(text)
-    if "-----BEGIN " in bare:
-        return True
-    runs = bare.translate(_RUNS).split()
-    return any(_ANY.search(run) for run in runs if len(run) >= _MIN_MATCH)
-
-
-def _without_refs(text: str) -> str:
-    """``text`` with each reference blanked out, offsets kept."""
-    return REF.sub(lambda m: " " * len(m.group()), text) if "${" in text else text
-
-
-def _random_looking(token: str) -> bool:
-    classes = sum(any(test(c) for c in token) for test in (str.isupper, str.islower, str.isdigit))
-    counts = Counter(token)
-    entropy = -sum(n / len(token) * math.log2(n / len(token)) for n in counts.values())
-    # Random keys scatter their digits; identifiers such as CamelCaseNameV2 do not.
-    digit_runs = len(re.findall(r"[0-9]+", token))
-    return digit_runs >= 2 and ((classes == 3 and entropy >= 4.0) or entropy >= 4.3)
 
 
 def remember_referenced(doc: Document, environ: Mapping[str, str]) -> None:
