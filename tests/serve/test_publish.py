@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,20 @@ from tests.fixtures_gitops import bare_remote, git
 from tests.fixtures_serve import Api, start_service
 from tests.github.fake_github import FakeGitHub
 from tests.serve.test_configure import flat
+
+
+def _proposed(api: Api) -> dict[str, Any]:
+    """Propose the flat ticket-triage model; the service's 201 answer, pushed."""
+    answer = api(
+        "POST",
+        "/api/configure-model",
+        role="editor",
+        json={"env": "staging", "model": flat("ticket-triage")},
+    )
+    assert answer.status_code == 201, answer.text
+    body: dict[str, Any] = answer.json()
+    assert body["pushed"] is True
+    return body
 
 
 def with_remote(repo: ConfigRepo, tmp_path: Path) -> Path:
@@ -29,22 +44,14 @@ def test_push_opens_a_pull_request_with_the_plan(
     served_repo.environ.update(github_env)
     with start_service(served_repo, sandbox_clock, tmp_path, push=True) as running:
         api = Api(running.url, running.service)
-        answer = api(
-            "POST",
-            "/api/configure-model",
-            role="editor",
-            json={"env": "staging", "model": flat("ticket-triage")},
-        )
-    assert answer.status_code == 201, answer.text
-    body = answer.json()
-    assert body["pushed"] is True
+        body = _proposed(api)
     assert git(bare, "rev-parse", body["branch"]).strip() == body["commit"]
     [pull] = fake_github.pulls.values()
     assert body["pullRequest"] == pull["html_url"]
     assert pull["head"]["ref"] == body["branch"] and pull["base"]["ref"] == "main"
     assert "ticket-triage" in pull["title"]
     assert "reconcile plan" in pull["body"] and "ticket-triage" in pull["body"]
-    assert FAKE_TOKEN not in answer.text
+    assert FAKE_TOKEN not in json.dumps(body)
 
 
 def test_a_failed_push_is_reported_and_opens_nothing(
@@ -85,14 +92,6 @@ def test_push_with_remote_sends_the_branch_there_and_not_to_origin(
         served_repo, sandbox_clock, tmp_path, push=True, remote="upstream"
     ) as running:
         api = Api(running.url, running.service)
-        answer = api(
-            "POST",
-            "/api/configure-model",
-            role="editor",
-            json={"env": "staging", "model": flat("ticket-triage")},
-        )
-    assert answer.status_code == 201, answer.text
-    body = answer.json()
-    assert body["pushed"] is True
+        body = _proposed(api)
     assert git(shared, "rev-parse", body["branch"]).strip() == body["commit"]
     assert git(fork, "branch", "--list", body["branch"]).strip() == ""
