@@ -83,9 +83,11 @@ def test_short_lived_tokens_survive_a_tight_rate_limit_because_the_slot_comes_fi
     sandbox_factory: Callable[..., SandboxServer],
     sandbox_client: Callable[..., GatewayClient],
 ) -> None:
-    # 0.3 s tokens and 120 requests a minute across 8 workers: a caller queues for seconds.
-    # A token fetched before that wait is stale when sent; one fetched after is not.
-    server = sandbox_factory(clock=ScaledClock(20), token_ttl=0.3, provision_seconds=(0.0, 0.0))
+    # 1 s tokens on a clock 20 times fast (50 ms of real time) and 120 requests a minute
+    # across 8 workers: a caller queues for seconds. A token fetched before that wait is
+    # stale when sent; one fetched after is not. (0.3 s, 15 ms real, also expired between
+    # fetch and send on a machine busy with other work: the suite failed here once.)
+    server = sandbox_factory(clock=ScaledClock(20), token_ttl=1.0, provision_seconds=(0.0, 0.0))
     client = sandbox_client(server, requests_per_minute=120, pool_size=8)
     with ThreadPoolExecutor(max_workers=8) as pool:
         created = list(pool.map(lambda n: client.create_model(spec(f"short-{n:02d}")), range(50)))
