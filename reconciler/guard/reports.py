@@ -53,6 +53,7 @@ class Cues:
     objects: frozenset[str]
     own_words: re.Pattern[str] | None = None  # "everything I said", "alles, was ich ..."
     task_verbs: frozenset[str] = frozenset()  # "your instructions for returning an item"
+    task_not: frozenset[str] = frozenset()  # words that make it the assistant's: "admin tools"
 
 
 @cache
@@ -79,6 +80,7 @@ def cues() -> Cues:
         },
         own_words=own_words,
         task_verbs=frozenset(pooled.get("task_verbs", ())),
+        task_not=frozenset(pooled.get("task_not", ())),
     )
 
 
@@ -163,9 +165,10 @@ def own(text: str, start: int, end: int) -> bool:
 
 def _own_clause(found: Cues, text: str, start: int, end: int, stop: re.Match[str] | None) -> bool:
     """A first-person clause of saying or writing starts inside the phrase or within
-    ``_OWN_REACH`` characters after it, in the same sentence."""
-    if found.own_words is None:
-        return False
+    ``_OWN_REACH`` characters after it, in the same sentence, and the phrase names no object
+    of an override itself (the clause is its object: "everything I said")."""
+    if found.own_words is None or not found.objects.isdisjoint(_WORD.findall(text, start, end)):
+        return False  # "ignore previous instructions I typed": the object is instructions
     limit = min(end + _OWN_REACH, stop.start() if stop else len(text))
     clause = found.own_words.search(text, start, limit)
     return clause is not None and clause.start() <= end + _OWN_REACH
@@ -185,9 +188,10 @@ def task_instructions(text: str, end: int) -> bool:
     words = task.group(1).split()
     if " ".join(words[:2]) not in found.task_verbs and words[0] not in found.task_verbs:
         return False
-    stop = _SENTENCE_END.search(text, task.end())
-    rest = _WORD.findall(text, task.end(), stop.start() if stop else len(text))
-    return found.objects.isdisjoint(rest)  # "... and then your system prompt"
+    stop = _SENTENCE_END.search(text, end)
+    rest = _WORD.findall(text, end, stop.start() if stop else len(text))
+    # "... and then your system prompt", "... for unlocking developer mode"
+    return found.objects.isdisjoint(rest) and found.task_not.isdisjoint(rest)
 
 
 def reported(text: str, start: int) -> bool:
