@@ -122,6 +122,9 @@ def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The process environment without the variables that locate another repository."""
     env = {k: v for k, v in os.environ.items() if k not in LOCAL_VARIABLES}
     env["LC_ALL"] = "C"
+    # A status that reads may refresh the index and take its lock for that: another run's
+    # commit in the same checkout then failed with "index.lock: File exists".
+    env["GIT_OPTIONAL_LOCKS"] = "0"
     return {**env, **(extra or {})}
 
 

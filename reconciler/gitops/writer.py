@@ -10,7 +10,9 @@ holds this lock, in ``.git/reconcile/locks/checkout.lock`` beside the environmen
 It is taken only around such a step, never around waiting for another lock: the environment
 lock is taken first and this one inside it, so two runs cannot each hold one and wait for
 the other. Within a process it is reentrant for a thread, and threads (the service's) take
-turns on it.
+turns on it, per repository. A step may be a fetch or a push, so a waiter waits longer than
+one network operation may take (``NETWORK_TIMEOUT``) before it gives up; an apply's records
+commit and their push are one step, so another run never sees the commit without its push.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from reconciler.gitops.git import Repository
+from reconciler.gitops.git import NETWORK_TIMEOUT, Repository, find
 from reconciler.structs.errors import EnvironmentLocked
 
-WAIT_SECONDS = 120.0  # a push that rebases and retries takes seconds; a stuck one is a failure
+WAIT_SECONDS = NETWORK_TIMEOUT + 60.0  # outlasts one fetch or push of the holder
 _POLL = 0.05
-_turns = threading.RLock()
-_held: dict[Path, tuple[int, IO[bytes]]] = {}  # lock file -> (depth, open handle), under _turns
+_registry = threading.Lock()
+_turns: dict[Path, threading.RLock] = {}  # lock file -> the turns of this process's threads
+_held: dict[Path, tuple[int, IO[bytes]]] = {}  # lock file -> (depth, open handle), under turns
 
 
 def lock_file(repo: Repository) -> Path:
@@ -43,8 +46,10 @@ def one_writer(repo: Repository, *, wait: float | None = None) -> Iterator[None]
     changed by this step) when another process keeps it longer than ``wait`` seconds."""
     limit = WAIT_SECONDS if wait is None else wait
     path = lock_file(repo)
-    if not _turns.acquire(timeout=limit):
-        raise _busy(repo, limit)
+    with _registry:
+        turns = _turns.setdefault(path, threading.RLock())
+    if not turns.acquire(timeout=limit):
+        raise _busy(repo, limit, who="another thread of this process")
     try:
         depth, handle = _held.get(path) or (0, _take(repo, path, limit))
         _held[path] = (depth + 1, handle)
@@ -57,7 +62,18 @@ def one_writer(repo: Repository, *, wait: float | None = None) -> Iterator[None]
             else:
                 handle.close()  # closing the descriptor drops the flock
     finally:
-        _turns.release()
+        turns.release()
+
+
+@contextmanager
+def writing(root: Path) -> Iterator[None]:
+    """``one_writer`` for the repository ``root`` is in; nothing outside one."""
+    repo = find(root)
+    if repo is None:
+        yield
+        return
+    with one_writer(repo):
+        yield
 
 
 def _take(repo: Repository, path: Path, limit: float) -> IO[bytes]:
@@ -71,13 +87,13 @@ def _take(repo: Repository, path: Path, limit: float) -> IO[bytes]:
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 handle.close()
-                raise _busy(repo, limit) from None
+                raise _busy(repo, limit, who="another reconcile process") from None
             time.sleep(_POLL)
 
 
-def _busy(repo: Repository, limit: float) -> EnvironmentLocked:
+def _busy(repo: Repository, limit: float, *, who: str) -> EnvironmentLocked:
     return EnvironmentLocked(
-        f"another reconcile process has been updating the git checkout {repo.top} for more "
+        f"{who} has been updating the git checkout {repo.top} for more "
         f"than {limit:.0f}s; this step changed nothing",
         hint="two agents or runs share this checkout: give each its own clone, or wait "
         "for the other to finish (a sync round retries)",

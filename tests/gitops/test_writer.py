@@ -95,3 +95,42 @@ def test_a_failed_fast_forward_blames_uncommitted_records_only_when_they_are_the
         fast_forward(gitops_remote.a)
     assert "index.lock" in str(raised.value)
     assert "state/" not in (raised.value.hint or "") and "git status" in (raised.value.hint or "")
+
+
+def test_threads_take_turns_per_repository_and_are_told_it_is_this_process(
+    gitops_remote: Remote, gitops_repo: Path
+) -> None:
+    busy, other = require(gitops_remote.a), require(gitops_repo)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with writer.one_writer(busy):
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        with writer.one_writer(other, wait=0.1):  # another repository: no wait at all
+            pass
+        with pytest.raises(EnvironmentLocked) as raised, writer.one_writer(busy, wait=0.1):
+            pass
+        assert "another thread of this process" in str(raised.value)
+    finally:
+        release.set()
+        holder.join(10)
+
+
+def test_a_waiter_outlasts_one_network_operation_of_the_holder() -> None:
+    from reconciler.gitops.git import NETWORK_TIMEOUT
+
+    assert writer.WAIT_SECONDS > NETWORK_TIMEOUT
+
+
+def test_git_is_run_without_optional_locks() -> None:
+    """A status that reads refreshed the index under its lock, and another run's commit in
+    the same checkout failed with "index.lock: File exists" (a review, two agents)."""
+    from reconciler.gitops.git import environment
+
+    assert environment()["GIT_OPTIONAL_LOCKS"] == "0"

@@ -16,6 +16,7 @@ from reconciler.engine.record.recorder import Recorder
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.repo import commit_state, head_state, push_state
 from reconciler.gitops.snapshot import read_snapshot, snapshot_path, write_snapshot
+from reconciler.gitops.writer import writing
 from reconciler.structs.errors import ReconcileError
 from reconciler.structs.outcome import ApplyResult
 
@@ -107,12 +108,13 @@ def _commit_and_push(
     remote: str,
 ) -> None:
     message = _message(env, result, git_commit)
-    result.commit = commit_state(root, env, message=message, author_name=author)
-    if push:
-        pushed = push_state(root, remote=remote)
-        result.extra["push"] = pushed.detail
-        if not pushed.pushed:
-            result.problems.append(f"push failed (committed locally): {pushed.detail}")
+    with writing(root):  # the commit and its push as one step (gitops.writer)
+        result.commit = commit_state(root, env, message=message, author_name=author)
+        if push:
+            pushed = push_state(root, remote=remote)
+            result.extra["push"] = pushed.detail
+            if not pushed.pushed:
+                result.problems.append(f"push failed (committed locally): {pushed.detail}")
 
 
 def _with_usage(model: dict[str, Any], usage: Mapping[str, Any]) -> dict[str, Any]:
