@@ -38,8 +38,17 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """``text`` on one line: every control, separator and invisible format character as an
-    escape; everything else (accents, emoji, other scripts) as it is."""
-    return _INVISIBLE.sub(_escape, text) if _INVISIBLE.search(text) else text
+    escape; everything else (accents, emoji, other scripts) as it is, except the openings of
+    a GitHub Actions workflow command, which the runner obeys on any line of a log: ``##[``
+    anywhere (``##[error]``, ``##[add-mask]``) and ``::`` at the start after spaces, whose
+    first bracket or colon is written as its escape."""
+    shown = _INVISIBLE.sub(_escape, text) if _INVISIBLE.search(text) else text
+    if "##[" in shown:
+        shown = shown.replace("##[", "##\\u005B")
+    if shown.lstrip().startswith("::"):
+        at = shown.index("::")
+        shown = shown[:at] + "\\u003A" + shown[at + 1 :]
+    return shown
 
 
 def has_invisible(text: str) -> bool:
