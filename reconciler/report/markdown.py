@@ -12,7 +12,8 @@ such text through one of two functions:
   Inside it nothing renders: no HTML, no mention.
 - ``text``: inline text. On one line, every character that could end a span or a cell, or
   start a link, an entity, HTML or a heading is backslash-escaped, and each ``@mention``,
-  ``#123`` or ``GH-123`` is put in a code span, where GitHub neither notifies nor links.
+  ``#123``, ``GH-123``, URL or ``owner/repo@sha`` is put in a code span, where GitHub
+  neither notifies nor links.
 """
 
 from __future__ import annotations
@@ -23,8 +24,14 @@ from reconciler.structs.display import visible
 
 # What GitHub turns into a notification or a link to an issue: a user or team, an issue or
 # pull request number (``#12``, ``repo#12``), ``GH-12``.
+# And what it turns into a link by itself: a URL (``https://...``, ``www....``, which also
+# cross-references an issue it names), a commit reference (``owner/repo@abc1234``), an e-mail
+# address.
 _REFERENCE = re.compile(
-    r"(?<![A-Za-z0-9_])@[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.-]+)?|#\d+|\bGH-\d+",
+    r"\b(?:https?://|ftp://|www\.)[^\s`]+"
+    r"|\b[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+@[0-9a-f]{7,40}\b"
+    r"|\b[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b"
+    r"|(?<![A-Za-z0-9_])@[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.-]+)?|#\d+|\bGH-\d+",
     re.IGNORECASE,
 )
 # What could end a code span, a cell or a line's meaning, start a link, an entity, HTML or a

@@ -39,6 +39,9 @@ OUR_HTML = re.compile(r"(<details><summary>[A-Za-z ]+</summary>|</details>|<sub>
 REFERENCE = re.compile(r"@[A-Za-z0-9]|#\d|GH-\d")
 HEADINGS = re.compile(r"(reconcile (plan|drift): |Changed outside git$|Changes from git$)")
 
+# what GitHub links in plain text by itself
+LINKED = re.compile(r"https?://|www\.|@[0-9a-f]{7}|\w@\w")
+
 
 def _tokens(markdown: str) -> list[Token]:
     flat: list[Token] = []
@@ -171,3 +174,21 @@ def test_a_models_answer_is_a_code_block_in_markdown() -> None:
     }
     tokens = assert_inert(render(InvocationReport(doc), "markdown"))
     assert [t.type for t in tokens if t.type in ("fence", "paragraph_open")] == ["fence"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "sign in again at https://evil.example/login",
+        "see www.evil.example today",
+        "tracked in https://github.com/o/r/issues/1",
+        "fixed by o/r@abcdef1",
+        "write to boss@evil.example",
+    ],
+)
+def test_text_puts_what_github_would_link_in_a_code_span(value: str) -> None:
+    """GitHub links a URL, an e-mail address and owner/repo@sha in plain text by itself (and
+    cross-references the issue a URL names): a review found them live in text()."""
+    tokens = _tokens(text(value))
+    assert not [t for t in tokens if t.type == "text" and LINKED.search(t.content)], tokens
+    assert len(_code_spans(tokens)) == 1
