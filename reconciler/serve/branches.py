@@ -63,6 +63,30 @@ class Served:
         return tip
 
 
+def elsewhere(served: Served) -> str | None:
+    """Why the served checkout is not on the served branch (a person ran ``git switch`` in
+    it), as a refusal says it; None when it is. Its index and work tree then belong to
+    another branch: a switch made there staged the manifest on that branch, and a job would
+    apply that branch's files."""
+    ref = served.repo.branch_ref()
+    if ref == f"refs/heads/{served.branch}":
+        return None
+    where = f"branch {ref.removeprefix('refs/heads/')!r}" if ref else "a detached HEAD"
+    return (
+        f"the served checkout {served.top} is on {where}, not on the served branch "
+        f"{served.branch!r}; nothing was changed"
+    )
+
+
+def switch_back(served: Served) -> str:
+    """What to do about ``elsewhere``."""
+    return (
+        "Commit or stash the work on that branch, switch the served checkout back ('git "
+        f"switch {served.branch}' there), then apply again; keep other work in a clone or a "
+        "'git worktree' of its own"
+    )
+
+
 def open_served(root: Path) -> Served:
     repo = require(root)
     branch = repo.branch()
@@ -197,6 +221,9 @@ def _switch(served: Served, index: Path, *, old: str, new: str, message: str) ->
     """The switch made in the locked ``index``, the branch moved only from ``old``, and the
     index renamed into place; on failure the work tree is put back."""
     repo = served.repo
+    away = elsewhere(served)  # checked under the index's lock, which a 'git switch' takes
+    if away:
+        raise ApiError(409, "conflict", f"{away}. {switch_back(served)}")
     env = {"GIT_INDEX_FILE": str(index)}
     try:
         repo.run("read-tree", "-m", "-u", old, new, env=env)
