@@ -12,6 +12,7 @@ share nothing but the repository. Only a direct apply moves the served branch it
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import time
@@ -25,6 +26,7 @@ from reconciler.gitops.git import GitFailed, Repository, first_line, require
 from reconciler.gitops.gitutil import bot_identity
 from reconciler.gitops.writer import one_writer
 from reconciler.serve.errors import ApiError
+from reconciler.serve.switchlog import noted, recover
 from reconciler.structs.errors import ConfigError, EnvironmentLocked
 from reconciler.structs.identifiers import (
     has_control,
@@ -33,6 +35,7 @@ from reconciler.structs.identifiers import (
     require_model_name,
 )
 
+log = logging.getLogger("reconciler.serve")
 ZERO = "0" * 40
 INDEX_WAIT = 5.0  # seconds a git command of someone else may hold the served index's lock
 
@@ -61,6 +64,30 @@ class Served:
                 hint="commit the configuration on it, then start the service again",
             )
         return tip
+
+
+def elsewhere(served: Served) -> str | None:
+    """Why the served checkout is not on the served branch (a person ran ``git switch`` in
+    it), as a refusal says it; None when it is. Its index and work tree then belong to
+    another branch: a switch made there staged the manifest on that branch, and a job would
+    apply that branch's files."""
+    ref = served.repo.branch_ref()
+    if ref == f"refs/heads/{served.branch}":
+        return None
+    where = f"branch {ref.removeprefix('refs/heads/')!r}" if ref else "a detached HEAD"
+    return (
+        f"the served checkout {served.top} is on {where}, not on the served branch "
+        f"{served.branch!r}; nothing was changed"
+    )
+
+
+def switch_back(served: Served) -> str:
+    """What to do about ``elsewhere``."""
+    return (
+        "Commit or stash the work on that branch, switch the served checkout back ('git "
+        f"switch {served.branch}' there), then apply again; keep other work in a clone or a "
+        "'git worktree' of its own"
+    )
 
 
 def open_served(root: Path) -> Served:
@@ -197,22 +224,39 @@ def _switch(served: Served, index: Path, *, old: str, new: str, message: str) ->
     """The switch made in the locked ``index``, the branch moved only from ``old``, and the
     index renamed into place; on failure the work tree is put back."""
     repo = served.repo
+    away = elsewhere(served)  # checked under the index's lock, which a 'git switch' takes
+    if away:
+        raise ApiError(409, "conflict", f"{away}. {switch_back(served)}")
     env = {"GIT_INDEX_FILE": str(index)}
-    try:
-        repo.run("read-tree", "-m", "-u", old, new, env=env)
-    except GitFailed as exc:
-        raise ApiError(
-            409,
-            "conflict",
-            "the served checkout has local edits to files this change brings "
-            f"({exc.detail}); nothing was changed. Commit or discard them there "
-            "('git stash'), then send the request again",
-        ) from exc
     ref = f"refs/heads/{served.branch}"
-    if not repo.ok("update-ref", "-m", message, ref, new, old):
-        repo.run("read-tree", "-m", "-u", new, old, env=env, check=False)
-        raise _moved(served)
-    os.replace(index, repo.git_dir / "index")
+    with noted(repo, ref=ref, old=old, new=new):  # a kill -9 from here on is made good
+        try:
+            repo.run("read-tree", "-m", "-u", old, new, env=env)
+        except GitFailed as exc:
+            raise ApiError(
+                409,
+                "conflict",
+                "the served checkout has local edits to files this change brings "
+                f"({exc.detail}); nothing was changed. Commit or discard them there "
+                "('git stash'), then send the request again",
+            ) from exc
+        if not repo.ok("update-ref", "-m", message, ref, new, old):
+            repo.run("read-tree", "-m", "-u", new, old, env=env, check=False)
+            raise _moved(served)
+        os.replace(index, repo.git_dir / "index")
+
+
+def recover_switch(served: Served) -> None:
+    """Finish or undo a switch of the served checkout that a killed process left midway
+    (``switchlog``): at the service's start, so its stale ``index.lock`` goes at once."""
+    with one_writer(served.repo):
+        _recover(served.repo)
+
+
+def _recover(repo: Repository) -> None:
+    done = recover(repo)
+    if done:
+        log.warning("the served checkout %s: %s", repo.top, done)
 
 
 def _moved(served: Served) -> BranchMoved:
@@ -227,6 +271,7 @@ def _moved(served: Served) -> BranchMoved:
 def _locked_index(repo: Repository) -> Iterator[Path]:
     """git's own lock of the index, ``index.lock``, holding a copy of the index: a new index
     is written there and renamed over the index, or the lock is removed."""
+    _recover(repo)  # the callers hold the writer lock: a note left is a dead writer's
     index = repo.git_dir / "index"
     lock = repo.git_dir / "index.lock"
     deadline = time.monotonic() + INDEX_WAIT

@@ -25,7 +25,7 @@ from typing import IO
 
 from reconciler.gitops.git import GitFailed
 from reconciler.gitops.writer import one_writer
-from reconciler.serve.branches import Served, advance_branch
+from reconciler.serve.branches import Served, advance_branch, elsewhere, switch_back
 from reconciler.serve.errors import ApiError
 from reconciler.structs.errors import ConfigError
 
@@ -88,15 +88,23 @@ def remote_tip(served: Served, *, remote: str) -> str | None:
 
 
 def refuse_uncommitted(served: Served, env: str) -> None:
-    """409 naming the files when ``environments/<env>/`` of the served checkout differs from
-    its branch (edited, staged, new or deleted files)."""
+    """409 when the served checkout is not on its branch (``elsewhere``), or naming the files
+    when ``environments/<env>/`` differs from its branch (edited, staged, new, deleted or
+    ignored files)."""
+    away = elsewhere(served)
+    if away:
+        raise ApiError(409, "conflict", f"{away}. {switch_back(served)}")
     found = uncommitted(served, env)
     if found:
         raise ApiError(409, "conflict", f"{found}. {UNCOMMITTED_FIX}")
 
 
 def check_committed(served: Served, env: str) -> None:
-    """``refuse_uncommitted`` for a queued job, which fails with the same words."""
+    """``refuse_uncommitted`` for a queued job, which fails with the same words: the job
+    applies the files of the checkout, which must be the served branch's."""
+    away = elsewhere(served)
+    if away:
+        raise ConfigError(away, hint=switch_back(served))
     found = uncommitted(served, env)
     if found:
         raise ConfigError(found, hint=UNCOMMITTED_FIX)
@@ -110,10 +118,12 @@ UNCOMMITTED_FIX = (
 
 def uncommitted(served: Served, env: str) -> str | None:
     """What is uncommitted under ``environments/<env>/``, as the refusal says it; None if
-    nothing."""
+    nothing. A file ``.gitignore`` or ``.git/info/exclude`` hides counts too: ``git status``
+    alone does not list it, yet the job loads every manifest in the folder, so an ignored
+    manifest went live recorded as the clean commit."""
     folder = served.path("environments", env)
     lines = served.repo.text(
-        "status", "--porcelain", "--untracked-files=all", "--", folder
+        "status", "--porcelain", "--untracked-files=all", "--ignored", "--", folder
     ).splitlines()
     paths = [line[3:].strip('"') for line in lines]
     if not paths:

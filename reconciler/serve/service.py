@@ -18,7 +18,7 @@ from reconciler.engine.record.leftovers import commit_leftovers_locked
 from reconciler.gitops.preflight import check_writeback
 from reconciler.guard import accelerate
 from reconciler.manifests import list_environments
-from reconciler.serve.branches import Served, open_served
+from reconciler.serve.branches import Served, open_served, recover_switch
 from reconciler.serve.checkout import ServingMark
 from reconciler.serve.connections import Connections
 from reconciler.serve.jobs import Job, Jobs, JobStore
@@ -70,6 +70,7 @@ class Service:
 
     def start(self) -> None:
         self.mark.take(sandbox=self.settings.sandbox)
+        recover_switch(self.served)  # a kill -9 midway through an apply's switch
         self.commit_leftovers()
         self.connections.start()
         # The guard's one-pass matcher takes a few seconds of one core to compile; the

@@ -1,5 +1,7 @@
 """The served checkout stays consistent: a direct apply commits all or nothing, follows the
-remote with ``--push``, and never applies edits nobody committed (hostile review H1, H2, M5).
+remote with ``--push``, and never applies edits nobody committed (ignored files included) nor
+the files of a branch a person switched the checkout to (hostile reviews H1, H2, M5; second
+review H2, H3).
 
 Real git repositories in temporary folders and the real service over loopback HTTP; a person
 committing in the served checkout while a request is checked is a real ``git commit`` run at
@@ -161,6 +163,99 @@ def test_uncommitted_manifest_edits_are_refused_not_applied(
         "environments/staging/models/support-classifier.yaml",
     ]
     assert api.service.jobs.recent() == []
+
+
+@pytest.mark.parametrize("rule", [".git/info/exclude", ".gitignore"])
+def test_an_ignored_manifest_is_uncommitted_too(
+    api: Api, served_repo: ConfigRepo, sandbox: Any, rule: str
+) -> None:
+    """``git status`` does not list an ignored file, yet the job loads every manifest of the
+    folder: the apply put a manifest nobody committed live, recorded as the clean commit."""
+    allow_apply(served_repo)
+    root = served_repo.root
+    sneaky = "environments/staging/models/sneaky-model.yaml"
+    (root / sneaky).write_text(yaml.safe_dump(model_manifest("sneaky-model"), sort_keys=False))
+    with (root / rule).open("a") as out:
+        out.write(f"{sneaky}\n")
+    head = git(root, "rev-parse", "HEAD")
+    answer = api("POST", "/api/configure-model", json=_apply_request())
+    assert answer.status_code == 409, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "conflict" and sneaky in error["message"]
+    assert git(root, "rev-parse", "HEAD") == head
+    assert (root / sneaky).is_file()  # kept, for its author to commit or remove
+    assert live_models(sandbox) == [] and api.service.jobs.recent() == []
+
+
+def _person_switches(root: Path) -> None:
+    git(root, "switch", "--quiet", "-c", "person-wip")
+    git(root, "commit", "--quiet", "--allow-empty", "-m", "wip elsewhere")
+
+
+def _nothing_moved(root: Path, main: str) -> None:
+    assert git(root, "rev-parse", "main") == main
+    assert git(root, "symbolic-ref", "HEAD").strip() == "refs/heads/person-wip"
+    assert git(root, "status", "--porcelain") == ""  # nothing staged on the person's branch
+    assert not (root / MANIFEST).exists()
+
+
+def test_a_checkout_switched_to_another_branch_is_409_and_left_alone(
+    api: Api, served_repo: ConfigRepo
+) -> None:
+    """A direct apply moved ``main`` and switched the index and work tree of the branch
+    checked out (the person's), staging the manifest there."""
+    allow_apply(served_repo)
+    root = served_repo.root
+    main = git(root, "rev-parse", "main")
+    _person_switches(root)
+    answer = api("POST", "/api/configure-model", json=_apply_request())
+    assert answer.status_code == 409, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "conflict"
+    assert "'person-wip'" in error["message"] and "git switch main" in error["message"]
+    _nothing_moved(root, main)
+    assert api.service.jobs.recent() == []
+
+
+def test_a_switch_while_the_request_is_checked_is_409_and_left_alone(
+    api: Api, served_repo: ConfigRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check made where the index is switched, under its lock, not only at the start."""
+    allow_apply(served_repo)
+    root = served_repo.root
+    main = git(root, "rev-parse", "main")
+    real = configure_module.plan_of
+
+    def switching(connections: Any, loaded: Any) -> Any:
+        _person_switches(root)
+        return real(connections, loaded)
+
+    monkeypatch.setattr(configure_module, "plan_of", switching)
+    answer = api("POST", "/api/configure-model", json=_apply_request())
+    assert answer.status_code == 409, answer.text
+    assert "not on the served branch 'main'" in answer.json()["error"]["message"]
+    _nothing_moved(root, main)
+
+
+def test_a_switch_while_the_job_waits_fails_the_job_before_anything_is_applied(
+    api: Api, served_repo: ConfigRepo, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job applies the files of the checkout: those of the person's branch by then."""
+    allow_apply(served_repo)
+    root = served_repo.root
+    start_job = api.service.start_job
+
+    def switched_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        git(root, "switch", "--quiet", "-c", "person-wip")
+        return start_job(*args, **kwargs)
+
+    monkeypatch.setattr(api.service, "start_job", switched_meanwhile)
+    answer = api("POST", "/api/configure-model", json=_apply_request())
+    assert answer.status_code == 202, answer.text
+    job = follow(api, answer.json()["job"]["links"]["self"])
+    assert job["status"] == "FAILED", job
+    assert "'person-wip'" in job["result"]["error"]["message"]
+    assert live_models(sandbox) == []
 
 
 @pytest.fixture
