@@ -270,9 +270,12 @@ class Repository:
         """A config value as git resolves it for this repository (every level, includes), or ''."""
         return self.run("config", "--get", key, check=False).text.strip()
 
-    def dirty(self, pathspec: str, *, untracked: bool = True) -> bool:
-        """Whether anything under ``pathspec`` differs from HEAD (staged, edited, new, deleted)."""
+    def dirty(self, pathspec: str, *, untracked: bool = True, ignored: bool = False) -> bool:
+        """Whether anything under ``pathspec`` differs from HEAD (staged, edited, new, deleted;
+        with ``ignored``, also a file ``.gitignore`` hides: a manifest is loaded all the same)."""
         flags = ["--untracked-files=all"] if untracked else []
+        if ignored:
+            flags.append("--ignored")
         return bool(self.text("status", "--porcelain", *flags, "--", pathspec))
 
     def blob(self, rev: str, path: str) -> bytes | None:

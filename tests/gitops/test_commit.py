@@ -136,3 +136,17 @@ def test_head_state_reports_commit_and_dirty_manifests(tmp_path: Path) -> None:
     assert not head_state(repo, "staging").dirty
     _state(repo)
     assert not head_state(repo, "staging").dirty
+
+
+def test_a_manifest_gitignore_hides_makes_the_environment_dirty(tmp_path: Path) -> None:
+    """The manifests are loaded from the folder, ignored files included: a record naming the
+    clean commit would claim a commit that does not hold what was applied (found by a review
+    of the service; the main job had the same blind spot)."""
+    repo = init_repo(tmp_path / "config")
+    write(repo / "environments" / "dev" / "environment.yaml", "kind: Environment\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "--quiet", "-m", "dev")
+    assert head_state(repo, "dev").dirty is False
+    (repo / ".git" / "info" / "exclude").write_text("sneaky.yaml\n")
+    write(repo / "environments" / "dev" / "models" / "sneaky.yaml", "name: sneaky\n")
+    assert head_state(repo, "dev").dirty is True
