@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.structs.errors import ConfigError
+from reconciler.structs.paths import MANIFEST_SUFFIXES
 from reconciler.structs.redaction import redact
 
 GIT_TIMEOUT = 60.0
@@ -270,13 +271,19 @@ class Repository:
         """A config value as git resolves it for this repository (every level, includes), or ''."""
         return self.run("config", "--get", key, check=False).text.strip()
 
-    def dirty(self, pathspec: str, *, untracked: bool = True, ignored: bool = False) -> bool:
-        """Whether anything under ``pathspec`` differs from HEAD (staged, edited, new, deleted;
-        with ``ignored``, also a file ``.gitignore`` hides: a manifest is loaded all the same)."""
+    def dirty(self, pathspec: str, *, untracked: bool = True) -> bool:
+        """Whether anything under ``pathspec`` differs from HEAD (staged, edited, new, deleted)."""
         flags = ["--untracked-files=all"] if untracked else []
-        if ignored:
-            flags.append("--ignored")
         return bool(self.text("status", "--porcelain", *flags, "--", pathspec))
+
+    def ignored_manifests(self, pathspec: str) -> list[str]:
+        """The manifests under ``pathspec`` that ``.gitignore`` or ``info/exclude`` hides from
+        ``git status``: a run loads them all the same (an editor's or the desktop's own files
+        there are no manifests and do not count)."""
+        listed = self.text(
+            "ls-files", "--others", "--ignored", "--exclude-standard", "-z", "--", pathspec
+        )
+        return [p for p in listed.split("\0") if p.endswith(MANIFEST_SUFFIXES)]
 
     def blob(self, rev: str, path: str) -> bytes | None:
         """The file ``path`` (from the top) at ``rev``; None when it is not there."""

@@ -45,7 +45,8 @@ def head_state(root: Path, env: str | None = None) -> HeadState:
     if repo is None:
         return HeadState(commit=None, dirty=False)
     folder = repo.path(root, "environments", *([env] if env else []))
-    return HeadState(commit=repo.head(), dirty=repo.dirty(folder, ignored=True))
+    dirty = repo.dirty(folder) or bool(repo.ignored_manifests(folder))
+    return HeadState(commit=repo.head(), dirty=dirty)
 
 
 def commit_state(

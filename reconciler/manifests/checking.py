@@ -23,7 +23,7 @@ from reconciler.manifests.rules import ENVIRONMENT_RULES, MODEL_RULES, Context, 
 from reconciler.manifests.rules.secrets import remember_referenced
 from reconciler.manifests.schemas import ENVIRONMENT_SCHEMA, MODEL_SCHEMA, schema_problems
 from reconciler.manifests.yamltree import parse_yaml
-from reconciler.structs.paths import OUTSIDE_HINT, escapes, outside_message
+from reconciler.structs.paths import MANIFEST_SUFFIXES, OUTSIDE_HINT, escapes, outside_message
 from reconciler.structs.problems import Problem, Severity
 
 ENVIRONMENT_FILE = "environment.yaml"
@@ -72,7 +72,7 @@ def model_files(folder: Path) -> list[Path]:
         return []
     # Every entry with a manifest's suffix, whatever it is: one that is not a regular file (a
     # FIFO, a looping symlink) is reported by ``_document``, never skipped in silence.
-    return sorted(p for p in models.iterdir() if p.suffix in (".yaml", ".yml"))
+    return sorted(p for p in models.iterdir() if p.suffix in MANIFEST_SUFFIXES)
 
 
 def _document(

@@ -58,6 +58,7 @@ def outside_message(root: Path, path: Path, target: Path) -> str:
 PRIVATE_DIR = ".reconciler"  # the checkout's working files: sandbox state, locks, torn lines
 SANDBOX_DIR = "sandbox"  # under PRIVATE_DIR: the embedded emulator's models and its runs' records
 RECORD_FILES = ("audit.jsonl", "snapshot.json")  # all a run writes under state/<env>/
+MANIFEST_SUFFIXES = (".yaml", ".yml")  # what a run reads under environments/<env>/
 
 
 def unlinked(root: Path, *parts: str) -> Path:

@@ -150,3 +150,14 @@ def test_a_manifest_gitignore_hides_makes_the_environment_dirty(tmp_path: Path) 
     (repo / ".git" / "info" / "exclude").write_text("sneaky.yaml\n")
     write(repo / "environments" / "dev" / "models" / "sneaky.yaml", "name: sneaky\n")
     assert head_state(repo, "dev").dirty is True
+
+
+def test_an_ignored_file_that_is_no_manifest_leaves_it_clean(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "config")
+    write(repo / "environments" / "dev" / "environment.yaml", "kind: Environment\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "--quiet", "-m", "dev")
+    (repo / ".git" / "info" / "exclude").write_text(".DS_Store\n*.swp\n")
+    write(repo / "environments" / "dev" / ".DS_Store", "x")
+    write(repo / "environments" / "dev" / "models" / ".m.yaml.swp", "x")
+    assert head_state(repo, "dev").dirty is False
