@@ -68,9 +68,14 @@ class CommonOptions:
 
 
 def _a_remote_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """A name git reads as a remote: an empty one would quietly mean the default, and one
-    starting with "-" would reach ``git push`` and ``git ls-remote`` as an option."""
-    if value is not None and (not value.strip() or value.startswith("-")):
+    """A name git reads as a remote: an empty one would quietly mean the default, one
+    starting with "-" would reach ``git push`` and ``git ls-remote`` as an option, and one
+    with a space or a control character is none git accepts (and broke the error's line)."""
+    if value is not None and (
+        not value.strip()
+        or value.startswith("-")
+        or any(c.isspace() or not c.isprintable() for c in value)
+    ):
         raise click.BadParameter(
             f"{value!r} is not a git remote's name; give one of 'git remote' (e.g. upstream)"
         )

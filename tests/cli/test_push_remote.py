@@ -145,10 +145,11 @@ def test_a_remote_that_is_not_configured_is_refused_before_anything_changes(
     assert fork.leases(fork.upstream) == fork.leases(fork.origin) == ""
 
 
-@pytest.mark.parametrize("name", ["", "--receive-pack=touch x"])
+@pytest.mark.parametrize("name", ["", "--receive-pack=touch x", "my remote", "origin\n::error::x"])
 def test_a_remote_name_git_would_misread_is_a_usage_error(fork: Fork, name: str) -> None:
     ran = reconcile(fork.repo, "--env", ENV, "--push", "--remote", name, "--yes")
     assert ran.code != ExitCode.OK and "is not a git remote's name" in ran.err
+    assert not any(line.startswith("::") for line in ran.err.splitlines())
     assert live_models(fork.server) == []
 
 
