@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from reconciler.gitops.git import Repository
+from reconciler.gitops.git import GitFailed, Repository
 
 NOTE = "reconcile-switch"
 
@@ -37,32 +37,61 @@ def noted(repo: Repository, *, ref: str, old: str, new: str) -> Iterator[None]:
 
 def recover(repo: Repository) -> str | None:
     """Finish or undo the switch a dead process left; what was done, None if nothing was
-    left. Call it holding the checkout's writer lock (``gitops.writer``)."""
+    left. Call it holding the checkout's writer lock (``gitops.writer``).
+
+    A person may have been at the checkout since the crash; what is theirs is never touched:
+    a checkout on another branch than the note's (the index and files are that branch's), an
+    ``index.lock`` newer than the note (a git command of theirs is running: the note stays
+    for the next try), a branch that moved on. A repair git refuses (a person staged their
+    own version of the file) is left to them, and the note dropped, with the reason."""
     note = repo.git_dir / NOTE
     try:
+        written = note.stat().st_mtime
         ref, old, new = note.read_text(encoding="utf-8").split()
     except FileNotFoundError:
         return None
     except ValueError:  # killed while writing the note, before anything else
-        (repo.git_dir / "index.lock").unlink(missing_ok=True)
+        _drop_stale_lock(repo, written)
         note.unlink()
         return "a switch killed before it started was dropped"
     lock = repo.git_dir / "index.lock"
+    if lock.is_file() and lock.stat().st_mtime > written:
+        return None  # a live git command's lock, taken since: try again at the next switch
+    if repo.branch_ref() != ref:
+        note.unlink()
+        return f"a switch of {ref} to {new[:12]} was left: the checkout is on another branch"
     tip = repo.commit(ref)
+    try:
+        done = _finish_or_undo(repo, ref=ref, tip=tip, old=old, new=new)
+    except GitFailed as exc:
+        done = (
+            f"a switch of {ref} to {new[:12]} could not be finished ({exc.detail}); the "
+            f"index and files are left as they are: 'git status' shows what differs from {ref}"
+        )
+    note.unlink()
+    return done
+
+
+def _finish_or_undo(repo: Repository, *, ref: str, tip: str | None, old: str, new: str) -> str:
+    lock = repo.git_dir / "index.lock"
     if tip == new:
         if lock.is_file():  # complete: the branch moves only after the index is written
             os.replace(lock, repo.git_dir / "index")
         else:  # a person removed the lock: the files are there, the index follows them
             repo.run("read-tree", "-m", old, new)
-        done = f"the switch of {ref} to {new[:12]} was finished"
-    elif tip == old:
+        return f"the switch of {ref} to {new[:12]} was finished"
+    if tip == old:
         lock.unlink(missing_ok=True)
         _put_back(repo, old=old, new=new)
-        done = f"the switch of {ref} to {new[:12]} was undone (the branch had not moved)"
-    else:  # the branch moved on since (a person's commit): theirs to judge
-        done = f"a switch of {ref} to {new[:12]} was left as it is: the branch moved on since"
-    note.unlink()
-    return done
+        return f"the switch of {ref} to {new[:12]} was undone (the branch had not moved)"
+    lock.unlink(missing_ok=True)  # older than the note: the dead process's
+    return f"a switch of {ref} to {new[:12]} was left as it is: the branch moved on since"
+
+
+def _drop_stale_lock(repo: Repository, written: float) -> None:
+    lock = repo.git_dir / "index.lock"
+    if lock.is_file() and lock.stat().st_mtime <= written:
+        lock.unlink(missing_ok=True)
 
 
 def _put_back(repo: Repository, *, old: str, new: str) -> None:
