@@ -134,6 +134,7 @@ def _move_branch(repo: Repository, branch: str, sha: str) -> str:
     if repo.branch() != branch:
         return f"pushed {sha[:12]}; the local branch was left as it was"
     try:
+        repo.run("update-index", "-q", "--refresh", check=False)  # stat-only changes
         repo.run("read-tree", "-m", "-u", old, sha)
         repo.run(
             "update-ref",

@@ -231,6 +231,9 @@ def _switch(served: Served, index: Path, *, old: str, new: str, message: str) ->
     ref = f"refs/heads/{served.branch}"
     with noted(repo, ref=ref, old=old, new=new):  # a kill -9 from here on is made good
         try:
+            # a file whose times changed but not its content is up to date: git runs
+            # without optional locks, so no status refreshed the index (git.environment)
+            repo.run("update-index", "-q", "--refresh", env=env, check=False)
             repo.run("read-tree", "-m", "-u", old, new, env=env)
         except GitFailed as exc:
             raise ApiError(

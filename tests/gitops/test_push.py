@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -207,3 +208,18 @@ def test_push_needs_a_remote_and_a_branch(gitops_repo: Path) -> None:
     git(gitops_repo, "checkout", "--quiet", "--detach")
     with pytest.raises(ConfigError, match="detached"):
         push_state(gitops_repo)
+
+
+def test_a_record_touched_but_unchanged_does_not_keep_the_branch_behind(
+    gitops_remote: Remote,
+) -> None:
+    """git runs without optional locks, so no status refreshed the index: the switch to the
+    rebased commit took a file whose times changed as a local edit and left the branch."""
+    _apply(gitops_remote.a, prefix="a")
+    _apply(gitops_remote.b, prefix="b")
+    snapshot = gitops_remote.b / "state" / "staging" / "snapshot.json"
+    os.utime(snapshot, (1e9, 1e9))
+    assert _push(gitops_remote.a).pushed
+    result = _push(gitops_remote.b)
+    assert result.pushed and result.detail == "pushed after rebasing onto the remote", result
+    assert git(gitops_remote.b, "rev-parse", "HEAD") == git(gitops_remote.bare, "rev-parse", "main")
