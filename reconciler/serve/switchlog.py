@@ -40,23 +40,20 @@ def recover(repo: Repository) -> str | None:
     left. Call it holding the checkout's writer lock (``gitops.writer``).
 
     A person may have been at the checkout since the crash; what is theirs is never touched:
-    a checkout on another branch than the note's (the index and files are that branch's), an
-    ``index.lock`` newer than the note (a git command of theirs is running: the note stays
-    for the next try), a branch that moved on. A repair git refuses (a person staged their
-    own version of the file) is left to them, and the note dropped, with the reason."""
+    a checkout on another branch than the note's (the index and files are that branch's), a
+    branch that moved on. A repair git refuses (a person staged their own version of the
+    file) is left to them, and the note dropped, with the reason. The ``index.lock`` found is
+    taken for the dead process's (git writes no owner into it): the docs say to restart the
+    service rather than remove it by hand and run git meanwhile."""
     note = repo.git_dir / NOTE
     try:
-        written = note.stat().st_mtime
         ref, old, new = note.read_text(encoding="utf-8").split()
     except FileNotFoundError:
         return None
     except ValueError:  # killed while writing the note, before anything else
-        _drop_stale_lock(repo, written)
+        (repo.git_dir / "index.lock").unlink(missing_ok=True)
         note.unlink()
         return "a switch killed before it started was dropped"
-    lock = repo.git_dir / "index.lock"
-    if lock.is_file() and lock.stat().st_mtime > written:
-        return None  # a live git command's lock, taken since: try again at the next switch
     if repo.branch_ref() != ref:
         note.unlink()
         return f"a switch of {ref} to {new[:12]} was left: the checkout is on another branch"
@@ -84,14 +81,8 @@ def _finish_or_undo(repo: Repository, *, ref: str, tip: str | None, old: str, ne
         lock.unlink(missing_ok=True)
         _put_back(repo, old=old, new=new)
         return f"the switch of {ref} to {new[:12]} was undone (the branch had not moved)"
-    lock.unlink(missing_ok=True)  # older than the note: the dead process's
+    lock.unlink(missing_ok=True)  # the dead process's
     return f"a switch of {ref} to {new[:12]} was left as it is: the branch moved on since"
-
-
-def _drop_stale_lock(repo: Repository, written: float) -> None:
-    lock = repo.git_dir / "index.lock"
-    if lock.is_file() and lock.stat().st_mtime <= written:
-        lock.unlink(missing_ok=True)
 
 
 def _put_back(repo: Repository, *, old: str, new: str) -> None:
