@@ -51,10 +51,6 @@ def visible(text: str) -> str:
     return shown
 
 
-def has_invisible(text: str) -> bool:
-    return _INVISIBLE.search(text) is not None
-
-
 def shortened(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters, the last an ellipsis, when it is longer."""
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS

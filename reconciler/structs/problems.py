@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from reconciler.structs.display import has_invisible, visible
+from reconciler.structs.display import visible
 from reconciler.structs.errors import ConfigError
 
 
@@ -34,10 +34,11 @@ class Problem:
 
     def __post_init__(self) -> None:
         # One line each, whatever a rule quoted: a newline in a value or a file name would
-        # start a line of its own in a terminal, a CI log or the action's fenced comment.
+        # start a line of its own in a terminal, a CI log or the action's fenced comment, and
+        # "##[error]" in a key or a file name is a workflow command on any line of a CI log.
         for name in ("file", "message", "fix", "path"):
             text = getattr(self, name)
-            if text is not None and has_invisible(text):
+            if text is not None:
                 object.__setattr__(self, name, visible(text))
 
     def render(self) -> str:

@@ -85,6 +85,18 @@ def test_a_file_name_with_a_newline_stays_on_its_line(shipped_config: Path) -> N
     )
 
 
+def test_a_workflow_command_in_a_file_name_or_key_is_written_inert(shipped_config: Path) -> None:
+    """'##[' is a workflow command on any line of a CI log (found by a review: a problem was
+    escaped only when it held an invisible character)."""
+    models = shipped_config / "environments/dev/models"
+    with (models / "support-classifier.yaml").open("a", encoding="utf-8") as manifest:
+        manifest.write('"##[error]k": 1\n')
+    (models / "##[add-mask]x.yaml").write_text("name: x\n", encoding="utf-8")
+    out = _validate(shipped_config)
+    assert "##[" not in out
+    assert "##\\u005Badd-mask]x.yaml" in out and "##\\u005Berror]k" in out
+
+
 def test_quoted_masks_shortens_and_escapes() -> None:
     assert quoted(f"a {KEY} b") == "'a sk-p… b'"
     assert quoted("é\u202egnp.exe\u200b") == "'é\\u202Egnp.exe\\u200B'"
