@@ -112,7 +112,8 @@ def check_committed(served: Served, env: str) -> None:
 
 UNCOMMITTED_FIX = (
     "Commit them (through review) or discard them in the served checkout ('git stash -u' "
-    "or 'git checkout -- PATH'), then apply again"
+    "or 'git checkout -- PATH'; a manifest .gitignore hides: move it out of the folder), "
+    "then apply again"
 )
 
 
