@@ -92,3 +92,36 @@ def test_a_file_others_may_have_written_is_not_loaded(tmp_path: Path) -> None:
         compiled(_NoCompile(), EXPRESSIONS, IDS, FLAGS, folder=tmp_path)
     tmp_path.chmod(0o700)
     compiled(_NoCompile(), EXPRESSIONS, IDS, FLAGS, folder=tmp_path)
+
+
+def test_processes_starting_together_compile_the_rules_once(tmp_path: Path) -> None:
+    """The second waits for the first's compile and loads its file (each compiled for twelve
+    seconds of a core before, the test run's workers at once)."""
+    import threading
+
+    compiles: list[int] = []
+
+    class _Counting:
+        def __getattr__(self, name: str) -> object:
+            return getattr(hyperscan, name)
+
+        def Database(self, **given: object) -> object:  # hyperscan's name
+            compiles.append(1)
+            return hyperscan.Database(**given)
+
+    counting = _Counting()
+    results: list[object] = []
+    starters = [
+        threading.Thread(
+            target=lambda: results.append(
+                compiled(counting, EXPRESSIONS, IDS, FLAGS, folder=tmp_path)
+            )
+        )
+        for _ in range(3)
+    ]
+    for starter in starters:
+        starter.start()
+    for starter in starters:
+        starter.join(60)
+    assert len(results) == 3 and compiles == [1]
+    assert all(_names(found, b"system prompt") == [1] for found in results)
