@@ -18,9 +18,9 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from reconciler.gitops.git import find
+from reconciler.gitops.git import Repository, find
 from reconciler.gitops.holder import Holder, parse_holder
 from reconciler.structs.errors import EnvironmentLocked
 from reconciler.structs.paths import private_path
@@ -33,8 +33,14 @@ def lock_path(root: Path, env: str, *, sandbox: bool = False) -> Path:
     name = ("sandbox", f"{env}.lock") if sandbox else (f"{env}.lock",)
     repo = find(root)
     if repo is not None:
-        return repo.common_dir.joinpath("reconcile", "locks", *name)
+        return locks_folder(repo).joinpath(*name)
     return private_path(root, "locks", *name)
+
+
+def locks_folder(repo: Repository) -> Path:
+    """Where a repository's local locks live (``.git/reconcile/locks``): the environments',
+    the checkout writer's and the service's, shared by every worktree as git's refs are."""
+    return repo.common_dir / "reconcile" / "locks"
 
 
 class FileLock:
@@ -59,7 +65,7 @@ class FileLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+b")
         deadline, told = monotonic() + timeout, False
-        while not _try_lock(handle):
+        while not try_lock(handle):
             holder = parse_holder(self.path.read_text(encoding="utf-8", errors="replace"))
             who = holder.describe() if holder else "another process"
             if monotonic() >= deadline:
@@ -95,7 +101,7 @@ def clear_stale(root: Path, env: str) -> Holder | None:
     if not path.exists():
         return None
     with path.open("r+b") as handle:
-        if not _try_lock(handle):
+        if not try_lock(handle):
             holder = parse_holder(path.read_text(encoding="utf-8", errors="replace"))
             raise EnvironmentLocked(
                 f"environment {env!r} is locked on this machine by a live process "
@@ -107,7 +113,8 @@ def clear_stale(root: Path, env: str) -> Holder | None:
     return previous
 
 
-def _try_lock(handle: IO[bytes]) -> bool:
+def try_lock(handle: IO[Any]) -> bool:
+    """Take ``flock`` on ``handle`` without waiting; False when another holds it."""
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

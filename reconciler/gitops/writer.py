@@ -17,7 +17,6 @@ commit and their push are one step, so another run never sees the commit without
 
 from __future__ import annotations
 
-import fcntl
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from reconciler.gitops.filelock import locks_folder, try_lock
 from reconciler.gitops.git import NETWORK_TIMEOUT, Repository, find
 from reconciler.structs.errors import EnvironmentLocked
 
@@ -37,7 +37,7 @@ _held: dict[Path, tuple[int, IO[bytes]]] = {}  # lock file -> (depth, open handl
 
 def lock_file(repo: Repository) -> Path:
     """Where a repository's writer lock lives (shared by all its worktrees, as git's refs)."""
-    return repo.common_dir / "reconcile" / "locks" / "checkout.lock"
+    return locks_folder(repo) / "checkout.lock"
 
 
 @contextmanager
@@ -80,15 +80,12 @@ def _take(repo: Repository, path: Path, limit: float) -> IO[bytes]:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = path.open("a+b")
     deadline = time.monotonic() + limit
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return handle
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                handle.close()
-                raise _busy(repo, limit, who="another reconcile process") from None
-            time.sleep(_POLL)
+    while not try_lock(handle):
+        if time.monotonic() >= deadline:
+            handle.close()
+            raise _busy(repo, limit, who="another reconcile process")
+        time.sleep(_POLL)
+    return handle
 
 
 def _busy(repo: Repository, limit: float, *, who: str) -> EnvironmentLocked:

@@ -17,12 +17,12 @@ run its own emulator on the one state file, and they overwrite each other's mode
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 from pathlib import Path
 from typing import IO
 
+from reconciler.gitops.filelock import locks_folder, try_lock
 from reconciler.gitops.git import GitFailed
 from reconciler.gitops.writer import one_writer
 from reconciler.serve.branches import Served, advance_branch, elsewhere, switch_back
@@ -140,7 +140,7 @@ class ServingMark:
     """A ``flock`` held while this service serves a checkout, so a second one can tell."""
 
     def __init__(self, served: Served) -> None:
-        self.path: Path = served.repo.common_dir / "reconcile" / "locks" / "serve.lock"
+        self.path: Path = locks_folder(served.repo) / "serve.lock"
         self.top = served.top
         self._handle: IO[str] | None = None
 
@@ -152,9 +152,7 @@ class ServingMark:
             return  # held already (the CLI takes it before announcing its URL)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+", encoding="utf-8")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not try_lock(handle):
             handle.seek(0)
             pid, _, kind = handle.read().strip().partition(" ")
             handle.close()
@@ -165,7 +163,7 @@ class ServingMark:
                     "other's models",
                     hint="use that service, or stop it first; to try things side by side, "
                     "serve a clone of its own",
-                ) from None
+                )
             log.warning(
                 "another reconcile serve (pid %s) is serving %s: the two take turns on its "
                 "git writes, and a request that finds the branch moved by the other is checked "
