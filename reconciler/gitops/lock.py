@@ -24,7 +24,7 @@ from reconciler.gitops.filelock import FileLock
 from reconciler.gitops.git import GitFailed, find
 from reconciler.gitops.holder import Holder
 from reconciler.gitops.lease import Lease
-from reconciler.gitops.locksettings import DEFAULT_TIMEOUT, LockSettings
+from reconciler.gitops.locksettings import DEFAULT_REMOTE, DEFAULT_TIMEOUT, LockSettings
 from reconciler.gitops.writer import one_writer
 
 
@@ -80,7 +80,7 @@ def manifest_lock(root: Path, env: str, *, timeout: float = DEFAULT_TIMEOUT) -> 
         yield held
 
 
-def fast_forward(root: Path, remote: str = "origin") -> bool:
+def fast_forward(root: Path, remote: str = DEFAULT_REMOTE) -> bool:
     """Bring the current branch up to the remote's when that is a fast-forward that changes
     nothing but ``state/``; any other case (manifests moved, diverged, local edits in the way,
     no branch) is left to the push's rebase."""

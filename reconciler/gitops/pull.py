@@ -22,6 +22,7 @@ from pathlib import Path
 from reconciler.gitops.canonical import audit_key
 from reconciler.gitops.git import GitFailed, Repository, require
 from reconciler.gitops.history import successor, version_at
+from reconciler.gitops.locksettings import DEFAULT_REMOTE
 from reconciler.gitops.push import push_state
 from reconciler.gitops.writer import one_writer
 from reconciler.structs.errors import ConfigError, ReconcileError
@@ -46,7 +47,7 @@ def fast_forward(
     root: Path,
     *,
     env: str | None = None,
-    remote: str = "origin",
+    remote: str = DEFAULT_REMOTE,
     settle: Callable[[], object] | None = None,
     push: bool = False,
 ) -> Pulled:

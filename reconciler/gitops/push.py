@@ -23,6 +23,7 @@ from pathlib import Path
 
 from reconciler.gitops.git import GitFailed, Repository, require
 from reconciler.gitops.gitutil import bot_identity
+from reconciler.gitops.locksettings import DEFAULT_REMOTE
 from reconciler.gitops.rebase import RebaseFailed, rebase_onto
 from reconciler.gitops.writer import one_writer
 from reconciler.structs.errors import ConfigError
@@ -42,7 +43,7 @@ class PushResult:
 def push_state(
     root: Path,
     *,
-    remote: str = "origin",
+    remote: str = DEFAULT_REMOTE,
     branch: str | None = None,
     attempts: int = 5,
     sleep: Callable[[float], None] = time.sleep,

@@ -16,7 +16,7 @@ from reconciler.gitops.audit import default_actor
 from reconciler.gitops.holder import Holder
 from reconciler.gitops.leftover import Leftovers, commit_leftovers
 from reconciler.gitops.lock import environment_lock
-from reconciler.gitops.locksettings import LockSettings
+from reconciler.gitops.locksettings import DEFAULT_REMOTE, LockSettings
 from reconciler.gitops.repo import push_state
 from reconciler.structs.errors import ConfigError
 
@@ -28,7 +28,7 @@ def commit_leftovers_first(
     push: bool,
     killed: bool = False,
     notify: Callable[[str], None] = lambda _m: None,
-    remote: str = "origin",
+    remote: str = DEFAULT_REMOTE,
 ) -> Leftovers | None:
     """Commit ``env``'s uncommitted records (push them to ``remote`` with ``push``) and say
     so; a ConfigError, before anything is planned, when they do not verify or cannot be
@@ -57,7 +57,7 @@ def commit_leftovers_locked(
     push: bool,
     notify: Callable[[str], None] = lambda _m: None,
     timeout: float = 0.0,
-    remote: str = "origin",
+    remote: str = DEFAULT_REMOTE,
 ) -> Leftovers | None:
     """``commit_leftovers_first`` under ``env``'s lock on this machine, for a caller that holds
     no lock of its own (the service at start-up). A run holding the lock is not interrupted:

@@ -14,6 +14,7 @@ from reconciler.engine.plan.normalize import environment_of, is_managed, redacte
 from reconciler.engine.plan.prepare import Prepared, last_known_usage
 from reconciler.engine.record.recorder import Recorder
 from reconciler.gateway import GatewayClient
+from reconciler.gitops.locksettings import DEFAULT_REMOTE
 from reconciler.gitops.repo import commit_state, head_state, push_state
 from reconciler.gitops.snapshot import read_snapshot, snapshot_path, write_snapshot
 from reconciler.gitops.writer import writing
@@ -33,7 +34,7 @@ def record_state(
     commit: bool,
     push: bool,
     author: str | None = None,
-    remote: str = "origin",
+    remote: str = DEFAULT_REMOTE,
 ) -> None:
     """Record state under ``records`` (``structs.paths.records_root``), and commit it in the
     checkout at ``root`` when asked; a failure here (git, disk) comes after changes were made,

@@ -26,7 +26,7 @@ from reconciler.engine.record.accounting import unaccounted_changes
 from reconciler.engine.record.leftovers import commit_leftovers_locked
 from reconciler.engine.sync.causes import admit, drifted
 from reconciler.engine.sync.report import Change, RoundOutcome, RoundReport
-from reconciler.gitops.locksettings import DEFAULT_TTL
+from reconciler.gitops.locksettings import DEFAULT_REMOTE, DEFAULT_TTL
 from reconciler.gitops.pull import fast_forward
 from reconciler.manifests import load_environment
 from reconciler.structs.errors import ExitCode, ReconcileError
@@ -49,7 +49,7 @@ class SyncSettings:
     environment: str
     push: bool = False
     sandbox: bool = False
-    remote: str = "origin"
+    remote: str = DEFAULT_REMOTE
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     lock_timeout: float = 60.0
     lock_ttl: float = DEFAULT_TTL
