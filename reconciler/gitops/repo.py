@@ -16,7 +16,7 @@ from pathlib import Path
 from reconciler.gitops.git import GitFailed, Repository, find, require
 from reconciler.gitops.gitutil import bot_identity
 from reconciler.gitops.push import PushResult, push_state
-from reconciler.gitops.writer import one_writer
+from reconciler.gitops.writer import one_writer, writing
 from reconciler.structs.errors import ConfigError
 from reconciler.structs.redaction import redact
 
@@ -69,6 +69,23 @@ def commit_state(
             _commit(repo, path, message=message, identity=bot_identity(author_name, author_email))
             return repo.head()
     return None
+
+
+def commit_and_push(
+    root: Path,
+    env: str,
+    *,
+    message: str,
+    push: bool,
+    remote: str,
+    author_name: str | None = None,
+) -> tuple[str | None, PushResult | None]:
+    """``commit_state``, then with ``push`` ``push_state``, as one step of the checkout's
+    writer (``gitops.writer``): another run on the checkout never sees the records commit
+    without its push. The new sha (None when nothing changed) and the push's result."""
+    with writing(root):
+        commit = commit_state(root, env, message=message, author_name=author_name)
+        return commit, push_state(root, remote=remote) if push else None
 
 
 def _stage(repo: Repository, path: str, *, exists: bool) -> bool:

@@ -371,7 +371,7 @@ class Killed(BaseException):
 
 
 def kill_at(monkeypatch: pytest.MonkeyPatch, step: str) -> None:
-    """Kill the round when it reaches ``step`` of its write-back: ``commit_state`` (records
+    """Kill the round when it reaches ``step`` of its write-back: ``commit_and_push`` (records
     all written) or ``_snapshot_and_audit`` (its writes' entries written, no snapshot yet)."""
     import reconciler.engine.record.writeback as writeback
 
@@ -394,7 +394,7 @@ def verify_history_in_a_fresh_clone(fleet: Fleet, name: str) -> subprocess.Compl
 
 
 @pytest.mark.parametrize(
-    "step", ["commit_state", "_snapshot_and_audit"], ids=["before-commit", "before-snapshot"]
+    "step", ["commit_and_push", "_snapshot_and_audit"], ids=["before-commit", "before-snapshot"]
 )
 def test_an_agent_killed_before_its_commit_recovers_after_another_clone_recorded_it(
     fleet: Fleet, sandbox: Any, monkeypatch: pytest.MonkeyPatch, step: str
@@ -529,7 +529,7 @@ def test_left_records_that_do_not_verify_fail_each_round_saying_what_to_do_and_s
     assert fleet.round(1).outcome is RoundOutcome.APPLIED
     fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
     with monkeypatch.context() as patched:
-        kill_at(patched, "commit_state")
+        kill_at(patched, "commit_and_push")
         with pytest.raises(Killed):
             fleet.round(2)
     log = fleet.agent.root / "state" / ENV / "audit.jsonl"
@@ -559,7 +559,7 @@ def test_an_agent_following_another_remote_pushes_records_and_holds_the_lease_th
     assert fleet.round(1, remote="upstream").outcome is RoundOutcome.APPLIED
     fleet.push("add beta", lambda repo: repo.write_model("beta-model"))
     with monkeypatch.context() as patched:
-        kill_at(patched, "commit_state")
+        kill_at(patched, "commit_and_push")
         with pytest.raises(Killed):
             fleet.round(2, remote="upstream")
     report = fleet.round(3, remote="upstream")

@@ -27,7 +27,7 @@ from reconciler.gitops.holder import Holder
 from reconciler.gitops.lock import environment_lock
 from reconciler.gitops.locksettings import DEFAULT_REMOTE, DEFAULT_TIMEOUT, LockSettings
 from reconciler.gitops.preflight import check_writeback
-from reconciler.gitops.repo import commit_state, head_commit, push_state
+from reconciler.gitops.repo import commit_and_push, head_commit
 from reconciler.gitops.snapshot import read_snapshot
 from reconciler.manifests import load_environment
 from reconciler.structs.drift import DriftKind, DriftReport
@@ -134,12 +134,12 @@ def _record(request: DriftRequest, report: DriftReport) -> None:
             )
     counts = {k.value: len(report.of(k)) for k in DriftKind if k is not DriftKind.IN_SYNC}
     summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-    commit_state(
+    _, pushed = commit_and_push(
         request.root,
         request.environment,
         message=f"reconcile({request.environment}): drift detected: {summary} [skip ci]",
+        push=request.pushes_back,
+        remote=request.remote,
     )
-    if request.pushes_back:
-        pushed = push_state(request.root, remote=request.remote)
-        if not pushed.pushed:
-            raise ReconcileError(f"the drift record was committed but not pushed: {pushed.detail}")
+    if pushed is not None and not pushed.pushed:
+        raise ReconcileError(f"the drift record was committed but not pushed: {pushed.detail}")

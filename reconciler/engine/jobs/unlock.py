@@ -21,7 +21,7 @@ from reconciler.gitops.holder import Holder
 from reconciler.gitops.lease import Lease
 from reconciler.gitops.locksettings import DEFAULT_REMOTE, DEFAULT_TTL
 from reconciler.gitops.preflight import check_writeback
-from reconciler.gitops.repo import commit_state, head_commit, push_state
+from reconciler.gitops.repo import commit_and_push, head_commit
 from reconciler.manifests import require_known
 from reconciler.structs.errors import ConfigError
 
@@ -102,10 +102,14 @@ def _record(request: UnlockRequest, broken: list[Broken]) -> None:
             payload={"run": item.holder.run if item.holder else None, "where": item.where},
         )
     if request.commit or request.push:
-        commit_state(request.root, env, message=f"reconcile({env}): lock broken [skip ci]")
-    if request.push:
-        pushed = push_state(request.root, remote=request.remote)
-        if not pushed.pushed:
+        _, pushed = commit_and_push(
+            request.root,
+            env,
+            message=f"reconcile({env}): lock broken [skip ci]",
+            push=request.push,
+            remote=request.remote,
+        )
+        if pushed is not None and not pushed.pushed:
             raise ConfigError(
                 f"the LOCK_BROKEN entry was committed but not pushed: {pushed.detail}"
             )

@@ -18,6 +18,7 @@ from reconciler.gitops.leftover import Leftovers, commit_leftovers
 from reconciler.gitops.lock import environment_lock
 from reconciler.gitops.locksettings import DEFAULT_REMOTE, LockSettings
 from reconciler.gitops.repo import push_state
+from reconciler.gitops.writer import writing
 from reconciler.structs.errors import ConfigError
 
 
@@ -34,19 +35,19 @@ def commit_leftovers_first(
     so; a ConfigError, before anything is planned, when they do not verify or cannot be
     pushed. ``killed``: the environment's lock told of a run that died holding it (see
     ``gitops.leftover``)."""
-    found = commit_leftovers(root, env, killed=killed)
+    with writing(root):  # the commit and its push as one step (gitops.writer)
+        found = commit_leftovers(root, env, killed=killed)
+        pushed = push_state(root, remote=remote) if push and found and found.commit else None
     if found is None:
         return None
     notify(found.describe())
-    if push and found.commit:
-        pushed = push_state(root, remote=remote)
-        if not pushed.pushed:
-            raise ConfigError(
-                f"the records an interrupted run left in state/{env}/ were committed as "
-                f"{found.commit[:12]} but could not be pushed ({pushed.detail}); nothing was "
-                "planned or changed",
-                hint="push them by hand ('git pull --rebase && git push'), then run again",
-            )
+    if pushed is not None and not pushed.pushed and found.commit:
+        raise ConfigError(
+            f"the records an interrupted run left in state/{env}/ were committed as "
+            f"{found.commit[:12]} but could not be pushed ({pushed.detail}); nothing was "
+            "planned or changed",
+            hint="push them by hand ('git pull --rebase && git push'), then run again",
+        )
     return found
 
 

@@ -15,9 +15,8 @@ from reconciler.engine.plan.prepare import Prepared, last_known_usage
 from reconciler.engine.record.recorder import Recorder
 from reconciler.gateway import GatewayClient
 from reconciler.gitops.locksettings import DEFAULT_REMOTE
-from reconciler.gitops.repo import commit_state, head_state, push_state
+from reconciler.gitops.repo import commit_and_push, head_state
 from reconciler.gitops.snapshot import read_snapshot, snapshot_path, write_snapshot
-from reconciler.gitops.writer import writing
 from reconciler.structs.errors import ReconcileError
 from reconciler.structs.outcome import ApplyResult
 
@@ -109,13 +108,13 @@ def _commit_and_push(
     remote: str,
 ) -> None:
     message = _message(env, result, git_commit)
-    with writing(root):  # the commit and its push as one step (gitops.writer)
-        result.commit = commit_state(root, env, message=message, author_name=author)
-        if push:
-            pushed = push_state(root, remote=remote)
-            result.extra["push"] = pushed.detail
-            if not pushed.pushed:
-                result.problems.append(f"push failed (committed locally): {pushed.detail}")
+    result.commit, pushed = commit_and_push(
+        root, env, message=message, push=push, remote=remote, author_name=author
+    )
+    if pushed is not None:
+        result.extra["push"] = pushed.detail
+        if not pushed.pushed:
+            result.problems.append(f"push failed (committed locally): {pushed.detail}")
 
 
 def _with_usage(model: dict[str, Any], usage: Mapping[str, Any]) -> dict[str, Any]:
