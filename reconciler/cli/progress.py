@@ -18,7 +18,7 @@ import time
 from typing import TextIO
 
 from reconciler.engine.record.events import Event
-from reconciler.structs.display import visible
+from reconciler.structs.display import shortened, visible
 
 MAX_ROWS = 15
 TICK_SECONDS = 1.0
@@ -116,5 +116,4 @@ class ProgressPrinter:
 
 def _clip(row: str, width: int) -> str:
     """One terminal line at most; a cut row ends with an ellipsis."""
-    flat = " ".join(row.splitlines())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    return shortened(row, width)

@@ -86,5 +86,10 @@ def masked(text: str) -> str:
         if found is None:
             break
         match = found[1]
-        text = text[: match.start()] + match.group()[:4] + ELLIPSIS + text[match.end() :]
+        text = text[: match.start()] + preview(match) + text[match.end() :]
     return text
+
+
+def preview(match: re.Match[str]) -> str:
+    """What may be shown of a secret ``find_secret`` matched: its first four characters."""
+    return match.group()[:4] + ELLIPSIS

@@ -15,9 +15,10 @@ from typing import Any
 
 import yaml
 
+from reconciler.report.markdown import longest_backticks
 from reconciler.structs import fields
 from reconciler.structs.diffs import FieldChange
-from reconciler.structs.display import visible
+from reconciler.structs.display import shortened, visible
 from reconciler.structs.fields import Show
 from reconciler.structs.redaction import redact_value, redacted_json
 
@@ -46,7 +47,7 @@ def inline(value: Any, *, full: bool = False, limit: int = INLINE_LIMIT) -> str:
     if value is None:
         return "(none)"
     text = redacted_json(value, sort_keys=True, ensure_ascii=False)
-    return visible(text if full or len(text) <= limit else text[: limit - 1] + "…")
+    return visible(text if full else shortened(text, limit))
 
 
 def path(change: FieldChange) -> str:
@@ -118,15 +119,5 @@ def markdown_diff(changes: tuple[FieldChange, ...], *, full: bool = False) -> li
 
 def fenced(lines: list[str], language: str = "diff") -> list[str]:
     """A code block whose fence is longer than any run of backticks inside it."""
-    ticks = "`" * max(3, _longest_backticks(lines) + 1)
+    ticks = "`" * max(3, longest_backticks("\n".join(lines)) + 1)
     return [f"{ticks}{language}", *lines, ticks]
-
-
-def _longest_backticks(lines: list[str]) -> int:
-    best = 0
-    for line in lines:
-        run = 0
-        for char in line:
-            run = run + 1 if char == "`" else 0
-            best = max(best, run)
-    return best

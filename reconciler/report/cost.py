@@ -27,7 +27,7 @@ def render_projection_text(projection: CostProjection) -> str:
     ]
     lines = [f"Projected monthly cost of {projection.environment} (30-day month)", ""]
     lines += [t.rstrip() for t in table[:-1]] + ["-" * len(table[0].rstrip()), table[-1].rstrip()]
-    return "\n".join([*lines, "", *_footer(projection, bullet="")]) + "\n"
+    return "\n".join([*lines, "", *_footer(projection)]) + "\n"
 
 
 def render_projection_markdown(projection: CostProjection) -> str:
@@ -42,7 +42,7 @@ def render_projection_markdown(projection: CostProjection) -> str:
         cells[0], cells[2] = code(cells[0]), code(cells[2])
         lines.append("| " + " | ".join(cells) + " |")
     lines.append(f"| **total** | | | | | | **{usd(projection.total)}** |")
-    footer = [f"- {text(line)}" for line in _footer(projection, bullet="")]
+    footer = [f"- {text(line)}" for line in _footer(projection)]
     return "\n".join([*lines, "", *footer]) + "\n"
 
 
@@ -107,17 +107,17 @@ def _cells(model: ModelCost) -> list[str]:
     ]
 
 
-def _footer(projection: CostProjection, *, bullet: str) -> list[str]:
+def _footer(projection: CostProjection) -> list[str]:
     lines = []
     headroom = projection.headroom
     if headroom is not None and headroom >= 0:
-        lines.append(f"{bullet}Budget {usd(projection.budget_usd)}/month, headroom {usd(headroom)}")
+        lines.append(f"Budget {usd(projection.budget_usd)}/month, headroom {usd(headroom)}")
     if projection.breach:
-        lines.append(f"{bullet}Over budget: {projection.breach}")
-    lines += [f"{bullet}{m.name}: {m.note}" for m in projection.models if m.note]
+        lines.append(f"Over budget: {projection.breach}")
+    lines += [f"{m.name}: {m.note}" for m in projection.models if m.note]
     source = provenance()
     lines.append(
-        f"{bullet}Prices: LiteLLM {source.get('litellmVersion')} catalogue of "
+        f"Prices: LiteLLM {source.get('litellmVersion')} catalogue of "
         f"{source.get('date')} (MIT); * = spec.pricing override"
     )
     return lines

@@ -48,11 +48,16 @@ def code(value: str, *, table: bool = True) -> str:
         # GFM splits the row before it reads code spans: only ``\|`` stays in the cell (and
         # shows as ``|``), whatever precedes it.
         body = body.replace("|", "\\|")
-    longest = max((len(run) for run in _BACKTICKS.findall(body)), default=0)
+    longest = longest_backticks(body)
     if not longest:
         return f"`{body}`" if body.strip() else "` `"
     ticks = "`" * (longest + 1)
     return f"{ticks} {body} {ticks}"
+
+
+def longest_backticks(value: str) -> int:
+    """The longest run of backticks in ``value``: a fence around it must be longer."""
+    return max((len(run) for run in _BACKTICKS.findall(value)), default=0)
 
 
 def text(value: str) -> str:

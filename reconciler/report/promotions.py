@@ -6,12 +6,12 @@ Each promotion carries its file diff (decided on parsed documents) and its field
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from reconciler.report.changes import fenced
 from reconciler.report.markdown import code, text
 from reconciler.structs.diffs import FieldChange
 from reconciler.structs.display import visible
@@ -83,7 +83,6 @@ def promotion_markdown(report: PromotionReport) -> str:
     source, target = code(report.source, table=False), code(report.target, table=False)
     out = [f"**Promote {source} → {target}: {report.headline()}.**"]
     for item in report.changed:
-        fence = "`" * max(3, _longest_backtick_run(item.diff) + 1)
         out += ["", "<details>", f"<summary>{_md_summary(item)}</summary>", ""]
         out += [
             f"- {code(c.dotted, table=False)}: {code(_show(c.old), table=False)} → "
@@ -91,7 +90,7 @@ def promotion_markdown(report: PromotionReport) -> str:
             for c in _fields(item)
         ]
         out += [f"- note: {text(note)}" for note in item.notes]
-        out += ["", f"{fence}diff", item.diff.rstrip("\n"), fence, "", "</details>"]
+        out += ["", *fenced(item.diff.rstrip("\n").split("\n")), "", "</details>"]
     return "\n".join(out) + "\n"
 
 
@@ -121,7 +120,3 @@ def _md_summary(item: Promotion) -> str:
 
 def _fields(item: Promotion) -> tuple[FieldChange, ...]:
     return () if item.created else item.changes
-
-
-def _longest_backtick_run(text: str) -> int:
-    return max((len(run) for run in re.findall(r"`+", text)), default=0)

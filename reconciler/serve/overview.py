@@ -30,6 +30,7 @@ from reconciler.serve.connections import Connections
 from reconciler.serve.errors import ApiError
 from reconciler.structs.errors import ReconcileError
 from reconciler.structs.manifests import LoadedEnvironment
+from reconciler.structs.paths import MANIFEST_SUFFIXES
 from reconciler.structs.problems import ValidationFailed
 
 COST_POINTS = 30  # the newest snapshots the cost chart goes back over
@@ -68,7 +69,7 @@ def last_changes(served: Served, env: str, *, path: str | None = None) -> dict[s
         head, _, names = record.partition("\n")
         commit, time, actor = [*head.split(_SEP), "", "", ""][:3]
         for name in names.split():
-            stem = Path(name).stem if name.endswith((".yaml", ".yml")) else None
+            stem = Path(name).stem if name.endswith(MANIFEST_SUFFIXES) else None
             if stem and stem not in found:
                 found[stem] = Change(commit, time, actor)
     return found

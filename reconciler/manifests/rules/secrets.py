@@ -20,7 +20,7 @@ from reconciler.manifests.document import Document, Path, dotted
 from reconciler.manifests.refs import REF, find_refs, is_ref
 from reconciler.manifests.rules.base import Context
 from reconciler.manifests.schemas import ENVIRONMENT_SCHEMA, MODEL_SCHEMA, load_schema
-from reconciler.manifests.secretlike import find_secret, may_hold_secret
+from reconciler.manifests.secretlike import find_secret, may_hold_secret, preview
 from reconciler.structs.problems import Problem
 from reconciler.structs.redaction import remember
 
@@ -56,7 +56,7 @@ def literal_secrets(doc: Document, ctx: Context) -> Iterable[Problem]:
             fix=_FIX,
             line=doc.line_in(path, match.start()),
             message=f"{dotted(path)} contains what looks like {kind} "
-            f"('{match.group()[:4]}…'); secrets must never be written into a manifest",
+            f"('{preview(match)}'); secrets must never be written into a manifest",
         )
     for parent, key in doc.keys:
         found = find_secret(key)
@@ -68,7 +68,7 @@ def literal_secrets(doc: Document, ctx: Context) -> Iterable[Problem]:
                 fix=_FIX,
                 line=doc.line((*parent, key)),
                 message=f"a key of {_named(parent)} contains what looks like {kind} "
-                f"('{match.group()[:4]}…'); secrets must never be written into a manifest",
+                f"('{preview(match)}'); secrets must never be written into a manifest",
             )
 
 
