@@ -42,7 +42,7 @@ from reconciler.guard.folding import skeleton
 from reconciler.guard.gating import ViewText
 from reconciler.guard.hidden import sanitize, strip_hidden
 from reconciler.guard.obfuscations import TRANSFORMS
-from reconciler.guard.scanner import multimatch
+from reconciler.guard.scanner import model_score_of, multimatch
 
 HERE = Path(__file__).resolve().parent
 MULTILINGUAL = HERE.parent / "tests" / "guard" / "data" / "multilingual.jsonl"
@@ -148,7 +148,7 @@ def evaluate(rows: list[dict[str, Any]], policy: GuardPolicy = POLICY) -> dict[s
             # a scan asks the model only when the rules have not flagged the text: ask it here
             model_score = verdict.model_score
             if model_score is None:
-                model_score = ngram_model.shipped().score(row["text"])
+                model_score = model_score_of(verdict.sanitized)
             by_model = model_score >= (policy.model_threshold or threshold)
             # the rules' own verdict: the score before the model was asked, and any configured
             # classifier's opinion left out
@@ -509,9 +509,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--classifier-threshold", type=float, default=0.5)
     args = parser.parse_args(argv)
     dev_path = args.dev or default_dev()
-    if absent_sets([dev_path]):
+    absent = absent_sets([dev_path])
+    if absent:
         print(
-            f"guard_eval: no development set at {absent_sets([dev_path])[0]}; set"
+            f"guard_eval: no development set at {absent[0]}; set"
             " RECONCILE_GUARD_DATA or pass --dev PATH",
             file=sys.stderr,
         )

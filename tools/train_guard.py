@@ -50,6 +50,7 @@ from guard_eval import (  # noqa: E402
     PHRASINGS,
     absent_sets,
     default_dev,
+    load_rows,
 )
 
 from reconciler.guard import GuardPolicy, ngram_model, scan  # noqa: E402
@@ -543,11 +544,7 @@ def collect(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every training row, and the manifest that says where each came from (with the third
     written set when ``further``; without the public sources named in ``skip``)."""
-    measured = set()
-    for path in measured_sets():
-        for line in path.read_text(encoding="utf-8").split("\n"):
-            if line.strip():
-                measured.add(normalise(json.loads(line)["text"]))
+    measured = {normalise(row["text"]) for path in measured_sets() for row in load_rows(path)}
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     manifest = []

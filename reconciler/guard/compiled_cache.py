@@ -50,9 +50,9 @@ def compiled(
     """A block-mode database of the expressions: loaded from the cache when it holds one for
     exactly these, else compiled and kept there. A handful of expressions compiles in
     milliseconds and is not kept: the few files kept are for rule sets worth keeping."""
-    where = (folder or cache_folder()) / f"guard-{_key(hyperscan, expressions, ids, flags)}.hsdb"
     if len(expressions) < WORTH_KEEPING:
         return _compile(hyperscan, expressions, ids, flags)
+    where = (folder or cache_folder()) / f"guard-{_key(hyperscan, expressions, ids, flags)}.hsdb"
     database = _load(hyperscan, where)
     if database is not None:
         return database

@@ -194,15 +194,10 @@ def _word_parts(
     return found
 
 
-def parts(text: str, settings: Settings) -> list[Part]:
-    """Every feature of ``text``, by kind: character n-grams of each order, then words and
-    word pairs; the code points of the normalised text are read once for all of them."""
-    return features(text, settings)[1]
-
-
 def features(text: str, settings: Settings) -> tuple[Indices, list[Part]]:
-    """Every feature slot of ``text`` in one array, kind after kind as ``parts`` lists them,
-    and the parts, whose slots are views of it: a scorer gathers all weights at once.
+    """Every feature slot of ``text`` in one array, kind after kind (character n-grams of
+    each order, then words and word pairs), and the parts, whose slots are views of it: a
+    scorer gathers all weights at once.
 
     The character n-grams are hashed straight into the array: with ``g = h * MIX`` (modulo
     2**64, as every step here) the rolling hash reads ``g_n = g_(n-1) * P + c * MIX`` and the
@@ -246,16 +241,11 @@ def features(text: str, settings: Settings) -> tuple[Indices, list[Part]]:
 
 def indices(text: str, settings: Settings) -> Indices:
     """Every feature slot of ``text`` (with repeats: a repeated n-gram counts again)."""
-    return positions(text, settings)[0]
+    return features(text, settings)[0]
 
 
 def positions(text: str, settings: Settings) -> tuple[Indices, Indices]:
-    """Every feature slot of ``text``, and where each starts in the normalised text."""
-    found = parts(text, settings)
-    if not found:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    return (
-        np.concatenate([part.slots for part in found]),
-        np.concatenate([part.at() for part in found]),
-    )
+    """Every feature slot of ``text``, and where each starts in the normalised text (the
+    normalised text is never empty: it holds at least a character bigram)."""
+    slots, found = features(text, settings)
+    return slots, np.concatenate([part.at() for part in found])

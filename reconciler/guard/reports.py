@@ -41,6 +41,11 @@ _TASK = re.compile(r"\s+(?:for|on|about)\s+(?:how\s+to\s+)?([a-z]+(?:\s+[a-z]+)?
 _OWN_REACH = 12  # ", was ich", " that i said": the object clause right after the phrase
 
 
+FRAMING_PARTS = (
+    "subjects", "determiners", "possessives", "orders", "objects", "task_verbs", "task_not",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Cues:
     """The framing words of every Latin-script table, folded as views are, and the one-word
@@ -51,9 +56,9 @@ class Cues:
     possessives: frozenset[str]
     orders: frozenset[str]
     objects: frozenset[str]
-    own_words: re.Pattern[str] | None = None  # "everything I said", "alles, was ich ..."
-    task_verbs: frozenset[str] = frozenset()  # "your instructions for returning an item"
-    task_not: frozenset[str] = frozenset()  # words that make it the assistant's: "admin tools"
+    task_verbs: frozenset[str]  # "your instructions for returning an item"
+    task_not: frozenset[str]  # words that make it the assistant's: "admin tools"
+    own_words: re.Pattern[str] | None  # "everything I said", "alles, was ich ..."
 
 
 @cache
@@ -74,13 +79,8 @@ def cues() -> Cues:
         else None
     )
     return Cues(
-        **{
-            part: frozenset(pooled.get(part, ()))
-            for part in ("subjects", "determiners", "possessives", "orders", "objects")
-        },
+        **{part: frozenset(pooled.get(part, ())) for part in FRAMING_PARTS},
         own_words=own_words,
-        task_verbs=frozenset(pooled.get("task_verbs", ())),
-        task_not=frozenset(pooled.get("task_not", ())),
     )
 
 
@@ -170,8 +170,7 @@ def _own_clause(found: Cues, text: str, start: int, end: int, stop: re.Match[str
     if found.own_words is None or not found.objects.isdisjoint(_WORD.findall(text, start, end)):
         return False  # "ignore previous instructions I typed": the object is instructions
     limit = min(end + _OWN_REACH, stop.start() if stop else len(text))
-    clause = found.own_words.search(text, start, limit)
-    return clause is not None and clause.start() <= end + _OWN_REACH
+    return found.own_words.search(text, start, limit) is not None
 
 
 def task_instructions(text: str, end: int) -> bool:

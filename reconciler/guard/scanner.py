@@ -310,6 +310,12 @@ def shipped_model() -> NgramModel:
     return model
 
 
+def model_score_of(sanitized: str) -> float:
+    """The shipped model's score as a scan gives it (``Verdict.model_score``), for callers
+    that need it where the scan did not ask (the rules had flagged the text)."""
+    return round(shipped_model().score(sanitized), 4)
+
+
 def _decide(policy: GuardPolicy, findings: _Findings, text: str) -> Verdict:
     """The verdict of the rules or the shipped model. The model is asked only when the rules
     have not flagged the text already: it could not change the verdict, and it is a third
@@ -320,9 +326,8 @@ def _decide(policy: GuardPolicy, findings: _Findings, text: str) -> Verdict:
     reasons, details = findings.explained()
     model_score = None
     if policy.model and not flagged:
-        model = shipped_model()
-        model_score = round(model.score(text), 4)
-        threshold = policy.model_threshold or model.threshold
+        model_score = model_score_of(text)
+        threshold = policy.model_threshold or shipped_model().threshold
         if model_score >= threshold:
             flagged = True
             reasons += (f"the classifier scores this as an injection: {model_score:.2f}",)
