@@ -5,16 +5,16 @@ multilingual set, ``lang``. Prints recall (attack rows) and false-positive rate 
 per source and per language, for the rules alone, the shipped model alone and both (the
 default verdict); out of fold on the model's training data (``--oof``, written by
 ``tools/train_guard.py --oof``; without it, the model's own figures from its sidecar); on the
-contact-centre benign set; the development set split in two halves by a hash of each row
-(a tuning half and a check half, so a rule fitted to some rows shows as a gap between them),
-detection on an obfuscation suite built from the attacks caught in plain text, and the CPU
-time of scanning random 4 KB blocks of benign, attack and obfuscated attack text. Every target
-is printed with its measured figure; the exit status is 1 when one is missed, 2 when the data
-cannot be found.
+contact-centre benign set and a reviewer's customer messages; the development set split in
+two halves by a hash of each row (a tuning half and a check half, so a rule fitted to some
+rows shows as a gap between them), detection on an obfuscation suite built from the attacks
+caught in plain text, and the CPU time of scanning random 4 KB blocks of benign, attack and
+obfuscated attack text. Every target is printed with its measured figure; the exit status is
+1 when one is missed, 2 when the data cannot be found.
 
     python benchmarks/guard_eval.py [--dev PATH] [--multilingual PATH] [--phrasings PATH]
-        [--contact-centre PATH] [--oof PATH] [--json] [--no-suite] [--seed N] [--blocks N]
-        [--rounds N] [--classifier FOLDER [--classifier-threshold X]]
+        [--contact-centre PATH] [--customer-probe PATH] [--oof PATH] [--json] [--no-suite]
+        [--seed N] [--blocks N] [--rounds N] [--classifier FOLDER [--classifier-threshold X]]
 
 The development set is looked for in ``$RECONCILE_GUARD_DATA``, then in ``shared/data/guard``
 beside the repository (``../../shared/data/guard`` from this file), whatever the working
@@ -54,6 +54,9 @@ BLOCK_CHARS = 4096
 POLICY = GuardPolicy(mode="flag")  # rules and the shipped model, as scans run by default
 RULES = GuardPolicy(mode="flag", model=False)
 CONTACT_CENTRE = HERE.parent / "tests" / "guard" / "data" / "contact_centre_benign.jsonl"
+# A reviewer's customer messages and attacks in a customer's register (2026-12-07): reported,
+# never a target; its wrong blocks were read and fixed (tests/guard/data/README.md).
+CUSTOMER_PROBE = HERE.parent / "tests" / "guard" / "data" / "customer_probe.jsonl"
 MODEL_FILES = HERE.parent / "reconciler" / "guard" / "model"
 TARGETS = {
     "training out-of-fold recall": (">=", 0.85),
@@ -442,7 +445,7 @@ def _print_text(result: dict[str, Any], checks: list[tuple[str, str, float | str
                 f"training, model alone: recall {model['recall']:.1%} at"
                 f" {model['fpr']:.2%} false positives"
             )
-    for key in ("dev", "multilingual", "phrasings", "contact_centre"):
+    for key in ("dev", "multilingual", "phrasings", "contact_centre", "customer_probe"):
         if key not in result:
             continue
         figures = result[key]
@@ -505,6 +508,9 @@ def main(argv: list[str] | None = None) -> int:
         "--oof", type=Path, default=None, help="out-of-fold scores from tools/train_guard.py --oof"
     )
     parser.add_argument("--contact-centre", type=Path, default=CONTACT_CENTRE)
+    parser.add_argument(
+        "--customer-probe", type=Path, default=CUSTOMER_PROBE, help="report-only set"
+    )
     parser.add_argument("--classifier", type=Path, default=None, help="model folder")
     parser.add_argument("--classifier-threshold", type=float, default=0.5)
     args = parser.parse_args(argv)
@@ -535,6 +541,8 @@ def main(argv: list[str] | None = None) -> int:
         result["phrasings"] = evaluate(load_rows(args.phrasings), policy)
     if args.contact_centre.is_file():
         result["contact_centre"] = evaluate(load_rows(args.contact_centre), policy)
+    if args.customer_probe.is_file():
+        result["customer_probe"] = evaluate(load_rows(args.customer_probe), policy)
     result["training"] = out_of_fold(args.oof)
     result["wheel_growth_mb"] = wheel_growth_mb()
     result["blocks_ms"] = block_latency(dev_rows, args.blocks, seed, RULES, args.rounds)
