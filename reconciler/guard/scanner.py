@@ -26,6 +26,7 @@ from reconciler.guard.hidden import sanitize, strip_hidden
 from reconciler.guard.multimatch import MultiMatcher
 from reconciler.guard.phrase_tables import letter_rules, word_rules
 from reconciler.guard.policy import GuardPolicy, Verdict
+from reconciler.guard.quoting import Origin, quoted, shortened
 from reconciler.guard.reports import spell_out_subjects
 from reconciler.guard.rules import Rule, RuleSet
 
@@ -58,6 +59,8 @@ class _Hit:
     snippet: str
     via: str
     weight: float  # the rule's weight, halved when the phrase is quoted, narrated or reported
+    # the text it was read in, the view and the match's span there: quoted for a reason only
+    place: tuple[Origin, str, tuple[int, int]] | None = None
 
 
 @dataclass
@@ -67,6 +70,11 @@ class _Findings:
     hits: dict[int | str, _Hit] = field(default_factory=dict)
     signals: dict[str, float] = field(default_factory=dict)
     blobs: int = 0
+    origin: Origin | None = None  # the text being read now (the input, or one decoded from it)
+
+    def place(self, view: str, found: re.Match[str]) -> tuple[Origin, str, tuple[int, int]]:
+        assert self.origin is not None
+        return self.origin, view, found.span()
 
     def add_hit(self, hit: _Hit) -> None:
         key = hit.rule.concept or id(hit.rule)
@@ -142,15 +150,29 @@ FAMILY_WORDS = {
 }
 
 
+# How a text decoded from the input was hidden there, before the words it decodes to.
+DECODED_WORDS = {
+    "base64": "in base64, which decodes to",
+    "hex": "in hex, which decodes to",
+    "tag characters": "in invisible tag characters, which read",
+    structure.SPLIT: "split across variables, which join to",
+    structure.MORSE: "in Morse code, which reads",
+}
+
+
 def _in_words(hit: _Hit) -> str:
-    """One finding as a person reads it: what it asks, and the words that asked it."""
-    snippet = hit.snippet
-    shown = snippet if len(snippet) <= _SNIPPET else snippet[: _SNIPPET - 1] + "…"
+    """One finding as a person reads it: what it asks, and the words that asked it, quoted
+    from the text as written (``quoting``), or, for a text decoded from it, what it decodes to."""
     words = FAMILY_WORDS.get(hit.rule.family, hit.rule.family)
+    said = quoted(*hit.place) if hit.place else ""
+    shown = said or shortened(hit.snippet)
+    narrated = ", quoted, narrated or reported" if hit.weight < hit.rule.weight else ""
+    decoded = hit.place[0].decoded if hit.place else ""
+    if decoded:
+        how = DECODED_WORDS.get(decoded, f"as {decoded}, which reads")
+        return f"{words}, hidden {how} {shown!r}{narrated}"
     where = "" if hit.via == "plain" else f", hidden by {hit.via}"
-    if hit.weight < hit.rule.weight:
-        where += ", quoted, narrated or reported"
-    return f"{words}: {shown!r}{where}"
+    return f"{words}: {shown!r}{where}{narrated}"
 
 
 def _describe(hits: list[_Hit]) -> str:
@@ -250,7 +272,8 @@ def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
             continue
         if result := _find(rule, view):
             found, weight = result
-            findings.add_hit(_Hit(rule, " ".join(found.group().split()), via, weight))
+            snippet = " ".join(found.group().split())
+            findings.add_hit(_Hit(rule, snippet, via, weight, findings.place(view.text, found)))
 
 
 def _alternative_views(base: ViewText) -> list[tuple[str, ViewText]]:
@@ -274,6 +297,9 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
     if views.mixed_script(prepared.visible):
         findings.signals["Latin mixed with Greek or Cyrillic look-alikes"] = 0.4
     base = ViewText(skeleton(spell_out_subjects(prepared.visible)))
+    # set before the views are matched, and read by their hits only: a text decoded from
+    # this one is read after them and sets its own
+    findings.origin = Origin(prepared.visible, base.text, "" if via == "plain" else via)
     words = base.words
     _match_view(base, via, findings)
     for name, alternative in _alternative_views(base):
@@ -287,7 +313,8 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
         compact = ViewText(views.compact(base.text), set())
         for rule in COMPACT_RULES:
             if found := rule.find(compact):
-                findings.add_hit(_Hit(rule, found.group(), "letter spacing", rule.weight))
+                place = findings.place(compact.text, found)
+                findings.add_hit(_Hit(rule, found.group(), "letter spacing", rule.weight, place))
     for reason, weight in structure.signals(prepared.visible, base):
         findings.signals[reason] = weight
     if depth < MAX_DEPTH:
