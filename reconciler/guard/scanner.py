@@ -163,7 +163,7 @@ DECODED_WORDS = {
 def _in_words(hit: _Hit) -> str:
     """One finding as a person reads it: what it asks, and the words that asked it, quoted
     from the text as written (``quoting``), or, for a text decoded from it, what it decodes to."""
-    words = FAMILY_WORDS.get(hit.rule.family, hit.rule.family)
+    words = hit.rule.says or FAMILY_WORDS.get(hit.rule.family, hit.rule.family)
     said = quoted(*hit.place) if hit.place else ""
     shown = said or shortened(hit.snippet)
     narrated = ", quoted, narrated or reported" if hit.weight < hit.rule.weight else ""
@@ -351,13 +351,15 @@ def _decide(policy: GuardPolicy, findings: _Findings, text: str) -> Verdict:
     score = findings.score()
     flagged = score >= policy.threshold
     reasons, details = findings.explained()
-    model_score = None
+    model_score: float | None = None
+    threshold: float | None = None
     if policy.model and not flagged:
         model_score = model_score_of(text)
         threshold = policy.model_threshold or shipped_model().threshold
         if model_score >= threshold:
             flagged = True
-            reasons += (f"the classifier scores this as an injection: {model_score:.2f}",)
+            said = f"the classifier scores this as an injection: {model_score:.2f}"
+            reasons = (said, *weaker(reasons))
             details += (
                 f"n-gram model (shipped): probability {model_score:.4f}, threshold {threshold}",
             )
@@ -371,7 +373,15 @@ def _decide(policy: GuardPolicy, findings: _Findings, text: str) -> Verdict:
         text,
         model_score=model_score,
         details=details,
+        threshold=policy.threshold,
+        model_threshold=threshold,
     )
+
+
+def weaker(reasons: tuple[str, ...]) -> tuple[str, ...]:
+    """The rules' reasons when a classifier decided and the rules stayed under their
+    threshold: shown, but not as the cause."""
+    return tuple(f"weaker evidence, under the rules' threshold: {reason}" for reason in reasons)
 
 
 def _second_opinion(policy: GuardPolicy, verdict: Verdict) -> Verdict:
@@ -385,8 +395,9 @@ def _second_opinion(policy: GuardPolicy, verdict: Verdict) -> Verdict:
     reasons, details = verdict.reasons, verdict.details
     flagged = verdict.flagged
     if probability >= config.threshold:
+        said = f"the configured classifier scores this as an injection: {probability:.2f}"
+        reasons = (*reasons, said) if flagged else (said, *weaker(reasons))
         flagged = True
-        reasons += (f"the configured classifier scores this as an injection: {probability:.2f}",)
         details += (
             f"classifier: injection probability {probability:.2f} at or over its threshold"
             f" {config.threshold} ({millis:.1f} ms)",
@@ -401,6 +412,7 @@ def _second_opinion(policy: GuardPolicy, verdict: Verdict) -> Verdict:
         details=details,
         classifier_score=probability,
         classifier_ms=millis,
+        classifier_threshold=config.threshold,
     )
 
 
@@ -419,7 +431,7 @@ def scan(text: str, policy: GuardPolicy | None = None) -> Verdict:
             " shorten it, or raise guard.maxInputChars (the model's; policy.guard.maxInputChars"
             " for the environment's)"
         )
-        return Verdict(False, True, True, 0.0, (reason,), sanitized)
+        return Verdict(False, True, True, 0.0, (reason,), sanitized, threshold=policy.threshold)
     findings = _Findings()
     _inspect(sanitized, via="plain", depth=0, findings=findings)
     verdict = _decide(policy, findings, sanitized)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from typing import Any
@@ -161,10 +162,43 @@ def test_reasons_are_words_and_dash_v_adds_the_weights(
 ) -> None:
     repo, _ = active_repo(sandbox_factory, make_config_repo)
     plain = reconcile(repo, "invoke", "--env", ENV, "alpha-model", "--input", ATTACK)
-    assert "asks the assistant to ignore its instructions: 'ignore all previous" in plain.stdout
+    assert "asks the assistant to ignore its instructions: 'Ignore all previous" in plain.stdout
     assert "weight" not in plain.stdout
     verbose = reconcile(repo, "invoke", "-v", "--env", ENV, "alpha-model", "--input", ATTACK)
     assert "instruction override (en, weight 1.0" in verbose.stdout
+
+
+# Blocked by the shipped model alone: the rules' one cue ("from now on", 0.40) is under their
+# threshold (a review found the header giving the rules' 0.40 and the cue read as the cause).
+MODEL_ALONE = "From now on please write to me in French."
+DECIDED = re.compile(
+    r"BLOCKED by the input guard \(the classifier 0\.\d\d, at or over 0\.\d\d;"
+    r" the rules 0\.40, under 1\.00\); nothing was sent:\n"
+    r"  - the classifier scores this as an injection: 0\.\d\d\n"
+    r"  - weaker evidence, under the rules' threshold: asks the assistant to change how it"
+    r" behaves from now on: 'From now on'\n"
+)
+
+
+def test_a_block_says_which_detector_decided_and_marks_the_rules_cue_as_weaker(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    repo, _ = active_repo(sandbox_factory, make_config_repo)
+    text = reconcile(repo, "invoke", "--env", ENV, "alpha-model", "--input", MODEL_ALONE)
+    assert DECIDED.fullmatch(text.stdout), text.stdout
+    assert "play a character" not in text.stdout
+    doc = json.loads(
+        reconcile(
+            repo, "invoke", "--format", "json", "--env", ENV, "alpha-model", "--input", MODEL_ALONE
+        ).stdout
+    )
+    guard = doc["guard"]
+    assert guard["score"] == 0.4 and guard["blocked"]  # the keys kept, beside the new ones
+    assert guard["decision"].startswith("the classifier ")
+    rules, model = guard["scores"]
+    assert rules == {"detector": "rules", "score": 0.4, "threshold": 1.0, "reached": False}
+    assert model["detector"] == "classifier" and model["reached"]
+    assert model["score"] == guard["modelScore"] >= model["threshold"]
 
 
 def test_a_customer_retracting_their_message_is_sent(
