@@ -5,14 +5,16 @@ folded, so Russian comes out with Latin letters in it; digits read as letters; s
 joined), and a match in a view is not what anyone typed. A reason quotes the same place in
 the text itself, as whole words.
 
-The work is done only for a finding, never on the scan's path. Mostly folding keeps every
-character in its place, and a match's span in the view is its span in the text (checked by
-folding that span again: 2 us). Otherwise a view keeps the text's tokens (runs of
-non-blanks): folding changes letters, not blanks, so the match's token in the view is the
-token of the same number in the text (0.1-0.4 ms on 4 KB). The views that join or drop
-characters (split words, letters only) are first walked back to the base view they were
-made from. When the tokens cannot be matched up (folding made a blank, or a subject was
-spelled out), they are aligned by their folded forms.
+The work is done only for a finding, never on the scan's path, and costs microseconds, not
+the length of the text: mostly folding keeps every character in its place, and a match's span
+in the view is its span in the text (checked by folding that span again). Otherwise a window
+of the text around the match is folded again and the match found in it; the window's tokens
+(runs of non-blanks) are the folded window's one for one, since folding changes letters, not
+blanks, so the match's tokens are found by their number. The views that join or drop
+characters (split words, letters only) are first taken back to the base view they were made
+from. When the tokens cannot be matched up (a blank folded away, a subject spelled out), they
+are aligned by their folded forms, and on a long text where even that fails the folded words
+are quoted.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from reconciler.guard.folding import skeleton
 
@@ -33,6 +35,9 @@ _UNSPACED = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff\uff65-\uff9f]"
 )
 _WIDEN = 30  # at most this many characters are added on either side to end on a word's edge
+_SLACK = 64  # the window reaches this much further than the text's and view's lengths differ
+_MAX_SLACK = 512
+_WHOLE = 2048  # a text up to this long may be aligned whole when the window fails
 
 
 @dataclass(frozen=True)
@@ -56,10 +61,12 @@ def quoted(origin: Origin, view: str, span: tuple[int, int]) -> str:
     and an ellipsis at the end of a long quote."""
     source, base = origin.source, origin.base
     start, end = span
-    if len(view) != len(base):  # joined or dropped characters: walk back to the base view
+    if len(view) != len(base):  # joined or dropped characters: back to the base view
         start, end = _in_base(view, base, start, end)
-    start, end = _in_source(origin, start, end)
-    start, end = _widened(source, start, end)
+    found = _in_source(origin, start, end)
+    if found is None:
+        return shortened(" ".join(base[start:end].split()))
+    start, end = _widened(source, *found)
     return shortened(" ".join(source[start:end].split()))
 
 
@@ -73,31 +80,75 @@ def shortened(text: str, limit: int = QUOTE_CHARS) -> str:
 
 def _in_base(view: str, base: str, start: int, end: int) -> tuple[int, int]:
     """Where ``view[start:end]`` lies in ``base``, for a view that is ``base`` with
-    characters dropped (split letters joined, everything but letters taken out): the view's
-    characters found in order in the base view."""
-    first, wanted = 0, 0
-    for at, char in enumerate(base):
-        if wanted < len(view) and char == view[wanted]:
-            if wanted == start:
-                first = at
-            if wanted == end - 1:
-                return first, at + 1
-            wanted += 1
-    return first, len(base)
+    characters dropped (separators between split letters, or everything but letters): its
+    characters in order, at or after ``start``, with nothing but separators between them."""
+    wanted = view[start:end].strip()
+    at = start
+    while wanted and (first := base.find(wanted[0], at)) != -1:
+        place = first
+        for char in wanted[1:]:
+            following = base.find(char, place + 1)
+            if following == -1 or not _separators(base, place + 1, following):
+                break
+            place = following
+        else:
+            return first, place + 1
+        at = first + 1
+    return start, min(end, len(base))
 
 
-def _in_source(origin: Origin, start: int, end: int) -> tuple[int, int]:
-    """Where ``base[start:end]`` came from in the source: the same tokens, and inside a token
-    the same letters when the folding of each of its characters adds up to the view's."""
+def _separators(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` has no letter or digit (most often it is empty)."""
+    return start == end or not any(char.isalnum() for char in text[start:end])
+
+
+def _in_source(origin: Origin, start: int, end: int) -> tuple[int, int] | None:
+    """Where ``base[start:end]`` came from in the source, or None when it cannot be told."""
     source, base = origin.source, origin.base
     if len(source) == len(base) and skeleton(source[start:end]) == base[start:end]:
         return start, end  # the common case: folding kept every character's place
+    wanted = base[start:end].strip()
+    if not wanted:
+        return None
+    # where the match would be if the lengths changed evenly (Korean syllables all unfold),
+    # give or take how much they changed (a few doubled spaces), up to _MAX_SLACK
+    ratio = len(source) / max(1, len(base))
+    expected, after = round(start * ratio), round(end * ratio)
+    for slack in sorted({_SLACK, _SLACK + min(abs(len(source) - len(base)), _MAX_SLACK)}):
+        low, high = max(0, expected - slack), min(len(source), after + slack)
+        window = Origin(source[low:high], skeleton(source[low:high]))
+        places = _occurrences(window.base, wanted)
+        if places:
+            at = min(places, key=lambda place: abs(place - (expected - low)))
+            if len(window.source) == len(window.base):  # the lengths changed elsewhere
+                return low + at, low + at + len(wanted)
+            found = _by_tokens(window, at, at + len(wanted))
+            return None if found is None else (low + found[0], low + found[1])
+    if len(source) <= _WHOLE:  # a subject spelled out in the view: align the whole text
+        return _by_tokens(origin, start, end)
+    return None
+
+
+def _occurrences(text: str, wanted: str) -> list[int]:
+    """Every place ``wanted`` starts in ``text``."""
+    places: list[int] = []
+    at = text.find(wanted)
+    while at != -1:
+        places.append(at)
+        at = text.find(wanted, at + 1)
+    return places
+
+
+def _by_tokens(origin: Origin, start: int, end: int) -> tuple[int, int] | None:
+    """The same tokens, and inside a token the same letters when the folding of each of its
+    characters adds up to the view's."""
+    source, base = origin.source, origin.base
     while start < end and base[start].isspace():
         start += 1
     while end > start and base[end - 1].isspace():
         end -= 1
     if start == end:
-        return 0, 0
+        return None
     if not origin.same_tokens:
         return _aligned(source, base, start, end)
     first, last = _token_at(base, start), _token_at(base, end - 1)
@@ -129,7 +180,7 @@ def _letter(source: str, base: str, number: int, at: int) -> int:
     token = source[begin:finish]
     if len(token) == view_finish - view_begin and token.isascii():
         return begin + into
-    lengths = [len(skeleton(char)) for char in token]
+    lengths = list(map(_folded_length, token))
     if sum(lengths) == view_finish - view_begin:
         folded = 0
         for index, length in enumerate(lengths):
@@ -139,7 +190,13 @@ def _letter(source: str, base: str, number: int, at: int) -> int:
     return begin if 2 * into < view_finish - view_begin else finish - 1
 
 
-def _aligned(source: str, base: str, start: int, end: int) -> tuple[int, int]:
+@lru_cache(maxsize=4096)
+def _folded_length(char: str) -> int:
+    """How many characters one character folds to (none for a mark, two for "ß")."""
+    return len(skeleton(char))
+
+
+def _aligned(source: str, base: str, start: int, end: int) -> tuple[int, int] | None:
     """``_in_source`` for a view whose tokens are not the text's one for one: the tokens
     are matched up by their folded forms, and the match's first and last tokens quoted."""
     ours = [(m.start(), m.end()) for m in _TOKEN.finditer(source)]
@@ -153,14 +210,12 @@ def _aligned(source: str, base: str, start: int, end: int) -> tuple[int, int]:
     }
     after = [mapped[k] for k in range(first, last + 1) if k in mapped]
     if not after:
-        return 0, 0
+        return None
     return ours[after[0]][0], ours[after[-1]][1]
 
 
 def _widened(source: str, start: int, end: int) -> tuple[int, int]:
     """The span grown to the edges of the words it cuts (not in scripts without blanks)."""
-    if start == end:
-        return start, end
     floor, ceiling = max(0, start - _WIDEN), min(len(source), end + _WIDEN)
     while start > floor and _in_word(source[start - 1]) and _in_word(source[start]):
         start -= 1
