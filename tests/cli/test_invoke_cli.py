@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+from reconciler.engine.apply.invocation import Invocation
+from reconciler.guard import GuardPolicy, scan
+from reconciler.report.invocation import invocation_text
 from reconciler.sandbox import SystemClock
 from reconciler.structs.errors import ConfigError, ExitCode
 from tests.cli.test_main_job_cli import reconcile
@@ -210,3 +213,12 @@ def test_a_customer_retracting_their_message_is_sent(
     result = reconcile(repo, "invoke", "--env", ENV, "alpha-model", "--input", text)
     assert result.returncode == ExitCode.OK, result.stdout
     assert invoke_count(server) == before + 1
+
+
+def test_a_flagged_input_says_what_decided_too() -> None:
+    verdict = scan(ATTACK, GuardPolicy(mode="flag"))
+    first = invocation_text(Invocation(verdict).as_dict()).splitlines()[0]
+    assert first.startswith(
+        "warning: input flagged by the guard (the rules 6.10, at or over 1.00):"
+        " asks the assistant to ignore its instructions: 'Ignore all previous instructions'"
+    ), first
