@@ -152,11 +152,11 @@ FAMILY_WORDS = {
 
 # How a text decoded from the input was hidden there, before the words it decodes to.
 DECODED_WORDS = {
-    "base64": "in base64, which decodes to",
-    "hex": "in hex, which decodes to",
-    "tag characters": "in invisible tag characters, which read",
+    "base64": "hidden in base64, which decodes to",
+    "hex": "hidden in hex, which decodes to",
+    "tag characters": "hidden in invisible tag characters, which read",
     structure.SPLIT: "split across variables, which join to",
-    structure.MORSE: "in Morse code, which reads",
+    structure.MORSE: "written in Morse code, which reads",
 }
 
 
@@ -169,8 +169,8 @@ def _in_words(hit: _Hit) -> str:
     narrated = ", quoted, narrated or reported" if hit.weight < hit.rule.weight else ""
     decoded = hit.place[0].decoded if hit.place else ""
     if decoded:
-        how = DECODED_WORDS.get(decoded, f"as {decoded}, which reads")
-        return f"{words}, hidden {how} {shown!r}{narrated}"
+        how = DECODED_WORDS.get(decoded, f"hidden as {decoded}, which reads")
+        return f"{words}, {how} {shown!r}{narrated}"
     where = "" if hit.via == "plain" else f", hidden by {hit.via}"
     return f"{words}: {shown!r}{where}{narrated}"
 
