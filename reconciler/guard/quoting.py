@@ -35,6 +35,9 @@ _UNSPACED = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uf900-\ufaff\uff65-\uff9f]"
 )
 _WIDEN = 30  # at most this many characters are added on either side to end on a word's edge
+_GAP = "[^a-z]*"  # what a view that joins letters may have dropped between two of them
+_LETTER = re.compile("[a-z]")
+_HEAD = 4  # letters looked for with an expression (the rest followed with str.find)
 _SLACK = 64  # the window reaches this much further than the text's and view's lengths differ
 _MAX_SLACK = 512
 _WHOLE = 2048  # a text up to this long may be aligned whole when the window fails
@@ -81,25 +84,25 @@ def shortened(text: str, limit: int = QUOTE_CHARS) -> str:
 def _in_base(view: str, base: str, start: int, end: int) -> tuple[int, int]:
     """Where ``view[start:end]`` lies in ``base``, for a view that is ``base`` with
     characters dropped (separators between split letters, or everything but letters): its
-    characters in order, at or after ``start``, with nothing but separators between them."""
+    characters in order, at or after ``start``, with anything but letters between them.
+
+    Its first letters are looked for with an expression the regex engine runs in C (the
+    text walked from letter to letter cost up to 0.1 ms on 4 KB; an expression of all the
+    letters costs as much to compile the first time), and the rest followed from there."""
     wanted = view[start:end].strip()
+    head = re.compile(_GAP.join(map(re.escape, wanted[:_HEAD])))
     at = start
-    while wanted and (first := base.find(wanted[0], at)) != -1:
-        place = first
-        for char in wanted[1:]:
+    while wanted and (found := head.search(base, at)):
+        place = found.end() - 1
+        for char in wanted[_HEAD:]:
             following = base.find(char, place + 1)
-            if following == -1 or not _separators(base, place + 1, following):
+            if following == -1 or _LETTER.search(base, place + 1, following):
                 break
             place = following
         else:
-            return first, place + 1
-        at = first + 1
+            return found.start(), place + 1
+        at = found.start() + 1
     return start, min(end, len(base))
-
-
-def _separators(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` has no letter or digit (most often it is empty)."""
-    return start == end or not any(char.isalnum() for char in text[start:end])
 
 
 def _in_source(origin: Origin, start: int, end: int) -> tuple[int, int] | None:
