@@ -6,8 +6,8 @@ table, each with named ``fragments`` (pieces of expression several rules share),
 is a string or a list of strings joined without separators (JSON has no line continuation),
 and may name a fragment as ``{name}`` or a bounded gap of up to N words as ``{gap:N}``; its
 ``words`` and ``also`` are space-separated words that may name a wordset the same way.
-Everything else a rule has (weight, family, literals, reach, near, lead, concept) is written
-out as ``rules.rule`` takes it. A ``note`` says why a rule is shaped as it is; it is not
+Everything else a rule has (weight, family, literals, reach, near, lead, concept, says) is
+written out as ``rules.rule`` takes it. A ``note`` says why a rule is shaped as it is; it is not
 read. ``docs/contributing.md`` says how to add a rule; ``tests/guard/test_phrase_tables.py``
 validates every table against its JSON Schema.
 
@@ -37,7 +37,7 @@ LETTER_TABLE = "compact"
 # brace followed by a lowercase name is written ``\{``.
 _REFERENCE = re.compile(r"(?<!\\)\{([a-z][a-z0-9_]*|gap:[0-9]+)\}")
 _FIELDS = {"family", "lang", "weight", "pattern", "words", "literals", "also", "reach"}
-_FIELDS |= {"concept", "near", "lead", "note"}
+_FIELDS |= {"concept", "near", "lead", "says", "note"}
 
 
 class PhraseTableError(ValueError):
@@ -90,6 +90,7 @@ def _rule(
             concept=raw.get("concept", ""),
             near=raw.get("near", 0),
             lead=raw.get("lead"),
+            says=raw.get("says", ""),
         )
     except KeyError as missing:
         raise PhraseTableError(f"{where}: the field {missing} is required") from None

@@ -7,6 +7,7 @@ without anyone changing it behind the scanner's back.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 MODES = ("block", "flag")
 DEFAULT_THRESHOLD = 1.0
@@ -73,7 +74,8 @@ class Verdict:
     is the shipped n-gram model's probability (None when the policy turns it off, or when
     the rules flagged the text and the model could not change the verdict).
     ``reasons`` say in words what was found, one line per finding; ``details`` keep each
-    rule's weight and language for ``-v``.
+    rule's weight and language for ``-v``. The thresholds are those the scores were held
+    against, so that ``decision`` can say which detector decided.
     """
 
     allowed: bool
@@ -86,3 +88,63 @@ class Verdict:
     classifier_ms: float | None = None
     model_score: float | None = None
     details: tuple[str, ...] = ()
+    threshold: float = DEFAULT_THRESHOLD  # the rules' score's, from the policy
+    model_threshold: float | None = None  # the shipped model's, when it was asked
+    classifier_threshold: float | None = None  # the configured classifier's, when there is one
+
+    def scores(self) -> tuple[Score, ...]:
+        """Each detector that scored the input, against its threshold: the rules always,
+        the shipped model and the configured classifier when they were asked."""
+        found = [Score("rules", self.score, self.threshold)]
+        if self.model_score is not None and self.model_threshold is not None:
+            found.append(Score("classifier", self.model_score, self.model_threshold))
+        if self.classifier_score is not None and self.classifier_threshold is not None:
+            found.append(
+                Score("configured classifier", self.classifier_score, self.classifier_threshold)
+            )
+        return tuple(found)
+
+    def decision(self) -> str:
+        """What decided, for a person: the detectors that reached their thresholds first,
+        then the others ("the classifier 0.80, at or over 0.71; the rules 0.40, under
+        1.00"). A verdict flagged by none of them was over the size cap."""
+        scores = self.scores()
+        reached = [score for score in scores if score.reached]
+        if self.flagged and not reached:
+            return "the input is over the size cap"
+        others = [score for score in scores if not score.reached]
+        return "; ".join(score.in_words() for score in (*reached, *others))
+
+    def decided(self) -> dict[str, Any]:
+        """``decision`` and ``scores`` as the JSON answers carry them (``reconcile invoke
+        --format json``, the service's ``guard``), beside ``verdict`` and ``reasons``."""
+        return {
+            "decision": self.decision(),
+            "scores": [score.as_dict() for score in self.scores()],
+        }
+
+
+@dataclass(frozen=True)
+class Score:
+    """One detector's score and the threshold at or over which it flags."""
+
+    detector: str  # "rules", "classifier" (the shipped model) or "configured classifier"
+    score: float
+    threshold: float
+
+    @property
+    def reached(self) -> bool:
+        return self.score >= self.threshold
+
+    def in_words(self) -> str:
+        side = "at or over" if self.reached else "under"
+        return f"the {self.detector} {self.score:.2f}, {side} {self.threshold:.2f}"
+
+    def as_dict(self) -> dict[str, str | float | bool]:
+        """For the JSON answers (``reconcile invoke --format json``, the service)."""
+        return {
+            "detector": self.detector,
+            "score": self.score,
+            "threshold": self.threshold,
+            "reached": self.reached,
+        }

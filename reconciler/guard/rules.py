@@ -42,6 +42,8 @@ class Rule:
     # when set, every match starts at most this far before one of its literals
     lead: int | None = None
     guided: bool = True  # when False, never search from the opening literals (tests compare)
+    # what a match asks, in words, where the family's words would say more than it does
+    says: str = ""
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -138,13 +140,15 @@ def rule(
     concept: str = "",
     near: int = 0,
     lead: int | None = None,
+    says: str = "",
 ) -> Rule:
     """Make a rule (its expression is compiled when it first runs).
 
     ``words`` (space-separated) are the gate words the search windows are centred on;
     ``also``, when given, is a second group of which at least one word must be present too.
     ``reach`` is how far before and after a gate word a match can extend. With ``near``,
-    the rule runs only around gate words that have an ``also`` word that close.
+    the rule runs only around gate words that have an ``also`` word that close. ``says``
+    puts a match in words when its family's words would say more than it does.
     """
     if not words.split() and not any(literals):
         raise ValueError(f"rule {pattern!r} has no gate words or literals")
@@ -160,6 +164,7 @@ def rule(
         concept,
         near,
         lead,
+        says=says,
     )
 
 

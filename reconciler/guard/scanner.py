@@ -26,6 +26,7 @@ from reconciler.guard.hidden import sanitize, strip_hidden
 from reconciler.guard.multimatch import MultiMatcher
 from reconciler.guard.phrase_tables import letter_rules, word_rules
 from reconciler.guard.policy import GuardPolicy, Verdict
+from reconciler.guard.quoting import Origin, quoted, shortened
 from reconciler.guard.reports import spell_out_subjects
 from reconciler.guard.rules import Rule, RuleSet
 
@@ -58,6 +59,8 @@ class _Hit:
     snippet: str
     via: str
     weight: float  # the rule's weight, halved when the phrase is quoted, narrated or reported
+    # the text it was read in, the view and the match's span there: quoted for a reason only
+    place: tuple[Origin, str, tuple[int, int]] | None = None
 
 
 @dataclass
@@ -67,6 +70,11 @@ class _Findings:
     hits: dict[int | str, _Hit] = field(default_factory=dict)
     signals: dict[str, float] = field(default_factory=dict)
     blobs: int = 0
+    origin: Origin | None = None  # the text being read now (the input, or one decoded from it)
+
+    def place(self, view: str, found: re.Match[str]) -> tuple[Origin, str, tuple[int, int]]:
+        assert self.origin is not None
+        return self.origin, view, found.span()
 
     def add_hit(self, hit: _Hit) -> None:
         key = hit.rule.concept or id(hit.rule)
@@ -142,15 +150,29 @@ FAMILY_WORDS = {
 }
 
 
+# How a text decoded from the input was hidden there, before the words it decodes to.
+DECODED_WORDS = {
+    "base64": "hidden in base64, which decodes to",
+    "hex": "hidden in hex, which decodes to",
+    "tag characters": "hidden in invisible tag characters, which read",
+    structure.SPLIT: "split across variables, which join to",
+    structure.MORSE: "written in Morse code, which reads",
+}
+
+
 def _in_words(hit: _Hit) -> str:
-    """One finding as a person reads it: what it asks, and the words that asked it."""
-    snippet = hit.snippet
-    shown = snippet if len(snippet) <= _SNIPPET else snippet[: _SNIPPET - 1] + "…"
-    words = FAMILY_WORDS.get(hit.rule.family, hit.rule.family)
+    """One finding as a person reads it: what it asks, and the words that asked it, quoted
+    from the text as written (``quoting``), or, for a text decoded from it, what it decodes to."""
+    words = hit.rule.says or FAMILY_WORDS.get(hit.rule.family, hit.rule.family)
+    said = quoted(*hit.place) if hit.place else ""
+    shown = said or shortened(hit.snippet)
+    narrated = ", quoted, narrated or reported" if hit.weight < hit.rule.weight else ""
+    decoded = hit.place[0].decoded if hit.place else ""
+    if decoded:
+        how = DECODED_WORDS.get(decoded, f"hidden as {decoded}, which reads")
+        return f"{words}, {how} {shown!r}{narrated}"
     where = "" if hit.via == "plain" else f", hidden by {hit.via}"
-    if hit.weight < hit.rule.weight:
-        where += ", quoted, narrated or reported"
-    return f"{words}: {shown!r}{where}"
+    return f"{words}: {shown!r}{where}{narrated}"
 
 
 def _describe(hits: list[_Hit]) -> str:
@@ -250,7 +272,8 @@ def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
             continue
         if result := _find(rule, view):
             found, weight = result
-            findings.add_hit(_Hit(rule, " ".join(found.group().split()), via, weight))
+            snippet = " ".join(found.group().split())
+            findings.add_hit(_Hit(rule, snippet, via, weight, findings.place(view.text, found)))
 
 
 def _alternative_views(base: ViewText) -> list[tuple[str, ViewText]]:
@@ -274,6 +297,9 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
     if views.mixed_script(prepared.visible):
         findings.signals["Latin mixed with Greek or Cyrillic look-alikes"] = 0.4
     base = ViewText(skeleton(spell_out_subjects(prepared.visible)))
+    # set before the views are matched, and read by their hits only: a text decoded from
+    # this one is read after them and sets its own
+    findings.origin = Origin(prepared.visible, base.text, "" if via == "plain" else via)
     words = base.words
     _match_view(base, via, findings)
     for name, alternative in _alternative_views(base):
@@ -287,7 +313,8 @@ def _inspect(text: str, *, via: str, depth: int, findings: _Findings) -> None:
         compact = ViewText(views.compact(base.text), set())
         for rule in COMPACT_RULES:
             if found := rule.find(compact):
-                findings.add_hit(_Hit(rule, found.group(), "letter spacing", rule.weight))
+                place = findings.place(compact.text, found)
+                findings.add_hit(_Hit(rule, found.group(), "letter spacing", rule.weight, place))
     for reason, weight in structure.signals(prepared.visible, base):
         findings.signals[reason] = weight
     if depth < MAX_DEPTH:
@@ -324,13 +351,15 @@ def _decide(policy: GuardPolicy, findings: _Findings, text: str) -> Verdict:
     score = findings.score()
     flagged = score >= policy.threshold
     reasons, details = findings.explained()
-    model_score = None
+    model_score: float | None = None
+    threshold: float | None = None
     if policy.model and not flagged:
         model_score = model_score_of(text)
         threshold = policy.model_threshold or shipped_model().threshold
         if model_score >= threshold:
             flagged = True
-            reasons += (f"the classifier scores this as an injection: {model_score:.2f}",)
+            said = f"the classifier scores this as an injection: {model_score:.2f}"
+            reasons = (said, *weaker(reasons))
             details += (
                 f"n-gram model (shipped): probability {model_score:.4f}, threshold {threshold}",
             )
@@ -344,7 +373,15 @@ def _decide(policy: GuardPolicy, findings: _Findings, text: str) -> Verdict:
         text,
         model_score=model_score,
         details=details,
+        threshold=policy.threshold,
+        model_threshold=threshold,
     )
+
+
+def weaker(reasons: tuple[str, ...]) -> tuple[str, ...]:
+    """The rules' reasons when a classifier decided and the rules stayed under their
+    threshold: shown, but not as the cause."""
+    return tuple(f"weaker evidence, under the rules' threshold: {reason}" for reason in reasons)
 
 
 def _second_opinion(policy: GuardPolicy, verdict: Verdict) -> Verdict:
@@ -358,8 +395,9 @@ def _second_opinion(policy: GuardPolicy, verdict: Verdict) -> Verdict:
     reasons, details = verdict.reasons, verdict.details
     flagged = verdict.flagged
     if probability >= config.threshold:
+        said = f"the configured classifier scores this as an injection: {probability:.2f}"
+        reasons = (*reasons, said) if flagged else (said, *weaker(reasons))
         flagged = True
-        reasons += (f"the configured classifier scores this as an injection: {probability:.2f}",)
         details += (
             f"classifier: injection probability {probability:.2f} at or over its threshold"
             f" {config.threshold} ({millis:.1f} ms)",
@@ -374,6 +412,7 @@ def _second_opinion(policy: GuardPolicy, verdict: Verdict) -> Verdict:
         details=details,
         classifier_score=probability,
         classifier_ms=millis,
+        classifier_threshold=config.threshold,
     )
 
 
@@ -392,7 +431,7 @@ def scan(text: str, policy: GuardPolicy | None = None) -> Verdict:
             " shorten it, or raise guard.maxInputChars (the model's; policy.guard.maxInputChars"
             " for the environment's)"
         )
-        return Verdict(False, True, True, 0.0, (reason,), sanitized)
+        return Verdict(False, True, True, 0.0, (reason,), sanitized, threshold=policy.threshold)
     findings = _Findings()
     _inspect(sanitized, via="plain", depth=0, findings=findings)
     verdict = _decide(policy, findings, sanitized)

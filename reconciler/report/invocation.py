@@ -32,19 +32,24 @@ def _details(guard: dict[str, Any], verbose: bool) -> str:
     return "\n" + "\n".join(f"    {line}" for line in guard["details"])
 
 
+def _decided(guard: dict[str, Any]) -> str:
+    """What decided (``Verdict.decision``); a document from before it says the score."""
+    return str(guard.get("decision") or f"score {guard['score']:.2f}")
+
+
 def _text(doc: dict[str, Any], verbose: bool = False) -> str:
     guard = doc["guard"]
     if guard["blocked"]:
         reasons = "\n".join(f"  - {r}" for r in guard["reasons"])
         return (
-            f"BLOCKED by the input guard (score {guard['score']:.2f}); nothing was sent:\n{reasons}"
+            f"BLOCKED by the input guard ({_decided(guard)}); nothing was sent:\n{reasons}"
             + _details(guard, verbose)
         )
     lines = []
     if guard["flagged"]:
         lines.append(
-            f"warning: input flagged by the guard: {'; '.join(guard['reasons'])}"
-            + _details(guard, verbose)
+            f"warning: input flagged by the guard ({_decided(guard)}):"
+            f" {'; '.join(guard['reasons'])}" + _details(guard, verbose)
         )
     lines.append(redacted_json(doc["result"], indent=2, ensure_ascii=False))
     usage = doc["usage"]

@@ -56,7 +56,7 @@ def invoke_protected(service: Service, call: InvokeCall) -> Timed:
             422,
             "blocked",
             "the input guard blocked this input; nothing was sent",
-            body={"guard": {"verdict": "block", "reasons": reasons}},
+            body={"guard": {"verdict": "block", "reasons": reasons, **verdict.decided()}},
         )
     settings = service.settings
     require_references(loaded, settings.environ, sandbox=settings.sandbox, models=False)
@@ -88,7 +88,11 @@ def invoke_protected(service: Service, call: InvokeCall) -> Timed:
             "completionTokens": outcome.completion_tokens,
         },
         "costUsd": _money(outcome.cost_usd),
-        "guard": {"verdict": label, "reasons": list(outcome.verdict.reasons)},
+        "guard": {
+            "verdict": label,
+            "reasons": list(outcome.verdict.reasons),
+            **outcome.verdict.decided(),
+        },
         "requestId": outcome.request_id,
     }
     total = (time.perf_counter() - started) * 1000

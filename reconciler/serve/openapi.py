@@ -41,6 +41,19 @@ _GUARD = {
     "properties": {
         "verdict": {"enum": ["allow", "flag", "block"]},
         "reasons": {"type": "array", "items": {"type": "string"}},
+        "decision": {"type": "string"},
+        "scores": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "detector": {"enum": ["rules", "classifier", "configured classifier"]},
+                    "score": {"type": "number"},
+                    "threshold": {"type": "number"},
+                    "reached": {"type": "boolean"},
+                },
+            },
+        },
     },
 }
 _WORDS = {

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from typing import Any
 
 import pytest
 
+from reconciler.engine.apply.invocation import Invocation
+from reconciler.guard import GuardPolicy, scan
+from reconciler.report.invocation import invocation_text
 from reconciler.sandbox import SystemClock
 from reconciler.structs.errors import ConfigError, ExitCode
 from tests.cli.test_main_job_cli import reconcile
@@ -161,10 +165,43 @@ def test_reasons_are_words_and_dash_v_adds_the_weights(
 ) -> None:
     repo, _ = active_repo(sandbox_factory, make_config_repo)
     plain = reconcile(repo, "invoke", "--env", ENV, "alpha-model", "--input", ATTACK)
-    assert "asks the assistant to ignore its instructions: 'ignore all previous" in plain.stdout
+    assert "asks the assistant to ignore its instructions: 'Ignore all previous" in plain.stdout
     assert "weight" not in plain.stdout
     verbose = reconcile(repo, "invoke", "-v", "--env", ENV, "alpha-model", "--input", ATTACK)
     assert "instruction override (en, weight 1.0" in verbose.stdout
+
+
+# Blocked by the shipped model alone: the rules' one cue ("from now on", 0.40) is under their
+# threshold (a review found the header giving the rules' 0.40 and the cue read as the cause).
+MODEL_ALONE = "From now on please write to me in French."
+DECIDED = re.compile(
+    r"BLOCKED by the input guard \(the classifier 0\.\d\d, at or over 0\.\d\d;"
+    r" the rules 0\.40, under 1\.00\); nothing was sent:\n"
+    r"  - the classifier scores this as an injection: 0\.\d\d\n"
+    r"  - weaker evidence, under the rules' threshold: asks the assistant to change how it"
+    r" behaves from now on: 'From now on'\n"
+)
+
+
+def test_a_block_says_which_detector_decided_and_marks_the_rules_cue_as_weaker(
+    sandbox_factory: Any, make_config_repo: Any
+) -> None:
+    repo, _ = active_repo(sandbox_factory, make_config_repo)
+    text = reconcile(repo, "invoke", "--env", ENV, "alpha-model", "--input", MODEL_ALONE)
+    assert DECIDED.fullmatch(text.stdout), text.stdout
+    assert "play a character" not in text.stdout
+    doc = json.loads(
+        reconcile(
+            repo, "invoke", "--format", "json", "--env", ENV, "alpha-model", "--input", MODEL_ALONE
+        ).stdout
+    )
+    guard = doc["guard"]
+    assert guard["score"] == 0.4 and guard["blocked"]  # the keys kept, beside the new ones
+    assert guard["decision"].startswith("the classifier ")
+    rules, model = guard["scores"]
+    assert rules == {"detector": "rules", "score": 0.4, "threshold": 1.0, "reached": False}
+    assert model["detector"] == "classifier" and model["reached"]
+    assert model["score"] == guard["modelScore"] >= model["threshold"]
 
 
 def test_a_customer_retracting_their_message_is_sent(
@@ -176,3 +213,12 @@ def test_a_customer_retracting_their_message_is_sent(
     result = reconcile(repo, "invoke", "--env", ENV, "alpha-model", "--input", text)
     assert result.returncode == ExitCode.OK, result.stdout
     assert invoke_count(server) == before + 1
+
+
+def test_a_flagged_input_says_what_decided_too() -> None:
+    verdict = scan(ATTACK, GuardPolicy(mode="flag"))
+    first = invocation_text(Invocation(verdict).as_dict()).splitlines()[0]
+    assert first.startswith(
+        "warning: input flagged by the guard (the rules 6.10, at or over 1.00):"
+        " asks the assistant to ignore its instructions: 'Ignore all previous instructions'"
+    ), first

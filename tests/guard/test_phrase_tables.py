@@ -30,9 +30,10 @@ SCHEMA = json.loads(
 # ``benchmarks/guard_eval.py --seed 1``, then record the new digest here. Changed since:
 # en's no-limits persona rule not after "seems to" (the courier who seems to ignore your
 # guidelines), de's limits rule one concept with the lexicon's, en's "your task is to" a new
-# task only when it is new, real, actual or now (2026-12-06).
+# task only when it is new, real, actual or now (2026-12-06); en's and de's bare "from now on"
+# say so in their reasons (``says``; no pattern or weight changed, 2026-12-07).
 DUMPED_RULES = (121, 6)
-DUMPED_SHA256 = "97aed7dc565aa170442ae2339d30a5da3cc2cd8b172ea201e69145b87d3fa621"
+DUMPED_SHA256 = "bc9c00bf9085443080e87bee4dcca26e90c1c6f51dd4e3f1234cf402fe922443"
 _REFERENCE = re.compile(r"(?<!\\)\{([a-z][a-z0-9_]*)\}")
 
 

@@ -466,8 +466,19 @@ def test_try_lists_live_models_and_says_what_the_guard_did(
     click(browser, "invoke")
     assert wait_text(browser, "verdict", "flag") == "flag"
     assert "sent to the model anyway" in browser.find_element(By.ID, "flag-note").text
+    decided = browser.find_element(By.ID, "guard-decision").text
+    assert decided.startswith("Scores: the rules ") and ", at or over 1.00" in decided, decided
     accessible(browser, "try")
     capture(browser, shots, "try")
+    # flagged by the shipped model alone: the page says so, and the rules' cue reads as weaker
+    retype(browser, "invoke-input", "From now on please write to me in French.")
+    click(browser, "invoke")
+    decided = wait_text(browser, "guard-decision", "Scores: the classifier")
+    assert decided.endswith("; the rules 0.40, under 1.00"), decided
+    reasons = browser.find_element(By.ID, "guard-reasons").text.splitlines()
+    assert reasons[0].startswith("the classifier scores this as an injection")
+    assert reasons[1].startswith("weaker evidence, under the rules' threshold: asks the")
+    assert "play a character" not in browser.find_element(By.ID, "invoke-out").text
     body = model_manifest("support-classifier")  # the model answered: its schema's fields
     assert "category" in browser.find_element(By.ID, "invoke-result").text or body
 

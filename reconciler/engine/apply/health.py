@@ -30,9 +30,9 @@ def health_check_for(loaded: LoadedEnvironment, client: GatewayClient) -> Health
         except ReconcileError as exc:
             return False, exc.message
         if result.verdict.blocked:
-            return False, "health check input was blocked by the guard: " + "; ".join(
-                result.verdict.reasons
-            )
+            verdict = result.verdict
+            said = f"health check input was blocked by the guard ({verdict.decision()}): "
+            return False, said + "; ".join(verdict.reasons)
         cost = f"${result.cost_usd:.6f}" if result.cost_usd is not None else "not priced"
         return True, (
             f"{result.latency_ms:.0f} ms, {result.prompt_tokens} prompt + "

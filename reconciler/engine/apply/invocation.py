@@ -39,6 +39,7 @@ class Invocation:
                 "flagged": v.flagged,
                 "score": v.score,
                 "reasons": list(v.reasons),
+                **v.decided(),
                 # each rule's family, language and weight, for -v and for debugging
                 "details": list(v.details),
                 **({} if v.model_score is None else {"modelScore": v.model_score}),

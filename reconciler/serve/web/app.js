@@ -915,6 +915,8 @@ async function invoke(event) {
   const d = answer.data || {};
   if (d.guard) {
     out.append(el("p", {}, "Guard: ", el("span", {class: "verdict " + d.guard.verdict, id: "verdict"}, d.guard.verdict)));
+    // What decided: the detector at or over its threshold first, then the others.
+    if (d.guard.decision) out.append(el("p", {id: "guard-decision", class: "quiet"}, "Scores: " + d.guard.decision));
     if (d.guard.verdict === "flag") {
       out.append(el("p", {class: "warn", id: "flag-note"},
         "This input looked suspicious but the guard is in flag mode: it was sent to the model anyway."));
