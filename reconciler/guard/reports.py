@@ -68,7 +68,7 @@ _GAP_WORDS = 3  # "die ik ... gaf": up to three words where an entry writes "...
 
 
 FRAMING_PARTS = (
-    "subjects", "determiners", "possessives", "orders", "objects", "task_verbs", "task_not",
+    "subjects", "determiners", "orders", "objects", "task_verbs", "task_not",
     "joins", "possessive_endings", "assistants",
 )  # fmt: skip
 
@@ -80,7 +80,6 @@ class Cues:
 
     subjects: frozenset[str]
     determiners: frozenset[str]
-    possessives: frozenset[str]
     orders: frozenset[str]
     objects: frozenset[str]
     task_verbs: frozenset[str]  # "your instructions for returning an item"
@@ -95,6 +94,7 @@ class Cues:
     far_after: re.Pattern[str] | None  # "... của tôi", "... ของฉัน"
     stems: tuple[str, ...]  # the objects a possessive ending is written on
     named: re.Pattern[str] | None  # an object of an override: "rules", "quy tắc", "kural*"
+    not_named: re.Pattern[str] | None  # words an object's stem begins: "правильный" (correct)
 
 
 def _expression(entries: list[tuple[str, bool]]) -> re.Pattern[str] | None:
@@ -151,6 +151,7 @@ def cues(latin: bool = True) -> Cues:
         far_after=_expression(sorted(e for e in after if " " in e[0] or not e[1])),
         stems=tuple(sorted(stems, key=len, reverse=True)),
         named=_expression(sorted(patterns.get("objects", ()))),
+        not_named=_expression(sorted(patterns.get("not_objects", ()))),
     )
 
 
@@ -254,8 +255,14 @@ _SCRIPT_NAMES = frozenset({
 
 
 def _objects_named(text: str) -> int:
-    """How many objects of an override the text names, in any table."""
-    return sum(len(found.named.findall(text)) for found in (cues(), cues(False)) if found.named)
+    """How many objects of an override the text names, in any table, leaving out the words
+    that merely begin with one (``framing.not_objects``: "правильный" is "correct", not
+    "правил", rules)."""
+    count = 0
+    for found in (cues(), cues(False)):
+        plain = found.not_named.sub(" ", text) if found.not_named else text
+        count += len(found.named.findall(plain)) if found.named else 0
+    return count
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -158,3 +158,18 @@ def test_the_customers_own_beside_another_object_still_flags(lang: str) -> None:
 )
 def test_what_names_no_owner_or_more_than_the_own_still_flags(text: str) -> None:
     assert scan(text, RULES).flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a word that begins like an object of an override is none ("правильный", correct)
+        "Отмените мои прежние указания по доставке, адрес в заказе правильный.",
+        "मेरे पिछले निर्देशों को अनदेखा करें, नियमित समय पर डिलीवरी ठीक रहेगी।",
+        "আমার আগের নির্দেশগুলো উপেক্ষা করুন, নিয়মিত সময়েই পাঠাবেন।",
+        "忽略我之前的指示，说明书已经找到了。",
+    ],
+)
+def test_a_word_that_only_begins_like_an_object_is_no_second_object(text: str) -> None:
+    verdict = scan(text, RULES)
+    assert not verdict.flagged and not verdict.details, verdict.details
