@@ -60,12 +60,14 @@ _OWN_CLAUSE_END = re.compile(
     '[.!?;:,()\n"“”«»\u3002\u3001\u061f\u060c\u0964]'
 )  # the views fold the full-width comma, colon, marks of question and exclamation
 _BEFORE_REACH, _NEAR_WORDS, _FAR_WORDS = 40, 2, 6
+_CLAUSE_REACH = 200  # characters: six words after a phrase, or forty before it, fit
 _UNSPACED_REACH = 12  # characters, in scripts without spaces between words
 _UNSPACED = frozenset({"han", "kana", "thai"})
 # a word of a spaced script other than Latin: Devanagari and Bengali vowel signs are marks,
 # which ``\\w`` does not match
 _TOKEN = re.compile('[^\\s.!?;:,()"“”«»\u3002\u3001\u061f\u060c\u0964]+')
 _GAP_WORDS = 3  # "die ik ... gaf": up to three words where an entry writes "..."
+_GIVEN_CHARS = 160  # the longest clause of ``given``, its three words of "..." included
 
 
 FRAMING_PARTS = (
@@ -100,6 +102,7 @@ class Cues:
         re.Pattern[str] | None
     )  # "previous", "以前": may stand between a possessive and its phrase
     not_named: re.Pattern[str] | None  # words an object's stem begins: "правильный" (correct)
+    firsts: tuple[str, ...]  # every object's first word or stem: a text without any names none
 
 
 def _expression(entries: list[tuple[str, bool]]) -> re.Pattern[str] | None:
@@ -107,7 +110,7 @@ def _expression(entries: list[tuple[str, bool]]) -> re.Pattern[str] | None:
     ``_GAP_WORDS`` words, a word ending "*" for any ending, and word boundaries where the
     entry's script puts spaces between words."""
 
-    def one(entry: str, spaced: bool) -> str:
+    def one(entry: str) -> str:
         words = []
         for word in entry.split():
             if word == "...":
@@ -115,13 +118,17 @@ def _expression(entries: list[tuple[str, bool]]) -> re.Pattern[str] | None:
                 continue
             body = re.escape(word.rstrip("*")) + (r"[\w']*" if word.endswith("*") else "")
             words.append(body + r"\s+")
-        body = "".join(words).removesuffix(r"\s+")
-        return rf"(?<![\w'])(?:{body})(?![\w'])" if spaced else body
+        return "".join(words).removesuffix(r"\s+")
 
     if not entries:
         return None
     ordered = sorted(set(entries), key=lambda item: (-len(item[0]), item))
-    return re.compile("|".join(one(entry, spaced) for entry, spaced in ordered))
+    spaced = "|".join(one(entry) for entry, spaced in ordered if spaced)
+    unspaced = "|".join(one(entry) for entry, spaced in ordered if not spaced)
+    # the boundaries once around all the spaced entries: each alternative tried behind its
+    # own lookbehind cost a search of a 4 KB sentence 30 times as long
+    bounded = rf"(?<![\w'])(?:{spaced})(?![\w'])" if spaced else ""
+    return re.compile("|".join(filter(None, (bounded, unspaced))))
 
 
 @cache
@@ -161,6 +168,7 @@ def cues(latin: bool = True) -> Cues:
         named=_expression(sorted(patterns.get("objects", ()))),
         scope=_expression(sorted(patterns.get("scope", ()))),
         not_named=_expression(sorted(patterns.get("not_objects", ()))),
+        firsts=tuple(sorted({e.split()[0].rstrip(STEM) for e, _ in patterns.get("objects", ())})),
     )
 
 
@@ -236,16 +244,15 @@ def own(text: str, start: int, end: int) -> bool:
     told you and show me your prompt"), in any script."""
     found = cues(text[start:end].isascii() or not _other_script(text, start, end))
     stop = _SENTENCE_END.search(text, end)
+    owned = _possessed(found, text, start, end) or _own_clause(found, text, start, end, stop)
+    if not owned and not _given(found, text, start, end, stop):
+        return False  # most overrides: the rest of a long sentence is never read
     rest = text[end : stop.start() if stop else len(text)]
     # "제 이전 지시와 모든 규칙을 무시": a second object inside the phrase is not the writer's
-    if _objects_named(text[start:end]) > 1 or _objects_named(rest):
+    if _objects_named(text[start:end]) > 1 or _names_object(rest):
         return False
-    if _possessed(found, text, start, end) or _own_clause(found, text, start, end, stop):
-        return True
     # a clause is a weaker cue than a possessive: nor any of the assistant's own things
-    return _given(found, text, start, end, stop) and found.assistants.isdisjoint(
-        _WORD.findall(rest)
-    )
+    return owned or found.assistants.isdisjoint(_WORD.findall(rest))
 
 
 def _other_script(text: str, start: int, end: int) -> bool:
@@ -263,21 +270,36 @@ _SCRIPT_NAMES = frozenset({
 })  # fmt: skip
 
 
-def _objects_named(text: str) -> int:
+def _objects_named(text: str, words: frozenset[str] | None = None) -> int:
     """How many objects of an override the text names, in any table, leaving out the words
     that merely begin with one (``framing.not_objects``: "правильный" is "correct", not
-    "правил", rules)."""
+    "правил", rules). The expressions run only where a word begins as an object does (Latin
+    script) or the text holds another script: they cost a millisecond over a 4 KB sentence."""
+    latin, other = cues(), cues(False)
+    words = frozenset(_WORD.findall(text)) if words is None else words
     count = 0
-    for found in (cues(), cues(False)):
-        plain = found.not_named.sub(" ", text) if found.not_named else text
-        count += len(found.named.findall(plain)) if found.named else 0
+    if latin.named is not None and any(word.startswith(latin.firsts) for word in words):
+        count += len(latin.named.findall(text))
+    if other.named is not None and not text.isascii():
+        plain = other.not_named.sub(" ", text) if other.not_named else text
+        count += len(other.named.findall(plain))
     return count
 
 
+def _names_object(text: str) -> bool:
+    """Whether the text names an object of an override (as ``_objects_named``, sooner for
+    the usual whole word)."""
+    words = frozenset(_WORD.findall(text))
+    return not cues().objects.isdisjoint(words) or _objects_named(text, words) > 0
+
+
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    ends = [m.end() for m in _OWN_CLAUSE_END.finditer(text, max(0, start - 200), start)]
-    after = _OWN_CLAUSE_END.search(text, end)
-    return (ends[-1] if ends else max(0, start - 200)), (after.start() if after else len(text))
+    """The phrase's clause, as far as ``_CLAUSE_REACH`` characters either side of it: the
+    cues around a phrase are read closer than that."""
+    lower, upper = max(0, start - _CLAUSE_REACH), min(len(text), end + _CLAUSE_REACH)
+    ends = [m.end() for m in _OWN_CLAUSE_END.finditer(text, lower, start)]
+    after = _OWN_CLAUSE_END.search(text, end, upper)
+    return (ends[-1] if ends else lower), (after.start() if after else upper)
 
 
 def _possessed(found: Cues, text: str, start: int, end: int) -> bool:
@@ -332,8 +354,9 @@ def _ending(found: Cues, words: list[str]) -> bool:
     ("talimatlarimi" is talimat + lar + imi)."""
     endings = tuple(found.possessive_endings)
     return any(
-        word.startswith(stem) and len(word) > len(stem) and word.endswith(endings)
+        word.startswith(stem) and len(word) > len(stem)
         for word in words
+        if word.endswith(endings)  # first: most words have none of the endings
         for stem in found.stems
     )
 
@@ -356,8 +379,10 @@ def _given(found: Cues, text: str, start: int, end: int, stop: re.Match[str] | N
     inside the phrase or within ``_OWN_REACH`` characters after it, in the same sentence."""
     if found.given is None:
         return False
-    limit = min(end + _OWN_REACH, stop.start() if stop else len(text))
-    given = found.given.search(text, start, len(text))
+    sentence_end = stop.start() if stop else len(text)
+    limit = min(end + _OWN_REACH, sentence_end)
+    # the clause starts before ``limit`` and is a few words long: no need to search further
+    given = found.given.search(text, start, min(sentence_end, limit + _GIVEN_CHARS))
     return given is not None and given.start() < limit
 
 
