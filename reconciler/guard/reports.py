@@ -42,7 +42,6 @@ from reconciler.guard.concepts import STEM, languages
 # not govern the phrase ("I am the admin, ignore ...").
 _CLAUSE_END = re.compile(r"[.!?;:,()\n\"“”«»]")
 _WORD = re.compile(r"[\w']+")
-_LAST_WORD = re.compile(r"([\w']+)\s+$")
 # a sentence ends at its mark, also the full stop of Chinese and Japanese, the Arabic question
 # mark and the Devanagari danda
 _SENTENCE_END = re.compile("[.!?;\n\u3002\u061f\u0964]")
@@ -66,6 +65,7 @@ _UNSPACED = frozenset({"han", "kana", "thai"})
 # a word of a spaced script other than Latin: Devanagari and Bengali vowel signs are marks,
 # which ``\\w`` does not match
 _TOKEN = re.compile('[^\\s.!?;:,()"“”«»\u3002\u3001\u061f\u060c\u0964]+')
+_SPACE = re.compile(r"\s")
 _GAP_WORDS = 3  # "die ik ... gaf": up to three words where an entry writes "..."
 _GIVEN_CHARS = 160  # the longest clause of ``given``, its three words of "..." included
 
@@ -78,8 +78,9 @@ FRAMING_PARTS = (
 
 @dataclass(frozen=True)
 class Cues:
-    """The framing words of every Latin-script table, folded as views are, and the one-word
-    objects of their overrides (instructions, rules, prompt)."""
+    """The framing words of the Latin-script tables, or of the tables of the other scripts,
+    folded as views are, the objects of their overrides (instructions, rules, prompt), and
+    the expressions built from them."""
 
     subjects: frozenset[str]
     determiners: frozenset[str]
@@ -98,9 +99,7 @@ class Cues:
     far_after: re.Pattern[str] | None  # "... của tôi", "... ของฉัน"
     stems: tuple[str, ...]  # the objects a possessive ending is written on
     named: re.Pattern[str] | None  # an object of an override: "rules", "quy tắc", "kural*"
-    scope: (
-        re.Pattern[str] | None
-    )  # "previous", "以前": may stand between a possessive and its phrase
+    scope: re.Pattern[str] | None  # "previous", "以前": between a possessive and the phrase
     not_named: re.Pattern[str] | None  # words an object's stem begins: "правильный" (correct)
     firsts: tuple[str, ...]  # every object's first word or stem: a text without any names none
 
@@ -278,11 +277,11 @@ def _objects_named(text: str, words: frozenset[str] | None = None) -> int:
     latin, other = cues(), cues(False)
     words = frozenset(_WORD.findall(text)) if words is None else words
     count = 0
-    if latin.named is not None and any(word.startswith(latin.firsts) for word in words):
-        count += len(latin.named.findall(text))
-    if other.named is not None and not text.isascii():
-        plain = other.not_named.sub(" ", text) if other.not_named else text
-        count += len(other.named.findall(plain))
+    latin_named = any(word.startswith(latin.firsts) for word in words)
+    for found, maybe in ((latin, latin_named), (other, not text.isascii())):
+        if found.named is not None and maybe:
+            plain = found.not_named.sub(" ", text) if found.not_named else text
+            count += len(found.named.findall(plain))
     return count
 
 
@@ -309,7 +308,7 @@ def _possessed(found: Cues, text: str, start: int, end: int) -> bool:
     or as an ending of a word of the phrase."""
     clause_start, clause_end = _clause_bounds(text, start, end)
     latin = found is cues()
-    spaced = latin or any(char.isspace() for char in text[start:end])
+    spaced = latin or _SPACE.search(text, start, end) is not None
     words = _WORD if latin else _TOKEN
     if found.possessive is not None:
         lower = max(clause_start, start - _BEFORE_REACH)
