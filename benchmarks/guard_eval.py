@@ -200,29 +200,15 @@ def out_of_fold(path: Path | None) -> dict[str, Any]:
         "rules": [],
         "model": [],
     }
-    by_rules_of: dict[str, bool] = {}  # a row comes once per split of the cross-validation
     for row in rows:
-        if row["text"] not in by_rules_of:
-            by_rules_of[row["text"]] = scan(row["text"], RULES).flagged
-        by_rules = by_rules_of[row["text"]]
+        by_rules = scan(row["text"], RULES).flagged
         by_model = row["oof_logit"] >= threshold
         label = int(row["label"])
         items["both"].append((row, label, by_rules or by_model))
         items["rules"].append((row, label, by_rules))
         items["model"].append((row, label, by_model))
     result = {tier: _grouped(found) for tier, found in items.items()}
-    splits = max(int(row.get("split", 1)) for row in rows) if rows else 1
-    for tier in result.values():  # counts of rows, not of rows times the splits
-        counted = [
-            tier["pooled"],
-            *(g for k in tier if k.startswith("by_") for g in tier[k].values()),
-        ]
-        for figures in counted:
-            for key in ("attacks", "benign", "rows"):
-                if key in figures:
-                    figures[key] //= splits
     result["source"] = str(path)
-    result["splits"] = splits
     return result
 
 

@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from guard_data import written, written_further, written_requests, written_short  # noqa: E402
+from guard_data import written, written_further, written_short  # noqa: E402
 from guard_eval import (  # noqa: E402
     CONTACT_CENTRE,
     MULTILINGUAL,
@@ -85,7 +85,6 @@ WRITTEN = (
     "tools/guard_data/written.py",
     "tools/guard_data/written_more.py",
     "tools/guard_data/written_short.py",
-    "tools/guard_data/written_requests.py",
 )
 CHAT_PROMPTS = 700
 XQUAD_QUESTIONS = 120
@@ -609,7 +608,6 @@ def collect(
     paths = WRITTEN + (("tools/guard_data/written_further.py",) if further else ())
     written_rows = list(written.rows(seed, written_further.FURTHER if further else None))
     written_rows += written_short.rows(random.Random(f"{seed}:short"))
-    written_rows += written_requests.rows(random.Random(f"{seed}:requests"))
     for row in written_rows:
         result = add(str(row["text"]), int(row["label"]), str(row["source"]), str(row["lang"]))
         outcome[result] += 1
@@ -733,13 +731,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "reconciler" / "guard" / "model")
     parser.add_argument("--seed", type=int, default=29)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument(
-        "--repeats",
-        type=int,
-        default=3,
-        help="cross-validate this many times with other fold splits and pool the out-of-fold"
-        " scores (the same threshold rule, estimated from more scores)",
-    )
     parser.add_argument("--c", type=float, default=32.0, help="inverse regularisation")
     parser.add_argument("--fpr", type=float, default=0.002, help="out-of-fold benign bound")
     parser.add_argument(
@@ -794,27 +785,18 @@ def main(argv: list[str] | None = None) -> int:
     sample = balance(labels, langs, args.benign_share) if args.balance == "language" else None
     if sample is not None and args.customer_weight != 1:
         sample = favour_customers(sample, rows, args.customer_weight)
-    # each row's out-of-fold score under every split, pooled: the threshold is the same
-    # quantile as one split's, estimated from more scores
-    oof = np.zeros((args.repeats, len(rows)))
-    for repeat in range(args.repeats):
-        folds = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed + repeat)
-        for number, (train, test) in enumerate(folds.split(texts, labels)):
-            weights, bias = fit(x[train], labels[train], args.c, args.seed, sample[train])
-            scorer = runtime(weights, bias, settings)
-            for i in test:
-                oof[repeat, i] = scorer.logit(texts[i])
-            print(f"split {repeat + 1}, fold {number + 1}/{args.folds} done", file=sys.stderr)
-    pooled = np.tile(labels, args.repeats)
-    threshold = threshold_at(oof.ravel(), pooled, args.fpr)
-    sources = [row["source"] for row in rows] * args.repeats
-    by_source = figures(oof.ravel(), pooled, threshold, sources)
-    by_lang = figures(oof.ravel(), pooled, threshold, langs * args.repeats)
-    for counted in (by_source, by_lang):  # rows, not rows times splits
-        counted["attacks"] //= args.repeats
-        counted["benign"] //= args.repeats
-        for group in counted["by_group"].values():
-            group["rows"] //= args.repeats
+    oof = np.zeros(len(rows))
+    folds = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
+    for number, (train, test) in enumerate(folds.split(texts, labels)):
+        weights, bias = fit(x[train], labels[train], args.c, args.seed, sample[train])
+        scorer = runtime(weights, bias, settings)
+        for i in test:
+            oof[i] = scorer.logit(texts[i])
+        print(f"fold {number + 1}/{args.folds} done", file=sys.stderr)
+    threshold = threshold_at(oof, labels, args.fpr)
+    sources = [row["source"] for row in rows]
+    by_source = figures(oof, labels, threshold, sources)
+    by_lang = figures(oof, labels, threshold, langs)
     weights, bias = fit(x, labels, args.c, args.seed, sample)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, weights=weights.astype(np.float16), bias=np.float32(bias))
@@ -828,11 +810,9 @@ def main(argv: list[str] | None = None) -> int:
         f" written customer messages x{args.customer_weight}), float16",
         "threshold": round(float(probability), 6),
         "threshold_logit": round(threshold, 6),
-        "threshold_rule": f"lowest out-of-fold score flagging at most {args.fpr:.1%} of benign"
-        + (f" (the scores of {args.repeats} splits pooled)" if args.repeats > 1 else ""),
+        "threshold_rule": f"lowest out-of-fold score flagging at most {args.fpr:.1%} of benign",
         "seed": args.seed,
         "folds": args.folds,
-        "repeats": args.repeats,
         "out_of_fold": {
             "recall": by_source["recall"],
             "fpr": by_source["fpr"],
@@ -850,11 +830,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.oof:
         with args.oof.open("w", encoding="utf-8") as handle:
-            for repeat, scores in enumerate(oof):
-                split = {"split": repeat + 1} if args.repeats > 1 else {}
-                for row, score in zip(rows, scores, strict=True):
-                    scored = row | split | {"oof_logit": round(float(score), 4)}
-                    handle.write(json.dumps(scored) + "\n")
+            for row, score in zip(rows, oof, strict=True):
+                handle.write(json.dumps(row | {"oof_logit": round(float(score), 4)}) + "\n")
     print(
         f"out-of-fold: recall {by_source['recall']:.1%} at {by_source['fpr']:.2%} false"
         f" positives (threshold {probability:.3f}); {len(blob) / 1e6:.2f} MB of weights"
