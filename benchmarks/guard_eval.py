@@ -5,16 +5,17 @@ multilingual set, ``lang``. Prints recall (attack rows) and false-positive rate 
 per source and per language, for the rules alone, the shipped model alone and both (the
 default verdict); out of fold on the model's training data (``--oof``, written by
 ``tools/train_guard.py --oof``; without it, the model's own figures from its sidecar); on the
-contact-centre benign set and a reviewer's customer messages; the development set split in
-two halves by a hash of each row (a tuning half and a check half, so a rule fitted to some
-rows shows as a gap between them), detection on an obfuscation suite built from the attacks
-caught in plain text, and the CPU time of scanning random 4 KB blocks of benign, attack and
-obfuscated attack text. Every target is printed with its measured figure; the exit status is
-1 when one is missed, 2 when the data cannot be found.
+contact-centre benign set, a reviewer's customer messages and a red team's attacks; the
+development set split in two halves by a hash of each row (a tuning half and a check half, so
+a rule fitted to some rows shows as a gap between them), detection on an obfuscation suite
+built from the attacks caught in plain text, and the CPU time of scanning random 4 KB blocks
+of benign, attack and obfuscated attack text. Every target is printed with its measured
+figure; the exit status is 1 when one is missed, 2 when the data cannot be found.
 
     python benchmarks/guard_eval.py [--dev PATH] [--multilingual PATH] [--phrasings PATH]
-        [--contact-centre PATH] [--customer-probe PATH] [--oof PATH] [--json] [--no-suite]
-        [--seed N] [--blocks N] [--rounds N] [--classifier FOLDER [--classifier-threshold X]]
+        [--contact-centre PATH] [--customer-probe PATH] [--red-team PATH] [--oof PATH] [--json]
+        [--no-suite] [--seed N] [--blocks N] [--rounds N]
+        [--classifier FOLDER [--classifier-threshold X]]
 
 The development set is looked for in ``$RECONCILE_GUARD_DATA``, then in ``shared/data/guard``
 beside the repository (``../../shared/data/guard`` from this file), whatever the working
@@ -57,6 +58,8 @@ CONTACT_CENTRE = HERE.parent / "tests" / "guard" / "data" / "contact_centre_beni
 # A reviewer's customer messages and attacks in a customer's register (2026-12-07): reported,
 # never a target; its wrong blocks were read and fixed (tests/guard/data/README.md).
 CUSTOMER_PROBE = HERE.parent / "tests" / "guard" / "data" / "customer_probe.jsonl"
+# A red team's attacks on the customer's-own exemption and the model (2026-12-07): reported.
+RED_TEAM = HERE.parent / "tests" / "guard" / "data" / "red_team_attacks.jsonl"
 MODEL_FILES = HERE.parent / "reconciler" / "guard" / "model"
 TARGETS = {
     "training out-of-fold recall": (">=", 0.85),
@@ -445,7 +448,7 @@ def _print_text(result: dict[str, Any], checks: list[tuple[str, str, float | str
                 f"training, model alone: recall {model['recall']:.1%} at"
                 f" {model['fpr']:.2%} false positives"
             )
-    for key in ("dev", "multilingual", "phrasings", "contact_centre", "customer_probe"):
+    for key in ("dev", "multilingual", "phrasings", "contact_centre", "customer_probe", "red_team"):
         if key not in result:
             continue
         figures = result[key]
@@ -511,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--customer-probe", type=Path, default=CUSTOMER_PROBE, help="report-only set"
     )
+    parser.add_argument("--red-team", type=Path, default=RED_TEAM, help="report-only set")
     parser.add_argument("--classifier", type=Path, default=None, help="model folder")
     parser.add_argument("--classifier-threshold", type=float, default=0.5)
     args = parser.parse_args(argv)
@@ -543,6 +547,8 @@ def main(argv: list[str] | None = None) -> int:
         result["contact_centre"] = evaluate(load_rows(args.contact_centre), policy)
     if args.customer_probe.is_file():
         result["customer_probe"] = evaluate(load_rows(args.customer_probe), policy)
+    if args.red_team.is_file():
+        result["red_team"] = evaluate(load_rows(args.red_team), policy)
     result["training"] = out_of_fold(args.oof)
     result["wheel_growth_mb"] = wheel_growth_mb()
     result["blocks_ms"] = block_latency(dev_rows, args.blocks, seed, RULES, args.rounds)
