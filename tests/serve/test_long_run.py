@@ -1,0 +1,79 @@
+"""What a service running for months must not accumulate (``benchmarks/serve_soak.py``
+measures the same things under load)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from typing import Any
+
+from reconciler.gitops.chain import newest_lines
+from tests.fixtures_engine import ENV, ConfigRepo
+from tests.fixtures_serve import Api
+
+
+def _open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_an_edited_environment_file_leaves_no_client_of_its_old_version_open(
+    api: Api, served_repo: ConfigRepo
+) -> None:
+    """Each version of environment.yaml got a Gateway client (connections, a token) that
+    stayed open until the service stopped: a budget or policy edited weekly for a year left
+    fifty of them."""
+    overview = f"/api/environments/{ENV}/models"
+    assert api("GET", overview).status_code == 200
+    before = _open_files()
+    for i in range(12):
+        policy: dict[str, Any] = {"prune": False, "maxParallel": 4, "requestsPerMinute": 6001 + i}
+        served_repo.write_environment(policy=policy)
+        assert api("GET", overview).status_code == 200
+    assert _open_files() - before < 4
+
+
+class CountingFile(io.BytesIO):
+    """A file that counts the bytes read from it."""
+
+    taken = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.taken += len(data)
+        return data
+
+
+def test_the_newest_lines_of_a_long_log_are_read_from_its_end() -> None:
+    lines = [json.dumps({"auditId": f"a{i}", "pad": "x" * 200}).encode() for i in range(20_000)]
+    log = CountingFile(b"\n".join(lines) + b"\n")
+    newest = newest_lines(log, block=4096)
+    assert [next(newest) for _ in range(3)] == lines[::-1][:3]
+    assert log.taken <= 2 * 4096
+    assert list(newest_lines(CountingFile(b"one\n\ntwo\nthree"), block=4)) == [
+        b"three",
+        b"two",
+        b"one",
+    ]
+
+
+def test_a_history_page_is_read_from_the_end_of_the_audit_log(
+    api: Api, served_repo: ConfigRepo
+) -> None:
+    """The route read and parsed the whole log for every page: years of applies made each
+    look at the history slower, and one damaged old line (not UTF-8) made every page a 500."""
+    path = served_repo.root / "state" / ENV / "audit.jsonl"
+    path.parent.mkdir(parents=True)
+    entries = [{"auditId": f"a{i}", "model": f"m{i % 3}"} for i in range(300)]
+    text = b"\n".join(json.dumps(e).encode() for e in entries)
+    path.write_bytes(b'{"auditId": "old", "actor": "\xff\xfe"}\n' + text + b"\n")
+    history = f"/api/environments/{ENV}/history"
+    first = api("GET", f"{history}?limit=2")
+    assert first.status_code == 200, first.text
+    assert first.json()["entries"] == entries[::-1][:2] and first.json()["next"] == "a298"
+    after = api("GET", f"{history}?limit=2&before=a298&model=m1").json()
+    assert [e["auditId"] for e in after["entries"]] == ["a295", "a292"]
+    assert after["next"] == "a292"
+    end = api("GET", f"{history}?limit=5&before=a3").json()
+    assert [e["auditId"] for e in end["entries"]] == ["a2", "a1", "a0"] and end["next"] is None
+    assert api("GET", f"{history}?before=a3&model=m1").status_code == 404
