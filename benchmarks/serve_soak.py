@@ -246,14 +246,24 @@ class Answers:
             self.rows.append(row)
 
 
-def drive(url: str, mix: Mix, answers: Answers, *, until: float, total: int, workers: int) -> None:
-    """``workers`` clients sending the mix back to back until the time or count is reached."""
+def drive(
+    url: str,
+    mix: Mix,
+    answers: Answers,
+    *,
+    until: float,
+    total: int,
+    workers: int,
+    stop: threading.Event,
+) -> None:
+    """``workers`` clients sending the mix back to back until the time or count is reached
+    (or ``stop`` is set)."""
     slots = itertools.count()
     began = time.monotonic()
 
     def client() -> None:
         session = requests.Session()
-        while time.monotonic() < until:
+        while time.monotonic() < until and not stop.is_set():
             i = next(slots)
             if total and i >= total:
                 return
@@ -421,10 +431,15 @@ def soak(args: argparse.Namespace) -> bool:
             started(*serve, env=environ | {"TMPDIR": str(service_temp)}, stderr=log) as (url, p),
         ):
             served = Served(url, p.pid, temp / "config", service_temp, temp / "serve.log")
-            return run(served, args)
+            ok = run(served, args, alive=lambda: p.poll() is None)
+            if p.poll() is not None:
+                tail = served.log.read_bytes()[-2000:].decode(errors="replace")
+                print(f"the service EXITED with code {p.returncode}; its log ends:\n{tail}")
+                ok = False
+            return ok
 
 
-def run(served: Served, args: argparse.Namespace) -> bool:
+def run(served: Served, args: argparse.Namespace, *, alive: Callable[[], bool]) -> bool:
     from serve_bench import wait_for_guard
 
     wait_for_guard(served.url)
@@ -433,15 +448,28 @@ def run(served: Served, args: argparse.Namespace) -> bool:
     began = time.monotonic()
     until = began + args.minutes * 60
     mix = Mix(args.apply_every)
+    stop = threading.Event()
     load = threading.Thread(
         target=drive,
         args=(served.url, mix, answers),
-        kwargs={"until": until, "total": args.requests, "workers": args.concurrency},
+        kwargs={
+            "until": until,
+            "total": args.requests,
+            "workers": args.concurrency,
+            "stop": stop,
+        },
     )
     load.start()
     next_line = began
     while load.is_alive():
-        samples.append(sample(served, began, len(answers.rows)))
+        if not alive():
+            stop.set()
+            load.join()
+            return False
+        try:
+            samples.append(sample(served, began, len(answers.rows)))
+        except (OSError, requests.RequestException):
+            continue  # the service is gone: said at the next turn
         if time.monotonic() >= next_line:
             next_line += 60
             _progress(samples[-1], answers)
