@@ -3,13 +3,17 @@ measures the same things under load)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
+import zlib
+from pathlib import Path
 from typing import Any
 
 from reconciler.gitops.chain import newest_lines
-from tests.fixtures_engine import ENV, ConfigRepo
+from tests.fixtures_engine import ENV, ConfigRepo, model_manifest
+from tests.fixtures_gitops import git
 from tests.fixtures_serve import Api
 
 
@@ -77,3 +81,39 @@ def test_a_history_page_is_read_from_the_end_of_the_audit_log(
     end = api("GET", f"{history}?limit=5&before=a3").json()
     assert [e["auditId"] for e in end["entries"]] == ["a2", "a1", "a0"] and end["next"] is None
     assert api("GET", f"{history}?before=a3&model=m1").status_code == 404
+
+
+def _loose_in_17(root: Path, count: int) -> None:
+    """``count`` loose blobs whose names start with 17: the folder git's ``gc --auto``
+    samples to estimate how many loose objects there are."""
+    made, i = 0, 0
+    while made < count:
+        raw = b"blob %d\x00filler %d\n" % (len(b"filler %d\n" % i), i)
+        i += 1
+        name = hashlib.sha1(raw).hexdigest()
+        if name.startswith("17"):
+            path = root / ".git" / "objects" / name[:2] / name[2:]
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(zlib.compress(raw))
+            made += 1
+
+
+def test_proposals_let_git_pack_the_loose_objects_they_leave(
+    api: Api, served_repo: ConfigRepo
+) -> None:
+    """A proposal writes its objects one by one with git's plumbing (a blob, four trees, a
+    commit and a branch), which never packs anything: a service that only proposes left
+    thousands of loose files a month. It now runs 'git gc --auto' after each, as git's own
+    commands do, so the repository's gc settings decide (gc.auto 0 turns it off)."""
+    root = served_repo.root
+    git(root, "config", "gc.auto", "1")  # past one loose object, as estimated from 17/
+    git(root, "config", "gc.autoDetach", "false")  # in the foreground, so the test sees it
+    _loose_in_17(root, 3)
+    body = {"env": ENV, "model": {"name": "soak-one", **model_manifest("soak-one")["spec"]}}
+    answer = api("POST", "/api/configure-model", json=body)
+    assert answer.status_code == 201, answer.text
+    commit = answer.json()["commit"]
+    assert git(root, "rev-parse", answer.json()["branch"]).strip() == commit
+    counts = dict(line.split(": ") for line in git(root, "count-objects", "-v").splitlines())
+    assert counts["count"] == "3"  # the unreachable fillers only: gc keeps them two weeks
+    assert not (root / ".git" / "objects" / commit[:2] / commit[2:]).exists()  # packed
