@@ -7,11 +7,17 @@ import hashlib
 import io
 import json
 import os
+import tracemalloc
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from threading import Lock
 from typing import Any
 
+from reconciler.engine.jobs.request import JobRequest
 from reconciler.gitops.chain import newest_lines
+from reconciler.serve.jobs import Job, Jobs, JobStatus, JobStore
+from reconciler.structs.errors import ConfigError
 from tests.fixtures_engine import ENV, ConfigRepo, model_manifest
 from tests.fixtures_gitops import git
 from tests.fixtures_serve import Api
@@ -117,3 +123,49 @@ def test_proposals_let_git_pack_the_loose_objects_they_leave(
     counts = dict(line.split(": ") for line in git(root, "count-objects", "-v").splitlines())
     assert counts["count"] == "3"  # the unreachable fillers only: gc keeps them two weeks
     assert not (root / ".git" / "objects" / commit[:2] / commit[2:]).exists()  # packed
+
+
+def _big_result(models: int) -> dict[str, Any]:
+    """A finished job's result in a large environment: the plan lists every model."""
+    noop = [
+        {"name": f"model-{i:04d}", "action": "noop", "modelId": f"id-{i}", "changes": []}
+        for i in range(models)
+    ]
+    return {"formatVersion": 1, "environment": ENV, "noop": noop, "result": {"outcomes": []}}
+
+
+def test_finished_jobs_read_their_results_from_their_files(tmp_path: Path) -> None:
+    """The newest 200 jobs were kept with their results: with a thousand models each plan
+    is about 0.4 MB in memory, 85 MB held for ever once two hundred applies were made, and
+    all of it loaded again at every start."""
+    store = JobStore(tmp_path)
+    for i in range(40):
+        job = Job(id=f"job{i:02d}", env=ENV, status=JobStatus.SUCCEEDED, exit_code=0)
+        job.result, job.created = _big_result(1000), f"2026-12-01T00:00:{i:02d}Z"
+        store.save(job)
+    tracemalloc.start()
+    try:
+        jobs = Jobs(store=store)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held < 2_000_000, held  # 40 results in memory: about 17 MB
+    assert jobs.get("job07").as_dict()["result"] == _big_result(1000)  # type: ignore[union-attr]
+    assert [j.as_dict()["result"] for j in jobs.recent(limit=2)] == [_big_result(1000)] * 2
+
+    failing = ConfigError("the check failed", hint="none")
+    started = jobs.start(
+        ENV, JobRequest(root=tmp_path, environment=ENV), lock=Lock(), check=_raise(failing)
+    )
+    assert started.done.wait(10)
+    assert started.result is None and started.stored
+    found = jobs.get(started.id)
+    assert found is not None and found.status is JobStatus.FAILED
+    assert found.as_dict()["result"]["error"]["code"] == "job"
+
+
+def _raise(exc: Exception) -> Callable[[], None]:
+    def check() -> None:
+        raise exc
+
+    return check
