@@ -1,7 +1,8 @@
 """``reconcile serve`` run the way an operator runs it for months, compressed into minutes.
 
 Usage: python benchmarks/serve_soak.py [--minutes 20] [--requests N] [--concurrency 4]
-       [--models 50] [--apply-every 250] [--branches 0] [--provision-seconds 0:0]
+       [--models 50] [--apply-every 250] [--edit-every 0] [--branches 0]
+       [--provision-seconds 0:0]
 
 As ``serve_bench.py``: two ``reconcile sandbox`` processes (the Gateway of ``dev`` and of
 ``try``, their provisioning delay from ``--provision-seconds``), a config repository built with
@@ -15,8 +16,10 @@ The load is a fixed mix, sent by ``--concurrency`` clients back to back for ``--
 ``--requests``): configure-model proposals in ``dev`` (a branch and a commit each),
 invocations in ``try``, the job list and single jobs, the overview of ``dev``'s models, the
 environment list, the page, ``/metrics``, the audit history and the cost history of ``try``,
-validations, malformed or unauthorised requests (and unknown paths), and every
-``--apply-every`` requests a direct apply in ``try`` (a job, records committed).
+validations, malformed or unauthorised requests (and unknown paths), every
+``--apply-every`` requests a direct apply in ``try`` (a job, records committed), and with
+``--edit-every N`` a new ``requestsPerMinute`` in ``dev``'s environment.yaml every N requests
+(in the work tree, as a budget or policy edit reaches a served checkout).
 
 Every ``--sample-seconds`` it samples the service process (resident memory, open file
 descriptors, threads), the repository (refs, loose refs, loose objects, size of ``.git``),
@@ -36,6 +39,7 @@ import argparse
 import hashlib
 import itertools
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -170,11 +174,21 @@ def malformed() -> list[Send]:
     ]
 
 
-class Mix:
-    """The request of each slot: a cycle of 50 kinds, an apply every ``apply_every``."""
+class Edited:
+    """What an edit of a file answers in the table of answers: it is not a request."""
 
-    def __init__(self, apply_every: int) -> None:
+    status_code = 200
+
+
+class Mix:
+    """The request of each slot: a cycle of 50 kinds, an apply every ``apply_every``, an
+    edit of ``dev``'s environment.yaml every ``edit_every`` (a budget or policy changed, as
+    teams do every week or so: the service sees a new configuration of the environment)."""
+
+    def __init__(self, apply_every: int, *, edit_every: int = 0, root: Path | None = None) -> None:
         self.apply_every = apply_every
+        self.edit_every, self.root = edit_every, root
+        self.edits = itertools.count(1)
         self.bad = malformed()
         self.proposals = itertools.count()
         self.jobs: list[str] = []
@@ -201,6 +215,8 @@ class Mix:
     def at(self, i: int) -> tuple[str, Send]:
         if self.apply_every and i % self.apply_every == self.apply_every - 1:
             return "apply", self._apply
+        if self.edit_every and i % self.edit_every == self.edit_every - 1:
+            return "edit", self._edit
         label, send = self.cycle[i % len(self.cycle)]
         if label == "malformed":
             return label, self.bad[(i // len(self.cycle)) % len(self.bad)]
@@ -217,6 +233,18 @@ class Mix:
         name = f"soak-{next(self.proposals):06d}"
         body = {"env": "dev", "model": new_model(name)}
         return session.post(f"{url}/api/configure-model", json=body, headers=HEADERS, timeout=120)
+
+    def _edit(self, _session: requests.Session, _url: str) -> Any:
+        """A new ``requestsPerMinute`` in ``dev``'s environment.yaml, in the work tree."""
+        assert self.root is not None
+        path = self.root / "environments" / "dev" / "environment.yaml"
+        text = re.sub(
+            r"requestsPerMinute: \d+",
+            f"requestsPerMinute: {100000 + next(self.edits)}",
+            path.read_text(),
+        )
+        path.write_text(text)
+        return Edited()
 
     def _apply(self, session: requests.Session, url: str) -> requests.Response:
         """A direct apply in ``try``: the model as the form edits it, a new temperature."""
@@ -447,7 +475,7 @@ def run(served: Served, args: argparse.Namespace, *, alive: Callable[[], bool]) 
     samples: list[Sample] = []
     began = time.monotonic()
     until = began + args.minutes * 60
-    mix = Mix(args.apply_every)
+    mix = Mix(args.apply_every, edit_every=args.edit_every, root=served.root)
     stop = threading.Event()
     load = threading.Thread(
         target=drive,
@@ -512,6 +540,9 @@ def main() -> int:
     parser.add_argument("--models", type=int, default=50, help="in dev, where proposals go")
     parser.add_argument("--apply-every", type=int, default=250, help="0: no applies")
     parser.add_argument("--branches", type=int, default=0, help="proposal branches to start with")
+    parser.add_argument(
+        "--edit-every", type=int, default=0, help="edit dev's environment.yaml every N (0: never)"
+    )
     parser.add_argument("--provision-seconds", default="0:0", help="the sandboxes' MIN:MAX")
     parser.add_argument("--sample-seconds", type=float, default=5.0)
     args = parser.parse_args()
