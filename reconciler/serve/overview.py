@@ -225,22 +225,28 @@ def _page(
 
 class CostHistory:
     """The projected monthly cost of the manifests of each committed snapshot; a commit's
-    figure never changes, so each is computed once per service."""
+    figure never changes, so each is computed once per service, and kept while the snapshot
+    is among the ``COST_POINTS`` newest (kept for ever, they grew with every apply)."""
 
     def __init__(self) -> None:
         self._totals: dict[tuple[str, str], str | None] = {}
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        """How many figures are kept."""
+        return len(self._totals)
 
     def points(self, connections: Connections, served: Served, env: str) -> dict[str, Any]:
         snapshot = served.path("state", env, "snapshot.json")
         fmt = "--format=%H%x00%cI"
         text = served.repo.text("log", fmt, f"-n{COST_POINTS}", served.branch, "--", snapshot)
         points = []
-        for line in reversed(text.splitlines()):
-            commit, _, time = line.partition(_SEP)
+        window = [line.partition(_SEP) for line in reversed(text.splitlines())]
+        for commit, _, time in window:
             total = self._total(served, env, commit)
             if total is not None:
                 points.append({"commit": commit, "time": time, "totalUsd": total})
+        self._keep(env, {commit for commit, _, _ in window})
         loaded = _loaded(connections, env)
         budget = loaded.config.budget if loaded else None
         limit = budget.monthly_usd if budget else None
@@ -249,6 +255,12 @@ class CostHistory:
             "budgetUsd": None if limit is None else str(limit.quantize(_CENT)),
             "points": points,
         }
+
+    def _keep(self, env: str, commits: set[str]) -> None:
+        """Forget ``env``'s figures of snapshots no longer in the window."""
+        with self._lock:
+            for key in [k for k in self._totals if k[0] == env and k[1] not in commits]:
+                del self._totals[key]
 
     def _total(self, served: Served, env: str, commit: str) -> str | None:
         key = (env, commit)

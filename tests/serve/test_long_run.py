@@ -14,13 +14,16 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
+import pytest
+
 from reconciler.engine.jobs.request import JobRequest
 from reconciler.gitops.chain import newest_lines
+from reconciler.serve import overview
 from reconciler.serve.jobs import Job, Jobs, JobStatus, JobStore
 from reconciler.structs.errors import ConfigError
 from tests.fixtures_engine import ENV, ConfigRepo, model_manifest
 from tests.fixtures_gitops import git
-from tests.fixtures_serve import Api
+from tests.fixtures_serve import Api, commit_all
 
 
 def _open_files() -> int:
@@ -169,3 +172,20 @@ def _raise(exc: Exception) -> Callable[[], None]:
         raise exc
 
     return check
+
+
+def test_the_cost_chart_keeps_the_figures_of_its_window_only(
+    api: Api, served_repo: ConfigRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One figure a snapshot commit was kept for as long as the service ran: every apply
+    added one."""
+    monkeypatch.setattr(overview, "COST_POINTS", 2)
+    snapshot = served_repo.root / "state" / ENV / "snapshot.json"
+    snapshot.parent.mkdir(parents=True)
+    for i in range(5):
+        snapshot.write_text(json.dumps({"serial": i}) + "\n", encoding="utf-8")
+        commit_all(served_repo.root, f"snapshot {i}")
+        answer = api("GET", f"/api/environments/{ENV}/cost/history")
+        assert answer.status_code == 200, answer.text
+        assert len(answer.json()["points"]) == min(i + 1, 2)
+    assert len(api.service.cost_history) == 2
