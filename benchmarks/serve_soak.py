@@ -341,13 +341,15 @@ def seed_branches(root: Path, count: int) -> None:
         text=True,
         check=True,
     )
-    # fast-import writes one pack; the service writes loose objects, one request at a time
+    # fast-import writes one pack; the service writes loose objects, one request at a time.
+    # unpack-objects skips objects the repository has, so the pack leaves the folder first.
     packs = list((root / ".git" / "objects" / "pack").glob("pack-*.pack"))
     newest = max(packs, key=lambda p: p.stat().st_mtime)
-    with newest.open("rb") as pack:
-        subprocess.run(["git", "-C", str(root), "unpack-objects", "-q"], stdin=pack, check=True)
+    data = newest.read_bytes()
     for suffix in (".pack", ".idx", ".rev"):
         newest.with_suffix(suffix).unlink(missing_ok=True)
+    subprocess.run(["git", "-C", str(root), "unpack-objects", "-q"], input=data, check=True)
+    git(root, "fsck", "--connectivity-only", "--no-dangling")
     took = time.monotonic() - started_at
     print(f"seeded {count} proposal branches (loose refs and objects) in {took:.0f} s")
 
