@@ -8,15 +8,26 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 
 @contextmanager
 def process(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Start ``reconcile ARGS`` and yield the base URL it prints first."""
+    with started(*args, env=env) as (url, _proc):
+        yield url
+
+
+@contextmanager
+def started(
+    *args: str, env: dict[str, str] | None = None, stderr: IO[bytes] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``process``, also yielding the process (a soak samples its memory and descriptors);
+    its stderr goes to ``stderr`` when given (a soak measures its log), else nowhere."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "reconciler", *args],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr if stderr is not None else subprocess.DEVNULL,
         text=True,
         env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
     )
@@ -25,7 +36,7 @@ def process(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
         url = proc.stdout.readline().strip()
         if not url.startswith("http"):
             raise SystemExit(f"reconcile {args[0]} did not start")
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:

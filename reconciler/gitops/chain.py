@@ -24,10 +24,12 @@ entry written with the key seals them.
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from reconciler.gitops.canonical import (
     ACTIONS,
@@ -50,6 +52,26 @@ def audit_path(root: Path, env: str) -> Path:
     """``state/<env>/audit.jsonl``; a ConfigError when it resolves outside ``root`` or any part
     of it is a symlink."""
     return inside_root(root, state_path(root, env, "audit.jsonl"))
+
+
+TAIL_BLOCK = 64 * 1024
+
+
+def newest_lines(handle: IO[bytes], *, block: int = TAIL_BLOCK) -> Iterator[bytes]:
+    """The non-empty lines of an open file, the last first, read backwards ``block`` bytes at
+    a time: the log only grows (an entry per change applied, for years), and a page of its
+    newest entries should cost a block or two, not the whole file."""
+    end = handle.seek(0, os.SEEK_END)
+    rest = b""
+    while end > 0:
+        start = max(0, end - block)
+        handle.seek(start)
+        lines = (handle.read(end - start) + rest).split(b"\n")
+        rest = lines.pop(0)  # maybe the end of a line that starts in the block before
+        end = start
+        yield from (line for line in reversed(lines) if line)
+    if rest:
+        yield rest
 
 
 @dataclass(frozen=True)

@@ -137,11 +137,19 @@ def commit_file(
 
 
 def new_branch(served: Served, *, prefix: str, commit: str) -> str:
-    """Create ``prefix-<random>`` at ``commit``; refuses to move an existing ref."""
+    """Create ``prefix-<random>`` at ``commit``; refuses to move an existing ref.
+
+    Then ``git gc --auto``, as git's own commit and fetch run it: the plumbing that made the
+    commit packs nothing, so a service that only proposes left six loose objects and a loose
+    ref a proposal, thousands of files a month. The repository's settings decide (``gc.auto``
+    0 turns it off); past git's threshold it packs in the background (``gc.autoDetach``)."""
     _checked_prefix(prefix)
     name = f"{prefix}-{uuid.uuid4().hex[:8]}"
     with one_writer(served.repo):
         served.repo.run("update-ref", f"refs/heads/{name}", commit, ZERO)
+    done = served.repo.run("gc", "--auto", "--quiet", check=False)
+    if not done.ok:  # the branch is made; packing waits for git's next chance
+        log.warning("git gc --auto in %s failed: %s", served.top, first_line(done.stderr))
     return name
 
 

@@ -4,9 +4,11 @@ Loading an environment parses and checks every manifest, and opening a client fe
 OAuth token; doing either per invocation would cost more than the call it guards. So a loaded
 environment is kept until any of its files changes (size or mtime; invocations, the hot path, look
 at most once every ``INVOKE_RECHECK_SECONDS``, since a walk of a hundred manifests per call
-would cost more than the guard itself), and one client per
-environment configuration lives as long as the service (a changed ``environment.yaml`` gets a
-new one). With ``--sandbox`` the embedded emulator of every environment is started once and
+would cost more than the guard itself), and one client per environment configuration is kept
+while that configuration is in use: a changed ``environment.yaml`` gets a new one, and the
+oldest of an environment's clients past ``CLIENTS_PER_ENV`` is closed (a service whose
+environment file was edited weekly for a year kept fifty open, each with its connections and
+token). With ``--sandbox`` the embedded emulator of every environment is started once and
 shared by everything in the process, apply jobs included.
 """
 
@@ -30,6 +32,9 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 LIVE_SECONDS = 2.0
 STALE_SECONDS = 10.0
 INVOKE_RECHECK_SECONDS = 0.5
+# Two versions of one environment can be in use at once: the served checkout's, and with
+# --push the remote's newer one that a proposal is planned against.
+CLIENTS_PER_ENV = 2
 
 
 class LiveIndex:
@@ -88,7 +93,8 @@ class Connections:
         self._lock = threading.Lock()
         self._loaded: dict[str, tuple[Fingerprint, LoadedEnvironment]] = {}
         self._checked: dict[str, float] = {}
-        self._clients: dict[EnvironmentConfig, GatewayClient] = {}
+        # config -> its client and what closes it; the most recently used last
+        self._clients: dict[EnvironmentConfig, tuple[GatewayClient, ExitStack]] = {}
         self._live: dict[EnvironmentConfig, LiveIndex] = {}
 
     def start(self) -> None:
@@ -104,7 +110,10 @@ class Connections:
 
     def close(self) -> None:
         with self._lock:
+            for _client, stack in self._clients.values():
+                stack.close()
             self._clients.clear()
+            self._live.clear()
             self._stack.close()
 
     def environment(self, env: str, *, max_age: float = 0.0) -> LoadedEnvironment:
@@ -125,19 +134,35 @@ class Connections:
     def client(self, config: EnvironmentConfig) -> GatewayClient:
         """The long-lived client of ``config`` (opened on first use)."""
         with self._lock:
-            client = self._clients.get(config)
-            if client is None:
-                sandbox_root = self.settings.root if self.settings.sandbox else None
-                client = self._stack.enter_context(
-                    open_client(config, environ=self.settings.environ, sandbox_root=sandbox_root)
-                )
-                self._clients[config] = client
-            return client
+            return self._client(config)
+
+    def _client(self, config: EnvironmentConfig) -> GatewayClient:
+        kept = self._clients.pop(config, None)
+        if kept is None:
+            stack = ExitStack()
+            sandbox_root = self.settings.root if self.settings.sandbox else None
+            client = stack.enter_context(
+                open_client(config, environ=self.settings.environ, sandbox_root=sandbox_root)
+            )
+            kept = (client, stack)
+        self._clients[config] = kept  # (again) the most recently used
+        self._retire(config.name)
+        return kept[0]
+
+    def _retire(self, env: str) -> None:
+        """Close the least recently used clients of ``env`` past ``CLIENTS_PER_ENV``. A
+        request still using one finishes its call (a pooled connection in use is closed when
+        it is given back), and a later one on it would open a connection of its own."""
+        mine = [config for config in self._clients if config.name == env]
+        for config in mine[: max(0, len(mine) - CLIENTS_PER_ENV)]:
+            _client, stack = self._clients.pop(config)
+            self._live.pop(config, None)
+            stack.close()
 
     def live(self, config: EnvironmentConfig) -> LiveIndex:
         """The ACTIVE-endpoint index of ``config``'s client."""
-        client = self.client(config)
         with self._lock:
+            client = self._client(config)
             return self._live.setdefault(config, LiveIndex(client, monotonic=time.monotonic))
 
 

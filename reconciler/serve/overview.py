@@ -9,18 +9,20 @@ CLI, so the page cannot show a model or a cost the CLI would not.
 
 from __future__ import annotations
 
+import itertools
 import json
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from reconciler.cost.catalogue import known_models, lookup
 from reconciler.cost.projection import project_environment
 from reconciler.engine.plan.normalize import environment_of, is_managed, redacted
-from reconciler.gitops.chain import audit_path
+from reconciler.gitops.chain import audit_path, newest_lines
 from reconciler.manifests.checking import MODELS_DIR, check_environment
 from reconciler.manifests.loader import loaded_from
 from reconciler.manifests.reading import FileRejected
@@ -175,29 +177,20 @@ def history(
     records: Path, env: str, *, limit: int, before: str | None, model: str | None
 ) -> dict[str, Any]:
     """Audit entries newest first from the log under ``records`` (the records root);
-    ``before`` is the ``auditId`` the previous page ended at."""
+    ``before`` is the ``auditId`` the previous page ended at. The log is read from its end and
+    only as far as the page needs (``newest_lines``): it grows by every change applied."""
     path = audit_path(records, env)
     if path.is_symlink():
         raise ApiError(409, "unreadable", f"state/{env}/audit.jsonl is a symlink; not read")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        with path.open("rb") as handle:
+            page = _page(_entries(handle, model), limit=limit + 1, before=before)
     except FileNotFoundError:
-        lines = []
-    entries = []
-    for line in reversed(lines):
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue  # a torn last line: 'reconcile audit verify' names it
-        if isinstance(entry, dict) and (model is None or entry.get("model") == model):
-            entries.append(entry)
-    if before is not None:
-        ids = [e.get("auditId") for e in entries]
-        if before not in ids:
-            raise ApiError(404, "not-found", f"before: no audit entry '{before}' in '{env}'")
-        entries = entries[ids.index(before) + 1 :]
-    page = entries[:limit]
-    more = len(entries) > limit
+        page = [] if before is None else None
+    if page is None:
+        raise ApiError(404, "not-found", f"before: no audit entry '{before}' in '{env}'")
+    more = len(page) > limit
+    page = page[:limit]
     return {
         "env": env,
         "entries": page,
@@ -205,24 +198,55 @@ def history(
     }
 
 
+def _entries(handle: IO[bytes], model: str | None) -> Iterator[dict[str, Any]]:
+    """The log's entries newest first, of ``model`` only when given."""
+    for line in newest_lines(handle):
+        try:
+            entry = json.loads(line.decode("utf-8"))
+        except ValueError:
+            continue  # a torn last line or a damaged one: 'reconcile audit verify' names it
+        if isinstance(entry, dict) and (model is None or entry.get("model") == model):
+            yield entry
+
+
+def _page(
+    entries: Iterator[dict[str, Any]], *, limit: int, before: str | None
+) -> list[dict[str, Any]] | None:
+    """Up to ``limit`` entries after the one called ``before`` (from the first without it);
+    None when there is no such entry."""
+    if before is not None:
+        for entry in entries:
+            if entry.get("auditId") == before:
+                break
+        else:
+            return None
+    return list(itertools.islice(entries, limit))
+
+
 class CostHistory:
     """The projected monthly cost of the manifests of each committed snapshot; a commit's
-    figure never changes, so each is computed once per service."""
+    figure never changes, so each is computed once per service, and kept while the snapshot
+    is among the ``COST_POINTS`` newest (kept for ever, they grew with every apply)."""
 
     def __init__(self) -> None:
         self._totals: dict[tuple[str, str], str | None] = {}
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        """How many figures are kept."""
+        return len(self._totals)
 
     def points(self, connections: Connections, served: Served, env: str) -> dict[str, Any]:
         snapshot = served.path("state", env, "snapshot.json")
         fmt = "--format=%H%x00%cI"
         text = served.repo.text("log", fmt, f"-n{COST_POINTS}", served.branch, "--", snapshot)
         points = []
-        for line in reversed(text.splitlines()):
-            commit, _, time = line.partition(_SEP)
+        window = [line.partition(_SEP) for line in reversed(text.splitlines())]
+        for commit, _, time in window:
             total = self._total(served, env, commit)
             if total is not None:
                 points.append({"commit": commit, "time": time, "totalUsd": total})
+        self._keep(env, {commit for commit, _, _ in window})
         loaded = _loaded(connections, env)
         budget = loaded.config.budget if loaded else None
         limit = budget.monthly_usd if budget else None
@@ -231,6 +255,12 @@ class CostHistory:
             "budgetUsd": None if limit is None else str(limit.quantize(_CENT)),
             "points": points,
         }
+
+    def _keep(self, env: str, commits: set[str]) -> None:
+        """Forget ``env``'s figures of snapshots no longer in the window."""
+        with self._lock:
+            for key in [k for k in self._totals if k[0] == env and k[1] not in commits]:
+                del self._totals[key]
 
     def _total(self, served: Served, env: str, commit: str) -> str | None:
         key = (env, commit)
