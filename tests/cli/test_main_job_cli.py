@@ -16,6 +16,7 @@ import pytest
 from reconciler.sandbox import SystemClock
 from reconciler.structs.errors import ExitCode
 from tests.fixtures_engine import ENV, KEYS, ConfigRepo
+from tests.proc_status import signal_status
 
 
 def reconcile(
@@ -150,9 +151,10 @@ def test_ctrl_c_stops_new_work_records_in_flight_and_exits_130(
         if audit.exists() and audit.read_text().count('"result":"ACCEPTED') >= 3:
             break
         time.sleep(0.05)
+    status = signal_status(proc.pid)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == ExitCode.INTERRUPTED, err
+    assert proc.returncode == ExitCode.INTERRUPTED, f"{status}\n{err}"
     entries = [json.loads(line) for line in audit.read_text().splitlines()]
     actions = [e["action"] for e in entries if not e["result"].startswith("INTENT")]
     assert actions.count("MODEL_CREATED") == 3 and actions[-1] == "CONFIG_SYNC"

@@ -16,6 +16,7 @@ import requests
 from click.testing import CliRunner
 
 from reconciler.cli.sandbox import sandbox
+from tests.proc_status import signal_status
 from tests.sandbox.api import MODELS, model_body
 
 READER_SECRET = "s3cret-reader-value"
@@ -38,8 +39,14 @@ class Running:
         self.url = lines.get(timeout=60).strip()  # a cold first import on a busy machine
 
     def stop(self, signum: int) -> tuple[int, str]:
+        status = signal_status(self.process.pid)
         self.process.send_signal(signum)
-        _, err = self.process.communicate(timeout=60)
+        try:
+            _, err = self.process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, err = self.process.communicate(timeout=10)
+            pytest.fail(f"no exit 60 s after signal {signum}; when sent: {status}\n{err[-2000:]}")
         return self.process.returncode, err
 
 
