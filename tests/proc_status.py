@@ -1,16 +1,35 @@
-"""What a child process's kernel status says about its signals, for failure messages.
+"""Child processes that a test stops with a signal: what they inherit, and what they had.
 
-Two tests that stop a child with SIGTERM or SIGINT failed together twice in 2,000-test runs
-of fresh clones (the child neither stopped nor exited 130) and never alone; their messages
-now carry the child's state and its blocked, ignored and caught signals at the moment the
-signal was sent, so the next failure says whether the child was stopped or deaf to it.
+A shell starts a background job (``cmd &``, without job control) with SIGINT and SIGQUIT
+ignored, every process under it inherits that, and a Python started with SIGINT ignored
+installs no KeyboardInterrupt handler: the suite run that way had two tests fail whose
+child is stopped with Ctrl-C (found on 2026-12-07 from the child's SigIgn, 0x...06).
+``interruptible`` gives the children of a test the Ctrl-C a terminal gives, and
+``signal_status`` puts a child's signal state in a failure message.
 """
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _FIELDS = ("State", "SigBlk", "SigIgn", "SigCgt")
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Processes started inside do not inherit an ignored SIGINT: a handler in this process
+    is reset to the default at exec, an ignored signal is not."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if previous is signal.SIG_IGN:
+            signal.signal(signal.SIGINT, previous)
 
 
 def signal_status(pid: int) -> str:

@@ -16,7 +16,7 @@ import pytest
 from reconciler.sandbox import SystemClock
 from reconciler.structs.errors import ExitCode
 from tests.fixtures_engine import ENV, KEYS, ConfigRepo
-from tests.proc_status import signal_status
+from tests.proc_status import interruptible, signal_status
 
 
 def reconcile(
@@ -138,13 +138,14 @@ def test_ctrl_c_stops_new_work_records_in_flight_and_exits_130(
     repo = make_config_repo(server.base_url)
     for i in range(3):
         repo.write_model(f"model-{i}")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reconciler", "--env", ENV, "--yes", "--root", str(repo.root)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **repo.environ},
-    )
+    with interruptible():
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "reconciler", "--env", ENV, "--yes", "--root", str(repo.root)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **repo.environ},
+        )
     audit = repo.root / "state" / ENV / "audit.jsonl"
     deadline = time.monotonic() + 60  # a cold first import on a busy machine takes seconds
     while time.monotonic() < deadline:

@@ -16,7 +16,7 @@ import requests
 from click.testing import CliRunner
 
 from reconciler.cli.sandbox import sandbox
-from tests.proc_status import signal_status
+from tests.proc_status import interruptible, signal_status
 from tests.sandbox.api import MODELS, model_body
 
 READER_SECRET = "s3cret-reader-value"
@@ -26,12 +26,13 @@ class Running:
     """A ``reconcile sandbox`` process and the first line it printed."""
 
     def __init__(self, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "reconciler", "sandbox", "--port", "0", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        with interruptible():
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "reconciler", "sandbox", "--port", "0", *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
         lines: queue.Queue[str] = queue.Queue()
         assert self.process.stdout is not None
         stdout = self.process.stdout
