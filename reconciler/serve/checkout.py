@@ -91,23 +91,24 @@ def refuse_uncommitted(served: Served, env: str) -> None:
     """409 when the served checkout is not on its branch (``elsewhere``), or naming the files
     when ``environments/<env>/`` differs from its branch (edited, staged, new, deleted or
     ignored files)."""
-    away = elsewhere(served)
-    if away:
-        raise ApiError(409, "conflict", f"{away}. {switch_back(served)}")
-    found = uncommitted(served, env)
-    if found:
-        raise ApiError(409, "conflict", f"{found}. {UNCOMMITTED_FIX}")
+    if found := _not_committed(served, env):
+        raise ApiError(409, "conflict", "{}. {}".format(*found))
 
 
 def check_committed(served: Served, env: str) -> None:
     """``refuse_uncommitted`` for a queued job, which fails with the same words: the job
     applies the files of the checkout, which must be the served branch's."""
-    away = elsewhere(served)
-    if away:
-        raise ConfigError(away, hint=switch_back(served))
-    found = uncommitted(served, env)
-    if found:
-        raise ConfigError(found, hint=UNCOMMITTED_FIX)
+    if found := _not_committed(served, env):
+        raise ConfigError(found[0], hint=found[1])
+
+
+def _not_committed(served: Served, env: str) -> tuple[str, str] | None:
+    """What keeps the checkout's ``environments/<env>/`` from being its branch's, and the fix."""
+    if away := elsewhere(served):
+        return away, switch_back(served)
+    if found := uncommitted(served, env):
+        return found, UNCOMMITTED_FIX
+    return None
 
 
 UNCOMMITTED_FIX = (
