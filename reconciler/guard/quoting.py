@@ -26,6 +26,8 @@ from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 
 from reconciler.guard.folding import skeleton
+from reconciler.guard.gating import positions
+from reconciler.structs.display import ELLIPSIS
 
 QUOTE_CHARS = 60
 _TOKEN = re.compile(r"\S+")
@@ -78,7 +80,7 @@ def shortened(text: str, limit: int = QUOTE_CHARS) -> str:
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", limit // 2, limit)
-    return text[: cut if cut > 0 else limit - 1].rstrip(" ,;:") + "…"
+    return text[: cut if cut > 0 else limit - 1].rstrip(" ,;:") + ELLIPSIS
 
 
 def _in_base(view: str, base: str, start: int, end: int) -> tuple[int, int]:
@@ -120,7 +122,7 @@ def _in_source(origin: Origin, start: int, end: int) -> tuple[int, int] | None:
     for slack in sorted({_SLACK, _SLACK + min(abs(len(source) - len(base)), _MAX_SLACK)}):
         low, high = max(0, expected - slack), min(len(source), after + slack)
         window = Origin(source[low:high], skeleton(source[low:high]))
-        places = _occurrences(window.base, wanted)
+        places = positions(window.base, wanted, len(window.base))
         if places:
             at = min(places, key=lambda place: abs(place - (expected - low)))
             if len(window.source) == len(window.base):  # the lengths changed elsewhere
@@ -130,16 +132,6 @@ def _in_source(origin: Origin, start: int, end: int) -> tuple[int, int] | None:
     if len(source) <= _WHOLE:  # a subject spelled out in the view: align the whole text
         return _by_tokens(origin, start, end)
     return None
-
-
-def _occurrences(text: str, wanted: str) -> list[int]:
-    """Every place ``wanted`` starts in ``text``."""
-    places: list[int] = []
-    at = text.find(wanted)
-    while at != -1:
-        places.append(at)
-        at = text.find(wanted, at + 1)
-    return places
 
 
 def _by_tokens(origin: Origin, start: int, end: int) -> tuple[int, int] | None:

@@ -29,6 +29,7 @@ from reconciler.guard.policy import GuardPolicy, Verdict
 from reconciler.guard.quoting import Origin, quoted, shortened
 from reconciler.guard.reports import spell_out_subjects
 from reconciler.guard.rules import Rule, RuleSet
+from reconciler.structs import display
 
 if TYPE_CHECKING:
     from reconciler.guard.ngram_model import NgramModel
@@ -179,7 +180,7 @@ def _describe(hits: list[_Hit]) -> str:
     """The reason for one phrase, found by one rule or by several (``weight 1.0 + 0.6``)."""
     first = hits[0]
     rule, snippet = first.rule, first.snippet
-    shown = snippet if len(snippet) <= _SNIPPET else snippet[: _SNIPPET - 1] + "…"
+    shown = display.shortened(snippet, _SNIPPET)
     where = "" if first.via == "plain" else f", found after undoing {first.via}"
     if first.weight < rule.weight:
         where += ", quoted, narrated or reported, so counted at half"
