@@ -92,7 +92,7 @@ class ProgressPrinter:
         rows += [self._row(e) for e in events[hidden:]]
         limit = max(1, self._columns() - 1)
         up = f"\x1b[{self._drawn}F" if self._drawn else ""
-        body = "".join(f"\x1b[2K{_clip(row, limit)}\n" for row in rows)
+        body = "".join(f"\x1b[2K{shortened(row, limit)}\n" for row in rows)  # a line each
         self._out.write(up + body + "\x1b[J")
         self._drawn = len(rows)
 
@@ -112,8 +112,3 @@ class ProgressPrinter:
 
     def _elapsed(self) -> str:
         return f"{time.monotonic() - self._start:6.1f}s"
-
-
-def _clip(row: str, width: int) -> str:
-    """One terminal line at most; a cut row ends with an ellipsis."""
-    return shortened(row, width)
