@@ -55,11 +55,23 @@ BLOCK_CHARS = 4096
 POLICY = GuardPolicy(mode="flag")  # rules and the shipped model, as scans run by default
 RULES = GuardPolicy(mode="flag", model=False)
 CONTACT_CENTRE = HERE.parent / "tests" / "guard" / "data" / "contact_centre_benign.jsonl"
-# A reviewer's customer messages and attacks in a customer's register (2026-12-07): reported,
-# never a target; its wrong blocks were read and fixed (tests/guard/data/README.md).
-CUSTOMER_PROBE = HERE.parent / "tests" / "guard" / "data" / "customer_probe.jsonl"
-# A red team's attacks on the customer's-own exemption and the model (2026-12-07): reported.
-RED_TEAM = HERE.parent / "tests" / "guard" / "data" / "red_team_attacks.jsonl"
+DATA = HERE.parent / "tests" / "guard" / "data"
+# Every set measured beside the dev set, in the order reported: its key in the result, its
+# option and the file it defaults to (tests/guard/data/README.md says where each came from).
+# Besides the multilingual, other-phrasings and contact-centre sets (targets), reviewers'
+# sets reported with no target: customer messages and attacks in a customer's register, a
+# red team's attacks on the customer's-own exemption and the model, the general shapes of
+# the injection literature written blind, and customers' twins of those shapes written to
+# break rules for them (all 2026-12-07).
+MEASURED = (
+    ("multilingual", "--multilingual", MULTILINGUAL),
+    ("phrasings", "--phrasings", PHRASINGS),
+    ("contact_centre", "--contact-centre", CONTACT_CENTRE),
+    ("customer_probe", "--customer-probe", DATA / "customer_probe.jsonl"),
+    ("red_team", "--red-team", DATA / "red_team_attacks.jsonl"),
+    ("general_shapes", "--general-shapes", DATA / "general_shapes.jsonl"),
+    ("customer_twins", "--customer-twins", DATA / "customer_twins.jsonl"),
+)
 MODEL_FILES = HERE.parent / "reconciler" / "guard" / "model"
 TARGETS = {
     "training out-of-fold recall": (">=", 0.85),
@@ -448,7 +460,7 @@ def _print_text(result: dict[str, Any], checks: list[tuple[str, str, float | str
                 f"training, model alone: recall {model['recall']:.1%} at"
                 f" {model['fpr']:.2%} false positives"
             )
-    for key in ("dev", "multilingual", "phrasings", "contact_centre", "customer_probe", "red_team"):
+    for key in ("dev", *(key for key, _, _ in MEASURED)):
         if key not in result:
             continue
         figures = result[key]
@@ -488,10 +500,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the evaluation; 0 when every target is met, 1 when one is missed, 2 without data."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--dev", type=Path, default=None, help="development set (JSONL)")
-    parser.add_argument("--multilingual", type=Path, default=MULTILINGUAL)
-    parser.add_argument(
-        "--phrasings", type=Path, default=PHRASINGS, help="report-only multilingual set"
-    )
+    for key, option, default in MEASURED:
+        parser.add_argument(option, type=Path, default=default, dest=key, help=f"{key} set")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--no-suite", action="store_true", help="skip the obfuscation suite")
     parser.add_argument("--seed", type=int, default=None, help="seed for the random blocks")
@@ -510,11 +520,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--oof", type=Path, default=None, help="out-of-fold scores from tools/train_guard.py --oof"
     )
-    parser.add_argument("--contact-centre", type=Path, default=CONTACT_CENTRE)
-    parser.add_argument(
-        "--customer-probe", type=Path, default=CUSTOMER_PROBE, help="report-only set"
-    )
-    parser.add_argument("--red-team", type=Path, default=RED_TEAM, help="report-only set")
     parser.add_argument("--classifier", type=Path, default=None, help="model folder")
     parser.add_argument("--classifier-threshold", type=float, default=0.5)
     args = parser.parse_args(argv)
@@ -539,16 +544,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     dev_rows = load_rows(dev_path)
     result["dev"] = evaluate(dev_rows, policy)
-    if args.multilingual.is_file():
-        result["multilingual"] = evaluate(load_rows(args.multilingual), policy)
-    if args.phrasings.is_file():
-        result["phrasings"] = evaluate(load_rows(args.phrasings), policy)
-    if args.contact_centre.is_file():
-        result["contact_centre"] = evaluate(load_rows(args.contact_centre), policy)
-    if args.customer_probe.is_file():
-        result["customer_probe"] = evaluate(load_rows(args.customer_probe), policy)
-    if args.red_team.is_file():
-        result["red_team"] = evaluate(load_rows(args.red_team), policy)
+    for key, _, _ in MEASURED:
+        path: Path = getattr(args, key)
+        if path.is_file():
+            result[key] = evaluate(load_rows(path), policy)
     result["training"] = out_of_fold(args.oof)
     result["wheel_growth_mb"] = wheel_growth_mb()
     result["blocks_ms"] = block_latency(dev_rows, args.blocks, seed, RULES, args.rounds)

@@ -94,6 +94,7 @@ def test_json_output_shape_and_exit_status(
     )
     argv = ["--dev", str(dev), "--multilingual", str(multilingual), "--json", "--blocks", "5"]
     argv += ["--customer-probe", str(probe), "--red-team", str(probe)]
+    argv += ["--general-shapes", str(probe), "--customer-twins", str(probe)]
     status = guard_eval.main([*argv, "--phrasings", str(phrasings), "--seed", "7"])
     result = json.loads(capsys.readouterr().out)
     assert result["seed"] == 7
@@ -112,7 +113,10 @@ def test_json_output_shape_and_exit_status(
         "benign": 1,
     }
     assert result["red_team"]["pooled"]["attacks"] == 1
-    assert not any("probe" in t["target"] or "red" in t["target"] for t in result["targets"])
+    assert result["general_shapes"]["pooled"]["benign"] == 1
+    assert result["customer_twins"]["pooled"]["fpr"] == 0.0
+    reviewers = ("probe", "red", "shapes", "twins")
+    assert not any(word in t["target"] for t in result["targets"] for word in reviewers)
     # the other phrasings are a target now (issue 29: at least half caught)
     assert result["phrasings"]["by_lang"]["ru"] == {"recall": 0.0, "rows": 1}
     assert "other phrasings recall" in {t["target"] for t in result["targets"] if not t["met"]}
