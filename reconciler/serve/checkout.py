@@ -144,13 +144,16 @@ class ServingMark:
         self.path: Path = locks_folder(served.repo) / "serve.lock"
         self.top = served.top
         self._handle: IO[str] | None = None
+        self._shared = False  # another service held it when this one looked, and was told
 
     def take(self, *, sandbox: bool) -> None:
         """Hold the mark; when another service holds it, log a warning and serve anyway, or
         with ``--sandbox`` on both refuse (ConfigError): each would run its own emulator on
-        the one state file under ``.reconciler/sandbox/``, overwriting the other's models."""
-        if self._handle is not None:
-            return  # held already (the CLI takes it before announcing its URL)
+        the one state file under ``.reconciler/sandbox/``, overwriting the other's models.
+        Taken again (the CLI takes it before announcing its URL, ``Service.start`` after),
+        it does nothing: the operator is warned once."""
+        if self._handle is not None or self._shared:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+", encoding="utf-8")
         if not try_lock(handle):
@@ -172,6 +175,7 @@ class ServingMark:
                 pid or "unknown",
                 self.top,
             )
+            self._shared = True
             return
         handle.truncate(0)
         handle.write(f"{os.getpid()} {'sandbox' if sandbox else 'gateway'}\n")
@@ -179,6 +183,7 @@ class ServingMark:
         self._handle = handle
 
     def release(self) -> None:
+        self._shared = False
         if self._handle is not None:
             self._handle.close()
             self._handle = None

@@ -336,6 +336,23 @@ def test_a_second_sandbox_service_on_one_checkout_is_refused(served_repo: Config
     again.release()
 
 
+def test_a_service_that_finds_the_mark_held_warns_once(
+    served_repo: ConfigRepo, caplog: pytest.LogCaptureFixture
+) -> None:
+    served = open_served(served_repo.root)
+    first = ServingMark(served)
+    first.take(sandbox=False)
+    caplog.set_level(logging.WARNING, logger="reconciler.serve")
+    second = ServingMark(served)
+    try:
+        second.take(sandbox=False)  # the CLI, before announcing its URL
+        second.take(sandbox=False)  # then Service.start
+    finally:
+        first.release()
+    warned = [r for r in caplog.records if "another reconcile serve" in r.getMessage()]
+    assert len(warned) == 1
+
+
 def test_an_edit_made_while_the_job_waits_fails_the_job_before_anything_is_applied(
     api: Api, served_repo: ConfigRepo, sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
