@@ -271,6 +271,23 @@ class Repository:
         """A config value as git resolves it for this repository (every level, includes), or ''."""
         return self.run("config", "--get", key, check=False).text.strip()
 
+    def changed_paths(self, pathspec: str | None = None) -> list[str]:
+        """Every path ``git status`` lists (staged, edited, new, deleted; untracked files one
+        by one), under ``pathspec`` when given, relative to the top. Read with ``-z``: a name
+        with a space, a quote or a non-ASCII letter is the name itself, not git's quoted
+        form, and a rename is its new path (the old one is the field after it)."""
+        spec = ["--", pathspec] if pathspec is not None else []
+        fields = self.text("status", "--porcelain", "-z", "--untracked-files=all", *spec)
+        parts = iter(fields.split("\0"))
+        paths = []
+        for entry in parts:
+            if len(entry) < 4:
+                continue
+            paths.append(entry[3:])
+            if entry[0] in "RC":
+                next(parts, None)  # the rename's or copy's source
+        return paths
+
     def dirty(self, pathspec: str, *, untracked: bool = True) -> bool:
         """Whether anything under ``pathspec`` differs from HEAD (staged, edited, new, deleted)."""
         flags = ["--untracked-files=all"] if untracked else []

@@ -127,10 +127,8 @@ def _refuse_strays(root: Path, env: str) -> None:
     a token or a link to ``/etc/passwd`` dropped there would reach the remote."""
     repo = require(root)
     folder = repo.path(root, "state", env) + "/"
-    lines = repo.text("status", "--porcelain", "--untracked-files=all", "--", folder)
     strays = []
-    for line in lines.splitlines():
-        path = line[3:].strip('"')
+    for path in repo.changed_paths(folder):
         name = path.removeprefix(folder)
         if _TEMPORARY.fullmatch(name):
             continue

@@ -209,9 +209,8 @@ def _tracked(repo: Repository, remote: str) -> tuple[str, str, str]:
 
 def _refuse_dirty(repo: Repository, root: Path, upstream: str) -> list[str]:
     """Refuse edits outside the agent's own paths; return the paths inside them."""
-    lines = repo.text("status", "--porcelain", "--untracked-files=all").splitlines()
     mine = tuple(repo.path(root, p) + "/" for p in OWN_PATHS)
-    paths = [line[3:].strip('"') for line in lines]
+    paths = repo.changed_paths()
     edits = [p for p in paths if not p.startswith(mine)]
     if edits:
         shown = ", ".join(edits[:5]) + (f" and {len(edits) - 5} more" if len(edits) > 5 else "")

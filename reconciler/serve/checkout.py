@@ -124,9 +124,7 @@ def uncommitted(served: Served, env: str) -> str | None:
     alone does not list it, yet the job loads every manifest in the folder, so an ignored
     manifest went live recorded as the clean commit."""
     folder = served.path("environments", env)
-    lines = served.repo.text("status", "--porcelain", "--untracked-files=all", "--", folder)
-    paths = [line[3:].strip('"') for line in lines.splitlines()]
-    paths += served.repo.ignored_manifests(folder)
+    paths = served.repo.changed_paths(folder) + served.repo.ignored_manifests(folder)
     if not paths:
         return None
     more = len(paths) - SHOWN

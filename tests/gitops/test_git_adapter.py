@@ -177,3 +177,20 @@ def test_a_checkout_trusted_through_git_config_variables_rebases_and_pushes(
     assert push_state(gitops_remote.a, sleep=lambda _s: None).pushed
     result = push_state(gitops_remote.b, sleep=lambda _s: None)
     assert (result.pushed, result.rebases) == (True, 1), result
+
+
+def test_changed_paths_are_the_names_themselves_and_a_rename_its_new_path(tmp_path: Path) -> None:
+    """Read from ``git status -z``: git's quoted form ("\\303\\244 b.yaml") and a rename's
+    "old -> new" were taken for paths by the line parsers this replaced."""
+    root = init_repo(tmp_path / "repo")
+    models = root / "environments" / "staging" / "models"
+    git(root, "mv", str(models / "a.yaml"), str(models / "renamed.yaml"))
+    write(models / "ä b.yaml", "kind: ModelEndpoint\n")
+    write(root / "state" / "staging" / 'say "hi".txt', "x\n")
+    repo = require(root)
+    assert sorted(repo.changed_paths()) == [
+        "environments/staging/models/renamed.yaml",
+        "environments/staging/models/ä b.yaml",
+        'state/staging/say "hi".txt',
+    ]
+    assert repo.changed_paths("state/") == ['state/staging/say "hi".txt']
