@@ -271,6 +271,11 @@ class Repository:
         """A config value as git resolves it for this repository (every level, includes), or ''."""
         return self.run("config", "--get", key, check=False).text.strip()
 
+    def distance(self, mine: str, theirs: str) -> tuple[int, int]:
+        """Commits only on ``mine``, and only on ``theirs`` (ahead, behind)."""
+        counts = self.text("rev-list", "--left-right", "--count", f"{mine}...{theirs}").split()
+        return int(counts[0]), int(counts[1])
+
     def changed_paths(self, pathspec: str | None = None) -> list[str]:
         """Every path ``git status`` lists (staged, edited, new, deleted; untracked files one
         by one), under ``pathspec`` when given, relative to the top. Read with ``-z``: a name

@@ -64,11 +64,11 @@ def fast_forward(
     own = _refuse_dirty(repo, root, upstream)
     records = repo.path(root, "state", env) + "/" if env else None
     pending = records is not None and any(p.startswith(records) for p in own)
-    ahead, behind = _distance(repo, upstream)
+    ahead, behind = repo.distance("HEAD", upstream)
     incoming = behind
     if pending and settle is not None:
         settle()
-        ahead, behind = _distance(repo, upstream)
+        ahead, behind = repo.distance("HEAD", upstream)
     pushed = 0
     if ahead and env and records:
         if not _records_only(repo, upstream, records):
@@ -82,7 +82,7 @@ def fast_forward(
         if push:
             _chains(root, repo, upstream, env)
             _push_records(root, remote=remote, upstream=upstream, ahead=ahead)
-            pushed, (ahead, behind) = ahead, _distance(repo, upstream)
+            pushed, (ahead, behind) = ahead, repo.distance("HEAD", upstream)
     if ahead and behind:
         raise ConfigError(
             f"the checkout has diverged from {upstream}: {ahead} local commit(s) are not on "
@@ -221,9 +221,3 @@ def _refuse_dirty(repo: Repository, root: Path, upstream: str) -> list[str]:
             "('git stash -u' or 'git checkout -- PATH')",
         )
     return [p for p in paths if p.startswith(mine)]
-
-
-def _distance(repo: Repository, upstream: str) -> tuple[int, int]:
-    """Commits only on HEAD, and only on ``upstream``."""
-    counts = repo.text("rev-list", "--left-right", "--count", f"HEAD...{upstream}").split()
-    return int(counts[0]), int(counts[1])

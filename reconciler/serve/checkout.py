@@ -53,8 +53,7 @@ def follow_remote(served: Served, *, remote: str) -> None:
                 "('git fetch' in the served checkout)",
             ) from exc
         mine = served.tip()
-        counts = repo.text("rev-list", "--left-right", "--count", f"{mine}...{theirs}").split()
-        ahead, behind = int(counts[0]), int(counts[1])
+        ahead, behind = repo.distance(mine, theirs)
         if not behind:
             return  # current, or ahead by commits the job's push publishes
         if ahead:
