@@ -121,16 +121,20 @@ def _explain(doc: Document, error: ValidationError) -> list[Problem]:
     return [doc.problem(path, rule=f"schema-{keyword}", message=f"{where}: {text}", fix=fix)]
 
 
-# Keywords whose fix is the limit itself: the field's description says what it is for, not
-# how long it may be or what type it takes.
+# The size keywords: how a value breaks the limit, in what unit, and the fix, which is the
+# limit itself (the field's description says what it is for, not how long it may be).
+_SIZES = {
+    "maxLength": ("longer than", "character(s)", "shorten it to {} characters or fewer"),
+    "minLength": ("shorter than", "character(s)", "write at least {} character(s)"),
+    "maxItems": ("more than", "item(s)", "keep {} item(s) or fewer"),
+    "minItems": ("fewer than", "item(s)", "list at least {} item(s)"),
+    "maxProperties": ("more than", "entries", "keep {} entries or fewer"),
+    "minProperties": ("fewer than", "entries", "write at least {} entries"),
+}
+# Keywords whose fix is the limit itself: the size keywords', and the type's.
 _FIXES: dict[str, Callable[[Any], str]] = {
     "type": lambda kind: f"write a value of type {_kinds(kind)}",
-    "maxLength": lambda n: f"shorten it to {n} characters or fewer",
-    "minLength": lambda n: f"write at least {n} character(s)",
-    "maxItems": lambda n: f"keep {n} item(s) or fewer",
-    "minItems": lambda n: f"list at least {n} item(s)",
-    "maxProperties": lambda n: f"keep {n} entries or fewer",
-    "minProperties": lambda n: f"write at least {n} entries",
+    **{keyword: fix.format for keyword, (_, _, fix) in _SIZES.items()},
 }
 
 
@@ -183,19 +187,9 @@ def _describe(keyword: str, error: ValidationError, *, secretive: bool) -> str:
     return f"is invalid ({keyword}){got}"
 
 
-_SIZES = {
-    "maxLength": ("longer than", "character(s)"),
-    "minLength": ("shorter than", "character(s)"),
-    "maxItems": ("more than", "item(s)"),
-    "minItems": ("fewer than", "item(s)"),
-    "maxProperties": ("more than", "entries"),
-    "minProperties": ("fewer than", "entries"),
-}
-
-
 def _size(keyword: str, error: ValidationError) -> str:
     """``is longer than 500 character(s) (got 1042)``: the limit and the size, not the value."""
-    words, unit = _SIZES[keyword]
+    words, unit, _ = _SIZES[keyword]
     value = error.instance
     size = f" (got {len(value)})" if isinstance(value, (str, list, dict)) else ""
     return f"is {words} {error.validator_value} {unit}{size}"
