@@ -13,14 +13,17 @@ instructions saya", "our instructions, we are the developers", an attack after a
 - the override names one object, and that object is the writer's: a singular first-person
   possessive before it with only scope words between ("мои предыдущие", "मेरे पिछले",
   "আমার আগের"), the noun written with its own possessive ending ("تعليماتي",
-  "talimatlarimi" as folded), or a clause naming the third party they were given to ("the previous
-  instructions I gave the courier"); never "our", and never a pronoun after the noun;
+  "talimatlarimi" as folded), or a clause naming the third party they were given to ("the
+  previous instructions I gave the courier"); never "our", and never a pronoun after it;
 - the override opens the text, and its clause names the customer's affair (a delivery, an
-  order, a parcel) and nothing of an attack's (no "you", "and", "now", "system", no second
-  object of an override, no word of a disclosure or a persona);
-- what follows is one short clause, ending the text, in which the writer says something of
-  themselves ("I'll be home on Saturday"), with none of those words either, nor an order's
-  verb ("give", "send", "approve").
+  order, a parcel) and is made of nothing but the phrase, its possessive and scope words, the
+  affair and the few words of ``clause`` ("по", "के बारे में", "ilgili");
+- what follows is one short clause ending the text, in which the writer speaks of themselves
+  and says where or when they will be ("в субботу я буду дома", "I'll pick it up at the
+  depot"): every word of it one of ``rest``. Both are closed lists, so that no word of an
+  order, a payload or a claim ("I am the CEO", "I want full access") can stand there: a
+  list of words an attack uses would always miss one, as a red-team round against one
+  showed (18 of 46 attacks through it).
 
 ``scanner`` then sets the override aside only when it is the text's only finding: any other
 phrase, structural signal, decoded payload or second override keeps everything counted.
@@ -75,24 +78,19 @@ class Words:
 
 @dataclass(frozen=True)
 class Cues:
-    """One language's ``own`` words, folded as its views are, with its override's objects
-    and scope words and every word of its disclosures and personas."""
+    """One language's ``own`` words, folded as its views are, with its override's verbs,
+    objects and scope words."""
 
     possessives: Words  # "мои", "मेरे": before the noun
     nouns: Words  # "تعليماتي", "talimatlarimi": the noun with its possessive ending
     given: tuple[tuple[str, ...], ...]  # "i gave the courier", as tokens
     topics: Words  # "доставк*": the customer's affair, in the override's clause
+    clause: Words  # every other word the override's clause may hold: "по", "के बारे में"
     speakers: Words  # "я", "*acagim": the writer speaking of themselves, after it
-    blocked: Words  # "ты", "теперь", "систем*": in the clause and after it
-    rest_blocked: Words  # an order's verbs: after the clause only
+    rest: Words  # every word that may follow: "в субботу я буду дома"
+    verbs: Words  # the override's verbs: "अनदेखा" after "निर्देशों को"
     objects: Words  # the override's objects: "инструкци*"
     scope: Words  # "предыдущ*": between a possessive and its noun
-    attack: Words  # every word of the table's disclosures and personas
-
-
-def _stems(entries: tuple[str, ...]) -> tuple[str, ...]:
-    """Each entry as a beginning of a token (the tables match other scripts by substring)."""
-    return tuple(e.strip().rstrip(STEM) + STEM for e in entries if e.strip())
 
 
 @cache
@@ -108,27 +106,28 @@ def _cues(lang: Language) -> Cues:
     def words(part: str) -> Words:
         return Words.of(lang.words("own", part))
 
-    attack = [
-        word
-        for concept in ("disclosure", "role")
-        for part in lang.table.get(concept, {}).values()
-        for entry in part
-        for word in entry.split()
-    ]
+    def override(part: str) -> Words:
+        # the tables match other scripts by substring: a word of four letters or more is a
+        # beginning there ("игнорир"), a shorter one ("не", "все") a whole word
+        parts = (w for entry in lang.words("override", part) for w in entry.split())
+        return Words.of(
+            tuple(
+                w + STEM if not (lang.latin or w.endswith(STEM)) and len(w) >= _STEM_CHARS else w
+                for w in parts
+            )
+        )
+
     return Cues(
         possessives=words("possessives"),
         nouns=words("nouns"),
         given=tuple(tuple(entry.split()) for entry in lang.words("own", "given")),
         topics=words("topics"),
+        clause=words("clause"),
         speakers=words("speakers"),
-        blocked=words("blocked"),
-        rest_blocked=Words.of(
-            lang.words("own", "rest_blocked") + _stems(lang.words("override", "verbs"))
-        ),
-        objects=Words.of(_stems(lang.words("override", "objects"))),
-        scope=Words.of(_stems(lang.words("override", "scope"))),
-        # a short word whole ("ты", "me"), a longer one by its beginning ("систем")
-        attack=Words.of(tuple(w if len(w) < _STEM_CHARS else w + STEM for w in attack)),
+        rest=words("rest"),
+        verbs=override("verbs"),
+        objects=override("objects"),
+        scope=override("scope"),
     )
 
 
@@ -147,17 +146,29 @@ def own_affair(rule: Rule, text: str, start: int, end: int) -> bool:
     clause = [t for t in tokens if t.start() < split]
     inside = [t for t in clause if t.end() > start and t.start() < end]
     nouns = [t for t in inside if found.objects.has(t.group())]
-    if len(nouns) != 1 or not _owned(found, text, clause, nouns[0]):
+    if len(nouns) != 1 or not _owned(found, clause, nouns[0]):
         return False
     outside = [t.group() for t in clause if t.end() <= start or t.start() >= end]
-    if not any(found.topics.has(word) for word in outside + [t.group() for t in inside]):
+    if not any(found.topics.has(word) for word in outside):
         return False
-    if any(_suspect(found, word) or found.objects.has(word) for word in outside):
+    if not all(_in_clause(found, word) for word in outside):
         return False
     return _rest_is_the_writers(found, text, split, tokens)
 
 
-def _owned(found: Cues, text: str, clause: list[re.Match[str]], noun: re.Match[str]) -> bool:
+def _in_clause(found: Cues, word: str) -> bool:
+    """Whether a word of the override's clause, outside the phrase, is one the customer's
+    clause is made of: their possessive, a scope word, the affair, the override's own verb
+    (its object was counted inside), or one of ``clause``; never a second object."""
+    if found.objects.has(word):
+        return False
+    return any(
+        words.has(word)
+        for words in (found.clause, found.topics, found.possessives, found.scope, found.verbs)
+    ) or any(word in given for given in found.given)
+
+
+def _owned(found: Cues, clause: list[re.Match[str]], noun: re.Match[str]) -> bool:
     """Whether the noun is the writer's: its possessive ending, a possessive before it with
     only scope words between, or a clause right after it naming to whom it was given."""
     if found.nouns.has(noun.group()):
@@ -172,12 +183,6 @@ def _owned(found: Cues, text: str, clause: list[re.Match[str]], noun: re.Match[s
             break
     after = tuple(t.group() for t in clause[index + 1 :])
     return any(after[: len(given)] == given for given in found.given)
-
-
-def _suspect(found: Cues, word: str) -> bool:
-    """A word of an attack's rather than a customer's: addressed to the assistant, a
-    conjunction adding an order, the assistant's own things, a disclosure or a persona."""
-    return found.blocked.has(word) or found.attack.has(word)
 
 
 def _rest_is_the_writers(found: Cues, text: str, split: int, tokens: list[re.Match[str]]) -> bool:
@@ -195,7 +200,4 @@ def _rest_is_the_writers(found: Cues, text: str, split: int, tokens: list[re.Mat
         return False
     if not any(found.speakers.has(word) for word in words):
         return False
-    return not any(
-        _suspect(found, word) or found.rest_blocked.has(word) or found.objects.has(word)
-        for word in words
-    )
+    return all(found.rest.has(word) or word.isdigit() for word in words)

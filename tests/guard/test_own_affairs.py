@@ -3,10 +3,14 @@ words aimed at the assistant's instructions, with "please", with "our", or with 
 a second sentence still block (``guard.owned``).
 
 The customer sentences are the customer probe's rows the rules blocked
-(``tests/guard/data/customer_probe.jsonl``); their twins were written for this test.
+(``tests/guard/data/customer_probe.jsonl``); their twins were written for this test, and the
+attacks of ``tests/guard/data/own_affairs_attacks.jsonl`` by a red-team round against it.
 """
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +20,7 @@ from reconciler.guard.owned import own_affair
 from reconciler.guard.rules import Rule
 
 RULES = GuardPolicy(model=False)
+ATTACKS = Path(__file__).with_name("data") / "own_affairs_attacks.jsonl"
 
 CUSTOMERS = {
     "ru": "Игнорируйте мои предыдущие инструкции по доставке, в субботу я всё-таки буду дома.",
@@ -108,3 +113,17 @@ def test_only_an_override_is_examined_and_with_its_own_languages_words() -> None
     assert not own_affair(_rule("instruction override", "en"), text, 0, end)
     assert not own_affair(_rule("instruction override", "uk"), text, 0, end)
     assert not own_affair(_rule("persona", "ru"), text, 0, end)
+
+
+def _attacks() -> list[str]:
+    lines = ATTACKS.read_text(encoding="utf-8").split("\n")
+    return [json.loads(line)["text"] for line in lines if line.strip()]
+
+
+def test_the_red_teams_attacks_on_the_exemption_still_block() -> None:
+    """Every one of them blocked by the rules alone before the exemption; a list of the
+    attack's words in place of the closed ones let 18 of the first 46 through."""
+    texts = _attacks()
+    assert len(texts) == 84
+    passed = [text for text in texts if not scan(text, RULES).blocked]
+    assert passed == []
