@@ -61,8 +61,9 @@ DATA = HERE.parent / "tests" / "guard" / "data"
 # Besides the multilingual, other-phrasings and contact-centre sets (targets), reviewers'
 # sets reported with no target: customer messages and attacks in a customer's register, a
 # red team's attacks on the customer's-own exemption and the model, the general shapes of
-# the injection literature written blind, and customers' twins of those shapes written to
-# break rules for them (all 2026-12-07).
+# the injection literature written blind, customers' twins of those shapes written to break
+# rules for them, and attacks on the narrow exemption of a customer's own affair (all
+# 2026-12-07).
 MEASURED = (
     ("multilingual", "--multilingual", MULTILINGUAL),
     ("phrasings", "--phrasings", PHRASINGS),
@@ -71,6 +72,7 @@ MEASURED = (
     ("red_team", "--red-team", DATA / "red_team_attacks.jsonl"),
     ("general_shapes", "--general-shapes", DATA / "general_shapes.jsonl"),
     ("customer_twins", "--customer-twins", DATA / "customer_twins.jsonl"),
+    ("own_affairs", "--own-affairs", DATA / "own_affairs_attacks.jsonl"),
 )
 MODEL_FILES = HERE.parent / "reconciler" / "guard" / "model"
 TARGETS = {

@@ -24,6 +24,7 @@ from reconciler.guard.framing import MAX_PROHIBITIONS, counted_weight, set_aside
 from reconciler.guard.gating import ViewText
 from reconciler.guard.hidden import sanitize, strip_hidden
 from reconciler.guard.multimatch import MultiMatcher
+from reconciler.guard.owned import own_affair
 from reconciler.guard.phrase_tables import letter_rules, word_rules
 from reconciler.guard.policy import GuardPolicy, Verdict
 from reconciler.guard.quoting import Origin, quoted, shortened
@@ -62,6 +63,7 @@ class _Hit:
     weight: float  # the rule's weight, halved when the phrase is quoted, narrated or reported
     # the text it was read in, the view and the match's span there: quoted for a reason only
     place: tuple[Origin, str, tuple[int, int]] | None = None
+    own: bool = False  # an override of a customer's own affair (``owned``): see ``settle``
 
 
 @dataclass
@@ -86,9 +88,29 @@ class _Findings:
             or (previous.via == hit.via and hit.weight > previous.weight)
         ):
             self.hits[key] = hit
+        if previous is not None and not (previous.own and hit.own):
+            # one of the concept's phrases is no customer's own: the concept is not either
+            self.hits[key] = replace(self.hits[key], own=False)
 
     def has(self, rule: Rule) -> bool:
         return (rule.concept or id(rule)) in self.hits
+
+    def settle(self) -> None:
+        """Set aside the overrides of a customer's own affair (``owned.own_affair``) when
+        they are all the text holds: one phrase, found in the input as given, and no other
+        finding of any kind. Anything else keeps every one of them counted."""
+        hits = list(self.hits.values())
+        if not hits or self.signals or self.blobs:
+            return
+        if not all(hit.own and hit.via == "plain" and hit.place for hit in hits):
+            return
+        spans = sorted(hit.place[2] for hit in hits if hit.place)
+        reach = spans[0][1]
+        for start, end in spans[1:]:
+            if start >= reach:
+                return  # two phrases apart: a second override
+            reach = max(reach, end)
+        self.hits.clear()
 
     def score(self) -> float:
         total = sum(hit.weight for hit in self.hits.values())
@@ -236,7 +258,7 @@ def _candidates(view: ViewText) -> list[Rule]:
     return gated
 
 
-def _find(rule: Rule, view: ViewText) -> tuple[re.Match[str], float] | None:
+def _find(rule: Rule, view: ViewText) -> tuple[re.Match[str], float, bool] | None:
     """The rule's match in the view, passing over phrases that are not orders at all
     (``framing.set_aside``: an English phrase forbidden, an override of the writer's own
     words) and looking past one that counts at half (quoted, narrated or reported): each is
@@ -246,11 +268,16 @@ def _find(rule: Rule, view: ViewText) -> tuple[re.Match[str], float] | None:
     each search costs a new view, and a phrase passed over again and again is no customer's
     or system prompt's wording.
 
-    Returns the match and the weight it counts at, read in the view as given (not in one
-    with phrases blanked out)."""
+    An override of a customer's own affair (``owned.own_affair``) that would count in full
+    is looked past too, and returned marked as theirs when the rule matches nothing else:
+    ``_Findings.settle`` decides. A second match of the rule keeps the first counted.
+
+    Returns the match, the weight it counts at, read in the view as given (not in one with
+    phrases blanked out), and whether it is a customer's own affair."""
     original = view.text
     found = rule.find(view)
     halved: re.Match[str] | None = None
+    owned: tuple[re.Match[str], float] | None = None
     for _ in range(MAX_PROHIBITIONS):
         if not found:
             break
@@ -259,12 +286,18 @@ def _find(rule: Rule, view: ViewText) -> tuple[re.Match[str], float] | None:
             if weight == rule.weight:
                 if view.text is not original:
                     weight = counted_weight(rule, original, found.start())
-                return found, weight
-            halved = halved or found
+                if owned is None and own_affair(rule, original, found.start(), found.end()):
+                    owned = found, weight
+                else:
+                    return found, weight, False
+            else:
+                halved = halved or found
         view = view.blanked(*found.span(), rule.words | rule.also)
         found = rule.find(view)
+    if owned is not None:
+        return owned[0], owned[1], found is None and halved is None
     found = found or halved
-    return (found, counted_weight(rule, original, found.start())) if found else None
+    return (found, counted_weight(rule, original, found.start()), False) if found else None
 
 
 def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
@@ -272,9 +305,10 @@ def _match_view(view: ViewText, via: str, findings: _Findings) -> None:
         if via != "plain" and findings.has(rule):
             continue
         if result := _find(rule, view):
-            found, weight = result
+            found, weight, own = result
             snippet = " ".join(found.group().split())
-            findings.add_hit(_Hit(rule, snippet, via, weight, findings.place(view.text, found)))
+            place = findings.place(view.text, found)
+            findings.add_hit(_Hit(rule, snippet, via, weight, place, own))
 
 
 def _alternative_views(base: ViewText) -> list[tuple[str, ViewText]]:
@@ -435,5 +469,6 @@ def scan(text: str, policy: GuardPolicy | None = None) -> Verdict:
         return Verdict(False, True, True, 0.0, (reason,), sanitized, threshold=policy.threshold)
     findings = _Findings()
     _inspect(sanitized, via="plain", depth=0, findings=findings)
+    findings.settle()
     verdict = _decide(policy, findings, sanitized)
     return verdict if policy.classifier is None else _second_opinion(policy, verdict)
