@@ -24,6 +24,7 @@ import html
 import json
 import re
 import threading
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -103,10 +104,24 @@ def redact_value(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {redact(k) if isinstance(k, str) else k: redact_value(v) for k, v in value.items()}
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            out[_unique(redact(key), out) if isinstance(key, str) else key] = redact_value(item)
+        return out
     if isinstance(value, (list, tuple)):
         return [redact_value(v) for v in value]
     return value
+
+
+def _unique(key: str, taken: Mapping[Any, Any]) -> str:
+    """``key``, or ``key (2)``, ``(3)``... when another key already became it: two secrets
+    used as property names both redact to ``MASK``, and a record kept one of them only."""
+    if key not in taken:
+        return key
+    number = 2
+    while f"{key} ({number})" in taken:
+        number += 1
+    return f"{key} ({number})"
 
 
 def forget_all() -> None:

@@ -39,6 +39,15 @@ def test_redact_blanks_every_remembered_value_longest_first() -> None:
     assert redact_value({CANARY: [CANARY, 3, None]}) == {MASK: [MASK, 3, None]}
 
 
+def test_two_secrets_used_as_property_names_both_stay_in_the_record() -> None:
+    other = "tr0ub4dor-and-3-more-words"
+    remember(other)
+    tags = {CANARY: "a", other: "b", MASK: "c", "plain": "d"}
+    assert redact_value({"tags": tags}) == {
+        "tags": {MASK: "a", f"{MASK} (2)": "b", f"{MASK} (3)": "c", "plain": "d"}
+    }
+
+
 def test_everything_the_boundary_prints_is_redacted(capsys: pytest.CaptureFixture[str]) -> None:
     def action() -> int:
         click.echo(f"stdout {CANARY}")
