@@ -26,6 +26,7 @@ from reconciler.gitops.locksettings import DEFAULT_REMOTE
 from reconciler.gitops.push import push_state
 from reconciler.gitops.writer import one_writer
 from reconciler.structs.errors import ConfigError, ReconcileError
+from reconciler.structs.identifiers import visible
 from reconciler.structs.paths import RECORD_FILES
 
 OWN_PATHS = ("state", ".reconciler")
@@ -213,7 +214,8 @@ def _refuse_dirty(repo: Repository, root: Path, upstream: str) -> list[str]:
     paths = repo.changed_paths()
     edits = [p for p in paths if not p.startswith(mine)]
     if edits:
-        shown = ", ".join(edits[:5]) + (f" and {len(edits) - 5} more" if len(edits) > 5 else "")
+        more = f" and {len(edits) - 5} more" if len(edits) > 5 else ""
+        shown = ", ".join(map(visible, edits[:5])) + more
         raise ConfigError(
             f"the checkout has local edits ({shown}); the agent applies only what is "
             f"committed on {upstream}",

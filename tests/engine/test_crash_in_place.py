@@ -19,6 +19,7 @@ import pytest
 from reconciler.engine.jobs.drift_job import DriftRequest, run_drift
 from reconciler.structs.drift import DriftKind
 from reconciler.structs.errors import ConfigError, ExitCode
+from reconciler.structs.identifiers import visible
 from tests.fixtures_engine import ENV, ConfigRepo, Run
 from tests.fixtures_gitops import configure, git
 from tests.fixtures_serve import commit_all
@@ -123,7 +124,7 @@ def test_records_that_do_not_extend_the_committed_log_are_refused(
     assert len(run.plans) == planned  # refused before planning
 
 
-@pytest.mark.parametrize("stray", ["token.txt", "snapshot.json"])
+@pytest.mark.parametrize("stray", ["token.txt", "snapshot.json", "clear\x1b[2J\u202eme.txt"])
 def test_a_file_no_run_writes_beside_the_records_is_refused_not_committed(
     run: Run, repo: ConfigRepo, stray: str
 ) -> None:
@@ -132,7 +133,7 @@ def test_a_file_no_run_writes_beside_the_records_is_refused_not_committed(
     assert run(commit=True) == ExitCode.OK
     kill_before_commit(run, repo, before_snapshot=False)
     target = repo.root / STATE / stray
-    if stray == "token.txt":
+    if stray != "snapshot.json":
         target.write_text("API_TOKEN=not-a-real-token-for-this-test\n", encoding="utf-8")
     else:
         outside = repo.root.parent / "elsewhere.json"
@@ -142,7 +143,10 @@ def test_a_file_no_run_writes_beside_the_records_is_refused_not_committed(
     head = git(repo.root, "rev-parse", "HEAD")
     with pytest.raises(ConfigError) as caught:
         run(commit=True)
-    assert "holds files no run writes" in caught.value.message and stray in caught.value.message
+    message = caught.value.message
+    assert "holds files no run writes" in message and visible(stray).strip('"') in message
+    # a name with an escape sequence or a bidi override is shown escaped, never as it is
+    assert "\x1b" not in message and "\u202e" not in message
     assert git(repo.root, "rev-parse", "HEAD") == head
     assert "token" not in git(repo.root, "ls-files", "--", STATE)
 
