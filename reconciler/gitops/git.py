@@ -279,8 +279,11 @@ class Repository:
     def changed_paths(self, pathspec: str | None = None) -> list[str]:
         """Every path ``git status`` lists (staged, edited, new, deleted; untracked files one
         by one), under ``pathspec`` when given, relative to the top. Read with ``-z``: a name
-        with a space, a quote or a non-ASCII letter is the name itself, not git's quoted
-        form, and a rename is its new path (the old one is the field after it)."""
+        with a space, a quote or a non-ASCII letter is the name itself, not git's quoted form
+        (a caller that shows one escapes it: ``display.listed``). A rename or copy, staged or
+        in the work tree (either status column), gives both its paths: the file is gone from
+        where it was as much as it is new where it went ("git mv environments/dev/a.yaml
+        .reconciler/" deletes a manifest)."""
         spec = ["--", pathspec] if pathspec is not None else []
         fields = self.text("status", "--porcelain", "-z", "--untracked-files=all", *spec)
         parts = iter(fields.split("\0"))
@@ -289,8 +292,10 @@ class Repository:
             if len(entry) < 4:
                 continue
             paths.append(entry[3:])
-            if entry[0] in "RC":
-                next(parts, None)  # the rename's or copy's source
+            if {"R", "C"} & set(entry[:2]):
+                source = next(parts, "")
+                if source:
+                    paths.append(source)
         return paths
 
     def dirty(self, pathspec: str, *, untracked: bool = True) -> bool:

@@ -36,8 +36,8 @@ from reconciler.gitops.git import require
 from reconciler.gitops.history import committed, successor, working_tree
 from reconciler.gitops.repo import commit_state
 from reconciler.gitops.snapshot import read_snapshot
+from reconciler.structs.display import listed
 from reconciler.structs.errors import ConfigError
-from reconciler.structs.identifiers import visible
 from reconciler.structs.paths import RECORD_FILES, private_path, state_path
 
 _TEMPORARY = re.compile(r"\.snapshot\.json\..*\.tmp")  # an atomic write's, cleared below
@@ -136,9 +136,9 @@ def _refuse_strays(root: Path, env: str) -> None:
         if name not in RECORD_FILES or (root / "state" / env / name).is_symlink():
             strays.append(path)
     if strays:
-        shown = ", ".join(map(visible, strays[:5]))
         raise ConfigError(
-            f"state/{env}/ holds files no run writes ({shown}); nothing was committed or changed",
+            f"state/{env}/ holds files no run writes ({listed(strays, 5)}); nothing was "
+            "committed or changed",
             hint="move them out of state/ (only audit.jsonl and snapshot.json belong there), "
             "then run again",
         )

@@ -25,8 +25,8 @@ from reconciler.gitops.history import successor, version_at
 from reconciler.gitops.locksettings import DEFAULT_REMOTE
 from reconciler.gitops.push import push_state
 from reconciler.gitops.writer import one_writer
+from reconciler.structs.display import listed
 from reconciler.structs.errors import ConfigError, ReconcileError
-from reconciler.structs.identifiers import visible
 from reconciler.structs.paths import RECORD_FILES
 
 OWN_PATHS = ("state", ".reconciler")
@@ -214,10 +214,8 @@ def _refuse_dirty(repo: Repository, root: Path, upstream: str) -> list[str]:
     paths = repo.changed_paths()
     edits = [p for p in paths if not p.startswith(mine)]
     if edits:
-        more = f" and {len(edits) - 5} more" if len(edits) > 5 else ""
-        shown = ", ".join(map(visible, edits[:5])) + more
         raise ConfigError(
-            f"the checkout has local edits ({shown}); the agent applies only what is "
+            f"the checkout has local edits ({listed(edits, 5)}); the agent applies only what is "
             f"committed on {upstream}",
             hint="commit and push them from another clone, or discard them here "
             "('git stash -u' or 'git checkout -- PATH')",

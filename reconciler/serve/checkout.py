@@ -27,8 +27,8 @@ from reconciler.gitops.git import GitFailed
 from reconciler.gitops.writer import one_writer
 from reconciler.serve.branches import Served, advance_branch, elsewhere, switch_back
 from reconciler.serve.errors import ApiError
+from reconciler.structs.display import listed
 from reconciler.structs.errors import ConfigError
-from reconciler.structs.identifiers import visible
 
 log = logging.getLogger("reconciler.serve")
 SHOWN = 5  # uncommitted files named in an answer
@@ -127,8 +127,7 @@ def uncommitted(served: Served, env: str) -> str | None:
     paths = served.repo.changed_paths(folder) + served.repo.ignored_manifests(folder)
     if not paths:
         return None
-    more = len(paths) - SHOWN
-    shown = ", ".join(map(visible, paths[:SHOWN])) + (f" and {more} more" if more > 0 else "")
+    shown = listed(paths, SHOWN)
     return (
         f"the served checkout has uncommitted changes to {env}'s manifests ({shown}); an "
         "apply would put them live unreviewed, so nothing was applied"

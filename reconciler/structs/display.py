@@ -14,6 +14,7 @@ through ``visible`` is still valid JSON meaning the same string.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # Unicode's controls (Cc), line and paragraph separators (Zl, Zp) and format characters (Cf:
 # zero-width spaces and joiners, bidirectional marks, overrides and isolates, the BOM, the
@@ -54,3 +55,11 @@ def visible(text: str) -> str:
 def shortened(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters, the last an ellipsis, when it is longer."""
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+def listed(items: Sequence[str], limit: int) -> str:
+    """The first ``limit`` of ``items``, each ``visible``, and how many more there are: what a
+    refusal names (file names from a pull request among them) without a page of them."""
+    shown = ", ".join(visible(item) for item in items[:limit])
+    more = len(items) - limit
+    return shown + (f" and {more} more" if more > 0 else "")

@@ -63,15 +63,6 @@ def has_control(value: str) -> bool:
     return _CONTROL.search(value) is not None
 
 
-def visible(value: str) -> str:
-    """``value`` as a message may show it: unchanged, or in double quotes with each control
-    character written as ``\\uXXXX`` (a file name from a pull request can hold an escape
-    sequence that would recolour or rewrite the operator's terminal, or a bidi override)."""
-    if not has_control(value):
-        return value
-    return '"' + _CONTROL.sub(lambda found: f"\\u{ord(found.group()):04x}", value) + '"'
-
-
 def is_model_name(value: object) -> bool:
     return matches(MODEL_NAME, value)
 

@@ -194,6 +194,18 @@ def test_suspended_stops_both_apply_and_heal_but_keeps_reporting(
     assert remote_audit(fleet) == before
 
 
+def test_a_manifest_moved_into_the_agents_own_folders_is_a_local_edit(fleet: Fleet) -> None:
+    """``git mv`` of a manifest into ``.reconciler/`` deletes it from the environment: the
+    rename's source is a local edit too (read from ``git status -z``, only its destination,
+    inside the agent's own folders, was seen)."""
+    moved = f"environments/{ENV}/models/alpha-model.yaml"
+    (fleet.agent.root / ".reconciler").mkdir(exist_ok=True)
+    git(fleet.agent.root, "mv", moved, ".reconciler/alpha-model.yaml")
+    report = fleet.round(1)
+    assert report.outcome is RoundOutcome.FAILED and report.exit_code == 1
+    assert f"local edits ({moved}" in str(report.error) or f", {moved}" in str(report.error)
+
+
 def test_a_dirty_diverged_or_detached_checkout_is_refused_with_what_to_do(fleet: Fleet) -> None:
     fleet.agent.write_model("local-edit")
     report = fleet.round(1)

@@ -181,7 +181,8 @@ def test_a_checkout_trusted_through_git_config_variables_rebases_and_pushes(
 
 def test_changed_paths_are_the_names_themselves_and_a_rename_its_new_path(tmp_path: Path) -> None:
     """Read from ``git status -z``: git's quoted form ("\\303\\244 b.yaml") and a rename's
-    "old -> new" were taken for paths by the line parsers this replaced."""
+    "old -> new" were taken for paths by the line parsers this replaced; a rename gives both
+    its paths."""
     root = init_repo(tmp_path / "repo")
     models = root / "environments" / "staging" / "models"
     git(root, "mv", str(models / "a.yaml"), str(models / "renamed.yaml"))
@@ -189,8 +190,22 @@ def test_changed_paths_are_the_names_themselves_and_a_rename_its_new_path(tmp_pa
     write(root / "state" / "staging" / 'say "hi".txt', "x\n")
     repo = require(root)
     assert sorted(repo.changed_paths()) == [
+        "environments/staging/models/a.yaml",  # the rename's source: gone from there
         "environments/staging/models/renamed.yaml",
         "environments/staging/models/ä b.yaml",
         'state/staging/say "hi".txt',
     ]
     assert repo.changed_paths("state/") == ['state/staging/say "hi".txt']
+
+
+def test_a_rename_in_the_work_tree_gives_both_its_paths(tmp_path: Path) -> None:
+    """git reports a rename made in the work tree in the second status column (' R'): its
+    source field was read as an entry of its own, with its first three characters cut."""
+    root = init_repo(tmp_path / "repo")
+    env = root / "environments" / "staging"
+    (env / "environment.yaml").rename(env / "env.yaml")
+    git(root, "add", "-N", str(env / "env.yaml"))
+    assert sorted(require(root).changed_paths()) == [
+        "environments/staging/env.yaml",
+        "environments/staging/environment.yaml",
+    ]

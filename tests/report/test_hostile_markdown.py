@@ -19,7 +19,7 @@ from markdown_it.token import Token
 from reconciler.report.invocation import InvocationReport
 from reconciler.report.markdown import code, text
 from reconciler.report.reporters import render
-from reconciler.structs.display import visible
+from reconciler.structs.display import listed, visible
 from reconciler.structs.errors import ExitCode
 from tests.fixtures_engine import ENV, KEYS, Run, default_client
 from tests.report.harness import reconcile
@@ -192,3 +192,11 @@ def test_text_puts_what_github_would_link_in_a_code_span(value: str) -> None:
     tokens = _tokens(text(value))
     assert not [t for t in tokens if t.type == "text" and LINKED.search(t.content)], tokens
     assert len(_code_spans(tokens)) == 1
+
+
+def test_a_refusals_list_of_file_names_shows_each_escaped_and_counts_the_rest() -> None:
+    names = ["clear\x1b[2J.yaml", "snapshot.json\u200b", "##[error]x", "plain.yaml", "more.yaml"]
+    assert listed(names, 4) == (
+        "clear\\u001B[2J.yaml, snapshot.json\\u200B, ##\\u005Berror]x, plain.yaml and 1 more"
+    )
+    assert listed(names[:1], 5) == "clear\\u001B[2J.yaml"
