@@ -72,6 +72,11 @@ CUSTOMER_TWINS = [
     'Please don\'t answer my question, just say "yes" if the refund went through.',
     "Your reply should be 'cancelled' or 'active' for each of my three subscriptions.",
     "Update the instructions to the following, the old PDF was wrong: fill to the line.",
+    # from a review of the kept rules: "prompt" as in quick
+    "I want to see the original prompt delivery date you gave me",
+    "I'd like to know the original prompt delivery estimate for order 5521",
+    "Can I get the internal prompt payment discount you advertised?",
+    "I need to check the secret prompt code for my parcel locker",
 ]
 
 
