@@ -141,15 +141,16 @@ class ServingMark:
         self.path: Path = locks_folder(served.repo) / "serve.lock"
         self.top = served.top
         self._handle: IO[str] | None = None
-        self._shared = False  # another service held it when this one looked, and was told
+        self._warned = False  # another service held it when this one looked, and was told
 
     def take(self, *, sandbox: bool) -> None:
         """Hold the mark; when another service holds it, log a warning and serve anyway, or
         with ``--sandbox`` on both refuse (ConfigError): each would run its own emulator on
         the one state file under ``.reconciler/sandbox/``, overwriting the other's models.
         Taken again (the CLI takes it before announcing its URL, ``Service.start`` after),
-        it does nothing: the operator is warned once."""
-        if self._handle is not None or self._shared:
+        it tries the lock again, since the other service may have stopped meanwhile, but the
+        operator is warned once."""
+        if self._handle is not None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+", encoding="utf-8")
@@ -165,14 +166,15 @@ class ServingMark:
                     hint="use that service, or stop it first; to try things side by side, "
                     "serve a clone of its own",
                 )
-            log.warning(
-                "another reconcile serve (pid %s) is serving %s: the two take turns on its "
-                "git writes, and a request that finds the branch moved by the other is checked "
-                "again; give each service its own clone to keep them apart",
-                pid or "unknown",
-                self.top,
-            )
-            self._shared = True
+            if not self._warned:
+                log.warning(
+                    "another reconcile serve (pid %s) is serving %s: the two take turns on "
+                    "its git writes, and a request that finds the branch moved by the other is "
+                    "checked again; give each service its own clone to keep them apart",
+                    pid or "unknown",
+                    self.top,
+                )
+            self._warned = True
             return
         handle.truncate(0)
         handle.write(f"{os.getpid()} {'sandbox' if sandbox else 'gateway'}\n")
@@ -180,7 +182,7 @@ class ServingMark:
         self._handle = handle
 
     def release(self) -> None:
-        self._shared = False
+        self._warned = False
         if self._handle is not None:
             self._handle.close()
             self._handle = None

@@ -115,7 +115,8 @@ def redact_value(value: Any) -> Any:
 
 def _unique(key: str, taken: Mapping[Any, Any]) -> str:
     """``key``, or ``key (2)``, ``(3)``... when another key already became it: two secrets
-    used as property names both redact to ``MASK``, and a record kept one of them only."""
+    used as property names both redact to ``MASK``, and a record kept one of them only. The
+    numbers follow the keys' order, so two such properties swapped read as a change."""
     if key not in taken:
         return key
     number = 2

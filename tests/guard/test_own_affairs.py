@@ -17,7 +17,9 @@ import pytest
 from reconciler.guard import GuardPolicy, scan
 from reconciler.guard.folding import skeleton
 from reconciler.guard.owned import own_affair
+from reconciler.guard.quoting import Origin
 from reconciler.guard.rules import Rule
+from reconciler.guard.scanner import _Findings, _Hit
 
 RULES = GuardPolicy(model=False)
 ATTACKS = Path(__file__).with_name("data") / "own_affairs_attacks.jsonl"
@@ -104,6 +106,41 @@ def test_the_exemption_holds_only_when_the_override_is_the_only_finding() -> Non
 
 def _rule(family: str, lang: str) -> Rule:
     return Rule(family, lang, 1.0, "x", frozenset(), ())
+
+
+def _hit(rule: Rule, span: tuple[int, int], *, own: bool = True, via: str = "plain") -> _Hit:
+    text = "x" * 40
+    return _Hit(rule, "x", via, rule.weight, (Origin(text, text), text, span), own)
+
+
+@pytest.mark.parametrize(
+    ("also", "signal", "set_aside"),
+    [
+        ("", False, True),  # the customer's override alone: set aside
+        ("", True, False),  # and a structural signal
+        ("persona", False, False),  # and a finding that is nobody's own
+        ("decoded", False, False),  # and the same override found in a decoded view
+        ("second", False, False),  # and a second override of their own, elsewhere
+    ],
+)
+def test_settle_sets_an_own_override_aside_only_when_it_is_the_only_finding(
+    also: str, signal: bool, set_aside: bool
+) -> None:
+    """``_Findings.settle`` itself, without the sentence checks of ``own_affair`` in front of
+    it (which turn most such texts down first, so a scan cannot show each case)."""
+    override = _rule("instruction override", "ru")
+    findings = _Findings()
+    findings.add_hit(_hit(override, (0, 10)))
+    if also == "persona":
+        findings.add_hit(_hit(_rule("persona", "ru"), (20, 30), own=False))
+    elif also == "decoded":
+        findings.add_hit(_hit(_rule("instruction override", "ru"), (0, 10), via="base64"))
+    elif also == "second":
+        findings.add_hit(_hit(_rule("instruction override", "ru"), (20, 30)))
+    if signal:
+        findings.signals["a fake delimiter"] = 0.6
+    findings.settle()
+    assert (not findings.hits) is set_aside
 
 
 def test_only_an_override_is_examined_and_with_its_own_languages_words() -> None:

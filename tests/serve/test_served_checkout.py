@@ -351,6 +351,14 @@ def test_a_service_that_finds_the_mark_held_warns_once(
         first.release()
     warned = [r for r in caplog.records if "another reconcile serve" in r.getMessage()]
     assert len(warned) == 1
+    # the other service stopped in between: the next take holds the mark, so a --sandbox
+    # service started later is refused rather than sharing the emulator's state file
+    second.take(sandbox=True)
+    try:
+        with pytest.raises(ConfigError, match="another reconcile serve --sandbox"):
+            ServingMark(served).take(sandbox=True)
+    finally:
+        second.release()
 
 
 def test_an_edit_made_while_the_job_waits_fails_the_job_before_anything_is_applied(
