@@ -44,10 +44,16 @@ if not (CHROMIUM and DRIVER):
     pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service as DriverService  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+# An element the page re-renders between finding it and reading it is stale for a moment:
+# a wait looks again rather than failing (the changes panel re-rendered as a field was typed
+# into, and a wait for its text failed with the text there, once in a fresh clone's run).
+RERENDERED = (StaleElementReferenceException,)
 
 
 @pytest.fixture
@@ -89,7 +95,7 @@ def wait_text(driver: Any, element_id: str, expected: str, timeout: float = 15.0
         return text if expected in text else False
 
     try:
-        return str(WebDriverWait(driver, timeout).until(ready))
+        return str(WebDriverWait(driver, timeout, ignored_exceptions=RERENDERED).until(ready))
     except Exception as exc:
         found = driver.find_elements(By.ID, element_id)
         raise AssertionError(
@@ -98,7 +104,7 @@ def wait_text(driver: Any, element_id: str, expected: str, timeout: float = 15.0
 
 
 def shown(driver: Any, element_id: str, timeout: float = 15.0) -> Any:
-    return WebDriverWait(driver, timeout).until(
+    return WebDriverWait(driver, timeout, ignored_exceptions=RERENDERED).until(
         lambda d: next((e for e in d.find_elements(By.ID, element_id) if e.is_displayed()), False)
     )
 
@@ -435,7 +441,7 @@ def test_try_lists_live_models_and_says_what_the_guard_did(
     commit_all(served_repo.root, "a model not applied yet")
     sign_in(browser, api.url, "invoker")
     view(browser, "try")
-    WebDriverWait(browser, 10).until(
+    WebDriverWait(browser, 10, ignored_exceptions=RERENDERED).until(
         lambda d: (
             len(Select(d.find_element(By.ID, "invoke-model")).options) == 1
             and d.find_element(By.ID, "invoke").is_enabled()
