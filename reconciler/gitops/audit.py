@@ -31,14 +31,12 @@ from reconciler.gitops.canonical import (
     sign,
     without_secrets,
 )
-from reconciler.gitops.chain import AuditVerdict, verify_log
+from reconciler.gitops.chain import AuditVerdict, newest_lines, verify_log
 from reconciler.gitops.git import find
 from reconciler.structs.errors import ConfigError, ReconcileError
 from reconciler.structs.redaction import redact_value
 
 __all__ = ["AuditLog", "AuditVerdict", "default_actor", "payload_hash", "verify_log"]
-
-_TAIL_BYTES = 65536
 
 
 def payload_hash(spec: Mapping[str, Any]) -> str:
@@ -171,15 +169,14 @@ def _last_hash(handle: Any, path: Path) -> str:
     size = handle.seek(0, os.SEEK_END)
     if size == 0:
         return GENESIS
-    handle.seek(max(0, size - _TAIL_BYTES))
-    tail: bytes = handle.read()
-    if not tail.endswith(b"\n"):
+    handle.seek(size - 1)
+    if handle.read(1) != b"\n":
         raise ConfigError(
             f"{path}: the last line is incomplete (a crash while appending); nothing was changed",
             hint="run 'reconcile audit verify', compare with the git history, remove the torn "
             "line and run again",
         )
-    last = tail.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    last = next(newest_lines(handle), b"")
     try:
         entry = json.loads(last.decode("utf-8"))
         if entry_hash(entry) == entry["hash"]:
