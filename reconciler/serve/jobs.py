@@ -129,6 +129,17 @@ def _from_dict(data: dict[str, Any]) -> Job:
     return job
 
 
+def _read(path: Path) -> dict[str, Any]:
+    """A job file's object; ValueError when it is not a regular file or not an object (a
+    link could make the service read, and then serve, any file)."""
+    if path.is_symlink() or not path.is_file():
+        raise ValueError("not a regular file")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    return data
+
+
 class JobStore:
     """The job files under ``<root>/.reconciler/jobs/``; symlinks on the way are refused."""
 
@@ -161,11 +172,8 @@ class JobStore:
             return []
         jobs = []
         for path in self.folder.glob("*.json"):
-            if path.is_symlink() or not path.is_file():
-                log.warning("skipping job record %s: not a regular file", path.name)
-                continue
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
+                data = _read(path)
                 job = _from_dict(data)
                 job.progress = {str(k): str(v) for k, v in (data.get("progress") or {}).items()}
                 if job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED):
@@ -180,13 +188,10 @@ class JobStore:
         """The result kept in a job's file; None when it cannot be read (logged)."""
         path = self.folder / f"{job_id}.json"
         try:
-            if path.is_symlink():
-                raise ValueError("not a regular file")
-            data = json.loads(path.read_text(encoding="utf-8"))
+            result = _read(path).get("result")
         except (OSError, ValueError) as exc:
             log.warning("cannot read job record %s: %s", path.name, exc)
             return None
-        result = data.get("result") if isinstance(data, dict) else None
         return result if isinstance(result, dict) else None
 
     def remove(self, job_id: str) -> None:
